@@ -1,0 +1,108 @@
+# Opsbook. `make run` serves the demo; `make test` runs everything CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+OPSBOOK := $(BIN)/opsbook
+PG_URL ?= postgres://postgres@127.0.0.1:5432/opsbook
+# Python 3.12 as .python-version says: pyenv's if present, else one on PATH.
+PYTHON312 := $(shell (pyenv which python3.12 2>/dev/null || command -v python3.12) | head -n 1)
+APT_PACKAGES := chromium fonts-noto-cjk gettext
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PROD_ENV := OPSBOOK_ENV=production ALLOWED_HOSTS=opsbook.example.com \
+	SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
+
+.PHONY: help setup run test test-sqlite test-postgres test-browser lint format check bench \
+	messages demo clean lock
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+# --- setup (idempotent: every step is skipped when already done) -----------------------------
+setup: $(VENV)/.installed var/.apt opsbook/static/vendor/.built opsbook/locale/.compiled ## Install everything (Python, npm assets, Debian packages)
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@if [ -z "$(PYTHON312)" ]; then echo "Python 3.12 is required (pyenv install 3.12, or python3.12 on PATH)."; exit 1; fi
+	@[ -x $(PY) ] || $(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@touch $@
+
+var/.apt:
+	@mkdir -p var
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@touch $@
+
+opsbook/static/vendor/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf opsbook/static/vendor && mkdir -p opsbook/static/vendor/htmx opsbook/static/vendor/bootstrap
+	cp node_modules/htmx.org/dist/htmx.min.js opsbook/static/vendor/htmx/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css opsbook/static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js opsbook/static/vendor/bootstrap/
+	@touch $@
+
+opsbook/locale/.compiled: $(VENV)/.installed var/.apt $(wildcard opsbook/locale/*/LC_MESSAGES/django.po)
+	cd opsbook && ../$(OPSBOOK) compilemessages --verbosity 0
+	@touch $@
+
+requirements.lock:
+	@echo "requirements.lock is missing: run 'make lock' to create it"; exit 1
+
+lock: ## Re-pin Python dependencies into requirements.lock
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+# --- run ------------------------------------------------------------------------------------
+run: setup ## Serve the demo at http://127.0.0.1:$(PORT)
+	$(OPSBOOK) migrate --noinput --verbosity 0
+	$(OPSBOOK) demo --if-empty
+	@echo
+	@echo "  Opsbook is at http://127.0.0.1:$(PORT)/"
+	@echo "  Demo login: manager / opsbook-demo (also admin, alice, bob: same password)"
+	@echo
+	$(OPSBOOK) runserver 127.0.0.1:$(PORT)
+
+demo: setup ## Load the demo data into the SQLite database (once)
+	$(OPSBOOK) migrate --noinput --verbosity 0
+	$(OPSBOOK) demo --if-empty
+
+# --- quality --------------------------------------------------------------------------------
+test: setup lint check test-sqlite test-postgres ## Everything CI runs: lint, checks, suite on SQLite and PostgreSQL
+
+lint: setup ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: setup ## Migration check and `check --deploy` under production settings
+	$(OPSBOOK) makemigrations --check --dry-run
+	$(PROD_ENV) $(OPSBOOK) check --deploy --fail-level WARNING
+
+test-sqlite: setup ## The suite on SQLite
+	$(BIN)/pytest
+
+test-postgres: setup ## The suite on PostgreSQL (127.0.0.1:5432; started if down)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+test-browser: setup ## Only the browser tests (Playwright + Debian Chromium)
+	$(BIN)/pytest -m browser
+
+bench: setup ## Benchmarks; prints JSON
+	@$(PY) -m bench
+
+messages: setup ## Refresh translation catalogues after changing UI strings
+	cd opsbook && ../$(OPSBOOK) makemessages -l zh_Hans --no-obsolete --no-location
+
+clean: ## Remove the virtualenv, assets and local data
+	rm -rf $(VENV) node_modules opsbook/static/vendor var

@@ -1,0 +1,1 @@
+"""Opsbook: the service operations platform."""

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import ApiToken, Customer, Team, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "role", "team", "customer", "is_active"]
+    list_filter = ["role", "team", "is_active"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (
+            "Opsbook",
+            {"fields": ["display_name", "role", "team", "customer", "phone", "language", "time_zone"]},
+        ),
+    )
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "lead"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["hint", "user", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["digest", "hint"]

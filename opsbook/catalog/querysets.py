@@ -1,0 +1,56 @@
+from datetime import date
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class CategoryQuerySet(models.QuerySet):
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+
+class ItemQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status="active")
+
+    def not_retired(self):
+        return self.exclude(status="retired")
+
+    def owned_by(self, user):
+        """Items the user owns, directly or through their team, at item or content level."""
+        ownership = self.model._meta.get_field("ownerships").related_model
+        match = Q(user=user)
+        if getattr(user, "team_id", None):
+            match |= Q(team_id=user.team_id)
+        return self.filter(Exists(ownership.objects.filter(match, item=OuterRef("pk"))))
+
+    def due_for_review(self, today: date):
+        return self.filter(next_review_date__lte=today).not_retired()
+
+    def in_category(self, category):
+        """Items in ``category`` or any category below it."""
+        category_model = self.model._meta.get_field("category").related_model
+        ids, frontier = {category.pk}, [category.pk]
+        while frontier:
+            frontier = list(
+                category_model.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
+            ids.update(frontier)
+        return self.filter(category_id__in=ids)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(code__icontains=text)
+            | Q(name__icontains=text)
+            | Q(description__icontains=text)
+            | Q(contents__name__icontains=text)
+            | Q(contents__code__icontains=text)
+        ).distinct()
+
+
+class ContentQuerySet(models.QuerySet):
+    def not_retired(self):
+        return self.exclude(status="retired")

@@ -1,0 +1,319 @@
+"""Writes to the service checklist. Every function is one transaction and records its audit.
+
+Web views, the API, the importer and commands all call these; none writes catalog rows itself.
+Parts (owners, standards, KPIs, checkpoints, resources) are passed as unsaved model instances
+without ``item``/``content``; passing a list replaces that kind of part, passing ``None`` leaves
+it alone.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from opsbook.audit import services as audit
+from opsbook.audit.models import Action
+
+from .choices import Status
+from .frequency import FrequencyError, parse_frequency
+from .models import (
+    Category,
+    Checkpoint,
+    ChecklistEntry,
+    Kpi,
+    Ownership,
+    Resource,
+    ServiceContent,
+    ServiceItem,
+    ServiceStandard,
+)
+
+CATEGORY_FIELDS = ("name", "parent", "description", "sort_order")
+ENTRY_FIELDS = (
+    "code", "name", "description", "frequency_text", "start_date", "end_date", "notes",
+    "status", "sort_order",
+)
+ITEM_FIELDS = (
+    *ENTRY_FIELDS, "category", "tier", "target_customers", "service_hours", "delivery_mode",
+    "region", "review_cycle_months", "next_review_date",
+)
+CONTENT_FIELDS = ENTRY_FIELDS
+PART_MODELS = {
+    "owners": Ownership,
+    "standards": ServiceStandard,
+    "kpis": Kpi,
+    "checkpoints": Checkpoint,
+    "resources": Resource,
+}
+
+
+class ConflictError(Exception):
+    """Someone else saved the record since it was loaded (optimistic locking)."""
+
+
+@dataclass
+class Parts:
+    owners: Sequence[Ownership] | None = None
+    standards: Sequence[ServiceStandard] | None = None
+    kpis: Sequence[Kpi] | None = None
+    checkpoints: Sequence[Checkpoint] | None = None
+    resources: Sequence[Resource] | None = None
+
+    def given(self):
+        for name in PART_MODELS:
+            value = getattr(self, name)
+            if value is not None:
+                yield name, list(value)
+
+
+def part_label(part) -> str:
+    """A stable one-line description of a part, used in the audit trail."""
+    if isinstance(part, Ownership):
+        label = str(part.user.label if part.user_id else part.team)
+        return f"{label} (primary)" if part.is_primary else label
+    if isinstance(part, ServiceStandard):
+        bits = [part.channel]
+        if part.priority:
+            bits.append(part.priority)
+        if part.response_minutes is not None:
+            bits.append(f"response<={part.response_minutes}m")
+        if part.resolution_minutes is not None:
+            bits.append(f"resolution<={part.resolution_minutes}m")
+        bits.append(part.time_basis)
+        if part.description:
+            bits.append(part.description)
+        return " ".join(bits)
+    if isinstance(part, Kpi):
+        op = ">=" if part.direction == "at_least" else "<="
+        return f"{part.name} {op} {part.target.normalize():f}{part.unit}"
+    if isinstance(part, Checkpoint):
+        return f"{part.due_date.isoformat()} {part.title}{' (done)' if part.done else ''}"
+    if isinstance(part, Resource):
+        return f"{part.kind}: {part.description}"
+    raise TypeError(part)
+
+
+def apply_frequency(entry: ChecklistEntry) -> None:
+    """Parse ``frequency_text`` into the stored structure; raises ValidationError if unreadable."""
+    text = (entry.frequency_text or "").strip()
+    entry.frequency_text = text
+    if not text:
+        entry.frequency, entry.frequency_kind, entry.frequency_period = None, "", ""
+        return
+    try:
+        parsed = parse_frequency(text)
+    except FrequencyError as exc:
+        raise ValidationError({"frequency_text": str(exc)}) from None
+    entry.frequency = parsed.as_dict()
+    entry.frequency_kind = parsed.kind
+    entry.frequency_period = parsed.period or ""
+
+
+def _validate_parts(parts: Parts) -> None:
+    owners = parts.owners
+    if owners is not None and owners and sum(1 for o in owners if o.is_primary) != 1:
+        raise ValidationError({"owners": _("Exactly one owner must be the primary owner.")})
+    for _name, rows in parts.given():
+        for row in rows:
+            row.full_clean(exclude=["item", "content"])
+
+
+def _current_parts(item: ServiceItem, content: ServiceContent | None, name: str) -> list:
+    model = PART_MODELS[name]
+    qs = model.objects.filter(item=item, content=content)
+    if model is Ownership:
+        qs = qs.select_related("user", "team")
+    return list(qs)
+
+
+def _replace_parts(item, content, parts: Parts) -> dict:
+    changes = {}
+    for name, rows in parts.given():
+        model = PART_MODELS[name]
+        before = [part_label(p) for p in _current_parts(item, content, name)]
+        model.objects.filter(item=item, content=content).delete()
+        for position, row in enumerate(rows):
+            row.pk = None
+            row.item, row.content, row.position = item, content, position
+        model.objects.bulk_create(rows)
+        after = [part_label(p) for p in rows]
+        if before != after:
+            changes[name] = [before, after]
+    return changes
+
+
+def _save_entry(entry: ChecklistEntry, fields: Sequence[str], values: dict) -> dict:
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    before = audit.snapshot(entry, values) if entry.pk else {}
+    for name, value in values.items():
+        setattr(entry, name, value)
+    apply_frequency(entry)
+    entry.full_clean()
+    return audit.diff(before, audit.snapshot(entry, values))
+
+
+def _next_code(model, prefix: str, width: int) -> str:
+    n = model.objects.filter(code__startswith=prefix).count() + 1
+    while True:
+        code = f"{prefix}{n:0{width}d}"
+        if not model.objects.filter(code=code).exists():
+            return code
+        n += 1
+
+
+def _bump_version(entry: ChecklistEntry, expected_version: int | None) -> None:
+    qs = type(entry).objects.filter(pk=entry.pk)
+    if expected_version is not None:
+        qs = qs.filter(version=expected_version)
+    if qs.update(version=F("version") + 1) != 1:
+        raise ConflictError(
+            _("%(code)s was changed by someone else after you opened it. Reload and try again.")
+            % {"code": entry.code}
+        )
+    entry.version = type(entry).objects.values_list("version", flat=True).get(pk=entry.pk)
+
+
+# --- Categories -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_category(actor, *, source: str = "web", **values) -> Category:
+    category = Category(**values)
+    category.full_clean()
+    category.save()
+    audit.record(
+        actor=actor, action=Action.CREATE, obj=category, source=source,
+        changes=audit.diff({}, audit.snapshot(category, values)),
+    )
+    return category
+
+
+@transaction.atomic
+def do_update_category(actor, category: Category, *, source: str = "web", **values) -> Category:
+    unknown = set(values) - set(CATEGORY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    parent = values.get("parent", category.parent)
+    node = parent
+    while node is not None:
+        if node.pk == category.pk:
+            raise ValidationError({"parent": _("A category cannot be placed under itself.")})
+        node = node.parent
+    before = audit.snapshot(category, values)
+    for name, value in values.items():
+        setattr(category, name, value)
+    category.full_clean()
+    category.save()
+    audit.record(
+        actor=actor, action=Action.UPDATE, obj=category, source=source,
+        changes=audit.diff(before, audit.snapshot(category, values)),
+    )
+    return category
+
+
+# --- Items ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_item(actor, *, parts: Parts | None = None, source: str = "web", **values) -> ServiceItem:
+    parts = parts or Parts()
+    item = ServiceItem()
+    if not values.get("code"):
+        values["code"] = _next_code(ServiceItem, "SVC-", 4)
+    changes = _save_entry(item, ITEM_FIELDS, values)
+    _validate_parts(parts)
+    item.save()
+    changes.update(_replace_parts(item, None, parts))
+    audit.record(actor=actor, action=Action.CREATE, obj=item, changes=changes, source=source)
+    return item
+
+
+@transaction.atomic
+def do_update_item(
+    actor,
+    item: ServiceItem,
+    *,
+    parts: Parts | None = None,
+    expected_version: int | None = None,
+    source: str = "web",
+    **values,
+) -> ServiceItem:
+    parts = parts or Parts()
+    changes = _save_entry(item, ITEM_FIELDS, values)
+    _validate_parts(parts)
+    _bump_version(item, expected_version)
+    item.save()
+    changes.update(_replace_parts(item, None, parts))
+    if values.get("status") == Status.RETIRED and "status" in changes:
+        ServiceContent.objects.filter(item=item).exclude(status=Status.RETIRED).update(
+            status=Status.RETIRED
+        )
+    audit.record(actor=actor, action=Action.UPDATE, obj=item, changes=changes, source=source)
+    return item
+
+
+def do_retire_item(actor, item: ServiceItem, *, source: str = "web") -> ServiceItem:
+    """Retire an item and its content. History is kept: nothing in the checklist is deleted."""
+    return do_update_item(actor, item, status=Status.RETIRED, source=source)
+
+
+# --- Content ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_content(
+    actor, item: ServiceItem, *, parts: Parts | None = None, source: str = "web", **values
+) -> ServiceContent:
+    parts = parts or Parts()
+    content = ServiceContent(item=item)
+    if not values.get("code"):
+        values["code"] = _next_code(ServiceContent, f"{item.code}-", 2)
+    changes = _save_entry(content, CONTENT_FIELDS, values)
+    _validate_parts(parts)
+    content.save()
+    changes.update(_replace_parts(item, content, parts))
+    audit.record(
+        actor=actor, action=Action.CREATE, obj=content, changes=changes, source=source, parent=item
+    )
+    return content
+
+
+@transaction.atomic
+def do_update_content(
+    actor,
+    content: ServiceContent,
+    *,
+    parts: Parts | None = None,
+    expected_version: int | None = None,
+    source: str = "web",
+    **values,
+) -> ServiceContent:
+    parts = parts or Parts()
+    changes = _save_entry(content, CONTENT_FIELDS, values)
+    _validate_parts(parts)
+    _bump_version(content, expected_version)
+    content.save()
+    changes.update(_replace_parts(content.item, content, parts))
+    audit.record(
+        actor=actor, action=Action.UPDATE, obj=content, changes=changes, source=source,
+        parent=content.item,
+    )
+    return content
+
+
+def do_retire_content(actor, content: ServiceContent, *, source: str = "web") -> ServiceContent:
+    return do_update_content(actor, content, status=Status.RETIRED, source=source)
+
+
+@transaction.atomic
+def do_bulk_update_items(actor, items: Sequence[ServiceItem], *, source: str = "web", **values):
+    """Apply the same field values (status, tier, next review date …) to several items at once."""
+    allowed = {"status", "tier", "next_review_date", "review_cycle_months", "category"}
+    if not values or set(values) - allowed:
+        raise TypeError(f"bulk update takes only {sorted(allowed)}")
+    return [do_update_item(actor, item, source=source, **values) for item in items]
