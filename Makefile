@@ -49,7 +49,7 @@ opsbook/static/vendor/.built: package.json package-lock.json
 	@touch $@
 
 opsbook/locale/.compiled: $(VENV)/.installed var/.apt $(wildcard opsbook/locale/*/LC_MESSAGES/django.po)
-	cd opsbook && ../$(OPSBOOK) compilemessages --verbosity 0
+	$(OPSBOOK) compilemessages --verbosity 0 --ignore=.venv --ignore=node_modules --ignore=var
 	@touch $@
 
 requirements.lock:
@@ -102,7 +102,7 @@ bench: setup ## Benchmarks; prints JSON
 	@$(PY) -m bench
 
 messages: setup ## Refresh translation catalogues after changing UI strings
-	cd opsbook && ../$(OPSBOOK) makemessages -l zh_Hans --no-obsolete --no-location
+	cd opsbook && ../$(OPSBOOK) makemessages -l zh_Hans --no-obsolete --add-location=file --ignore='static/*'
 
 clean: ## Remove the virtualenv, assets and local data
 	rm -rf $(VENV) node_modules opsbook/static/vendor var

@@ -1,6 +1,23 @@
+import os
+import shutil
+import tempfile
+
 import pytest
+from playwright.sync_api import sync_playwright
 
 from opsbook.core.testing import Personas
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -12,3 +29,29 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def personas(db) -> Personas:
     return Personas()
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """A Playwright page in Debian's Chromium, pointed at the live server.
+
+    Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
+    from the test body unless async-unsafe access is allowed for the test's duration.
+    """
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is missing: run `make setup` (installs Debian's chromium).")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    profile = tempfile.mkdtemp(prefix="opsbook-chromium-")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--user-data-dir={profile}"]
+        )
+        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            shutil.rmtree(profile, ignore_errors=True)
