@@ -110,8 +110,11 @@ class User(AbstractUser):
         return self.is_active and self.role in STAFF_ROLES
 
     def save(self, *args, **kwargs):
-        # Django admin access follows the role, so there is one source of truth.
-        self.is_staff = self.role == Role.ADMIN or self.is_superuser
+        # The role is the one source of truth: a superuser (e.g. from `createsuperuser`) is an
+        # administrator, and Django admin access follows the role.
+        if self.is_superuser:
+            self.role = Role.ADMIN
+        self.is_staff = self.role == Role.ADMIN
         super().save(*args, **kwargs)
 
 

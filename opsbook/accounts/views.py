@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .forms import PreferencesForm
@@ -16,4 +16,9 @@ def preferences(request):
             translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your preferences were saved."))
         return redirect("accounts:preferences")
-    return render(request, "accounts/preferences.html", {"form": form})
+    context = {
+        "form": form,
+        "active_time_zone": timezone.get_current_timezone_name(),
+        "local_now": timezone.localtime(),
+    }
+    return render(request, "accounts/preferences.html", context)

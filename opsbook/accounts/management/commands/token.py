@@ -32,9 +32,17 @@ class Command(BaseCommand):
             self.stdout.write(raw)
         elif action == "list":
             user = self._user(options["user"])
+            now = timezone.now()
             for token in user.api_tokens.all():
-                state = "revoked" if token.revoked_at else "active"
-                self.stdout.write(f"{token.hint}…\t{state}\t{token.name}\t{token.created_at:%Y-%m-%d}")
+                if token.revoked_at:
+                    state = "revoked"
+                elif token.expires_at and token.expires_at <= now:
+                    state = "expired"
+                else:
+                    state = "active"
+                self.stdout.write(
+                    f"{token.hint}…\t{state}\t{token.name}\t{token.created_at:%Y-%m-%d}"
+                )
         else:
             tokens = list(ApiToken.objects.filter(hint=options["hint"].rstrip("…")))
             if len(tokens) != 1:

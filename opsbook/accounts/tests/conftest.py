@@ -1,0 +1,12 @@
+import pytest
+
+
+@pytest.fixture
+def alice(personas):
+    """Alice exists and can sign in (with opsbook.core.testing.PASSWORD)."""
+    return personas.alice
+
+
+@pytest.fixture
+def bob(personas):
+    return personas.bob
