@@ -1,15 +1,23 @@
 """The HTTP API: django-ninja, bearer tokens, OpenAPI at /api/openapi.json.
 
 Each app contributes a router from its own ``api.py``; routes call the same services and
-permission helpers as the HTML views.
+permission helpers as the HTML views. Errors keep one shape (opsbook/core/api.py): 401 no or bad
+token, 403 not allowed, 404 not found or outside your scope, 409 edited by someone else since
+you read it, 413 upload too large, 422 invalid input with the fields named.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from opsbook.accounts.services import user_for_token
+from opsbook.audit.api import router as audit_router
 from opsbook.catalog.api import router as catalog_router
+from opsbook.catalog.services import ConflictError
+from opsbook.core.api import field_errors
 
 
 class BearerToken(HttpBearer):
@@ -25,9 +33,29 @@ api = NinjaAPI(
     title="Opsbook API",
     version="1",
     description="Service operations platform. Authenticate with `Authorization: Bearer <token>`; "
-    "create a token with `opsbook token create --user NAME`.",
+    "create a token with `opsbook token create --user NAME`. See docs/developers/api.md.",
     auth=BearerToken(),
     docs_url=None,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(DjangoValidationError)
+def _invalid(request, exc):
+    return api.create_response(request, {"detail": field_errors(exc)}, status=422)
+
+
+@api.exception_handler(ConflictError)
+def _conflict(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc) or _("You do not have permission to do that.")}, status=403
+    )
+
+
 api.add_router("/catalog/", catalog_router)
+api.add_router("/audit", audit_router)

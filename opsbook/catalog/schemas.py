@@ -1,0 +1,423 @@
+"""Shapes of the checklist API. Input schemas (``…In``, ``…Patch``) are separate from output
+schemas (``…Out``): what a client may send is not what it reads back.
+
+Output schemas read model instances prepared by ``catalog/api.py``: parts are prefetched into
+``owner_list``, ``standard_list``, ``kpi_list``, ``checkpoint_list`` and ``resource_list``, and
+category paths come from one query per request (``category_paths``).
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import field_validator, model_validator
+
+from .choices import (
+    Channel,
+    DeliveryMode,
+    FrequencyPeriod,
+    KpiDirection,
+    Priority,
+    ResourceKind,
+    Status,
+    Tier,
+    TimeBasis,
+)
+from .models import Category
+
+# --- Category paths, one query per request ----------------------------------------------------
+
+
+def category_paths(request: HttpRequest) -> dict[int, list[str]]:
+    """Every category's path (names, root first), loaded once per request and cached on it."""
+    cached = getattr(request, "_opsbook_category_paths", None)
+    if cached is not None:
+        return cached
+    rows = {
+        pk: (name, parent)
+        for pk, name, parent in Category.objects.values_list("pk", "name", "parent_id")
+    }
+    paths: dict[int, list[str]] = {}
+
+    def path(pk: int) -> list[str]:
+        if pk not in paths:
+            name, parent = rows[pk]
+            paths[pk] = [*path(parent), name] if parent is not None else [name]
+        return paths[pk]
+
+    for pk in rows:
+        path(pk)
+    request._opsbook_category_paths = paths
+    return paths
+
+
+def _paths(context) -> dict[int, list[str]]:
+    return category_paths(context["request"])
+
+
+# --- Output -----------------------------------------------------------------------------------
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    path: list[str] = Field(description="Names from the root down to this category.")
+    description: str
+    sort_order: int
+
+    @staticmethod
+    def resolve_path(obj, context) -> list[str]:
+        return _paths(context)[obj.pk]
+
+
+class CategoryRef(Schema):
+    id: int
+    name: str
+    path: list[str]
+
+    @staticmethod
+    def resolve_path(obj, context) -> list[str]:
+        return _paths(context)[obj.pk]
+
+
+class OwnerOut(Schema):
+    user_id: int | None
+    username: str | None
+    display: str = Field(description="The user's display name, or the team's name.")
+    team_id: int | None
+    team: str | None
+    primary: bool
+
+    @staticmethod
+    def resolve_username(obj) -> str | None:
+        return obj.user.username if obj.user_id else None
+
+    @staticmethod
+    def resolve_display(obj) -> str:
+        return obj.user.label if obj.user_id else obj.team.name
+
+    @staticmethod
+    def resolve_team(obj) -> str | None:
+        return obj.team.name if obj.team_id else None
+
+    @staticmethod
+    def resolve_primary(obj) -> bool:
+        return obj.is_primary
+
+
+class StandardOut(Schema):
+    content_id: int | None = Field(description="Null: the standard covers the whole item.")
+    channel: Channel
+    priority: Priority | None = Field(description="Null: every priority.")
+    response_minutes: int | None
+    resolution_minutes: int | None
+    time_basis: TimeBasis
+    description: str
+
+    @staticmethod
+    def resolve_priority(obj) -> str | None:
+        return obj.priority or None
+
+
+class KpiOut(Schema):
+    content_id: int | None
+    name: str
+    unit: str
+    target: float
+    direction: KpiDirection
+    description: str
+
+
+class CheckpointOut(Schema):
+    due_date: date
+    title: str
+    done: bool
+
+
+class ResourceOut(Schema):
+    kind: ResourceKind
+    description: str
+
+
+class PartsOut(Schema):
+    owners: list[OwnerOut]
+    standards: list[StandardOut]
+    kpis: list[KpiOut]
+    checkpoints: list[CheckpointOut]
+    resources: list[ResourceOut]
+
+    @staticmethod
+    def resolve_owners(obj):
+        return obj.owner_list
+
+    @staticmethod
+    def resolve_standards(obj):
+        return obj.standard_list
+
+    @staticmethod
+    def resolve_kpis(obj):
+        return obj.kpi_list
+
+    @staticmethod
+    def resolve_checkpoints(obj):
+        return obj.checkpoint_list
+
+    @staticmethod
+    def resolve_resources(obj):
+        return obj.resource_list
+
+
+class EntryOut(PartsOut):
+    id: int
+    code: str
+    name: str
+    description: str
+    status: Status
+    frequency_text: str
+    frequency: dict[str, Any] | None = Field(
+        description="The parsed frequency, as `opsbook frequency --json` prints it."
+    )
+    frequency_period: FrequencyPeriod | None
+    start_date: date | None
+    end_date: date | None
+    notes: str
+    sort_order: int
+    version: int = Field(description="Send it back in a PATCH to detect concurrent edits.")
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_frequency_period(obj) -> str | None:
+        return obj.frequency_period or None
+
+
+class ItemOut(EntryOut):
+    category: CategoryRef
+    tier: Tier
+    target_customers: str
+    service_hours: str
+    delivery_mode: DeliveryMode | None
+    region: str
+    review_cycle_months: int | None
+    next_review_date: date | None
+
+    @staticmethod
+    def resolve_delivery_mode(obj) -> str | None:
+        return obj.delivery_mode or None
+
+
+class ItemRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ContentOut(EntryOut):
+    item: ItemRef
+
+
+class ContentInItemOut(EntryOut):
+    pass
+
+
+class ItemDetailOut(ItemOut):
+    contents: list[ContentInItemOut]
+
+    @staticmethod
+    def resolve_contents(obj):
+        return obj.content_list
+
+
+# --- Input ------------------------------------------------------------------------------------
+
+Code = Annotated[str, Field(min_length=1, max_length=40)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=10_000)]
+Short = Annotated[str, Field(max_length=200)]
+Order = Annotated[int, Field(ge=0, le=2_147_483_647)]
+
+
+def refuse_null(value):
+    if value is None:
+        raise ValueError(_("This field cannot be null."))
+    return value
+
+
+def blank_if_null(value):
+    return "" if value is None else value
+
+
+class OwnerIn(Schema):
+    """One owner: a user (id or username) or a team (id or name), never both."""
+
+    user: int | str | None = None
+    team: int | str | None = None
+    primary: bool = False
+
+    @model_validator(mode="after")
+    def _user_or_team(self):
+        if (self.user is None) == (self.team is None):
+            raise ValueError(_("Give either a user or a team."))
+        return self
+
+
+class StandardIn(Schema):
+    channel: Channel
+    priority: Priority | None = None
+    response_minutes: int | None = Field(None, ge=0)
+    resolution_minutes: int | None = Field(None, ge=0)
+    time_basis: TimeBasis = TimeBasis.BUSINESS
+    description: Annotated[str, Field(max_length=300)] = ""
+
+    @model_validator(mode="after")
+    def _has_a_target(self):
+        if self.response_minutes is None and self.resolution_minutes is None:
+            raise ValueError(_("Give a response time, a resolution time, or both."))
+        return self
+
+
+class KpiIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    unit: Annotated[str, Field(max_length=20)] = ""
+    target: Annotated[Decimal, Field(max_digits=14, decimal_places=4)]
+    direction: KpiDirection = KpiDirection.AT_LEAST
+    description: Annotated[str, Field(max_length=300)] = ""
+
+
+class CheckpointIn(Schema):
+    due_date: date
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    done: bool = False
+
+
+class ResourceIn(Schema):
+    kind: ResourceKind
+    description: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class PartsIn(Schema):
+    """Nested lists: each one given replaces that kind of part; one left out is kept."""
+
+    owners: list[OwnerIn] | None = None
+    standards: list[StandardIn] | None = None
+    kpis: list[KpiIn] | None = None
+    checkpoints: list[CheckpointIn] | None = None
+    resources: list[ResourceIn] | None = None
+
+
+class CategoryIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    parent_id: int | None = None
+    description: Text = ""
+    sort_order: Order = 0
+
+
+class CategoryPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    parent_id: int | None = Field(None, description="Null moves the category to the top level.")
+    description: Text | None = None
+    sort_order: Order | None = None
+
+    check_not_null = field_validator("name", "sort_order")(refuse_null)
+    check_blank = field_validator("description", mode="before")(blank_if_null)
+
+
+class ContentIn(PartsIn):
+    code: Code | None = Field(None, description="Left out: the next free `<item code>-NN`.")
+    name: Name
+    description: Text = ""
+    frequency_text: Annotated[str, Field(max_length=100)] = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    notes: Text = ""
+    status: Status = Status.ACTIVE
+    sort_order: Order = 0
+
+
+class ContentPatch(PartsIn):
+    version: int | None = Field(
+        None, description="The version you read; a 409 answers if someone saved since."
+    )
+    code: Code | None = None
+    name: Name | None = None
+    description: Text | None = None
+    frequency_text: Annotated[str, Field(max_length=100)] | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    notes: Text | None = None
+    status: Status | None = None
+    sort_order: Order | None = None
+
+    check_not_null = field_validator("code", "name", "status", "sort_order")(refuse_null)
+    check_blank = field_validator("description", "frequency_text", "notes", mode="before")(
+        blank_if_null
+    )
+
+
+class ItemIn(ContentIn):
+    code: Code | None = Field(None, description="Left out: the next free `SVC-NNNN`.")
+    category_id: int
+    tier: Tier = Tier.BASIC
+    target_customers: Short = ""
+    service_hours: Annotated[str, Field(max_length=100)] = ""
+    delivery_mode: DeliveryMode | None = None
+    region: Annotated[str, Field(max_length=100)] = ""
+    review_cycle_months: int | None = Field(None, ge=1, le=120)
+    next_review_date: date | None = None
+
+
+class ItemPatch(ContentPatch):
+    category_id: int | None = None
+    tier: Tier | None = None
+    target_customers: Short | None = None
+    service_hours: Annotated[str, Field(max_length=100)] | None = None
+    delivery_mode: DeliveryMode | None = None
+    region: Annotated[str, Field(max_length=100)] | None = None
+    review_cycle_months: int | None = Field(None, ge=1, le=120)
+    next_review_date: date | None = None
+
+    check_item_not_null = field_validator("category_id", "tier")(refuse_null)
+    check_item_blank = field_validator(
+        "target_customers", "service_hours", "region", mode="before"
+    )(blank_if_null)
+
+
+class ItemFilters(Schema):
+    q: str | None = Field(None, description="Words in the code, name or description.")
+    category: int | None = Field(None, description="A category id; its descendants count too.")
+    status: Status | None = None
+    tier: Tier | None = None
+    owner: str | None = Field(
+        None, description="A user id or username: items they own, directly or through a team."
+    )
+    team: str | None = Field(None, description="A team id or name.")
+    frequency_period: FrequencyPeriod | None = None
+    due_for_review: bool | None = Field(
+        None, description="true: the next review date has passed (retired items excluded)."
+    )
+    updated_since: datetime | None = None
+
+
+class ContentFilters(Schema):
+    item: int | None = Field(None, description="A service item id.")
+    q: str | None = None
+    status: Status | None = None
+    owner: str | None = Field(None, description="A user id or username.")
+
+
+class FrequencyOut(Schema):
+    kind: str
+    period: str | None
+    interval: int
+    times_per_period: int | None
+    weekdays: list[int]
+    month_days: list[int]
+    business_days_only: bool
+    due_within_days: int | None
+    rrule: str | None
+    label_zh: str
+    label_en: str
