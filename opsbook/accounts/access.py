@@ -19,3 +19,8 @@ def can_view_catalog(user) -> bool:
 
 def is_admin(user: User) -> bool:
     return is_staff_member(user) and user.role == Role.ADMIN
+
+
+def can_read_audit_log(user) -> bool:
+    """The whole audit trail, across records: administrators and managers."""
+    return is_staff_member(user) and user.role in {Role.ADMIN, Role.MANAGER}
