@@ -47,6 +47,8 @@ def api_as(user) -> ApiClient:
 def item_for(owner=None, **values):
     """An item owned by ``owner`` (with a plain frequency so tests do not depend on the parser)."""
     values.setdefault("frequency_text", "")
+    if "code" in values:
+        values.setdefault("name", f"服务 {values['code']}")
     values.setdefault("category", make_category())
     return make_item(owner, **values)
 
