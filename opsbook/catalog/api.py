@@ -8,7 +8,7 @@ every route here with a 403; docs/developers/api.md lists the rules.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,6 +79,7 @@ PAYLOAD = ("body", "payload")
 RENAMED = {"category": "category_id", "parent": "parent_id"}
 PART_NAMES = frozenset(services.PART_MODELS)
 ITEM_TYPE = ServiceItem._meta.label_lower
+ITEM_FIRST = F("content_id").asc(nulls_first=True)  # the item's own parts, then by content
 
 
 def _staff_only(view):
@@ -368,14 +369,14 @@ def retire_item(request, item_id: int):
 def list_item_standards(request, item_id: int):
     """Service standards of the item and of its content (``content_id`` tells which)."""
     item = get_item_for_user(request.user, item_id)
-    return ServiceStandard.objects.filter(item=item).order_by("content_id", "position", "pk")
+    return ServiceStandard.objects.filter(item=item).order_by(ITEM_FIRST, "position", "pk")
 
 
 @router.get("/items/{item_id}/kpis", response={200: list[KpiOut], **READ_ERRORS})
 def list_item_kpis(request, item_id: int):
     """KPIs of the item and of its content (``content_id`` tells which)."""
     item = get_item_for_user(request.user, item_id)
-    return Kpi.objects.filter(item=item).order_by("content_id", "position", "pk")
+    return Kpi.objects.filter(item=item).order_by(ITEM_FIRST, "position", "pk")
 
 
 @router.get("/items/{item_id}/history", response={200: list[AuditEntryOut], **READ_ERRORS})
