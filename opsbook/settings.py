@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "opsbook.accounts",
     "opsbook.audit",
     "opsbook.catalog",
+    "opsbook.calendars",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,30 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from opsbook.calendars.businesstime import CompiledCalendar
+from opsbook.calendars.seeding import china_compiled_calendar
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BERLIN = ZoneInfo("Europe/Berlin")
+LUNCH_BREAK_DAY = ((time(9), time(12)), (time(13, 30), time(18)))
+
+
+def sh(*args) -> datetime:
+    """An instant on the wall clock in Shanghai: ``sh(2026, 10, 9, 17)``."""
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+def berlin(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN)
+
+
+def hours(n: float) -> int:
+    return int(n * 3600)
+
+
+@pytest.fixture(scope="session")
+def china() -> CompiledCalendar:
+    """The default 中国大陆工作日 calendar, compiled straight from chinesecalendar's data."""
+    return china_compiled_calendar()
