@@ -9,13 +9,25 @@ Rules (docs/users/roles.md):
 * viewers only read.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+
 from django.db.models import Q
 from django.http import Http404
 
 from opsbook.accounts.access import can_manage_catalog, can_view_catalog
 from opsbook.accounts.choices import Role
 
-from .models import Category, Ownership, ServiceContent, ServiceItem
+from .models import (
+    Category,
+    Checkpoint,
+    Kpi,
+    Ownership,
+    Resource,
+    ServiceContent,
+    ServiceItem,
+    ServiceStandard,
+)
 
 
 def items_for_user(user):
@@ -83,8 +95,61 @@ def can_edit_item(user, item: ServiceItem) -> bool:
 def can_edit_content(user, content: ServiceContent) -> bool:
     if can_manage_catalog(user):
         return True
-    return (
-        can_view_catalog(user)
-        and user.role == Role.AGENT
-        and _owns(user, content.item, content)
-    )
+    return can_view_catalog(user) and user.role == Role.AGENT and _owns(user, content.item, content)
+
+
+def category_tree_for_user(user) -> list[Category]:
+    """Every category the user may see, depth first in display order.
+
+    Each category gets ``depth`` (0 for a root) and ``path_text`` ("客户服务 / 热线") so lists and
+    choice fields can show the tree without a query per level. One query in all.
+    """
+    categories = list(categories_for_user(user))
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    ordered: list[Category] = []
+    stack = [(c, 0, c.name) for c in reversed(children.get(None, []))]
+    while stack:
+        category, depth, path_text = stack.pop()
+        category.depth, category.path_text = depth, path_text
+        ordered.append(category)
+        stack.extend(
+            (child, depth + 1, f"{path_text} / {child.name}")
+            for child in reversed(children.get(category.pk, []))
+        )
+    return ordered
+
+
+@dataclass
+class PartSet:
+    """The owners, standards, KPIs, checkpoints and resources of an item or of one content."""
+
+    owners: list = field(default_factory=list)
+    standards: list = field(default_factory=list)
+    kpis: list = field(default_factory=list)
+    checkpoints: list = field(default_factory=list)
+    resources: list = field(default_factory=list)
+
+    @property
+    def primary_owner(self):
+        return next((o for o in self.owners if o.is_primary), None)
+
+
+def parts_by_content(item: ServiceItem) -> dict[int | None, PartSet]:
+    """All parts of an item and of its content, keyed by content id (``None``: the item itself).
+
+    Five queries whatever the amount of content.
+    """
+    sources = {
+        "owners": Ownership.objects.select_related("user", "team"),
+        "standards": ServiceStandard.objects.all(),
+        "kpis": Kpi.objects.all(),
+        "checkpoints": Checkpoint.objects.all(),
+        "resources": Resource.objects.all(),
+    }
+    grouped: dict[int | None, PartSet] = defaultdict(PartSet)
+    for name, queryset in sources.items():
+        for part in queryset.filter(item=item):
+            getattr(grouped[part.content_id], name).append(part)
+    return grouped
