@@ -208,7 +208,10 @@ class CalendarYear(models.Model):
         help_text=_("All holidays and make-up workdays of the year are entered."),
     )
     note = models.CharField(
-        _("note"), max_length=200, blank=True, help_text=_("e.g. 国办发明电〔2025〕7号")
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the data came from, e.g. the State Council notice."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1970), django.core.validators.MaxValueValidator(2200)], verbose_name='year')),
                 ('source', models.CharField(choices=[('chinesecalendar', 'chinesecalendar library'), ('import', 'Imported file'), ('manual', 'Entered by hand')], max_length=20, verbose_name='source')),
                 ('complete', models.BooleanField(default=True, help_text='All holidays and make-up workdays of the year are entered.', verbose_name='complete')),
-                ('note', models.CharField(blank=True, help_text='e.g. 国办发明电〔2025〕7号', max_length=200, verbose_name='note')),
+                ('note', models.CharField(blank=True, help_text='Where the data came from, e.g. the State Council notice.', max_length=200, verbose_name='note')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='years', to='calendars.calendar', verbose_name='calendar')),
             ],

@@ -248,7 +248,7 @@ def test_deleting_an_exception_restores_the_weekly_hours(office, personas):
 
 
 def test_a_year_entered_by_hand_counts_as_covered(office, personas):
-    do_set_year(personas.erin, office, 2027, note="国办发明电〔2026〕号")
+    do_set_year(personas.erin, office, 2027, note="手工录入")
 
     assert office.compile().covered_years == {2027}
 
