@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+
+from opsbook.catalog.models import ServiceItem
+from opsbook.core.demo import PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo service checklist of an online-education operations team. Safe to run "
+        "again: only what is missing is created."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the checklist already has a service item",
+        )
+
+    def handle(self, *args, if_empty: bool, verbosity: int, **options):
+        if if_empty and ServiceItem.objects.exists():
+            return
+        summary = load_demo()
+        if verbosity >= 1 and summary.created_anything:
+            self.stdout.write(
+                f"Demo data loaded: {summary.items} service items, {summary.contents} content, "
+                f"{summary.users} users (password {PASSWORD})."
+            )
