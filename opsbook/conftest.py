@@ -43,9 +43,8 @@ def browser_page(live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     profile = tempfile.mkdtemp(prefix="opsbook-chromium-")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--user-data-dir={profile}"]
-        )
+        # Playwright gives launch() its own throwaway profile; it refuses --user-data-dir.
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="zh-CN", base_url=live_server.url)
         page = context.new_page()
         page.set_default_timeout(15_000)
