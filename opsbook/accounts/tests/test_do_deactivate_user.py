@@ -52,3 +52,27 @@ def test_a_deactivated_user_cannot_be_given_a_new_token(personas):
         do_create_api_token(personas.alice)
 
     assert not ApiToken.objects.filter(user=personas.alice).exists()
+
+
+def test_unticking_active_in_the_admin_site_also_stops_sessions_and_tokens(
+    client, admin_client, alice
+):
+    _token, raw = do_create_api_token(alice)
+    client.force_login(alice)
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[alice.pk]))
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "is_active": "",
+            "team": alice.team_id,
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+        }
+    )
+
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[alice.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert client.get(PREFERENCES).status_code == 302
+    assert user_for_token(raw) is None
