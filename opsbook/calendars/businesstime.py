@@ -98,6 +98,9 @@ class CompiledCalendar:
     weekly ones on that date: empty for a holiday, the pattern weekday's windows for a
     make-up workday, the special windows for special hours. ``covered_years`` are the years
     whose official data (holidays, make-up days) is known.
+
+    The timeline behind the arithmetic is built lazily for the years asked about and replaced
+    as a whole when it grows, so one compiled calendar may be shared between threads.
     """
 
     __slots__ = ("_last_open_year", "_timeline", "covered_years", "exceptions", "tz", "weekly")

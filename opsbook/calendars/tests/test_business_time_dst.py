@@ -5,7 +5,7 @@ fall back on 25 October (03:00 → 02:00)."""
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opsbook.calendars.businesstime import (
@@ -123,6 +123,7 @@ def night_and_day():
     )
 
 
+@settings(deadline=None)  # the reference steps minute by minute
 @given(base=st.sampled_from(AROUND_CHANGES), first=MINUTES, second=MINUTES)
 def test_business_seconds_match_the_wall_clock_across_changes(night_and_day, base, first, second):
     a, b = at(base, min(first, second)), at(base, max(first, second))
