@@ -1,0 +1,101 @@
+"""Owners, standards, KPIs, checkpoints and resources as comparable specs, loaded set-wise.
+
+A part is compared as a spec: a tuple ``(user_id, team_id, is_primary)`` for an owner, else the
+frozen dataclass from ``textformats``. Parts hang off ``(item_id, content_id)``; content_id is
+None for the item's own parts.
+"""
+
+from collections import defaultdict
+
+from .. import services
+from ..models import Checkpoint, Kpi, Ownership, Resource, ServiceStandard
+from . import textformats as tf
+
+PART_KINDS = ("owners", "standards", "kpis", "checkpoints", "resources")
+PART_MODELS = {
+    "owners": Ownership,
+    "standards": ServiceStandard,
+    "kpis": Kpi,
+    "checkpoints": Checkpoint,
+    "resources": Resource,
+}
+PART_FIELDS = {
+    "owners": ("user_id", "team_id", "is_primary"),
+    "standards": (
+        "channel", "priority", "response_minutes", "resolution_minutes", "time_basis",
+        "description",
+    ),
+    "kpis": ("name", "target", "unit", "direction", "description"),
+    "checkpoints": ("due_date", "title", "done"),
+    "resources": ("kind", "description"),
+}  # fmt: skip
+PART_SPECS = {
+    "owners": tuple,
+    "standards": tf.StandardSpec,
+    "kpis": tf.KpiSpec,
+    "checkpoints": tf.CheckpointSpec,
+    "resources": tf.ResourceSpec,
+}
+
+
+def load(kind: str, item_ids: set[int] | None = None) -> dict[tuple, tuple[list, list]]:
+    """{(item_id, content_id): ([spec, …], [part id, …])} in display order."""
+    model, spec = PART_MODELS[kind], PART_SPECS[kind]
+    order = ["due_date", "position", "id"] if kind == "checkpoints" else ["position", "id"]
+    rows = model.objects.order_by(*order).values_list(
+        "id", "item_id", "content_id", *PART_FIELDS[kind]
+    )
+    if item_ids is not None and len(item_ids) <= 500:
+        rows = rows.filter(item_id__in=item_ids)
+    found: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for row in rows:
+        if item_ids is not None and row[1] not in item_ids:
+            continue
+        specs, ids = found[(row[1], row[2])]
+        specs.append(row[3:] if spec is tuple else spec(*row[3:]))
+        ids.append(row[0])
+    return dict(found)
+
+
+def values(kind: str, spec) -> dict:
+    """The model fields of one spec."""
+    if kind == "owners":
+        user_id, team_id, primary = spec
+        return {"user_id": user_id, "team_id": team_id, "is_primary": primary}
+    return {name: getattr(spec, name) for name in spec.__slots__}
+
+
+class Labeller:
+    """``services.part_label`` for specs, remembered per spec (the same text recurs a lot)."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self._cache: dict[tuple, str] = {}
+        self._by_id: dict[int, tuple] = {}
+
+    def labels(self, kind: str, specs) -> list[str]:
+        return [self.label(kind, spec) for spec in specs]
+
+    def label(self, kind: str, spec) -> str:
+        # Specs parsed from the same cell text are the same objects: look them up by identity
+        # first (cheap), then by value. The entry keeps the spec alive so its id stays unique.
+        hit = self._by_id.get(id(spec))
+        if hit is not None:
+            return hit[1]
+        key = (kind, spec)
+        label = self._cache.get(key)
+        if label is None:
+            label = self._cache[key] = services.part_label(self.instance(kind, spec))
+        self._by_id[id(spec)] = (spec, label)
+        return label
+
+    def instance(self, kind: str, spec):
+        if kind == "owners":
+            user_id, team_id, primary = spec
+            part = Ownership(is_primary=primary)
+            if user_id is not None:
+                part.user = self.directory.user(user_id)
+            else:
+                part.team = self.directory.teams[team_id]
+            return part
+        return PART_MODELS[kind](**values(kind, spec))

@@ -1,0 +1,241 @@
+"""Turn an uploaded file into rows of cells, refusing anything unsafe before parsing it.
+
+An .xlsx is a zip of XML. Before python-calamine sees it we check the zip (entry count, declared
+and actual sizes, compression ratios) and scan each worksheet's XML for the extent of its cells:
+calamine allocates the whole rectangle up to the farthest cell, so one cell at XFD1048576 in a
+600-byte file would otherwise abort the process. Merged cells are filled with their top-left
+value. CSV is read as UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK).
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+import python_calamine
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .columns import HELP_SHEET_NAME, SHEET_NAMES, normalize
+
+MAX_ROWS = 50_000
+MAX_COLUMNS = 52  # up to column AZ
+MAX_ZIP_ENTRIES = 1_000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_CHECKED_ABOVE = 10 * 1024 * 1024
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGIC = b"PK\x03\x04"
+_CHUNK = 1024 * 1024
+
+# A cell or row reference past the limits: a column of two letters from BA on (or three or
+# more letters), or a row number of 60,000 or more. (No leading \s: a literal start lets the
+# regex engine skip ahead, five times faster on a large sheet; other attributes ending in "r"
+# never hold such values.)
+_FAR_COLUMN = re.compile(rb'r="(?:[B-Z][A-Z]|[A-Z]{3,})\d+"')
+_FAR_ROW = re.compile(rb'r="[A-Z]*(?:[6-9]\d{4}|[1-9]\d{5,})"')
+_ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
+_IGNORED_SHEETS = {normalize(n) for n in (HELP_SHEET_NAME, "instructions", "readme", "help")}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+@dataclass
+class Table:
+    sheet: str
+    rows: list[tuple[int, list]]  # (row number as Excel shows it, cells), non-empty rows only
+    first_column: int = 0  # zero-based index of the first cell in each row
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    if not data:
+        raise ImportFileError(_("The file is empty."))
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportFileError(
+            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
+            % {"size": len(data) / 1048576, "limit": limit // 1048576}
+        )
+    if data.startswith(OLE2_MAGIC):
+        raise ImportFileError(
+            _(
+                "This is a password-protected workbook or an old .xls file. Remove the password "
+                "or save it as .xlsx (Excel: File › Save As › Excel Workbook) and try again."
+            )
+        )
+    if data.startswith(ZIP_MAGIC):
+        return _read_xlsx(data)
+    if filename.lower().endswith((".csv", ".txt")):
+        return _read_csv(data, filename)
+    raise ImportFileError(_("This is not an Excel (.xlsx) or CSV file."))
+
+
+# --- xlsx -------------------------------------------------------------------------------------
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(_("The file is damaged: it is not a readable .xlsx.")) from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise ImportFileError(_("The workbook has too many parts to be a checklist."))
+    if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
+        raise ImportFileError(_("The workbook expands to more than 200 MB; it is refused."))
+    for entry in entries:
+        if entry.file_size > RATIO_CHECKED_ABOVE and (
+            entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
+        ):
+            raise ImportFileError(
+                _("The workbook is compressed suspiciously well (a zip bomb?); it is refused.")
+            )
+    names = {e.filename for e in entries}
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError(_("This is not an Excel (.xlsx) or CSV file."))
+    try:
+        for entry in entries:
+            with archive.open(entry) as stream:
+                # zipfile stops at the declared size and checks the CRC, so reading every entry
+                # proves the declared sizes checked above are the real ones.
+                if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                    _check_sheet_xml(stream.read())
+                else:
+                    while stream.read(_CHUNK):
+                        pass
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, NotImplementedError):
+        raise ImportFileError(_("The file is damaged: it is not a readable .xlsx.")) from None
+
+
+def _check_sheet_xml(xml: bytes) -> None:
+    too_big = ImportFileError(
+        _("A sheet has more than %(rows)d rows or %(columns)d columns; split the file.")
+        % {"rows": MAX_ROWS, "columns": MAX_COLUMNS}
+    )
+    if _FAR_COLUMN.search(xml) or _FAR_ROW.search(xml):
+        raise too_big
+    root = _ROOT_PREFIX.search(xml, 0, 4096)
+    prefix = (root.group(1) or b"") if root else b""
+    row, cell = b"<" + prefix + b"row", b"<" + prefix + b"c"
+    if xml.count(row + b" ") + xml.count(row + b">") > MAX_ROWS + 1000:
+        raise too_big
+    referenced = xml.count(cell + b' r="')
+    every = xml.count(cell + b" ") + xml.count(cell + b">") + xml.count(cell + b"/>")
+    if every != referenced:
+        # Some cells have no (leading) reference, so their column is implied by their position:
+        # count the cells of each row.
+        for chunk in xml.split(row):
+            if chunk.count(cell + b" ") + chunk.count(cell + b">") + chunk.count(cell + b"/>") > (
+                MAX_COLUMNS
+            ):
+                raise too_big
+
+
+def _pick_sheet(workbook) -> str:
+    sheets = [
+        m.name for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ]
+    wanted = {normalize(n) for n in SHEET_NAMES}
+    for name in sheets:
+        if normalize(name) in wanted:
+            return name
+    for name in sheets:
+        if normalize(name) not in _IGNORED_SHEETS:
+            return name
+    raise ImportFileError(_("The workbook has no worksheet to import."))
+
+
+def _read_xlsx(data: bytes) -> Table:
+    _check_zip(data)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        name = _pick_sheet(workbook)
+        sheet = workbook.get_sheet_by_name(name)
+        cells = sheet.to_python(skip_empty_area=True)
+        start = sheet.start
+        merged = sheet.merged_cell_ranges or []
+    except ImportFileError:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine raises its own errors and pyo3 PanicException
+        raise ImportFileError(
+            _(
+                "The workbook could not be read (%(reason)s). Open it in Excel, save it as .xlsx "
+                "and try again."
+            )
+            % {"reason": type(exc).__name__}
+        ) from None
+    if not cells or start is None:
+        raise ImportFileError(_("The sheet %(sheet)s is empty.") % {"sheet": name})
+    if len(cells) > MAX_ROWS + 1:
+        raise ImportFileError(
+            _("The sheet has more than %(rows)d rows; split the file.") % {"rows": MAX_ROWS}
+        )
+    top, left = start
+    _fill_merged(cells, merged, top, left)
+    rows = [(top + i + 1, row) for i, row in enumerate(cells) if any(v != "" for v in row)]
+    if not rows:
+        raise ImportFileError(_("The sheet %(sheet)s is empty.") % {"sheet": name})
+    return Table(sheet=name, rows=rows, first_column=left)
+
+
+def _fill_merged(cells: list[list], merged, top: int, left: int) -> None:
+    """Give every cell of a merged range the value of its top-left cell."""
+    height, width = len(cells), max((len(r) for r in cells), default=0)
+    budget = height * width
+    for (r0, c0), (r1, c1) in merged:
+        r0, r1 = max(r0 - top, 0), min(r1 - top, height - 1)
+        c0, c1 = max(c0 - left, 0), min(c1 - left, width - 1)
+        if r0 > r1 or c0 > c1:
+            continue
+        budget -= (r1 - r0 + 1) * (c1 - c0 + 1)
+        if budget < 0:
+            raise ImportFileError(
+                _("The sheet's merged cells overlap; unmerge them and try again.")
+            )
+        value = cells[r0][c0] if c0 < len(cells[r0]) else ""
+        for r in range(r0, r1 + 1):
+            row = cells[r]
+            for c in range(c0, c1 + 1):
+                if c < len(row):
+                    row[c] = value
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def _read_csv(data: bytes, filename: str) -> Table:
+    if b"\x00" in data[:65536]:
+        raise ImportFileError(_("This is not an Excel (.xlsx) or CSV file."))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("The CSV file's encoding is not UTF-8 or GBK; save it as UTF-8."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", "\t", ";"), key=first_line.count)
+    try:
+        records = []
+        for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            if number > MAX_ROWS + 1:
+                raise ImportFileError(
+                    _("The sheet has more than %(rows)d rows; split the file.") % {"rows": MAX_ROWS}
+                )
+            if any(v.strip() for v in record):
+                records.append((number, record))
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The CSV file is malformed: %(reason)s.") % {"reason": exc}
+        ) from None
+    if not records:
+        raise ImportFileError(_("The file is empty."))
+    return Table(sheet=filename.rsplit("/", 1)[-1], rows=records)

@@ -1,0 +1,235 @@
+"""The import's last pass: write every planned change in one transaction, set-wise.
+
+Versions of the records about to change are checked (and locked) first, so a record someone
+saved after the import loaded it is never overwritten: the import stops and writes nothing.
+Each created or changed record gets the audit entry ``audit.record`` would write, with the same
+``changes`` shape (``services.part_label`` for parts), inserted in bulk.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsbook.audit import services as audit
+from opsbook.audit.models import Action, AuditEntry
+
+from ..models import Category, ServiceContent, ServiceItem
+from . import bulk, parts
+
+_BATCH = 500
+
+
+class ConflictError(Exception):
+    """The catalog changed under the import; nothing was written."""
+
+
+def write(job) -> None:
+    """Write ``job``'s plans (an importer._Import after planning without problems)."""
+    plans = job.item_plans + job.content_plans + job.retired_contents
+    if not job.new_categories and not any(plan.changed for plan in plans):
+        return
+    try:
+        with transaction.atomic():
+            _Writer(job, timezone.now()).run()
+    except (IntegrityError, OperationalError):
+        raise ConflictError(
+            _(
+                "The checklist changed while the file was being imported, or the database was "
+                "busy; nothing was written. Import the file again."
+            )
+        ) from None
+
+
+def next_order(counters: dict, key, existing: list[int]) -> int:
+    """The sort order for a new record after ``existing`` siblings (0 when it is the first)."""
+    n = counters.get(key)
+    if n is None:
+        n = max(existing, default=0) + 1 if existing else 0
+    counters[key] = n + 1
+    return n
+
+
+def _plain(value):
+    """A JSON-ready value for the audit trail."""
+    if isinstance(value, tuple):  # a category path
+        return " / ".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class _Writer:
+    def __init__(self, job, now):
+        self.job = job
+        self.now = now
+        self.labeller = parts.Labeller(job.directory)
+        self.entries: list[dict] = []
+        actor = job.actor
+        self.actor_id = actor.pk if getattr(actor, "pk", None) else None
+        self.actor_label = str(actor) if actor else "system"
+
+    def run(self) -> None:
+        job = self.job
+        self._check_versions()
+        categories = self._create_categories()
+        self._records(
+            ServiceItem,
+            job.item_plans,
+            lambda plan: {"category_id": categories[plan.after["category"]]},
+        )
+        self._records(ServiceContent, job.content_plans, lambda plan: {"item_id": plan.parent.pk})
+        self._records(ServiceContent, job.retired_contents, lambda plan: {})
+        self._parts()
+        bulk.Table(AuditEntry, self.now).insert(self.entries)
+
+    def _check_versions(self) -> None:
+        job = self.job
+        for model, plans in (
+            (ServiceItem, job.item_plans),
+            (ServiceContent, job.content_plans + job.retired_contents),
+        ):
+            expected = {p.db["id"]: p.db for p in plans if p.db is not None and p.changed}
+            ids = list(expected)
+            for start in range(0, len(ids), _BATCH):
+                batch = ids[start : start + _BATCH]
+                found = dict(
+                    model.objects.select_for_update()
+                    .filter(id__in=batch)
+                    .values_list("id", "version")
+                )
+                for pk in batch:
+                    if found.get(pk) != expected[pk]["version"]:
+                        raise ConflictError(
+                            _(
+                                "Someone changed %(code)s while the file was being imported; "
+                                "nothing was written. Import the file again."
+                            )
+                            % {"code": expected[pk]["code"]}
+                        )
+
+    def _create_categories(self) -> dict[tuple, int]:
+        job = self.job
+        ids = dict(job.category_by_path)
+        siblings: dict[int | None, list[int]] = defaultdict(list)
+        for _name, parent, order in job.category_rows.values():
+            siblings[parent].append(order)
+        counters: dict = {}
+        depth = max((len(path) for path in job.new_categories), default=0)
+        for level in range(1, depth + 1):
+            paths = [p for p in job.new_categories if len(p) == level]
+            objs = []
+            for path in paths:
+                parent = ids[path[:-1]] if level > 1 else None
+                order = next_order(counters, parent, siblings.get(parent, []))
+                objs.append(Category(name=path[-1], parent_id=parent, sort_order=order))
+            Category.objects.bulk_create(objs)
+            for path, obj in zip(paths, objs, strict=True):
+                ids[path] = obj.pk
+                changes = {"name": [None, obj.name]}
+                if level > 1:
+                    changes["parent"] = [None, path[-2]]
+                self._entry(Action.CREATE, Category, obj.pk, obj.name, changes)
+        return ids
+
+    def _records(self, model, plans, foreign) -> None:
+        frequency = self.job.cells.frequency
+        table = bulk.Table(model, self.now)
+        creates, updates = [], defaultdict(list)
+        for plan in plans:
+            if not plan.changed:
+                continue
+            row = {k: v for k, v in plan.after.items() if k != "category"}
+            row.update(foreign(plan))
+            if "frequency_text" in row:
+                parsed, kind, period = frequency(row["frequency_text"])
+                row.update(frequency=parsed, frequency_kind=kind, frequency_period=period)
+            if plan.db is None:
+                creates.append((plan, row))
+            else:
+                row.update(id=plan.pk, version=plan.db["version"] + 1, updated_at=self.now)
+                updates[tuple(sorted(row))].append(row)
+        table.insert(row for _plan, row in creates)
+        codes = [row["code"] for _plan, row in creates]
+        ids = {}
+        for start in range(0, len(codes), _BATCH):
+            ids.update(
+                model.objects.filter(code__in=codes[start : start + _BATCH]).values_list(
+                    "code", "id"
+                )
+            )
+        for plan, row in creates:
+            plan.pk = ids[row["code"]]
+        for names, rows in updates.items():
+            table.update(rows, [name for name in names if name != "id"])
+        for plan in plans:
+            if plan.changed:
+                action = Action.CREATE if plan.db is None else Action.UPDATE
+                code = plan.after.get("code") or plan.db["code"]
+                name = plan.after.get("name") or plan.db["name"]
+                self._entry(
+                    action, model, plan.pk, f"{code} {name}", self._changes(plan), plan.parent
+                )
+
+    def _changes(self, plan) -> dict:
+        if plan.db is None:
+            changes = {
+                name: [None, _plain(value)]
+                for name, value in plan.after.items()
+                if value not in ("", None)
+            }
+        else:
+            changes = audit.diff(
+                {name: _plain(value) for name, value in plan.before.items()},
+                {name: _plain(plan.after[name]) for name in plan.before},
+            )
+        labels = self.labeller.labels
+        for kind, (_ids, old, new) in plan.parts.items():
+            changes[kind] = [labels(kind, old), labels(kind, new)]
+        return changes
+
+    def _parts(self) -> None:
+        job = self.job
+        doomed: dict[str, list[int]] = defaultdict(list)
+        born: dict[str, list[dict]] = defaultdict(list)
+        for plan in job.item_plans + job.content_plans:
+            if not plan.parts:
+                continue
+            if plan.model is ServiceItem:
+                item_id, content_id = plan.pk, None
+            else:
+                item_id, content_id = plan.parent.pk, plan.pk
+            for kind, (old_ids, _old, new) in plan.parts.items():
+                doomed[kind].extend(old_ids)
+                born[kind].extend(
+                    {
+                        "item_id": item_id,
+                        "content_id": content_id,
+                        "position": position,
+                        **parts.values(kind, spec),
+                    }
+                    for position, spec in enumerate(new)
+                )
+        for kind, model in parts.PART_MODELS.items():
+            bulk.delete_ids(model, doomed.get(kind, []))
+            if born.get(kind):
+                bulk.Table(model, self.now).insert(born[kind])
+
+    def _entry(self, action, model, pk, label: str, changes: dict, parent=None) -> None:
+        self.entries.append(
+            {
+                "at": self.now,
+                "actor_id": self.actor_id,
+                "actor_label": self.actor_label,
+                "source": self.job.source,
+                "action": action,
+                "object_type": model._meta.label_lower,
+                "object_id": str(pk),
+                "object_repr": label[:300],
+                "parent_type": ServiceItem._meta.label_lower if parent is not None else "",
+                "parent_id": str(parent.pk) if parent is not None else "",
+                "changes": changes,
+            }
+        )
