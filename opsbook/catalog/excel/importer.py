@@ -48,6 +48,7 @@ from .reader import ImportFileError, Table, read_table
 __all__ = ["ImportFileError", "ImportReport", "Problem", "cell_text", "import_catalog"]
 
 PREVIEW_ROWS = 200
+MAX_PROBLEMS = 1000  # listed in the report; the count of the rest follows them
 HEADER_SEARCH_ROWS = 10
 ITEM_DB_FIELDS = (
     "id", "version", "code", "name", "category_id", "description", "frequency_text",
@@ -166,7 +167,7 @@ class _CellReader:
     def _parse(self, column: Column, raw):
         kind = column.kind
         if kind == "date":
-            return tf.parse_date(raw if isinstance(raw, date) else cell_text(raw))
+            return tf.parse_date(raw if isinstance(raw, date | int | float) else cell_text(raw))
         text = cell_text(raw)
         if column.max_length and len(text) > column.max_length:
             raise tf.TextFormatError(
@@ -304,11 +305,14 @@ class _Import:
         self.columns: list[tuple[int, Column, str]] = []
         self.labels: dict[str, str] = {}
         self.drafts: list[_ItemDraft] = []
+        self.problem_count = 0
 
     # Problems ---------------------------------------------------------------------------------
 
     def problem(self, row: int | None, column: str | None, message: str) -> None:
-        self.report.problems.append(Problem(self.table.sheet, row, column, message))
+        self.problem_count += 1
+        if self.problem_count <= MAX_PROBLEMS:
+            self.report.problems.append(Problem(self.table.sheet, row, column, message))
 
     def run(self) -> None:
         report = self.report
@@ -326,6 +330,16 @@ class _Import:
         if report.problems:
             order = {label: i for i, (_idx, _col, label) in enumerate(self.columns)}
             report.problems.sort(key=lambda p: (p.row or 0, order.get(p.column, -1)))
+            if self.problem_count > MAX_PROBLEMS:
+                report.problems.append(
+                    Problem(
+                        self.table.sheet,
+                        None,
+                        None,
+                        _("%(count)d more problems are not listed; fix these and import again.")
+                        % {"count": self.problem_count - MAX_PROBLEMS},
+                    )
+                )
             report.summary = _empty_summary()
             return
         if not report.dry_run:

@@ -13,7 +13,7 @@ form of ``x`` and ``parse(format(specs)) == specs``. Entries are separated by �
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -64,6 +64,8 @@ def _peel_parentheses(text: str) -> tuple[str, list[str]]:
 # --- Dates ------------------------------------------------------------------------------------
 
 _DATE = r"(\d{4})\s*[-/.年－／．]\s*(\d{1,2})\s*[-/.月－／．]\s*(\d{1,2})\s*日?"
+EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_SERIALS = (20000, 80000)
 _DATE_ONLY = re.compile(rf"^{_DATE}(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?$")
 
 
@@ -82,6 +84,12 @@ def parse_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A date cell that lost its date format shows Excel's serial number (days since
+        # 1899-12-30); between 1955 and 2119 a number in a date column can mean nothing else.
+        if EXCEL_SERIALS[0] <= value <= EXCEL_SERIALS[1] and float(value).is_integer():
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        value = str(int(value)) if float(value).is_integer() else str(value)
     text = str(value).strip()
     match = _DATE_ONLY.match(text)
     if not match:
