@@ -568,10 +568,10 @@ def _discard_upload(request) -> None:
 @manager_required
 def import_upload(request):
     """Step 1: upload a workbook. The file is kept privately and checked in a dry run."""
+    _sweep_imports()
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         _discard_upload(request)
-        _sweep_imports()
         _store_upload(request, form.cleaned_data["file"])
         return redirect("catalog:import_preview")
     return render(
