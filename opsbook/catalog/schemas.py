@@ -421,3 +421,22 @@ class FrequencyOut(Schema):
     rrule: str | None
     label_zh: str
     label_en: str
+
+
+class ImportProblemOut(Schema):
+    sheet: str
+    row: int | None = Field(description="The row number as Excel shows it.")
+    column: str | None = Field(description="The column's header as written in the file.")
+    message: str
+
+
+class ImportReportOut(Schema):
+    ok: bool = Field(description="True: imported (or, on a dry run, would import) cleanly.")
+    dry_run: bool
+    problems: list[ImportProblemOut]
+    summary: dict[str, dict[str, int]] = Field(
+        description="categories / items / contents → created, updated, unchanged."
+    )
+    unknown_owners: list[str]
+    rows: list[dict[str, Any]] = Field(description="A preview of the rows as they were read.")
+    columns: list[str] = Field(description="The recognised headers, in file order.")

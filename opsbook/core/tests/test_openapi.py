@@ -22,6 +22,9 @@ EXPECTED = {
     ("patch", "/api/catalog/contents/{content_id}"),
     ("post", "/api/catalog/contents/{content_id}/retire"),
     ("get", "/api/catalog/frequency"),
+    ("post", "/api/catalog/import"),
+    ("get", "/api/catalog/export"),
+    ("get", "/api/catalog/template"),
     ("get", "/api/audit"),
 }
 
@@ -63,6 +66,13 @@ def test_input_and_output_schemas_are_separate(document):
     assert {"ItemIn", "ItemPatch", "ItemOut", "ItemDetailOut"} <= set(schemas)
     assert "version" not in schemas["ItemIn"]["properties"]
     assert "id" not in schemas["ItemPatch"]["properties"]
+
+
+def test_the_import_route_documents_its_multipart_upload(document):
+    body = document["paths"]["/api/catalog/import"]["post"]["requestBody"]
+    schema = body["content"]["multipart/form-data"]["schema"]
+    assert schema["required"] == ["file"]
+    assert {"413", "422"} <= set(document["paths"]["/api/catalog/import"]["post"]["responses"])
 
 
 def test_there_is_no_browsable_docs_page(client):
