@@ -151,6 +151,17 @@ class _Writer:
             else:
                 row.update(id=plan.pk, version=plan.db["version"] + 1, updated_at=self.now)
                 updates[tuple(sorted(row))].append(row)
+        # Names are unique per category (items) or per item (content). Renamed records first
+        # take a unique placeholder, so renames that swap or reuse names never collide; then the
+        # updates, then the inserts, which may take a name an update has just freed.
+        moved = [
+            {"id": plan.pk, "name": f"~{plan.pk}~"}
+            for plan in plans
+            if plan.db is not None and ("name" in plan.before or "category" in plan.before)
+        ]
+        table.update(moved, ["name"])
+        for names, rows in updates.items():
+            table.update(rows, [name for name in names if name != "id"])
         table.insert(row for _plan, row in creates)
         codes = [row["code"] for _plan, row in creates]
         ids = {}
@@ -162,8 +173,6 @@ class _Writer:
             )
         for plan, row in creates:
             plan.pk = ids[row["code"]]
-        for names, rows in updates.items():
-            table.update(rows, [name for name in names if name != "id"])
         for plan in plans:
             if plan.changed:
                 action = Action.CREATE if plan.db is None else Action.UPDATE
