@@ -175,7 +175,10 @@ def export_catalog(items=None) -> bytes:
     for content in contents:
         contents_of[content.item_id].append(content)
     parts = {
-        kind: {key: specs for key, (specs, _ids) in part_specs.load(kind, ids).items()}
+        kind: {
+            key: [part_specs.spec(kind, row) for row in rows]
+            for key, (rows, _ids) in part_specs.load(kind, ids).items()
+        }
         for kind in part_specs.PART_KINDS
     }
     directory = OwnerDirectory()

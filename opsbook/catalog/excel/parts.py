@@ -1,7 +1,8 @@
 """Owners, standards, KPIs, checkpoints and resources as comparable specs, loaded set-wise.
 
-A part is compared as a spec: a tuple ``(user_id, team_id, is_primary)`` for an owner, else the
-frozen dataclass from ``textformats``. Parts hang off ``(item_id, content_id)``; content_id is
+A part is compared as a tuple of its fields in PART_FIELDS order: ``(user_id, team_id,
+is_primary)`` for an owner; for the others, the named tuples parsed by ``textformats`` equal the
+plain tuples loaded from the database. Parts hang off ``(item_id, content_id)``; content_id is
 None for the item's own parts.
 """
 
@@ -39,8 +40,8 @@ PART_SPECS = {
 
 
 def load(kind: str, item_ids: set[int] | None = None) -> dict[tuple, tuple[list, list]]:
-    """{(item_id, content_id): ([spec, …], [part id, …])} in display order."""
-    model, spec = PART_MODELS[kind], PART_SPECS[kind]
+    """{(item_id, content_id): ([field tuple, …], [part id, …])} in display order."""
+    model = PART_MODELS[kind]
     order = ["due_date", "position", "id"] if kind == "checkpoints" else ["position", "id"]
     rows = model.objects.order_by(*order).values_list(
         "id", "item_id", "content_id", *PART_FIELDS[kind]
@@ -52,17 +53,19 @@ def load(kind: str, item_ids: set[int] | None = None) -> dict[tuple, tuple[list,
         if item_ids is not None and row[1] not in item_ids:
             continue
         specs, ids = found[(row[1], row[2])]
-        specs.append(row[3:] if spec is tuple else spec(*row[3:]))
+        specs.append(row[3:])
         ids.append(row[0])
     return dict(found)
 
 
+def spec(kind: str, row: tuple):
+    """The named tuple for a row loaded by ``load`` (owners stay plain tuples)."""
+    return row if kind == "owners" else PART_SPECS[kind](*row)
+
+
 def values(kind: str, spec) -> dict:
     """The model fields of one spec."""
-    if kind == "owners":
-        user_id, team_id, primary = spec
-        return {"user_id": user_id, "team_id": team_id, "is_primary": primary}
-    return {name: getattr(spec, name) for name in spec.__slots__}
+    return dict(zip(PART_FIELDS[kind], spec, strict=True))
 
 
 class Labeller:

@@ -3,7 +3,9 @@ resources, plus dates and lists of names.
 
 Each grammar has ``parse_*`` (text → tuple of specs, raising ``TextFormatError`` with a message a
 user can act on) and ``format_*`` (specs → canonical text). ``format(parse(x))`` is the canonical
-form of ``x`` and ``parse(format(specs)) == specs``. Entries are separated by ；, ; or a new line.
+form of ``x`` and ``parse(format(specs)) == specs``. Specs are named tuples in the order of the
+model's fields, so they compare equal to rows loaded with ``values_list``. Entries are separated
+by ；, ; or a new line.
 
     服务标准  电话：响应≤5分钟，解决≤4小时（工作时间）；在线客服/紧急：响应≤1分钟（日历时间）
     考核指标  学员满意度≥95%；平均响应时长≤30秒（每月统计）
@@ -12,9 +14,9 @@ form of ``x`` and ``parse(format(specs)) == specs``. Entries are separated by �
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -199,8 +201,7 @@ _DURATION_FIRST = re.compile(
 _CLAUSE_SEPARATOR = re.compile(r"[,，、]")
 
 
-@dataclass(frozen=True, slots=True)
-class StandardSpec:
+class StandardSpec(NamedTuple):
     channel: str
     priority: str = ""
     response_minutes: int | None = None
@@ -341,8 +342,7 @@ _KPI_WITH_WORD_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class KpiSpec:
+class KpiSpec(NamedTuple):
     name: str
     target: Decimal
     unit: str = ""
@@ -416,8 +416,7 @@ _DATE_FIRST = re.compile(rf"^{_DATE}\s*(?P<title>.*)$")
 _DATE_LAST = re.compile(rf"^(?P<title>.*?)\s*{_DATE}$")
 
 
-@dataclass(frozen=True, slots=True)
-class CheckpointSpec:
+class CheckpointSpec(NamedTuple):
     due_date: date
     title: str
     done: bool = False
@@ -478,8 +477,7 @@ _RESOURCE_OF = _lookup(RESOURCE_WORDS)
 _RESOURCE = re.compile(rf"^(?P<kind>[^:：]+?)\s*{_COLON}\s*(?P<description>.*)$", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceSpec:
+class ResourceSpec(NamedTuple):
     kind: str
     description: str
 

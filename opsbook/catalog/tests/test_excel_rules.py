@@ -4,10 +4,12 @@ file writes nothing at all."""
 from datetime import date
 
 import pytest
+from django.conf import settings
 
 from opsbook.accounts.models import User
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog.excel import importer
+from opsbook.catalog.excel.columns import COLUMNS
 from opsbook.catalog.models import Category, ServiceContent, ServiceItem
 
 from .excel_helpers import counts, messages, run, table, xlsx
@@ -432,3 +434,10 @@ def test_categories_are_matched_by_their_whole_path(staff):
     item = ServiceItem.objects.get()
     assert item.category != other
     assert item.category.path_label() == "客户服务 / 热线服务"
+
+
+def test_the_users_guide_lists_every_column_with_its_synonyms():
+    guide = (settings.BASE_DIR / "docs" / "users" / "checklist-excel.md").read_text()
+
+    for column in COLUMNS:
+        assert f"| {column.zh} | {column.en} | {'、'.join(column.synonyms)} |" in guide
