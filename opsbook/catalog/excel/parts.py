@@ -75,6 +75,7 @@ class Labeller:
         self.directory = directory
         self._cache: dict[tuple, str] = {}
         self._by_id: dict[int, tuple] = {}
+        self._scratch: dict[str, object] = {}
 
     def labels(self, kind: str, specs) -> list[str]:
         return [self.label(kind, spec) for spec in specs]
@@ -101,4 +102,11 @@ class Labeller:
             else:
                 part.team = self.directory.teams[team_id]
             return part
-        return PART_MODELS[kind](**values(kind, spec))
+        # One scratch instance per kind, its plain fields overwritten for each spec: building
+        # ten thousand model instances (and their init signals) only to label them is slow.
+        part = self._scratch.get(kind)
+        if part is None:
+            part = self._scratch[kind] = PART_MODELS[kind]()
+        for name, value in zip(PART_FIELDS[kind], spec, strict=True):
+            setattr(part, name, value)
+        return part
