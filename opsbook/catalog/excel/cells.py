@@ -1,0 +1,126 @@
+"""Reading one cell by the kind of its column: text, codes, enumerations, months, dates, owners,
+frequencies and the multi-entry grammars. Each distinct value is parsed once per import.
+"""
+
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .. import services
+from ..models import ServiceContent, code_validator
+from . import textformats as tf
+from .columns import ENUM_LABELS, ENUM_WORDS, FORMULA_PREFIXES, Column, normalize
+from .owners import OwnerDirectory, OwnerError
+
+
+def cell_text(value) -> str:
+    """A cell as text, without the apostrophe the exporter adds before =, +, -, @, tab or CR."""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+            return text[1:]
+        return text
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class CellReader:
+    """Parses cells by column kind, remembering each distinct (kind, value) it has seen."""
+
+    def __init__(self, directory: OwnerDirectory):
+        self.directory = directory
+        self.frequencies: dict[str, tuple] = {"": (None, "", "")}
+        self._caches: dict[tuple, dict] = {}
+
+    def cache(self, column: Column) -> dict:
+        """Results by cell value for this kind of column: ``cache.get(cell_key(raw))``."""
+        return self._caches.setdefault((column.kind, column.max_length), {})
+
+    def read(self, column: Column, raw, cache: dict | None = None) -> tuple:
+        """(value, error message or None, unknown owner names)."""
+        if cache is None:
+            cache = self.cache(column)
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        result = cache.get(key)
+        if result is None:
+            result = cache[key] = self._read(column, raw)
+        return result
+
+    def _read(self, column: Column, raw) -> tuple:
+        try:
+            result = (self._parse(column, raw), None, ())
+        except OwnerError as exc:
+            result = (None, str(exc), tuple(exc.unknown))
+        except (tf.TextFormatError, ValidationError) as exc:
+            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            result = (None, message, ())
+        return result
+
+    def _parse(self, column: Column, raw):
+        kind = column.kind
+        if kind == "date":
+            return tf.parse_date(raw if isinstance(raw, date | int | float) else cell_text(raw))
+        text = cell_text(raw)
+        if column.max_length and len(text) > column.max_length:
+            raise tf.TextFormatError(
+                _("Longer than %(limit)d characters.") % {"limit": column.max_length}
+            )
+        if not text:
+            return ""
+        if kind == "text":
+            return text
+        if kind == "code":
+            code_validator(text)
+            return text
+        if kind in ENUM_WORDS:
+            value = ENUM_WORDS[kind].get(normalize(text))
+            if value is None:
+                raise tf.TextFormatError(
+                    _("%(text)s is not one of %(choices)s.")
+                    % {"text": text, "choices": "、".join(ENUM_LABELS[kind].values())}
+                )
+            return value
+        if kind == "months":
+            return _months(raw, text)
+        if kind == "owners":
+            return self.directory.parse(text)
+        if kind == "frequency":
+            self.frequency(text)
+            return text
+        specs = tf.PARSERS[kind](text)
+        if kind == "checkpoints":
+            specs = tuple(sorted(specs, key=lambda s: s.due_date))
+        return specs
+
+    def frequency(self, text: str) -> tuple:
+        """(parsed dict, kind, period) for a frequency phrase, through services.apply_frequency."""
+        if text not in self.frequencies:
+            entry = ServiceContent(frequency_text=text)
+            services.apply_frequency(entry)  # raises ValidationError with the parser's message
+            self.frequencies[text] = (entry.frequency, entry.frequency_kind, entry.frequency_period)
+        return self.frequencies[text]
+
+
+def _months(raw, text: str) -> int:
+    number = None
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
+        number = int(raw)
+    else:
+        digits = text.removesuffix("个月").removesuffix("月").removesuffix("months").strip()
+        if digits.isdigit():
+            number = int(digits)
+    if number is None or not 1 <= number <= 1200:
+        raise tf.TextFormatError(
+            _("%(text)s is not a number of months (1 or more).") % {"text": text}
+        )
+    return number
