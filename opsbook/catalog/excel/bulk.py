@@ -56,7 +56,12 @@ class Table:
     def __init__(self, model: type[models.Model], now):
         meta = model._meta
         self.model = model
-        self.fields = [f for f in meta.concrete_fields if not f.primary_key]
+        # Generated columns and columns with only a database default are left to the database.
+        self.fields = [
+            f
+            for f in meta.concrete_fields
+            if not f.primary_key and not f.generated and (f.has_default() or not f.has_db_default())
+        ]
         self.defaults = {}
         for field in self.fields:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
