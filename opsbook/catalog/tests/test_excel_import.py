@@ -1,7 +1,9 @@
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+import python_calamine
 
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog.excel.exporter import export_catalog
@@ -290,7 +292,5 @@ def _snapshot():
 
 
 def _rows(data: bytes):
-    import python_calamine
-
-    workbook = python_calamine.CalamineWorkbook.from_filelike(__import__("io").BytesIO(data))
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     return workbook.get_sheet_by_name("服务清单").to_python()
