@@ -66,9 +66,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 OPSBOOK_ENV = env_str("OPSBOOK_ENV", "development")
 if OPSBOOK_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(
-        f"OPSBOOK_ENV={OPSBOOK_ENV!r}: use 'development' or 'production'."
-    )
+    raise ImproperlyConfigured(f"OPSBOOK_ENV={OPSBOOK_ENV!r}: use 'development' or 'production'.")
 PRODUCTION = OPSBOOK_ENV == "production"
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)

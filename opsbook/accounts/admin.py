@@ -12,7 +12,17 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             "Opsbook",
-            {"fields": ["display_name", "role", "team", "customer", "phone", "language", "time_zone"]},
+            {
+                "fields": [
+                    "display_name",
+                    "role",
+                    "team",
+                    "customer",
+                    "phone",
+                    "language",
+                    "time_zone",
+                ]
+            },
         ),
     )
 

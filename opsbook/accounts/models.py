@@ -22,11 +22,19 @@ class Team(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent department"),
     )
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("team lead"),
     )
     description = models.TextField(_("description"), blank=True)
@@ -68,20 +76,34 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     team = models.ForeignKey(
-        Team, models.SET_NULL, null=True, blank=True, related_name="members",
+        Team,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("team"),
     )
     customer = models.ForeignKey(
-        Customer, models.PROTECT, null=True, blank=True, related_name="contacts",
+        Customer,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name=_("customer organisation"),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES,
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
         help_text=_("Empty: follow the browser."),
     )
     time_zone = models.CharField(
-        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone],
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
         help_text=_("Empty: the site's time zone."),
     )
 
@@ -131,7 +153,9 @@ class ApiToken(models.Model):
     PREFIX = "obk_"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="api_tokens",
         verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100, blank=True)

@@ -18,7 +18,10 @@ def do_create_api_token(user: User, *, name: str = "", expires_at=None) -> tuple
         raise ValueError("cannot create a token for an inactive user")
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=user, name=name, digest=ApiToken.hash(raw), hint=raw[: len(ApiToken.PREFIX) + 4],
+        user=user,
+        name=name,
+        digest=ApiToken.hash(raw),
+        hint=raw[: len(ApiToken.PREFIX) + 4],
         expires_at=expires_at,
     )
     return token, raw
@@ -28,7 +31,9 @@ def user_for_token(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None (unknown, revoked, expired, inactive)."""
     if not raw or not raw.startswith(ApiToken.PREFIX) or len(raw) > 200:
         return None
-    token = ApiToken.objects.usable().select_related("user").filter(digest=ApiToken.hash(raw)).first()
+    token = (
+        ApiToken.objects.usable().select_related("user").filter(digest=ApiToken.hash(raw)).first()
+    )
     if token is None:
         return None
     now = timezone.now()

@@ -34,7 +34,11 @@ code_validator = RegexValidator(
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent category"),
     )
     description = models.TextField(_("description"), blank=True)
@@ -78,7 +82,9 @@ class ChecklistEntry(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     frequency_text = models.CharField(
-        _("frequency"), max_length=100, blank=True,
+        _("frequency"),
+        max_length=100,
+        blank=True,
         help_text=_("As the team writes it, e.g. 每周两次, 每月5日前, on demand."),
     )
     frequency = models.JSONField(_("frequency (parsed)"), null=True, blank=True, editable=False)
@@ -91,7 +97,8 @@ class ChecklistEntry(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     notes = models.TextField(
-        _("notes"), blank=True,
+        _("notes"),
+        blank=True,
         help_text=_("Lessons learned, special customer needs, feedback."),
     )
     status = models.CharField(
@@ -196,11 +203,19 @@ class Ownership(ItemPart):
         ServiceContent, models.CASCADE, null=True, blank=True, related_name="ownerships"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-        related_name="ownerships", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ownerships",
+        verbose_name=_("user"),
     )
     team = models.ForeignKey(
-        "accounts.Team", models.PROTECT, null=True, blank=True, related_name="ownerships",
+        "accounts.Team",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ownerships",
         verbose_name=_("team"),
     )
     is_primary = models.BooleanField(_("primary"), default=False)
@@ -234,10 +249,15 @@ class ServiceStandard(ItemPart):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     priority = models.CharField(
-        _("priority"), max_length=10, choices=Priority.choices, blank=True,
+        _("priority"),
+        max_length=10,
+        choices=Priority.choices,
+        blank=True,
         help_text=_("Empty: every priority."),
     )
-    response_minutes = models.PositiveIntegerField(_("response within (minutes)"), null=True, blank=True)
+    response_minutes = models.PositiveIntegerField(
+        _("response within (minutes)"), null=True, blank=True
+    )
     resolution_minutes = models.PositiveIntegerField(
         _("resolution within (minutes)"), null=True, blank=True
     )

@@ -21,8 +21,8 @@ from .choices import Status
 from .frequency import FrequencyError, parse_frequency
 from .models import (
     Category,
-    Checkpoint,
     ChecklistEntry,
+    Checkpoint,
     Kpi,
     Ownership,
     Resource,
@@ -33,12 +33,26 @@ from .models import (
 
 CATEGORY_FIELDS = ("name", "parent", "description", "sort_order")
 ENTRY_FIELDS = (
-    "code", "name", "description", "frequency_text", "start_date", "end_date", "notes",
-    "status", "sort_order",
+    "code",
+    "name",
+    "description",
+    "frequency_text",
+    "start_date",
+    "end_date",
+    "notes",
+    "status",
+    "sort_order",
 )
 ITEM_FIELDS = (
-    *ENTRY_FIELDS, "category", "tier", "target_customers", "service_hours", "delivery_mode",
-    "region", "review_cycle_months", "next_review_date",
+    *ENTRY_FIELDS,
+    "category",
+    "tier",
+    "target_customers",
+    "service_hours",
+    "delivery_mode",
+    "region",
+    "review_cycle_months",
+    "next_review_date",
 )
 CONTENT_FIELDS = ENTRY_FIELDS
 PART_MODELS = {
@@ -187,7 +201,10 @@ def do_create_category(actor, *, source: str = "web", **values) -> Category:
     category.full_clean()
     category.save()
     audit.record(
-        actor=actor, action=Action.CREATE, obj=category, source=source,
+        actor=actor,
+        action=Action.CREATE,
+        obj=category,
+        source=source,
         changes=audit.diff({}, audit.snapshot(category, values)),
     )
     return category
@@ -210,7 +227,10 @@ def do_update_category(actor, category: Category, *, source: str = "web", **valu
     category.full_clean()
     category.save()
     audit.record(
-        actor=actor, action=Action.UPDATE, obj=category, source=source,
+        actor=actor,
+        action=Action.UPDATE,
+        obj=category,
+        source=source,
         changes=audit.diff(before, audit.snapshot(category, values)),
     )
     return category
@@ -220,7 +240,9 @@ def do_update_category(actor, category: Category, *, source: str = "web", **valu
 
 
 @transaction.atomic
-def do_create_item(actor, *, parts: Parts | None = None, source: str = "web", **values) -> ServiceItem:
+def do_create_item(
+    actor, *, parts: Parts | None = None, source: str = "web", **values
+) -> ServiceItem:
     parts = parts or Parts()
     item = ServiceItem()
     if not values.get("code"):
@@ -300,7 +322,11 @@ def do_update_content(
     content.save()
     changes.update(_replace_parts(content.item, content, parts))
     audit.record(
-        actor=actor, action=Action.UPDATE, obj=content, changes=changes, source=source,
+        actor=actor,
+        action=Action.UPDATE,
+        obj=content,
+        changes=changes,
+        source=source,
         parent=content.item,
     )
     return content

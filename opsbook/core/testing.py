@@ -93,15 +93,11 @@ class Personas:
 
     @property
     def dana(self) -> User:
-        return self._get(
-            "dana", lambda: make_user("dana", Role.CUSTOMER, customer=self.customer_a)
-        )
+        return self._get("dana", lambda: make_user("dana", Role.CUSTOMER, customer=self.customer_a))
 
     @property
     def carl(self) -> User:
-        return self._get(
-            "carl", lambda: make_user("carl", Role.CUSTOMER, customer=self.customer_b)
-        )
+        return self._get("carl", lambda: make_user("carl", Role.CUSTOMER, customer=self.customer_b))
 
 
 def make_category(name: str = "客户服务", parent: Category | None = None) -> Category:
