@@ -1,6 +1,5 @@
 import os
 import shutil
-import tempfile
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -41,7 +40,6 @@ def browser_page(live_server, monkeypatch):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is missing: run `make setup` (installs Debian's chromium).")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    profile = tempfile.mkdtemp(prefix="opsbook-chromium-")
     with sync_playwright() as pw:
         # Playwright gives launch() its own throwaway profile; it refuses --user-data-dir.
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -53,4 +51,3 @@ def browser_page(live_server, monkeypatch):
         finally:
             context.close()
             browser.close()
-            shutil.rmtree(profile, ignore_errors=True)

@@ -75,7 +75,7 @@ if PRODUCTION and DEBUG:
 
 _DEV_SECRET = "opsbook-development-only-secret-key-never-use-in-production-0123456789"
 SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else _DEV_SECRET)
-if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY == _DEV_SECRET):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])

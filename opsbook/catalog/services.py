@@ -167,6 +167,8 @@ def _save_entry(entry: ChecklistEntry, fields: Sequence[str], values: dict) -> d
     for name, value in values.items():
         setattr(entry, name, value)
     apply_frequency(entry)
+    if entry.start_date and entry.end_date and entry.end_date < entry.start_date:
+        raise ValidationError({"end_date": _("The end date is before the start date.")})
     entry.full_clean()
     return audit.diff(before, audit.snapshot(entry, values))
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, Team, User
+from opsbook.calendars.services import do_sync_china_calendar
 from opsbook.catalog import services
 from opsbook.catalog.choices import (
     Channel,
@@ -891,4 +892,8 @@ class _Loader:
 @transaction.atomic
 def load_demo(today: date | None = None) -> Summary:
     """Create whatever of the demo data is missing; returns what was created."""
-    return _Loader(today or timezone.localdate()).run()
+    loader = _Loader(today or timezone.localdate())
+    summary = loader.run()
+    # The China business calendar (statutory holidays and 调休) that SLA clocks will run on.
+    do_sync_china_calendar(actor=loader.actor, source="demo")
+    return summary
