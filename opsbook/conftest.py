@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from opsbook.core.testing import Personas
@@ -16,6 +17,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",
 ]
 
 
@@ -23,6 +25,14 @@ CHROMIUM_ARGS = [
 def _fast_password_hashing(settings):
     # argon2 is what production uses (tested in accounts/tests); MD5 keeps the suite fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages built outside a request (services, importer, commands) in English, so tests can
+    assert them; requests still choose their language through the middleware (zh-hans default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

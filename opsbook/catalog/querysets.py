@@ -39,16 +39,24 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(category_id__in=ids)
 
     def search(self, text: str):
+        """Items whose code, name or description, or one of whose content's code or name,
+        contains ``text``. An EXISTS subquery rather than a join keeps rows unique without a
+        DISTINCT, so counting a page stays a plain COUNT(*)."""
         text = text.strip()
         if not text:
             return self
+        content_model = self.model._meta.get_field("contents").related_model
+        in_content = Exists(
+            content_model.objects.filter(
+                Q(name__icontains=text) | Q(code__icontains=text), item=OuterRef("pk")
+            )
+        )
         return self.filter(
             Q(code__icontains=text)
             | Q(name__icontains=text)
             | Q(description__icontains=text)
-            | Q(contents__name__icontains=text)
-            | Q(contents__code__icontains=text)
-        ).distinct()
+            | in_content
+        )
 
 
 class ContentQuerySet(models.QuerySet):

@@ -69,5 +69,5 @@ def test_the_installed_command_exits_one_with_the_reason_on_stderr():
     assert done.returncode == 1
     assert done.stdout == b""
     stderr = done.stderr.decode("utf-8")
-    assert "more than the 7 days" in stderr
+    assert "8 次超过了该周期的 7 天" in stderr  # the CLI speaks the default language, Chinese
     assert "twice a week" in stderr
