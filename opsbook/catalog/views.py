@@ -542,13 +542,18 @@ def _store_upload(request, upload) -> None:
     }
 
 
-def _stored_upload(request) -> tuple[Path, str] | None:
-    """The current user's pending upload and its original name, if still there and fresh."""
+def _stored_upload(request, expected_token: str | None = None) -> tuple[Path, str] | None:
+    """The current user's pending upload and its original name, if still there and fresh.
+
+    ``expected_token`` (the confirm step) must name that very upload: a file uploaded in another
+    tab after this preview was shown is never imported in its place."""
     info = request.session.get(IMPORT_SESSION_KEY)
     if not isinstance(info, dict) or info.get("user_id") != request.user.pk:
         return None
     token = str(info.get("token", ""))
     if not IMPORT_TOKEN.fullmatch(token):
+        return None
+    if expected_token is not None and not secrets.compare_digest(token, expected_token):
         return None
     path = _imports_dir() / f"{token}.upload"
     if time.time() - float(info.get("stored_at", 0)) > IMPORT_TTL_SECONDS or not path.exists():
@@ -594,7 +599,13 @@ def import_preview(request):
     return render(
         request,
         "catalog/import.html",
-        {"report": report, "filename": filename, "preview": _preview(report), "step": "preview"},
+        {
+            "report": report,
+            "filename": filename,
+            "preview": _preview(report),
+            "step": "preview",
+            "upload_token": request.session[IMPORT_SESSION_KEY]["token"],
+        },
     )
 
 
@@ -602,9 +613,15 @@ def import_preview(request):
 @require_POST
 def import_confirm(request):
     """Step 3: run the import for real, then forget the file."""
-    stored = _stored_upload(request)
+    stored = _stored_upload(request, expected_token=request.POST.get("upload", ""))
     if stored is None:
-        messages.error(request, _("The uploaded file is gone or expired. Upload it again."))
+        messages.error(
+            request,
+            _(
+                "The file you previewed is gone, expired or was replaced by another upload. "
+                "Upload it again."
+            ),
+        )
         return redirect("catalog:import")
     path, filename = stored
     report = importer.import_catalog(path.read_bytes(), filename, actor=request.user)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opsbook.catalog.models import ServiceContent, ServiceItem
+from opsbook.catalog.views import IMPORT_SESSION_KEY
 from opsbook.core.testing import make_item
 
 IMPORT = reverse("catalog:import")
@@ -59,6 +60,13 @@ def manager(client, personas):
     return client
 
 
+def confirm(client, token: str | None = None):
+    """Press the preview's confirm button, which names the upload it previewed."""
+    if token is None:
+        token = client.session[IMPORT_SESSION_KEY]["token"]
+    return client.post(CONFIRM, {"upload": token})
+
+
 def csv_file(text: str, name: str = "清单.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
 
@@ -80,7 +88,7 @@ def test_the_happy_path_checks_first_then_imports_on_confirmation(manager, impor
     assert '<td data-label="Created">3</td>' in summary  # three pieces of content
     assert "热线电话服务" in html and "季度巡检" in html  # the parsed rows
 
-    done = manager.post(CONFIRM)
+    done = confirm(manager)
 
     assert done.status_code == 200
     assert "清单.csv was imported." in done.text
@@ -105,7 +113,7 @@ def test_a_bad_file_lists_each_problem_by_row_and_column_and_writes_nothing(mana
     assert 'class="cell-error">2026-04-01</td>' in html
     assert CONFIRM not in html  # no confirm button
 
-    refused = manager.post(CONFIRM)  # posting anyway
+    refused = confirm(manager)  # posting anyway
 
     assert "Nothing was imported" in refused.text
     assert ServiceItem.objects.count() == 0
@@ -123,7 +131,7 @@ def test_an_xlsx_workbook_is_imported_too(manager, imports):
     upload = SimpleUploadedFile("清单.xlsx", buffer.getvalue())
 
     manager.post(IMPORT, {"file": upload})
-    manager.post(CONFIRM)
+    confirm(manager)
 
     assert ServiceItem.objects.filter(code="VISIT-1", name="上门巡检").exists()
 
@@ -259,3 +267,24 @@ def test_the_tree_links_to_the_export_of_the_current_filter(client, personas):
     html = client.get(reverse("catalog:tree"), {"tier": "advanced", "q": "热线"}).text
 
     assert f"{reverse('catalog:export')}?tier=advanced&amp;q=%E7%83%AD%E7%BA%BF" in html
+
+
+def test_confirming_a_preview_never_imports_a_file_uploaded_later_in_another_tab(manager, imports):
+    manager.post(IMPORT, {"file": csv_file(GOOD)})
+    first_preview_token = manager.session[IMPORT_SESSION_KEY]["token"]
+    other = GOOD.replace("HOT-1", "OTHER-1").replace("VISIT-1", "OTHER-2")
+    manager.post(IMPORT, {"file": csv_file(other)})  # a second tab uploads another file
+
+    response = confirm(manager, first_preview_token)  # the first tab's confirm button
+
+    assert response.status_code == 302
+    assert ServiceItem.objects.count() == 0
+    assert confirm(manager).status_code == 200  # the second tab's own confirm works
+    assert set(ServiceItem.objects.values_list("code", flat=True)) == {"OTHER-1", "OTHER-2"}
+
+
+def test_a_confirm_without_the_previewed_upload_is_refused(manager, imports):
+    manager.post(IMPORT, {"file": csv_file(GOOD)})
+
+    assert manager.post(CONFIRM).status_code == 302
+    assert ServiceItem.objects.count() == 0
