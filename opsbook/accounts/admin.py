@@ -41,4 +41,9 @@ class CustomerAdmin(admin.ModelAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["hint", "user", "name", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["digest", "hint"]
+    readonly_fields = ["user", "digest", "hint", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        # A token is shown once when it is made, which `opsbook token create` does; an admin
+        # form would store a row with no usable secret.
+        return False

@@ -427,7 +427,8 @@ def list_contents(request, filters: Query[ContentFilters]):
 @router.post("/items/{item_id}/contents", response={201: ContentOut, **WRITE_ERRORS})
 def create_content(request, item_id: int, payload: ContentIn):
     item = get_item_for_user(request.user, item_id)
-    _require(can_manage_catalog(request.user))
+    # As in the web UI: managers, and agents who own the item, add content to it.
+    _require(can_edit_item(request.user, item))
     values = _values(request, payload, partial=False)
     _check_dates(None, values)
     parts = _parts(payload)
@@ -502,6 +503,7 @@ def _attachment(data: bytes, stem: str) -> HttpResponse:
     filename = f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
