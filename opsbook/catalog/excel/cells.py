@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from .. import services
 from ..models import ServiceContent, code_validator
 from . import textformats as tf
-from .columns import ENUM_LABELS, ENUM_WORDS, FORMULA_PREFIXES, Column, normalize
+from .columns import ENUM_LABELS, ENUM_WORDS, Column, needs_quote, normalize
 from .owners import OwnerDirectory, OwnerError
 
 
@@ -18,7 +18,7 @@ def cell_text(value) -> str:
     """A cell as text, without the apostrophe the exporter adds before =, +, -, @, tab or CR."""
     if isinstance(value, str):
         text = value.strip()
-        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        if text.startswith("'") and needs_quote(text[1:]):
             return text[1:]
         return text
     if value is None:

@@ -16,6 +16,15 @@ SHEET_NAME = "服务清单"
 # A text cell starting with one of these could run as a formula: the exporter prefixes an
 # apostrophe and the importer removes exactly that apostrophe again.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def needs_quote(text: str) -> bool:
+    """Whether the exporter prefixes an apostrophe: text a spreadsheet could run as a formula,
+    also behind apostrophes the text already has (the importer strips exactly one, so the round
+    trip stays exact)."""
+    return text.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
 HELP_SHEET_NAME = "说明"
 SHEET_NAMES = ("服务清单", "服务内容清单", "运营服务清单", "清单", "service checklist", "checklist")
 

@@ -19,12 +19,12 @@ from .columns import (
     CATEGORY_COLUMNS,
     COLUMNS,
     ENUM_LABELS,
-    FORMULA_PREFIXES,
     HELP_SHEET_NAME,
     ITEM_COLUMNS,
     ROW_COLUMNS,
     SHEET_NAME,
     Column,
+    needs_quote,
 )
 from .owners import OwnerDirectory
 
@@ -76,7 +76,7 @@ EXAMPLE_ROWS = (
 
 
 def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if needs_quote(text) else text
 
 
 class _Sheet:

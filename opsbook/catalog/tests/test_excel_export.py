@@ -73,6 +73,7 @@ def test_cells_that_could_run_as_formulas_are_neutralised_and_read_back_exactly(
         "notes": '@HYPERLINK("http://example.com")',
         "target_customers": "-1",
         "service_hours": "\t9:00",
+        "region": "'=already quoted",
     }
     item = make_item(personas.alice, frequency_text="", **nasty)
     make_content(item, name="\r回车开头", notes="=1+1", frequency_text="")
