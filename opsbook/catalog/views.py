@@ -570,10 +570,25 @@ def _discard_upload(request) -> None:
             (_imports_dir() / f"{token}.upload").unlink()
 
 
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @manager_required
 def import_upload(request):
     """Step 1: upload a workbook. The file is kept privately and checked in a dry run."""
     _sweep_imports()
+    if request.method == "POST" and _declared_length(request) > settings.IMPORT_MAX_BYTES + 65536:
+        # Refuse before Django reads (and spools to disk) an upload that is far too large.
+        messages.error(
+            request,
+            _("The file is larger than the %(limit)d MB limit.")
+            % {"limit": settings.IMPORT_MAX_BYTES // 1048576},
+        )
+        return redirect("catalog:import")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         _discard_upload(request)

@@ -288,3 +288,13 @@ def test_a_confirm_without_the_previewed_upload_is_refused(manager, imports):
 
     assert manager.post(CONFIRM).status_code == 302
     assert ServiceItem.objects.count() == 0
+
+
+def test_a_far_too_large_upload_is_refused_before_it_is_read(manager, imports, settings):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    big = csv_file(GOOD + "\n" + "x" * 1_200_000)
+
+    response = manager.post(IMPORT, {"file": big}, follow=True)
+
+    assert "文件超过 1 MB 的上限" in response.text or "larger than the 1 MB limit" in response.text
+    assert list(imports.iterdir()) == []
