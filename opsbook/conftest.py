@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connection
 from django.utils import translation
 from playwright.sync_api import sync_playwright
 
@@ -19,6 +20,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--lang=zh-CN",
 ]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, plus one clean-up: on PostgreSQL the live server used by
+    the browser tests can leave a connection open, which would stop the test database from being
+    dropped at the end of the run."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
