@@ -52,28 +52,26 @@ ITEMS_PER_PAGE = 50
 HISTORY_LIMIT = 200
 
 
-def staff_required(view):
-    """Signed-in staff only: customer contacts get 403, anonymous users the login page."""
+def _requires(allowed):
+    """A view decorator: anonymous users get the login page, signed-in users for whom
+    ``allowed(user)`` is false get 403."""
 
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_view_catalog(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
-def manager_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_manage_catalog(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed-in staff only (customer contacts get 403); managers and admins only.
+staff_required = _requires(can_view_catalog)
+manager_required = _requires(can_manage_catalog)
 
 
 def _template(request, name: str, partial: str) -> str:
