@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "opsbook.audit",
     "opsbook.catalog",
     "opsbook.calendars",
+    "opsbook.tickets",
 ]
 
 MIDDLEWARE = [
@@ -267,7 +268,40 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files (ticket attachments). Never served by the web server: every download goes
+# through a view that checks permission and sends the file as an attachment.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# --- E-mail -------------------------------------------------------------------------------
+# Development prints mail to the console; production sends through SMTP (EMAIL_HOST …).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "opsbook@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Tickets and SLA ------------------------------------------------------------------------
+# Warn when this share of a response or resolution target is used up (and again at breach).
+OPSBOOK_SLA_WARNING_PERCENT = env_int("SLA_WARNING_PERCENT", 75, minimum=1)
+if OPSBOOK_SLA_WARNING_PERCENT >= 100:
+    raise ImproperlyConfigured("SLA_WARNING_PERCENT must be between 1 and 99.")
+# A resolved ticket may be reopened this many days after resolution; then it closes itself.
+OPSBOOK_TICKET_REOPEN_DAYS = env_int("TICKET_REOPEN_DAYS", 7, minimum=0)
+# One-time satisfaction links stay valid this many days.
+OPSBOOK_SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 14, minimum=1)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# The address links in e-mails point at (satisfaction links, ticket links).
+OPSBOOK_BASE_URL = env_str("OPSBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -264,6 +264,15 @@ class ServiceStandard(ItemPart):
     time_basis = models.CharField(
         _("counted in"), max_length=10, choices=TimeBasis.choices, default=TimeBasis.BUSINESS
     )
+    calendar = models.ForeignKey(
+        "calendars.Calendar",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="standards",
+        verbose_name=_("calendar"),
+        help_text=_("Business hours and holidays to count in. Empty: the default calendar."),
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
 
     class Meta(ItemPart.Meta):
@@ -333,3 +342,37 @@ class Resource(ItemPart):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description}"
+
+
+class CustomerService(models.Model):
+    """A service item a customer organisation receives: what its contacts may raise tickets on."""
+
+    customer = models.ForeignKey(
+        "accounts.Customer",
+        models.CASCADE,
+        related_name="services",
+        verbose_name=_("customer"),
+    )
+    item = models.ForeignKey(
+        ServiceItem, models.CASCADE, related_name="customer_services", verbose_name=_("service item")
+    )
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["customer", "item"]
+        verbose_name = _("customer service")
+        verbose_name_plural = _("customer services")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "item"], name="customer_service_unique"),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="customer_service_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.item}"

@@ -8,6 +8,7 @@ it alone.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,7 @@ from .models import (
     ServiceItem,
     ServiceStandard,
 )
+from .signals import standards_changed
 
 CATEGORY_FIELDS = ("name", "parent", "description", "sort_order")
 ENTRY_FIELDS = (
@@ -97,6 +99,8 @@ def part_label(part) -> str:
         if part.resolution_minutes is not None:
             bits.append(f"resolution<={part.resolution_minutes}m")
         bits.append(part.time_basis)
+        if part.calendar_id:
+            bits.append(f"@{part.calendar}")
         if part.description:
             bits.append(part.description)
         return " ".join(bits)
@@ -156,6 +160,10 @@ def _replace_parts(item, content, parts: Parts) -> dict:
         after = [part_label(p) for p in rows]
         if before != after:
             changes[name] = [before, after]
+            if name == "standards":
+                transaction.on_commit(
+                    partial(standards_changed.send, sender=ServiceItem, item_id=item.pk)
+                )
     return changes
 
 

@@ -1,0 +1,74 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketType(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation / request")
+    INCIDENT = "incident", _("Fault / incident")
+    COMPLAINT = "complaint", _("Complaint")
+    SUGGESTION = "suggestion", _("Suggestion / feedback")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting on customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The clocks run in these states, pause in WAITING and stop in the rest.
+RUNNING_STATUSES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS})
+PAUSED_STATUSES = frozenset({Status.WAITING})
+OPEN_STATUSES = RUNNING_STATUSES | PAUSED_STATUSES
+DONE_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.CANCELLED})
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Staff, web")
+    PORTAL = "portal", _("Customer portal")
+    PUBLIC_FORM = "public_form", _("Public feedback form")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+class SlaState(models.TextChoices):
+    """How a ticket stands against its targets, for filters and badges."""
+
+    NONE = "none", _("No target")
+    OK = "ok", _("On track")
+    WARNING = "warning", _("At risk")
+    BREACHED = "breached", _("Breached")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    STATUS = "status", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    CHANGED = "changed", _("Fields changed")
+    REPLY = "reply", _("Public reply")
+    NOTE = "note", _("Internal note")
+    ATTACHMENT = "attachment", _("Attachment")
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACH = "sla_breach", _("SLA breached")
+    SLA_RECOMPUTED = "sla_recomputed", _("SLA recomputed")
+    FOLLOW_UP = "follow_up", _("Follow-up visit")
+    RATED = "rated", _("Rated")
+    WATCHERS = "watchers", _("Watchers changed")
+
+
+class Clock(models.TextChoices):
+    RESPONSE = "response", _("Response")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class FollowUpMethod(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    VISIT = "visit", _("On-site visit")
+    WECOM = "wecom", _("WeCom")
+    EMAIL = "email", _("E-mail")
+    OTHER = "other", _("Other")

@@ -1,0 +1,72 @@
+"""Table-wide reads of tickets. SLA states are decided from stored columns and ``now``."""
+
+from django.db import models
+from django.db.models import Q
+
+from .choices import DONE_STATUSES, OPEN_STATUSES, PAUSED_STATUSES, RUNNING_STATUSES, SlaState
+
+
+def _running() -> Q:
+    return Q(status__in=RUNNING_STATUSES)
+
+
+def breached_q(now) -> Q:
+    """Breached already, or a running clock past its due time (before the job noticed)."""
+    return (
+        Q(response_breached=True)
+        | Q(resolution_breached=True)
+        | (_running() & Q(first_response_at__isnull=True, response_due_at__lt=now))
+        | (_running() & Q(resolution_due_at__lt=now))
+    )
+
+
+def warning_q(now) -> Q:
+    return (
+        _running()
+        & (
+            Q(first_response_at__isnull=True, response_warn_at__lte=now)
+            | Q(resolution_warn_at__lte=now)
+        )
+        & ~breached_q(now)
+    )
+
+
+def has_target_q() -> Q:
+    return Q(response_target_seconds__isnull=False) | Q(resolution_target_seconds__isnull=False)
+
+
+def sla_state_q(state: str, now) -> Q:
+    if state == SlaState.NONE:
+        return ~has_target_q()
+    if state == SlaState.BREACHED:
+        return has_target_q() & breached_q(now)
+    if state == SlaState.WARNING:
+        return has_target_q() & warning_q(now)
+    if state == SlaState.PAUSED:
+        return has_target_q() & Q(status__in=PAUSED_STATUSES) & ~breached_q(now)
+    if state == SlaState.MET:
+        return has_target_q() & Q(status__in=DONE_STATUSES) & ~breached_q(now)
+    if state == SlaState.OK:
+        return has_target_q() & _running() & ~breached_q(now) & ~warning_q(now)
+    raise ValueError(f"Unknown SLA state {state!r}")
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def running(self):
+        return self.filter(status__in=RUNNING_STATUSES)
+
+    def done(self):
+        return self.filter(status__in=DONE_STATUSES)
+
+    def in_sla_state(self, state: str, now):
+        return self.filter(sla_state_q(state, now))
+
+    def breaching(self, now):
+        return self.filter(has_target_q() & breached_q(now))
+
+    def sla_due_for_check(self, now):
+        """Open tickets whose next warning or breach moment has come."""
+        return self.filter(sla_next_check_at__lte=now)

@@ -1,0 +1,1005 @@
+"""Writes to tickets. Each ``do_*`` function is one transaction that locks the ticket, checks
+the caller's permission and the ticket's version (optimistic locking), records timeline events,
+recomputes the SLA clocks from the status history and stores their results, and sends
+notifications only after the transaction commits.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsbook.accounts.choices import Role
+from opsbook.accounts.models import Customer, Team, User
+from opsbook.calendars.businesstime import CompiledCalendar
+from opsbook.calendars.models import Calendar
+from opsbook.catalog.choices import Channel, Priority, TimeBasis
+from opsbook.catalog.models import Ownership, ServiceContent, ServiceItem, ServiceStandard
+from opsbook.catalog.services import ConflictError
+
+from . import access, notifications, satisfaction
+from .attachments import check_upload
+from .choices import (
+    EventKind,
+    FollowUpMethod,
+    Source,
+    Status,
+    TicketType,
+)
+from .models import (
+    REOPEN_FROM,
+    Attachment,
+    Comment,
+    FollowUp,
+    SatisfactionRequest,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+from .sla import ROUND_THE_CLOCK, Policy, SlaResult, compute
+
+__all__ = ["ConflictError"]
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "type",
+    "channel",
+    "priority",
+    "item",
+    "content",
+    "customer",
+    "contact",
+    "requester_name",
+    "requester_email",
+    "requester_phone",
+    "root_cause",
+)
+# Changing these changes which service standard applies.
+POLICY_FIELDS = {"channel", "priority", "item", "content"}
+
+
+# --- SLA ------------------------------------------------------------------------------------
+
+
+class CalendarCache:
+    """Compiled calendars by id, rebuilt when the calendar's version moves on."""
+
+    def __init__(self):
+        self._compiled: dict[int, tuple[int, CompiledCalendar]] = {}
+
+    def get(self, calendar: Calendar) -> CompiledCalendar:
+        hit = self._compiled.get(calendar.pk)
+        if hit is not None and hit[0] == calendar.version:
+            return hit[1]
+        compiled = calendar.compile()
+        self._compiled[calendar.pk] = (calendar.version, compiled)
+        return compiled
+
+
+calendars = CalendarCache()
+
+
+def find_standard(
+    item_id: int | None, content_id: int | None, channel: str, priority: str
+) -> ServiceStandard | None:
+    """The service standard for a ticket: content-specific before item-wide, exact priority
+    before "every priority"; None when the item sets no target for the channel."""
+    if item_id is None:
+        return None
+    candidates = ServiceStandard.objects.filter(
+        Q(content__isnull=True) | Q(content_id=content_id),
+        Q(priority=priority) | Q(priority=""),
+        item_id=item_id,
+        channel=channel,
+    ).select_related("calendar")
+
+    def rank(standard: ServiceStandard):
+        return (
+            standard.content_id is None,
+            standard.priority == "",
+            standard.position,
+            standard.pk,
+        )
+
+    ranked = sorted(candidates, key=rank)
+    return ranked[0] if ranked else None
+
+
+@dataclass
+class PolicyChoice:
+    standard: ServiceStandard | None
+    calendar: Calendar | None
+    policy: Policy | None
+
+
+class PolicyResolver:
+    """Looks up the standard, calendar and compiled calendar for tickets, with caches so a
+    batch (an import, a recomputation) reads each standard and calendar once."""
+
+    def __init__(self):
+        self._standards: dict[tuple, ServiceStandard | None] = {}
+        self._default: Calendar | bool | None = False
+
+    def default_calendar(self) -> Calendar | None:
+        if self._default is False:
+            self._default = Calendar.objects.filter(is_default=True).first()
+        return self._default
+
+    def choose(self, item_id, content_id, channel, priority) -> PolicyChoice:
+        key = (item_id, content_id, channel, priority)
+        if key not in self._standards:
+            self._standards[key] = find_standard(item_id, content_id, channel, priority)
+        standard = self._standards[key]
+        if standard is None:
+            return PolicyChoice(None, None, None)
+        calendar = standard.calendar or self.default_calendar()
+        share = settings.OPSBOOK_SLA_WARNING_PERCENT / 100
+        response = standard.response_minutes * 60 if standard.response_minutes is not None else None
+        resolution = (
+            standard.resolution_minutes * 60 if standard.resolution_minutes is not None else None
+        )
+        if standard.time_basis == TimeBasis.CALENDAR:
+            policy = Policy(response, resolution, ROUND_THE_CLOCK, False, share)
+        else:
+            compiled = calendars.get(calendar) if calendar is not None else None
+            policy = Policy(response, resolution, compiled, True, share)
+        return PolicyChoice(standard, calendar, policy)
+
+
+def sla_values(
+    ticket: Ticket,
+    changes: Sequence[tuple[datetime, str]],
+    now: datetime,
+    resolver: PolicyResolver | None = None,
+) -> dict:
+    """The stored SLA columns for ``ticket`` as of ``now`` (assigned, not saved)."""
+    resolver = resolver or PolicyResolver()
+    choice = resolver.choose(ticket.item_id, ticket.content_id, ticket.channel, ticket.priority)
+    values = {
+        "sla_standard": choice.standard,
+        "sla_calendar": choice.calendar,
+        "sla_calendar_version": choice.calendar.version if choice.calendar else None,
+        "sla_time_basis": choice.standard.time_basis if choice.standard else "",
+        "sla_computed_at": now,
+    }
+    if choice.policy is None:
+        return values | {
+            "response_target_seconds": None,
+            "resolution_target_seconds": None,
+            "response_due_at": None,
+            "resolution_due_at": None,
+            "response_warn_at": None,
+            "resolution_warn_at": None,
+            "response_business_seconds": None,
+            "resolution_business_seconds": None,
+            "paused_business_seconds": 0,
+            "response_breached": False,
+            "resolution_breached": False,
+            "calendar_incomplete": False,
+        }
+    result: SlaResult = compute(
+        choice.policy,
+        created_at=ticket.created_at,
+        changes=changes,
+        first_response_at=ticket.first_response_at,
+        now=now,
+    )
+    r, s = result.response, result.resolution
+    return values | {
+        "response_target_seconds": choice.policy.response_seconds,
+        "resolution_target_seconds": choice.policy.resolution_seconds,
+        "response_due_at": r.due_at,
+        "resolution_due_at": s.due_at,
+        "response_warn_at": r.warn_at,
+        "resolution_warn_at": s.warn_at,
+        "response_business_seconds": r.elapsed,
+        "resolution_business_seconds": s.elapsed,
+        "paused_business_seconds": result.paused_seconds,
+        "response_breached": r.breached,
+        "resolution_breached": s.breached,
+        "calendar_incomplete": result.calendar_incomplete,
+        "_running": {"response": r.running, "resolution": s.running},
+    }
+
+
+def _next_check(ticket: Ticket, running: dict) -> datetime | None:
+    """The earliest warning or breach moment not yet acted on, for the SLA job."""
+    moments = []
+    for clock in ("response", "resolution"):
+        if not running.get(clock):
+            continue
+        warn_at = getattr(ticket, f"{clock}_warn_at")
+        due_at = getattr(ticket, f"{clock}_due_at")
+        if warn_at and getattr(ticket, f"{clock}_warned_at") is None:
+            moments.append(warn_at)
+        if due_at and getattr(ticket, f"{clock}_breach_notified_at") is None:
+            moments.append(due_at)
+    return min(moments) if moments else None
+
+
+def status_history(ticket: Ticket) -> list[tuple[datetime, str]]:
+    return list(
+        ticket.events.filter(kind__in=[EventKind.CREATED, EventKind.STATUS])
+        .exclude(to_status="")
+        .order_by("at", "id")
+        .values_list("at", "to_status")
+    )
+
+
+def apply_sla(
+    ticket: Ticket,
+    changes: Sequence[tuple[datetime, str]],
+    now: datetime,
+    resolver: PolicyResolver | None = None,
+) -> None:
+    """Set the SLA columns on ``ticket`` (not saved), including the next check moment.
+
+    Warning and breach markers are cleared when a recomputation moves the moment they
+    marked into the future again (e.g. a holiday added to the calendar), so the warning is
+    given again at the right time.
+    """
+    values = sla_values(ticket, changes, now, resolver)
+    running = values.pop("_running", {})
+    for name, value in values.items():
+        setattr(ticket, name, value)
+    for clock in ("response", "resolution"):
+        warn_at = getattr(ticket, f"{clock}_warn_at")
+        due_at = getattr(ticket, f"{clock}_due_at")
+        if warn_at is None or warn_at > now:
+            setattr(ticket, f"{clock}_warned_at", None)
+        if due_at is None or due_at > now:
+            setattr(ticket, f"{clock}_breach_notified_at", None)
+    ticket.sla_next_check_at = _next_check(ticket, running)
+
+
+SLA_FIELDS = [
+    "sla_standard",
+    "sla_calendar",
+    "sla_calendar_version",
+    "sla_time_basis",
+    "sla_computed_at",
+    "response_target_seconds",
+    "resolution_target_seconds",
+    "response_due_at",
+    "resolution_due_at",
+    "response_warn_at",
+    "resolution_warn_at",
+    "response_business_seconds",
+    "resolution_business_seconds",
+    "paused_business_seconds",
+    "response_breached",
+    "resolution_breached",
+    "calendar_incomplete",
+    "sla_next_check_at",
+    "response_warned_at",
+    "resolution_warned_at",
+    "response_breach_notified_at",
+    "resolution_breach_notified_at",
+]
+
+
+def recompute_sla(ticket: Ticket, now: datetime | None = None, resolver=None) -> Ticket:
+    """Rebuild the clocks of one ticket from its history and store them."""
+    apply_sla(ticket, status_history(ticket), now or timezone.now(), resolver)
+    ticket.save(update_fields=SLA_FIELDS)
+    return ticket
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            _(
+                "Ticket %(number)s was changed by someone else since you opened it "
+                "(version %(theirs)s, yours %(yours)s). Reload it to see their change; "
+                "your input has not been saved."
+            )
+            % {"number": locked.number, "theirs": locked.version, "yours": expected_version}
+        )
+    return locked
+
+
+def _bump(ticket: Ticket, now: datetime) -> None:
+    ticket.version = F("version") + 1
+    ticket.updated_at = now
+
+
+def _save(ticket: Ticket, fields: Iterable[str]) -> None:
+    ticket.save(update_fields=sorted({*fields, "version", "updated_at"}))
+    ticket.refresh_from_db(fields=["version"])
+
+
+def _event(
+    ticket, kind, actor=None, at=None, *, public=False, from_status="", to_status="", **data
+):
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=at or timezone.now(),
+        from_status=from_status,
+        to_status=to_status,
+        is_public=public,
+        data=data,
+    )
+
+
+def _require_worker(actor, ticket: Ticket | None = None) -> None:
+    if ticket is None:
+        if not access.can_work_tickets(actor):
+            raise PermissionDenied(_("You may not work on tickets."))
+    elif not access.can_edit_ticket(actor, ticket):
+        raise PermissionDenied(_("You may not change this ticket."))
+
+
+def _check_assignee(user: User | None) -> None:
+    if user is None:
+        return
+    if not (user.is_active and user.is_staff_member and user.role != Role.VIEWER):
+        raise ValidationError(
+            {"assignee": _("%(user)s cannot be assigned tickets.") % {"user": user}}
+        )
+
+
+def default_assignment(item: ServiceItem | None, content: ServiceContent | None):
+    """(assignee, team) from the primary owner of the content, else of the item."""
+    if item is None:
+        return None, None
+    owners = Ownership.objects.filter(item=item, is_primary=True).select_related("user", "team")
+    owners = sorted(owners, key=lambda o: (o.content_id != getattr(content, "pk", None), o.pk))
+    for owner in owners:
+        if owner.content_id not in (None, getattr(content, "pk", None)):
+            continue
+        if owner.user is not None and owner.user.is_active:
+            return owner.user, owner.user.team
+        if owner.team is not None:
+            return None, owner.team
+    return None, None
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    cleaned = []
+    for name in names:
+        name = " ".join(str(name).split())[:50]
+        if name and name not in cleaned:
+            cleaned.append(name)
+    existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
+    return [existing.get(n) or Tag.objects.create(name=n) for n in cleaned]
+
+
+def _check_references(actor, fields: dict) -> None:
+    """References in the input must be things the caller may see and that fit together."""
+    item, content = fields.get("item"), fields.get("content")
+    customer, contact = fields.get("customer"), fields.get("contact")
+    if item is not None and not access.items_for_new_ticket(actor).filter(pk=item.pk).exists():
+        raise ValidationError({"item": _("Choose one of the services you may raise tickets on.")})
+    if content is not None and (item is None or content.item_id != item.pk):
+        raise ValidationError({"content": _("This content belongs to another service item.")})
+    if customer is not None and not customer.is_active:
+        raise ValidationError({"customer": _("This customer is inactive.")})
+    if contact is not None and (
+        contact.role != Role.CUSTOMER or contact.customer_id != getattr(customer, "pk", None)
+    ):
+        raise ValidationError(
+            {"contact": _("The contact must be a contact of the ticket's customer.")}
+        )
+
+
+def _clean_text(fields: dict) -> None:
+    title = " ".join(str(fields.get("title", "")).split())
+    if "title" in fields:
+        if not title:
+            raise ValidationError({"title": _("A ticket needs a title.")})
+        fields["title"] = title[:200]
+    for choice_field, choices in (
+        ("type", TicketType),
+        ("channel", Channel),
+        ("priority", Priority),
+    ):
+        if choice_field in fields and fields[choice_field] not in choices.values:
+            raise ValidationError({choice_field: _("Unknown value %r.") % fields[choice_field]})
+
+
+# --- create and edit ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_ticket(
+    actor: User | None,
+    *,
+    title: str,
+    channel: str,
+    description: str = "",
+    type: str = TicketType.CONSULTATION,
+    priority: str = Priority.NORMAL,
+    item: ServiceItem | None = None,
+    content: ServiceContent | None = None,
+    customer: Customer | None = None,
+    contact: User | None = None,
+    requester_name: str = "",
+    requester_email: str = "",
+    requester_phone: str = "",
+    assignee: User | None = None,
+    team: Team | None = None,
+    tags: Iterable[str] = (),
+    watchers: Iterable[User] = (),
+    source: str = Source.WEB,
+    files: Sequence = (),
+    now: datetime | None = None,
+) -> Ticket:
+    """Open a ticket. Customers open them for their own organisation on services it receives
+    (``actor`` is the contact); ``actor=None`` is the public feedback form."""
+    now = now or timezone.now()
+    fields = {
+        "title": title,
+        "description": description.strip(),
+        "type": type,
+        "channel": channel,
+        "priority": priority,
+        "item": item,
+        "content": content,
+        "customer": customer,
+        "contact": contact,
+        "requester_name": requester_name.strip()[:100],
+        "requester_email": requester_email.strip(),
+        "requester_phone": requester_phone.strip()[:40],
+    }
+    _clean_text(fields)
+    if actor is None:
+        if source != Source.PUBLIC_FORM:
+            raise PermissionDenied(_("Sign in to open a ticket."))
+        if item is not None or customer is not None or contact is not None:
+            raise PermissionDenied(_("The public form cannot name services or customers."))
+        if not (fields["requester_email"] or fields["requester_phone"]):
+            raise ValidationError(
+                {"requester_email": _("Leave an e-mail address or a phone number.")}
+            )
+        assignee = team = None
+    elif access.is_customer(actor):
+        if item is None:
+            raise ValidationError({"item": _("Choose the service this is about.")})
+        fields |= {"customer": actor.customer, "contact": actor}
+        fields["channel"] = Channel.PORTAL
+        fields["priority"] = priority if priority != Priority.URGENT else Priority.HIGH
+        source = Source.PORTAL
+        assignee = team = None
+        watchers = ()
+        _check_references(actor, fields)
+    else:
+        _require_worker(actor)
+        _check_references(actor, fields)
+    if actor is None or access.is_customer(actor) or (assignee is None and team is None):
+        assignee, team = default_assignment(fields["item"], fields["content"])
+    _check_assignee(assignee)
+    if assignee is not None and team is None:
+        team = assignee.team
+
+    for upload in files:
+        check_upload(upload)  # refuse a bad file before anything is written
+    ticket = Ticket(
+        **fields,
+        assignee=assignee,
+        team=team,
+        source=source,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        created_at=now,
+        updated_at=now,
+    )
+    ticket.full_clean(exclude=["item", "content", "customer", "contact", "assignee", "team"])
+    ticket.save()
+    if tags:
+        ticket.tags.set(_tags(tags))
+    watcher_list = [w for w in watchers if w.is_active and w.is_staff_member]
+    if watcher_list:
+        ticket.watchers.set(watcher_list)
+    _event(ticket, EventKind.CREATED, actor, now, public=True, to_status=Status.NEW)
+    if assignee is not None:
+        _event(ticket, EventKind.ASSIGNED, actor, now, assignee=assignee.pk, name=str(assignee))
+    for upload in files:
+        _store_attachment(ticket, upload, actor, comment=None, public=True, now=now)
+    recompute_sla(ticket, now)
+    notifications.on_commit_created(ticket)
+    return ticket
+
+
+@transaction.atomic
+def do_update_ticket(
+    actor: User, ticket: Ticket, *, expected_version: int | None, tags=None, **changes
+) -> Ticket:
+    """Change fields (see EDITABLE_FIELDS) and tags; the clocks follow a new policy."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(unknown))
+    _require_worker(actor, ticket)
+    ticket = _lock(ticket, expected_version)
+    now = timezone.now()
+    _clean_text(changes)
+    merged = {name: getattr(ticket, name) for name in ("item", "content", "customer", "contact")}
+    merged |= {k: v for k, v in changes.items() if k in merged}
+    refs = {k: v for k, v in merged.items() if k in changes or k == "item"}
+    if "item" in changes or "content" in changes or "customer" in changes or "contact" in changes:
+        _check_references(actor, refs)
+    before = {name: getattr(ticket, name) for name in changes}
+    for name, value in changes.items():
+        setattr(ticket, name, value)
+    changed = {
+        name: [str(before[name] or ""), str(value or "")]
+        for name, value in changes.items()
+        if before[name] != value
+    }
+    tag_change = None
+    if tags is not None:
+        new_tags = _tags(tags)
+        old = sorted(t.name for t in ticket.tags.all())
+        if sorted(t.name for t in new_tags) != old:
+            ticket.tags.set(new_tags)
+            tag_change = [", ".join(old), ", ".join(sorted(t.name for t in new_tags))]
+    if not changed and tag_change is None:
+        return ticket
+    if tag_change:
+        changed["tags"] = tag_change
+    ticket.full_clean(exclude=["item", "content", "customer", "contact", "assignee", "team"])
+    _bump(ticket, now)
+    _save(ticket, changes)
+    _event(ticket, EventKind.CHANGED, actor, now, changes=changed)
+    if POLICY_FIELDS & set(changed):
+        recompute_sla(ticket, now)
+    return ticket
+
+
+@transaction.atomic
+def do_assign_ticket(
+    actor: User,
+    ticket: Ticket,
+    *,
+    assignee: User | None,
+    team: Team | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    _require_worker(actor, ticket)
+    _check_assignee(assignee)
+    if team is None and assignee is not None:
+        team = assignee.team
+    # Agents hand tickets over inside their team; managers move them between teams.
+    moves_team = team is not None and team.pk not in (actor.team_id, ticket.team_id)
+    if moves_team and not access.can_manage_tickets(actor):
+        raise PermissionDenied(_("Only managers move tickets to another team."))
+    ticket = _lock(ticket, expected_version)
+    if ticket.assignee_id == getattr(assignee, "pk", None) and ticket.team_id == getattr(
+        team, "pk", None
+    ):
+        return ticket
+    now = timezone.now()
+    ticket.assignee, ticket.team = assignee, team
+    _bump(ticket, now)
+    _save(ticket, ["assignee", "team"])
+    _event(
+        ticket,
+        EventKind.ASSIGNED,
+        actor,
+        now,
+        assignee=getattr(assignee, "pk", None),
+        name=str(assignee or ""),
+        team=str(team or ""),
+    )
+    if assignee is not None and assignee != actor:
+        notifications.on_commit_assigned(ticket, assignee)
+    return ticket
+
+
+@transaction.atomic
+def do_set_watchers(
+    actor: User, ticket: Ticket, *, add: Iterable[User] = (), remove: Iterable[User] = ()
+) -> Ticket:
+    _require_worker(actor, ticket)
+    add = [u for u in add if u.is_active and u.is_staff_member]
+    remove = list(remove)
+    if add:
+        ticket.watchers.add(*add)
+    if remove:
+        ticket.watchers.remove(*remove)
+    if add or remove:
+        _event(
+            ticket,
+            EventKind.WATCHERS,
+            actor,
+            added=[str(u) for u in add],
+            removed=[str(u) for u in remove],
+        )
+    return ticket
+
+
+# --- status ---------------------------------------------------------------------------------
+
+
+def _set_status(ticket: Ticket, to_status: str, actor, now: datetime, note: str = "") -> None:
+    """Move a locked ticket to ``to_status`` (no save); raises ValidationError when not allowed."""
+    if to_status not in Status.values:
+        raise ValidationError({"status": _("Unknown status %r.") % to_status})
+    if not ticket.can_transition_to(to_status, now):
+        if ticket.status in REOPEN_FROM and to_status == Status.IN_PROGRESS:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "This ticket can no longer be reopened: the %(days)s-day window after "
+                        "resolution has passed. Open a new ticket instead."
+                    )
+                    % {"days": settings.OPSBOOK_TICKET_REOPEN_DAYS}
+                }
+            )
+        raise ValidationError(
+            {
+                "status": _("A ticket that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": Status(ticket.status).label,
+                    "new": Status(to_status).label,
+                }
+            }
+        )
+    if to_status == Status.CLOSED:
+        blockers = ticket.closing_blockers()
+        if blockers:
+            raise ValidationError({"status": blockers})
+    previous = ticket.status
+    if previous in REOPEN_FROM and to_status == Status.IN_PROGRESS:
+        ticket.reopened_count += 1
+        ticket.resolved_at = ticket.closed_at = None
+    if to_status == Status.ACKNOWLEDGED and ticket.acknowledged_at is None:
+        ticket.acknowledged_at = now
+    if to_status == Status.RESOLVED:
+        ticket.resolved_at = now
+    if to_status == Status.CLOSED:
+        ticket.closed_at = now
+    if to_status == Status.CANCELLED:
+        ticket.cancelled_at = now
+    ticket.status = to_status
+    data = {"note": note} if note else {}
+    _event(
+        ticket,
+        EventKind.STATUS,
+        actor,
+        now,
+        public=True,
+        from_status=previous,
+        to_status=to_status,
+        **data,
+    )
+
+
+STATUS_FIELDS = [
+    "status",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "cancelled_at",
+    "reopened_count",
+]
+
+
+@transaction.atomic
+def do_change_status(
+    actor: User,
+    ticket: Ticket,
+    to_status: str,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Move a ticket through its status machine (see models.TRANSITIONS)."""
+    _require_worker(actor, ticket)
+    ticket = _lock(ticket, expected_version)
+    now = now or timezone.now()
+    if ticket.status == to_status:
+        return ticket
+    _set_status(ticket, to_status, actor, now, note)
+    _bump(ticket, now)
+    _save(ticket, STATUS_FIELDS)
+    recompute_sla(ticket, now)
+    notifications.on_commit_status(ticket, to_status)
+    return ticket
+
+
+def acknowledge(actor, ticket, **kw):
+    return do_change_status(actor, ticket, Status.ACKNOWLEDGED, **kw)
+
+
+def start(actor, ticket, **kw):
+    return do_change_status(actor, ticket, Status.IN_PROGRESS, **kw)
+
+
+def wait_on_customer(actor, ticket, **kw):
+    return do_change_status(actor, ticket, Status.WAITING, **kw)
+
+
+def resume(actor, ticket, **kw):
+    return do_change_status(actor, ticket, Status.IN_PROGRESS, **kw)
+
+
+def resolve(actor, ticket, **kw):
+    return do_change_status(actor, ticket, Status.RESOLVED, **kw)
+
+
+def close(actor, ticket, **kw):
+    return do_change_status(actor, ticket, Status.CLOSED, **kw)
+
+
+def reopen(actor, ticket, **kw):
+    return do_change_status(actor, ticket, Status.IN_PROGRESS, **kw)
+
+
+def cancel(actor, ticket, **kw):
+    return do_change_status(actor, ticket, Status.CANCELLED, **kw)
+
+
+# --- replies, notes, attachments --------------------------------------------------------------
+
+
+def _store_attachment(ticket, upload, actor, *, comment, public, now) -> Attachment:
+    checked = check_upload(upload)
+    attachment = Attachment(
+        ticket=ticket,
+        comment=comment,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        is_public=public,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        created_at=now,
+    )
+    attachment.file.save(checked.name, upload, save=False)
+    attachment.save()
+    _event(
+        ticket,
+        EventKind.ATTACHMENT,
+        actor,
+        now,
+        public=public,
+        name=checked.name,
+        size=checked.size,
+        attachment=str(attachment.pk),
+    )
+    return attachment
+
+
+@transaction.atomic
+def do_reply(
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    *,
+    public: bool = True,
+    files: Sequence = (),
+    then_status: str | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Comment:
+    """A public reply (customers see it; the first one by staff stops the response clock) or,
+    with ``public=False``, an internal note. A customer's reply resumes a ticket that waits on
+    them and reopens a resolved one inside the reopen window."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something first.")})
+    customer = access.is_customer(actor)
+    if customer:
+        if not access.can_reply_as_customer(actor, ticket):
+            raise PermissionDenied(_("You may not reply to this ticket."))
+        if not public or then_status:
+            raise PermissionDenied(_("Customers write public replies only."))
+    else:
+        _require_worker(actor, ticket)
+    for upload in files:
+        check_upload(upload)
+    ticket = _lock(ticket, expected_version)
+    now = now or timezone.now()
+    if ticket.status == Status.CANCELLED:
+        raise ValidationError({"body": _("This ticket was cancelled; open a new one.")})
+    if customer and ticket.status in REOPEN_FROM and not ticket.can_reopen(now):
+        raise ValidationError(
+            {"body": _("This ticket is closed and can no longer be reopened; open a new one.")}
+        )
+    comment = Comment.objects.create(
+        ticket=ticket,
+        author=actor,
+        author_name=str(actor),
+        body=body,
+        is_public=public,
+        by_customer=customer,
+        created_at=now,
+    )
+    for upload in files:
+        _store_attachment(ticket, upload, actor, comment=comment, public=public, now=now)
+    fields = set()
+    _event(
+        ticket,
+        EventKind.REPLY if public else EventKind.NOTE,
+        actor,
+        now,
+        public=public,
+        comment=comment.pk,
+        by_customer=customer,
+    )
+    if customer:
+        if ticket.status == Status.WAITING or ticket.status in REOPEN_FROM:
+            _set_status(ticket, Status.IN_PROGRESS, actor, now)
+            fields |= set(STATUS_FIELDS)
+    else:
+        if public and ticket.first_response_at is None:
+            ticket.first_response_at = now
+            fields.add("first_response_at")
+        if then_status and then_status != ticket.status:
+            _set_status(ticket, then_status, actor, now)
+            fields |= set(STATUS_FIELDS)
+    _bump(ticket, now)
+    _save(ticket, fields)
+    if fields:
+        recompute_sla(ticket, now)
+    notifications.on_commit_comment(ticket, comment)
+    if then_status:
+        notifications.on_commit_status(ticket, then_status)
+    return comment
+
+
+def do_add_note(actor: User, ticket: Ticket, body: str, **kw) -> Comment:
+    return do_reply(actor, ticket, body, public=False, **kw)
+
+
+@transaction.atomic
+def do_add_attachments(
+    actor: User, ticket: Ticket, files: Sequence, *, public: bool = True
+) -> list[Attachment]:
+    if access.is_customer(actor):
+        if not access.can_reply_as_customer(actor, ticket):
+            raise PermissionDenied(_("You may not add files to this ticket."))
+        public = True
+    else:
+        _require_worker(actor, ticket)
+    now = timezone.now()
+    return [
+        _store_attachment(ticket, f, actor, comment=None, public=public, now=now) for f in files
+    ]
+
+
+# --- complaints: root cause and follow-up visits ---------------------------------------------
+
+
+@transaction.atomic
+def do_add_follow_up(
+    actor: User,
+    ticket: Ticket,
+    *,
+    method: str,
+    outcome: str,
+    customer_satisfied: bool | None = None,
+    at: datetime | None = None,
+) -> FollowUp:
+    _require_worker(actor, ticket)
+    if method not in FollowUpMethod.values:
+        raise ValidationError({"method": _("Unknown follow-up method %r.") % method})
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": _("Write down what the customer said.")})
+    now = timezone.now()
+    at = at or now
+    if at > now + timedelta(minutes=5):
+        raise ValidationError({"at": _("A follow-up visit cannot be in the future.")})
+    follow_up = FollowUp.objects.create(
+        ticket=ticket,
+        at=at,
+        by=actor,
+        method=method,
+        outcome=outcome,
+        customer_satisfied=customer_satisfied,
+    )
+    _event(
+        ticket,
+        EventKind.FOLLOW_UP,
+        actor,
+        now,
+        method=method,
+        satisfied=customer_satisfied,
+    )
+    return follow_up
+
+
+# --- satisfaction ---------------------------------------------------------------------------
+
+
+def satisfaction_request_for_token(token: str) -> SatisfactionRequest | None:
+    return satisfaction.request_for_token(token)
+
+
+@transaction.atomic
+def do_rate_ticket(
+    ticket: Ticket,
+    rating: int,
+    comment: str = "",
+    *,
+    actor: User | None = None,
+    token: str | None = None,
+) -> Ticket:
+    """Record the customer's rating: by a contact of the ticket's organisation, or through a
+    one-time link (``token``). A ticket is rated once; unrated tickets stay unrated."""
+    now = timezone.now()
+    request = None
+    if token is not None:
+        request = satisfaction_request_for_token(token)
+        if request is None or request.ticket_id != ticket.pk:
+            raise PermissionDenied(_("This rating link is invalid, used or expired."))
+        claimed = SatisfactionRequest.objects.filter(pk=request.pk, used_at__isnull=True).update(
+            used_at=now
+        )
+        if not claimed:
+            raise PermissionDenied(_("This rating link is invalid, used or expired."))
+    elif not access.can_reply_as_customer(actor, ticket):
+        raise PermissionDenied(_("Only the customer rates a ticket."))
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status not in (Status.RESOLVED, Status.CLOSED):
+        raise ValidationError({"rating": _("Only resolved tickets can be rated.")})
+    if ticket.rating is not None:
+        raise ValidationError({"rating": _("This ticket has already been rated.")})
+    ticket.rating = rating
+    ticket.rating_comment = (comment or "").strip()[:2000]
+    ticket.rated_at = now
+    _bump(ticket, now)
+    _save(ticket, ["rating", "rating_comment", "rated_at"])
+    SatisfactionRequest.objects.filter(ticket=ticket, used_at__isnull=True).update(used_at=now)
+    _event(ticket, EventKind.RATED, actor, now, public=True, rating=rating)
+    return ticket
+
+
+# --- batch work used by jobs ------------------------------------------------------------------
+
+
+def recompute_open_tickets(
+    *, calendar_id: int | None = None, item_id: int | None = None, batch: int = 500
+) -> int:
+    """Recompute the stored clocks of open tickets (after a calendar or standard changed).
+
+    With ``calendar_id``, the tickets measured on that calendar, plus those with no calendar
+    yet when it is the default one; with ``item_id``, the tickets of that service item.
+    Each batch is its own transaction; returns the number of tickets recomputed.
+    """
+    tickets = Ticket.objects.open()
+    if calendar_id is not None:
+        scope = Q(sla_calendar_id=calendar_id)
+        if Calendar.objects.filter(pk=calendar_id, is_default=True).exists():
+            scope |= Q(sla_calendar__isnull=True, item__isnull=False)
+        tickets = tickets.filter(scope)
+    if item_id is not None:
+        tickets = tickets.filter(item_id=item_id)
+    ids = list(tickets.order_by("pk").values_list("pk", flat=True))
+    resolver = PolicyResolver()
+    now = timezone.now()
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            for ticket in Ticket.objects.select_for_update().filter(
+                pk__in=ids[start : start + batch]
+            ):
+                recompute_sla(ticket, now, resolver)
+    return len(ids)
+
+
+def system_close(ticket: Ticket, now: datetime) -> None:
+    """Close a resolved ticket whose reopen window has passed (by the scheduler, no actor)."""
+    _set_status(ticket, Status.CLOSED, None, now, note="auto")
+    _bump(ticket, now)
+    _save(ticket, STATUS_FIELDS)
+    SatisfactionRequest.objects.filter(ticket=ticket, used_at__isnull=True).update(expires_at=now)
