@@ -5,9 +5,11 @@ Windows are passed as ``(start, end)`` wall-clock times; an end of 00:00 means m
 end of the day. Weekly windows are ``(weekday, start, end)`` with ISO weekdays 1–7.
 """
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import partial
 from itertools import pairwise
 
 from django.core.exceptions import ValidationError
@@ -21,7 +23,16 @@ from opsbook.audit.models import Action
 
 from .businesstime import Window, format_window, format_years, seconds_of_day
 from .choices import DataSource, ExceptionKind, Weekday
-from .models import Calendar, CalendarException, CalendarYear, ExceptionWindow, WorkingWindow
+from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Calendar,
+    CalendarException,
+    CalendarYear,
+    ExceptionWindow,
+    WorkingWindow,
+)
+from .notice import Notice, NoticeEntry, Problem
 from .seeding import (
     CHINA_CALENDAR_NAME,
     CHINA_DEFAULT_WINDOWS,
@@ -30,6 +41,7 @@ from .seeding import (
     OfficialYears,
     china_official_years,
 )
+from .signals import calendar_changed
 
 CALENDAR_FIELDS = ("name", "time_zone", "description", "is_default")
 
@@ -61,7 +73,9 @@ def check_windows(windows: Sequence[Window], field_name: str = "windows") -> lis
 
 
 def _touch(calendar: Calendar, expected_version: int | None = None) -> None:
-    """Bump the calendar's version (and check it when the caller loaded an older one)."""
+    """Bump the calendar's version (and check it when the caller loaded an older one).
+
+    Also queues ``calendar_changed`` for when the transaction commits."""
     qs = Calendar.objects.filter(pk=calendar.pk)
     if expected_version is not None:
         qs = qs.filter(version=expected_version)
@@ -71,6 +85,41 @@ def _touch(calendar: Calendar, expected_version: int | None = None) -> None:
             % {"name": calendar.name}
         )
     calendar.version = Calendar.objects.values_list("version", flat=True).get(pk=calendar.pk)
+    _announce_change(calendar.pk)
+
+
+# Calendars changed by transactions not yet committed, per thread (each thread has its own
+# database connection). An id left here by a transaction that rolled back is harmless: only an
+# on-commit callback queued by a later, committed change of the same calendar sends it.
+_changed = threading.local()
+
+
+def _announce_change(calendar_id: int) -> None:
+    pending = getattr(_changed, "ids", None)
+    if pending is None:
+        pending = _changed.ids = set()
+    pending.add(calendar_id)
+    transaction.on_commit(partial(_send_changed, calendar_id), robust=True)
+
+
+def _send_changed(calendar_id: int) -> None:
+    """Send ``calendar_changed`` once per calendar per commit, with the committed version."""
+    pending = getattr(_changed, "ids", set())
+    if calendar_id not in pending:
+        return  # an earlier callback of the same commit already sent it
+    pending.discard(calendar_id)
+    version = Calendar.objects.filter(pk=calendar_id).values_list("version", flat=True).first()
+    if version is not None:
+        calendar_changed.send(sender=Calendar, calendar_id=calendar_id, version=version)
+
+
+def _check_version(calendar: Calendar, expected_version: int) -> None:
+    """ConflictError when the calendar is no longer at ``expected_version`` (without a bump)."""
+    if not Calendar.objects.filter(pk=calendar.pk, version=expected_version).exists():
+        raise ConflictError(
+            _("%(name)s was changed by someone else after you opened it. Reload and try again.")
+            % {"name": calendar.name}
+        )
 
 
 def _take_default(calendar: Calendar) -> None:
@@ -189,6 +238,49 @@ def do_set_weekly_windows(
 # --- Exceptions -------------------------------------------------------------------------------
 
 
+def check_exception(
+    kind: str,
+    pattern_weekday: int | None,
+    windows: Sequence[Window],
+    open_days: Iterable[int],
+) -> tuple[int | None, list[Window]]:
+    """An exception's pattern weekday and windows, checked against its kind and the weekdays
+    that have working hours (``open_days``); ValidationError naming the field otherwise."""
+    if kind not in ExceptionKind.values:
+        raise ValidationError({"kind": _("Unknown kind of exception: %(kind)s.") % {"kind": kind}})
+    if kind == ExceptionKind.WORKDAY:
+        pattern_weekday = pattern_weekday or Weekday.MONDAY
+        if pattern_weekday not in Weekday.values:
+            raise ValidationError(
+                {
+                    "pattern_weekday": _("Weekdays are 1 (Monday) to 7 (Sunday), not %(day)s.")
+                    % {"day": pattern_weekday}
+                }
+            )
+        if pattern_weekday not in set(open_days):
+            raise ValidationError(
+                {
+                    "pattern_weekday": _(
+                        "%(day)s has no working hours to copy to the make-up workday."
+                    )
+                    % {"day": Weekday(pattern_weekday).label}
+                }
+            )
+    elif pattern_weekday is not None:
+        raise ValidationError(
+            {"pattern_weekday": _("Only make-up workdays take the hours of another weekday.")}
+        )
+    if kind == ExceptionKind.SPECIAL_HOURS:
+        if not windows:
+            raise ValidationError(
+                {"windows": _("Special hours need at least one window; use a holiday to close.")}
+            )
+        return pattern_weekday, check_windows(windows)
+    if windows:
+        raise ValidationError({"windows": _("Only special hours have their own windows.")})
+    return pattern_weekday, []
+
+
 def _exception_label(exc: CalendarException, windows: Sequence[Window] = ()) -> str:
     bits = [exc.date.isoformat(), exc.kind]
     if exc.pattern_weekday:
@@ -219,31 +311,8 @@ def do_set_exception(
     * ``workday`` (调休): open with the weekly windows of ``pattern_weekday`` (default Monday).
     * ``special_hours``: open with ``windows`` only (at least one).
     """
-    if kind not in ExceptionKind.values:
-        raise ValidationError({"kind": _("Unknown kind of exception: %(kind)s.") % {"kind": kind}})
-    if kind == ExceptionKind.WORKDAY:
-        pattern_weekday = pattern_weekday or Weekday.MONDAY
-        if not calendar.windows.filter(weekday=pattern_weekday).exists():
-            raise ValidationError(
-                {
-                    "pattern_weekday": _(
-                        "%(day)s has no working hours to copy to the make-up workday."
-                    )
-                    % {"day": Weekday(pattern_weekday).label}
-                }
-            )
-    elif pattern_weekday is not None:
-        raise ValidationError(
-            {"pattern_weekday": _("Only make-up workdays take the hours of another weekday.")}
-        )
-    if kind == ExceptionKind.SPECIAL_HOURS:
-        if not windows:
-            raise ValidationError(
-                {"windows": _("Special hours need at least one window; use a holiday to close.")}
-            )
-        windows = check_windows(windows)
-    elif windows:
-        raise ValidationError({"windows": _("Only special hours have their own windows.")})
+    open_days = set(calendar.windows.values_list("weekday", flat=True))
+    pattern_weekday, windows = check_exception(kind, pattern_weekday, windows, open_days)
 
     exc = CalendarException.objects.filter(calendar=calendar, date=date).first()
     before = ""
@@ -303,6 +372,7 @@ def do_set_year(
     data_source: str = DataSource.MANUAL,
     complete: bool = True,
     note: str = "",
+    expected_version: int | None = None,
     source: str = "web",
 ) -> CalendarYear:
     """Record that ``year``'s official data is entered (``complete``) or still partial."""
@@ -315,7 +385,7 @@ def do_set_year(
     changes = audit.diff(before, audit.snapshot(row, fields))
     created = row.pk is None
     if changes or created:
-        _touch(calendar)
+        _touch(calendar, expected_version)
         row.save()
     audit.record(
         actor=actor,
@@ -326,6 +396,228 @@ def do_set_year(
         changes=changes,
     )
     return row
+
+
+@transaction.atomic
+def do_delete_year(
+    actor,
+    row: CalendarYear,
+    *,
+    expected_version: int | None = None,
+    source: str = "web",
+) -> None:
+    """The year is no longer covered; its exceptions stay. From now on the health check warns
+    about it again when it is the current or (from November) the next year."""
+    calendar = row.calendar
+    _touch(calendar, expected_version)
+    audit.record(
+        actor=actor,
+        action=Action.DELETE,
+        obj=row,
+        source=source,
+        parent=calendar,
+        changes=audit.diff(audit.snapshot(row, ("source", "complete", "note")), {}),
+    )
+    row.delete()
+
+
+# --- Importing a year's notice ----------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or would do in a dry run. Nothing is written when ``problems``."""
+
+    calendar: Calendar
+    filename: str
+    dry_run: bool
+    entries: list[NoticeEntry]
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    added: list[date] = field(default_factory=list)
+    updated: list[date] = field(default_factory=list)
+    unchanged: list[date] = field(default_factory=list)
+    mark_covered: int | None = None
+    covered: bool = False  # the year was newly marked covered (or would be)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.covered)
+
+    def as_dict(self) -> dict:
+        return {
+            "calendar": self.calendar.name,
+            "file": self.filename,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "version": self.calendar.version,
+            "rows": len(self.entries),
+            "added": [d.isoformat() for d in self.added],
+            "updated": [d.isoformat() for d in self.updated],
+            "unchanged": [d.isoformat() for d in self.unchanged],
+            "mark_covered": self.mark_covered,
+            "covered": self.covered,
+            "problems": [p.as_dict() for p in self.problems],
+            "warnings": list(self.warnings),
+        }
+
+
+def _exception_state(kind, name, pattern_weekday, windows) -> tuple:
+    return (kind, name, pattern_weekday, tuple(windows))
+
+
+def _plan_import(calendar: Calendar, notice: Notice, result: ImportResult) -> list:
+    """Check every entry against the calendar; the (entry, existing exception or None, windows)
+    to write, and the dates that already read exactly so."""
+    open_days = set(calendar.windows.values_list("weekday", flat=True))
+    existing = {
+        exc.date: exc
+        for exc in calendar.exceptions.filter(
+            date__in=[e.date for e in notice.entries]
+        ).prefetch_related("windows")
+    }
+    first_at: dict[date, NoticeEntry] = {}
+    plan = []
+    for entry in notice.entries:
+        if entry.date in first_at:
+            result.problems.append(
+                Problem(
+                    entry.location,
+                    _("%(date)s appears twice; the first is at %(first)s.")
+                    % {"date": entry.date.isoformat(), "first": first_at[entry.date].location},
+                    field="date",
+                )
+            )
+            continue
+        first_at[entry.date] = entry
+        if not FIRST_YEAR <= entry.date.year <= LAST_YEAR:
+            result.problems.append(
+                Problem(
+                    entry.location,
+                    _("%(date)s is outside the years %(first)s–%(last)s.")
+                    % {"date": entry.date.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
+                    field="date",
+                )
+            )
+            continue
+        try:
+            pattern, windows = check_exception(
+                entry.kind, entry.pattern_weekday, entry.windows, open_days
+            )
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                result.problems.extend(Problem(entry.location, m, field=name) for m in messages)
+            continue
+        old = existing.get(entry.date)
+        wanted = _exception_state(entry.kind, entry.name, pattern, windows)
+        if old is not None and wanted == _exception_state(
+            old.kind, old.name, old.pattern_weekday, [(w.start, w.end) for w in old.windows.all()]
+        ):
+            result.unchanged.append(entry.date)
+            continue
+        (result.updated if old is not None else result.added).append(entry.date)
+        plan.append((entry, old, pattern, windows))
+    return plan
+
+
+@transaction.atomic
+def do_import_notice(
+    actor,
+    calendar: Calendar,
+    notice: Notice,
+    *,
+    dry_run: bool = False,
+    mark_covered: int | None = None,
+    expected_version: int | None = None,
+    source: str = "web",
+) -> ImportResult:
+    """Write a year's notice (read by ``notice.read_notice``) into ``calendar``: all of it or,
+    when any row has a problem, nothing.
+
+    Each entry creates or replaces the exception on its date; dates the file does not name are
+    left as they are. Entries that already read exactly so count as unchanged, so importing the
+    same file again changes nothing (and does not bump the version). ``mark_covered`` also
+    records that year as covered, with the file's name as the note. ``dry_run`` checks
+    everything and reports what would change, writing nothing.
+    """
+    result = ImportResult(
+        calendar=calendar,
+        filename=notice.filename,
+        dry_run=dry_run,
+        entries=list(notice.entries),
+        problems=list(notice.problems),
+        warnings=list(notice.warnings),
+        mark_covered=mark_covered,
+    )
+    if result.problems:
+        return result
+    if not notice.entries:
+        result.problems.append(Problem(notice.origin, _("The file has no dates to import.")))
+        return result
+    plan = _plan_import(calendar, notice, result)
+    year_row = None
+    if mark_covered is not None:
+        if not FIRST_YEAR <= mark_covered <= LAST_YEAR:
+            result.problems.append(
+                Problem(
+                    notice.origin,
+                    _("%(year)s is not a year Opsbook can mark covered.") % {"year": mark_covered},
+                )
+            )
+        elif not any(e.date.year == mark_covered for e in notice.entries):
+            result.warnings.append(
+                _("The file has no date in %(year)s, which is marked covered all the same.")
+                % {"year": mark_covered}
+            )
+        year_row = calendar.years.filter(year=mark_covered).first()
+        result.covered = year_row is None or not year_row.complete
+    if result.problems or dry_run:
+        return result
+
+    if plan:
+        _touch(calendar, expected_version)
+    elif expected_version is not None:
+        _check_version(calendar, expected_version)
+    now = timezone.now()
+    added, before, after = [], [], []
+    for entry, exc, pattern, windows in plan:
+        if exc is not None:
+            before.append(_exception_label(exc, [(w.start, w.end) for w in exc.windows.all()]))
+        else:
+            exc = CalendarException(calendar=calendar, date=entry.date)
+        exc.kind, exc.name, exc.pattern_weekday = entry.kind, entry.name, pattern
+        exc.source, exc.updated_at = DataSource.IMPORT, now
+        exc.full_clean()
+        created = exc.pk is None
+        exc.save()
+        exc.windows.all().delete()
+        ExceptionWindow.objects.bulk_create(
+            [ExceptionWindow(exception=exc, start=s, end=e) for s, e in windows]
+        )
+        (added if created else after).append(_exception_label(exc, windows))
+    if plan:
+        changes = {"imported_from": [None, notice.filename]}
+        if added:
+            changes["exceptions_added"] = [[], added]
+        if after:
+            changes["exceptions_updated"] = [before, after]
+        audit.record(
+            actor=actor, action=Action.UPDATE, obj=calendar, source=source, changes=changes
+        )
+    if mark_covered is not None and result.covered:
+        do_set_year(
+            actor,
+            calendar,
+            mark_covered,
+            data_source=DataSource.IMPORT,
+            note=notice.filename[:200],
+            source=source,
+        )
+    return result
 
 
 # --- Seeding from chinesecalendar -------------------------------------------------------------
