@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "opsbook.catalog",
     "opsbook.calendars",
     "opsbook.tickets",
+    "django_tasks_db",
+    "opsbook.jobs",
 ]
 
 MIDDLEWARE = [
@@ -274,19 +276,24 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # --- E-mail -------------------------------------------------------------------------------
 # Development prints mail to the console; production sends through SMTP (EMAIL_HOST …).
-EMAIL_BACKEND = env_str(
+_MAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = 30
+_MAIL_OPTIONS = {}
+if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25, minimum=1),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": 30,
+    }
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "opsbook@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -302,6 +309,20 @@ OPSBOOK_SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 14, minimum=1
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 # The address links in e-mails point at (satisfaction links, ticket links).
 OPSBOOK_BASE_URL = env_str("OPSBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Background jobs ------------------------------------------------------------------------
+# Django's Tasks API with the database backend (django-tasks-db): `task.enqueue()` writes a row
+# in the same database and transaction as the data, `opsbook db_worker` runs the rows and
+# `opsbook scheduler` enqueues periodic jobs. See docs/operators/workers.md.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# The daily housekeeping job deletes finished task results older than these many days.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 14, minimum=1)
+TASK_FAILED_RESULTS_KEEP_DAYS = env_int("TASK_FAILED_RESULTS_KEEP_DAYS", 30, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

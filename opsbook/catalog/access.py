@@ -143,7 +143,7 @@ def parts_by_content(item: ServiceItem) -> dict[int | None, PartSet]:
     """
     sources = {
         "owners": Ownership.objects.select_related("user", "team"),
-        "standards": ServiceStandard.objects.all(),
+        "standards": ServiceStandard.objects.select_related("calendar"),
         "kpis": Kpi.objects.all(),
         "checkpoints": Checkpoint.objects.all(),
         "resources": Resource.objects.all(),

@@ -22,6 +22,7 @@ from opsbook.accounts.access import can_manage_catalog, can_view_catalog
 from opsbook.accounts.models import Team, User
 from opsbook.audit.models import AuditEntry
 from opsbook.audit.schemas import AuditEntryOut
+from opsbook.calendars.models import Calendar
 from opsbook.core.api import (
     Message,
     Pagination,
@@ -116,7 +117,11 @@ def _part_prefetches(*, item_level: bool) -> list[Prefetch]:
             Ownership.objects.filter(scope).select_related("user", "team"),
             to_attr="owner_list",
         ),
-        Prefetch("standards", ServiceStandard.objects.filter(scope), to_attr="standard_list"),
+        Prefetch(
+            "standards",
+            ServiceStandard.objects.filter(scope).select_related("calendar"),
+            to_attr="standard_list",
+        ),
         Prefetch("kpis", Kpi.objects.filter(scope), to_attr="kpi_list"),
         Prefetch("checkpoints", Checkpoint.objects.filter(scope), to_attr="checkpoint_list"),
         Prefetch("resources", Resource.objects.filter(scope), to_attr="resource_list"),
@@ -189,10 +194,17 @@ def _parts(payload: PartsIn, prefix=PAYLOAD) -> services.Parts:
     if payload.owners is not None:
         parts.owners = _owners(payload.owners, prefix)
     if payload.standards is not None:
-        parts.standards = [
-            ServiceStandard(**{**row.model_dump(), "priority": row.priority or ""})
-            for row in payload.standards
-        ]
+        parts.standards = []
+        for i, row in enumerate(payload.standards):
+            values = row.model_dump() | {"priority": row.priority or "", "calendar": None}
+            if row.calendar:
+                values["calendar"] = Calendar.objects.filter(name=row.calendar).first()
+                if values["calendar"] is None:
+                    raise invalid(
+                        [*prefix, "standards", i, "calendar"],
+                        _("There is no calendar %(name)s.") % {"name": row.calendar},
+                    )
+            parts.standards.append(ServiceStandard(**values))
     if payload.kpis is not None:
         parts.kpis = [Kpi(**row.model_dump()) for row in payload.kpis]
     if payload.checkpoints is not None:

@@ -367,6 +367,7 @@ class StandardForm(PartForm):
             "response_minutes",
             "resolution_minutes",
             "time_basis",
+            "calendar",
             "description",
         ]
 

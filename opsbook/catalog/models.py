@@ -354,7 +354,10 @@ class CustomerService(models.Model):
         verbose_name=_("customer"),
     )
     item = models.ForeignKey(
-        ServiceItem, models.CASCADE, related_name="customer_services", verbose_name=_("service item")
+        ServiceItem,
+        models.CASCADE,
+        related_name="customer_services",
+        verbose_name=_("service item"),
     )
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)

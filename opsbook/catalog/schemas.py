@@ -116,11 +116,16 @@ class StandardOut(Schema):
     response_minutes: int | None
     resolution_minutes: int | None
     time_basis: TimeBasis
+    calendar: str | None = Field(description="Calendar name; null: the default calendar.")
     description: str
 
     @staticmethod
     def resolve_priority(obj) -> str | None:
         return obj.priority or None
+
+    @staticmethod
+    def resolve_calendar(obj) -> str | None:
+        return obj.calendar.name if obj.calendar_id else None
 
 
 class KpiOut(Schema):
@@ -271,6 +276,7 @@ class StandardIn(Schema):
     response_minutes: int | None = Field(None, ge=0)
     resolution_minutes: int | None = Field(None, ge=0)
     time_basis: TimeBasis = TimeBasis.BUSINESS
+    calendar: str | None = Field(None, description="Calendar name; null: the default calendar.")
     description: Annotated[str, Field(max_length=300)] = ""
 
     @model_validator(mode="after")
