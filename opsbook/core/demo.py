@@ -37,6 +37,7 @@ from opsbook.catalog.models import (
     ServiceItem,
     ServiceStandard,
 )
+from opsbook.tickets.demo import load_demo_tickets
 
 PASSWORD = "opsbook-demo"
 SOURCE = "demo"
@@ -747,6 +748,7 @@ class Summary:
     categories: int = 0
     items: int = 0
     contents: int = 0
+    tickets: int = 0
 
     @property
     def created_anything(self) -> bool:
@@ -896,4 +898,5 @@ def load_demo(today: date | None = None) -> Summary:
     summary = loader.run()
     # The China business calendar (statutory holidays and 调休) that SLA clocks will run on.
     do_sync_china_calendar(actor=loader.actor, source="demo")
+    summary.tickets = load_demo_tickets()
     return summary

@@ -3,7 +3,16 @@
 from django.db import models
 from django.db.models import Q
 
-from .choices import DONE_STATUSES, OPEN_STATUSES, PAUSED_STATUSES, RUNNING_STATUSES, SlaState
+from .choices import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    RUNNING_STATUSES,
+    SlaState,
+    Status,
+)
+
+MET_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 def _running() -> Q:
@@ -32,12 +41,15 @@ def warning_q(now) -> Q:
 
 
 def has_target_q() -> Q:
-    return Q(response_target_seconds__isnull=False) | Q(resolution_target_seconds__isnull=False)
+    """Measured against a target (cancelled tickets are not measured)."""
+    return (
+        Q(response_target_seconds__isnull=False) | Q(resolution_target_seconds__isnull=False)
+    ) & ~Q(status=Status.CANCELLED)
 
 
 def sla_state_q(state: str, now) -> Q:
     if state == SlaState.NONE:
-        return ~has_target_q()
+        return ~has_target_q() | Q(status=Status.CANCELLED)
     if state == SlaState.BREACHED:
         return has_target_q() & breached_q(now)
     if state == SlaState.WARNING:
@@ -45,7 +57,7 @@ def sla_state_q(state: str, now) -> Q:
     if state == SlaState.PAUSED:
         return has_target_q() & Q(status__in=PAUSED_STATUSES) & ~breached_q(now)
     if state == SlaState.MET:
-        return has_target_q() & Q(status__in=DONE_STATUSES) & ~breached_q(now)
+        return has_target_q() & Q(status__in=MET_STATUSES) & ~breached_q(now)
     if state == SlaState.OK:
         return has_target_q() & _running() & ~breached_q(now) & ~warning_q(now)
     raise ValueError(f"Unknown SLA state {state!r}")
