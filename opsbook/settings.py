@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opsbook.core.context_processors.navigation",
+                "opsbook.calendars.context_processors.calendar_health_banner",
             ],
         },
     }

@@ -1,7 +1,10 @@
-"""Is every calendar's official data there? Warnings for the command line and, later, the UI."""
+"""Is every calendar's official data there? Warnings for the command line, the calendar pages
+and the banner administrators and managers see on every page."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import DataSource
@@ -18,41 +21,74 @@ def years_to_check(today: date) -> list[int]:
     return [today.year]
 
 
-def calendar_health(today: date) -> list[str]:
-    """Warnings about missing or incomplete calendar data, empty when all is well (2 queries)."""
+@dataclass
+class Health:
+    general: list[str] = field(default_factory=list)  # about the set of calendars
+    by_calendar: dict[int, list[str]] = field(default_factory=dict)  # calendar id → warnings
+
+    @property
+    def messages(self) -> list[str]:
+        return [*self.general, *(w for ws in self.by_calendar.values() for w in ws)]
+
+    def __bool__(self) -> bool:
+        return bool(self.general or any(self.by_calendar.values()))
+
+
+def _calendar_warnings(calendar: Calendar, today: date) -> list[str]:
+    rows = {row.year: row for row in calendar.years.all()}
+    from_library = any(row.source == DataSource.CHINESECALENDAR for row in rows.values())
+    how = (
+        _(
+            "Upgrade chinesecalendar and run `opsbook calendar sync-cn`, or enter the "
+            "State Council's notice by hand."
+        )
+        if from_library
+        else _("Enter the year's holidays and make-up workdays, then mark the year covered.")
+    )
+    warnings = []
+    for year in years_to_check(today):
+        row = rows.get(year)
+        if row is None:
+            problem = _(
+                "%(calendar)s has no holidays or make-up workdays for %(year)s; business "
+                "time in %(year)s follows the weekly hours only."
+            )
+        elif not row.complete:
+            problem = _("%(calendar)s: the holidays for %(year)s are marked incomplete.")
+        else:
+            continue
+        params = {"calendar": calendar.name, "year": year}
+        warnings.append(f"{problem % params} {how}")
+    return warnings
+
+
+def check_health(today: date) -> Health:
+    """Warnings about missing or incomplete calendar data, by calendar (2 queries)."""
     calendars = list(Calendar.objects.prefetch_related("years"))
+    health = Health()
     if not calendars:
-        return [
+        health.general.append(
             _(
                 "There is no business calendar, so business time cannot be counted. "
                 "Run `opsbook calendar sync-cn` or create a calendar."
             )
-        ]
-    warnings = []
-    if not any(c.is_default for c in calendars):
-        warnings.append(_("No calendar is marked as the default calendar."))
-    for calendar in calendars:
-        rows = {row.year: row for row in calendar.years.all()}
-        from_library = any(row.source == DataSource.CHINESECALENDAR for row in rows.values())
-        how = (
-            _(
-                "Upgrade chinesecalendar and run `opsbook calendar sync-cn`, or enter the "
-                "State Council's notice by hand."
-            )
-            if from_library
-            else _("Enter the year's holidays and make-up workdays, then mark the year covered.")
         )
-        for year in years_to_check(today):
-            row = rows.get(year)
-            if row is None:
-                problem = _(
-                    "%(calendar)s has no holidays or make-up workdays for %(year)s; business "
-                    "time in %(year)s follows the weekly hours only."
-                )
-            elif not row.complete:
-                problem = _("%(calendar)s: the holidays for %(year)s are marked incomplete.")
-            else:
-                continue
-            params = {"calendar": calendar.name, "year": year}
-            warnings.append(f"{problem % params} {how}")
-    return warnings
+        return health
+    if not any(c.is_default for c in calendars):
+        health.general.append(_("No calendar is marked as the default calendar."))
+    for calendar in calendars:
+        health.by_calendar[calendar.pk] = _calendar_warnings(calendar, today)
+    return health
+
+
+def calendar_health(today: date) -> list[str]:
+    """Every warning, empty when all is well (2 queries)."""
+    return check_health(today).messages
+
+
+def health_for_request(request) -> Health:
+    """The health as of the user's today, computed once per request and kept on it."""
+    health = getattr(request, "_opsbook_calendar_health", None)
+    if health is None:
+        health = request._opsbook_calendar_health = check_health(timezone.localdate())
+    return health

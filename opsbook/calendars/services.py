@@ -303,9 +303,10 @@ def do_set_exception(
     windows: Sequence[Window] = (),
     data_source: str = DataSource.MANUAL,
     expected_version: int | None = None,
+    create_only: bool = False,
     source: str = "web",
 ) -> CalendarException:
-    """Create or replace the exception on ``date``.
+    """Create or replace the exception on ``date`` (``create_only``: refuse to replace one).
 
     * ``holiday``: closed all day; no windows.
     * ``workday`` (调休): open with the weekly windows of ``pattern_weekday`` (default Monday).
@@ -315,6 +316,13 @@ def do_set_exception(
     pattern_weekday, windows = check_exception(kind, pattern_weekday, windows, open_days)
 
     exc = CalendarException.objects.filter(calendar=calendar, date=date).first()
+    if exc is not None and create_only:
+        raise ValidationError(
+            {
+                "date": _("%(date)s already has an exception (%(exception)s); change that one.")
+                % {"date": date.isoformat(), "exception": exc}
+            }
+        )
     before = ""
     if exc is None:
         exc = CalendarException(calendar=calendar, date=date)
@@ -339,6 +347,40 @@ def do_set_exception(
         changes={"exception": [before, after]} if before != after else {},
     )
     return exc
+
+
+@transaction.atomic
+def do_update_exception(
+    actor,
+    exc: CalendarException,
+    *,
+    date: date,
+    kind: str,
+    name: str = "",
+    pattern_weekday: int | None = None,
+    windows: Sequence[Window] = (),
+    expected_version: int | None = None,
+    source: str = "web",
+) -> CalendarException:
+    """Change an exception. A new ``date`` moves it: the old date follows the weekly windows
+    again, and a date that already has another exception is refused."""
+    calendar = exc.calendar
+    values = {"kind": kind, "name": name, "pattern_weekday": pattern_weekday, "windows": windows}
+    if date == exc.date:
+        return do_set_exception(
+            actor, calendar, date=date, expected_version=expected_version, source=source, **values
+        )
+    saved = do_set_exception(
+        actor,
+        calendar,
+        date=date,
+        expected_version=expected_version,
+        create_only=True,
+        source=source,
+        **values,
+    )
+    do_delete_exception(actor, exc, source=source)
+    return saved
 
 
 @transaction.atomic
