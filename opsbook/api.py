@@ -15,6 +15,7 @@ from ninja.security import HttpBearer
 
 from opsbook.accounts.services import user_for_token
 from opsbook.audit.api import router as audit_router
+from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
 from opsbook.catalog.services import ConflictError
 from opsbook.core.api import field_errors
@@ -58,4 +59,5 @@ def _forbidden(request, exc):
 
 
 api.add_router("/catalog/", catalog_router)
+api.add_router("/calendars/", calendars_router)
 api.add_router("/audit", audit_router)

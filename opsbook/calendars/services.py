@@ -165,12 +165,16 @@ def do_update_calendar(
     calendar: Calendar,
     *,
     expected_version: int | None = None,
+    windows: Iterable[tuple[int, time, time]] | None = None,
     source: str = "web",
     **values,
 ) -> Calendar:
+    """Change the calendar's fields and, when ``windows`` is given, replace its weekly windows
+    too (as ``do_set_weekly_windows``), in one transaction and one version step."""
     unknown = set(values) - set(CALENDAR_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    rows = _weekly_rows(calendar, windows) if windows is not None else None
     before = audit.snapshot(calendar, values)
     for name, value in values.items():
         setattr(calendar, name, value)
@@ -180,6 +184,12 @@ def do_update_calendar(
     calendar.full_clean()
     changes = audit.diff(before, audit.snapshot(calendar, values))
     calendar.save()
+    if rows is not None:
+        labels = _weekly_labels(calendar)
+        calendar.windows.all().delete()
+        WorkingWindow.objects.bulk_create(rows)
+        if labels != [str(w) for w in rows]:
+            changes["windows"] = [labels, [str(w) for w in rows]]
     audit.record(actor=actor, action=Action.UPDATE, obj=calendar, changes=changes, source=source)
     return calendar
 

@@ -3,10 +3,14 @@ files written the way people write them (CSV, .xlsx, .ics)."""
 
 import csv
 import io
+import json
 from datetime import date, datetime, time
+from urllib.parse import urlencode
 
 import xlsxwriter
+from django.test import Client
 
+from opsbook.accounts.services import do_create_api_token
 from opsbook.calendars.services import do_create_calendar, do_set_exception, do_set_year
 
 LUNCH_BREAK = [(time(9), time(12)), (time(13, 30), time(18))]
@@ -84,3 +88,40 @@ def vevent(uid: str, start: str, summary: str, end: str | None = None, extra: st
         lines += extra.split("\n")
     lines.append("END:VEVENT")
     return "\r\n".join(lines) + "\r\n"
+
+
+class Api:
+    """Requests to /api/calendars through the whole stack, with a real bearer token."""
+
+    def __init__(self, user=None):
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            _token, raw = do_create_api_token(user)
+            self.headers = {"Authorization": f"Bearer {raw}"}
+
+    def _send(self, method: str, path: str, payload=None, **params):
+        url = f"/api/calendars{path}"
+        if method == "get":
+            return self.client.get(url, params, headers=self.headers)
+        if params:
+            url = f"{url}?{urlencode(params)}"
+        body = json.dumps(payload) if payload is not None else ""
+        return getattr(self.client, method)(
+            url, body, content_type="application/json", headers=self.headers
+        )
+
+    def get(self, path: str, **params):
+        return self._send("get", path, **params)
+
+    def post(self, path: str, payload):
+        return self._send("post", path, payload)
+
+    def put(self, path: str, payload):
+        return self._send("put", path, payload)
+
+    def patch(self, path: str, payload):
+        return self._send("patch", path, payload)
+
+    def delete(self, path: str, **params):
+        return self._send("delete", path, **params)
