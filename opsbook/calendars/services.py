@@ -538,7 +538,7 @@ def _plan_import(calendar: Calendar, notice: Notice, result: ImportResult) -> li
         if entry.date in first_at:
             result.problems.append(
                 Problem(
-                    entry.location,
+                    entry.at("date"),
                     _("%(date)s appears twice; the first is at %(first)s.")
                     % {"date": entry.date.isoformat(), "first": first_at[entry.date].location},
                     field="date",
@@ -549,7 +549,7 @@ def _plan_import(calendar: Calendar, notice: Notice, result: ImportResult) -> li
         if not FIRST_YEAR <= entry.date.year <= LAST_YEAR:
             result.problems.append(
                 Problem(
-                    entry.location,
+                    entry.at("date"),
                     _("%(date)s is outside the years %(first)s–%(last)s.")
                     % {"date": entry.date.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
                     field="date",
@@ -562,7 +562,7 @@ def _plan_import(calendar: Calendar, notice: Notice, result: ImportResult) -> li
             )
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
-                result.problems.extend(Problem(entry.location, m, field=name) for m in messages)
+                result.problems.extend(Problem(entry.at(name), m, field=name) for m in messages)
             continue
         old = existing.get(entry.date)
         wanted = _exception_state(entry.kind, entry.name, pattern, windows)

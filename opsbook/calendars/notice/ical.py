@@ -121,11 +121,28 @@ def read_ics(data: bytes, filename: str) -> Notice:
         )
         return notice
     events = [event for cal in calendars for event in cal.walk("VEVENT")]
-    for index, event in enumerate(events):
-        line = lines[index] if index < len(lines) else None
-        _read_event(
-            notice, event, Location(file=filename, line=line, uid=str(event.get("UID", "")))
+    if not calendars or len(events) != len(lines):
+        notice.problems.append(
+            Problem(
+                origin,
+                _("The iCalendar file is malformed: %(reason)s")
+                % {"reason": _("a BEGIN has no matching END, or the file is cut short.")},
+            )
         )
+        return notice
+    for event, line in zip(events, lines, strict=True):
+        where = Location(file=filename, line=line, uid=str(event.get("UID", "")))
+        if event.errors:
+            name, reason = event.errors[0]
+            notice.problems.append(
+                Problem(
+                    where,
+                    _("The property %(name)s cannot be read: %(reason)s")
+                    % {"name": name, "reason": reason},
+                )
+            )
+            continue
+        _read_event(notice, event, where)
     return notice
 
 
