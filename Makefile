@@ -59,14 +59,15 @@ lock: ## Re-pin Python dependencies into requirements.lock
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 # --- run ------------------------------------------------------------------------------------
-run: setup ## Serve the demo at http://127.0.0.1:$(PORT)
+run: setup ## Serve the demo at http://127.0.0.1:$(PORT) with a task worker and the scheduler
 	$(OPSBOOK) migrate --noinput --verbosity 0
 	$(OPSBOOK) demo --if-empty
 	@echo
 	@echo "  Opsbook is at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo login: manager / opsbook-demo (also admin, alice, bob: same password)"
+	@echo "  Background: one task worker and the scheduler; Ctrl-C stops everything"
 	@echo
-	$(OPSBOOK) runserver 127.0.0.1:$(PORT)
+	$(OPSBOOK) serve 127.0.0.1:$(PORT)
 
 demo: setup ## Load the demo data into the SQLite database (once)
 	$(OPSBOOK) migrate --noinput --verbosity 0

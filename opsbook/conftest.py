@@ -6,7 +6,9 @@ from django.db import connection
 from django.utils import translation
 from playwright.sync_api import sync_playwright
 
+import opsbook.settings
 from opsbook.core.testing import Personas
+from opsbook.jobs.testing import run_when_enqueued
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,6 +51,20 @@ def _english_outside_requests():
     assert them; requests still choose their language through the middleware (zh-hans default)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_when_enqueued(settings):
+    """Enqueued tasks run at once (ImmediateBackend), so a test sees their effects right after
+    the call; tests of the queue itself ask for ``database_tasks`` instead."""
+    settings.TASKS = run_when_enqueued(opsbook.settings.TASKS)
+
+
+@pytest.fixture
+def database_tasks(_tasks_run_when_enqueued, settings):
+    """The production task backend: ``enqueue()`` writes a row for a worker
+    (``opsbook.jobs.testing.run_queued_tasks()`` runs them in the test)."""
+    settings.TASKS = opsbook.settings.TASKS
 
 
 @pytest.fixture
