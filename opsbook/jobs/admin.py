@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from .models import ScheduleClaim
+
+
+@admin.register(ScheduleClaim)
+class ScheduleClaimAdmin(admin.ModelAdmin):
+    """Read-only: which scheduler enqueued which slot of which schedule, and the task result."""
+
+    list_display = ("schedule", "slot", "claimed_at", "claimed_by", "task_result_id")
+    list_filter = ("schedule",)
+    search_fields = ("schedule", "claimed_by", "task_result_id")
+    date_hierarchy = "slot"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
