@@ -5,6 +5,7 @@ Windows are passed as ``(start, end)`` wall-clock times; an end of 00:00 means m
 end of the day. Weekly windows are ``(weekday, start, end)`` with ISO weekdays 1–7.
 """
 
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from .seeding import (
 from .signals import calendar_changed
 
 CALENDAR_FIELDS = ("name", "time_zone", "description", "is_default")
+logger = logging.getLogger(__name__)
 
 
 class ConflictError(Exception):
@@ -109,8 +111,19 @@ def _send_changed(calendar_id: int) -> None:
         return  # an earlier callback of the same commit already sent it
     pending.discard(calendar_id)
     version = Calendar.objects.filter(pk=calendar_id).values_list("version", flat=True).first()
-    if version is not None:
-        calendar_changed.send(sender=Calendar, calendar_id=calendar_id, version=version)
+    if version is None:
+        return
+    # Every receiver runs even if one fails; failures are logged, the change stays committed.
+    for receiver, outcome in calendar_changed.send_robust(
+        sender=Calendar, calendar_id=calendar_id, version=version
+    ):
+        if isinstance(outcome, Exception):
+            logger.error(
+                "calendar_changed receiver %r failed for calendar %s",
+                receiver,
+                calendar_id,
+                exc_info=outcome,
+            )
 
 
 def _check_version(calendar: Calendar, expected_version: int) -> None:

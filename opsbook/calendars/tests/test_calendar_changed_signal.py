@@ -90,7 +90,9 @@ def test_creating_a_calendar_is_not_announced(db, received, django_capture_on_co
     assert received == []
 
 
-def test_a_failing_receiver_does_not_undo_the_change(db, django_capture_on_commit_callbacks):
+def test_a_failing_receiver_is_logged_and_the_others_still_run(
+    db, received, django_capture_on_commit_callbacks, caplog
+):
     office = make_office()
 
     def broken(**kwargs):
@@ -105,3 +107,5 @@ def test_a_failing_receiver_does_not_undo_the_change(db, django_capture_on_commi
 
     office.refresh_from_db()
     assert office.description == "总部"
+    assert received == [(office.pk, 2)]
+    assert "receiver bug" in caplog.text
