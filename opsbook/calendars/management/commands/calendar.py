@@ -121,7 +121,10 @@ class Command(BaseCommand):
                     f"{len(result.unchanged)} unchanged ({what} written)"
                 )
                 if result.mark_covered is not None:
-                    state = "marked covered" if result.covered else "already covered"
+                    if not result.covered:
+                        state = "already covered"
+                    else:
+                        state = "would be marked covered" if result.dry_run else "marked covered"
                     self.stdout.write(f"{result.mark_covered}: {state}")
                 if result.dry_run:
                     self.stdout.write("dry run: nothing was written")
