@@ -8,6 +8,8 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from opsbook.jobs.schedule import every
+
 from . import notifications, services
 from .choices import EventKind, Status, TicketType
 from .models import Ticket, TicketEvent
@@ -97,11 +99,13 @@ def close_resolved_tickets(now: datetime | None = None) -> int:
     return closed
 
 
+@every(minutes=1)
 @task()
 def check_sla_task() -> int:
     return check_sla()
 
 
+@every(hours=1)
 @task()
 def close_resolved_tickets_task() -> int:
     return close_resolved_tickets()
