@@ -67,7 +67,7 @@ class Command(BaseCommand):
         now = timezone.now()
         for schedule in registry:
             due = timezone.localtime(schedule.spec.next_slot(now))
-            self.stdout.write(
-                f"{schedule.name}\t{schedule.spec}\tnext {due:%Y-%m-%d %H:%M:%S %Z}\t"
-                f"{schedule.task.module_path}"
-            )
+            line = f"{schedule.name}\t{schedule.spec}\tnext {due:%Y-%m-%d %H:%M:%S %Z}"
+            if schedule.name != schedule.task.module_path:
+                line += f"\ttask {schedule.task.module_path}"
+            self.stdout.write(line)
