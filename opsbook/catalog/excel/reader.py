@@ -10,6 +10,7 @@ value. CSV is read as UTF-8 (with or without BOM) or, failing that, GB18030 (a s
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -34,12 +35,26 @@ _SHEET_NAMESPACES = {
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
 }
-_MAX_ROW_NUMBER = MAX_ROWS + 10_000
 _IGNORED_SHEETS = {normalize(n) for n in (HELP_SHEET_NAME, "instructions", "readme", "help")}
 
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a workbook's sheets may be before calamine loads them: rows, columns, and
+    rows × columns (``cells``; calamine allocates that rectangle), and the unzipped size."""
+
+    rows: int
+    columns: int
+    uncompressed: int
+    cells: int | None = None
+
+
+def checklist_limits() -> Limits:
+    return Limits(rows=MAX_ROWS, columns=MAX_COLUMNS, uncompressed=MAX_UNCOMPRESSED)
 
 
 @dataclass
@@ -75,7 +90,10 @@ def read_table(data: bytes, filename: str) -> Table:
 # --- xlsx -------------------------------------------------------------------------------------
 
 
-def _check_zip(data: bytes) -> None:
+def check_xlsx(data: bytes, limits: Limits | None = None) -> None:
+    """Refuse an .xlsx that is damaged, a zip bomb, has hostile XML or a sheet past ``limits``
+    (the checklist's by default), before calamine sees it."""
+    limits = limits or checklist_limits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -83,8 +101,11 @@ def _check_zip(data: bytes) -> None:
         raise ImportFileError(_("The file is damaged: it is not a readable .xlsx.")) from None
     if len(entries) > MAX_ZIP_ENTRIES:
         raise ImportFileError(_("The workbook has too many parts to be a checklist."))
-    if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
-        raise ImportFileError(_("The workbook expands to more than 200 MB; it is refused."))
+    if sum(e.file_size for e in entries) > limits.uncompressed:
+        raise ImportFileError(
+            _("The workbook expands to more than %(size)d MB; it is refused.")
+            % {"size": limits.uncompressed // 1048576}
+        )
     for entry in entries:
         if entry.file_size > RATIO_CHECKED_ABOVE and (
             entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
@@ -102,7 +123,7 @@ def _check_zip(data: bytes) -> None:
                 # proves the declared sizes checked above are the real ones.
                 if entry.filename.endswith((".xml", ".rels")):
                     # Every XML part, wherever the package's relationships put the sheets.
-                    _check_sheet_xml(stream)
+                    _check_sheet_xml(stream, limits)
                 else:
                     while stream.read(_CHUNK):
                         pass
@@ -123,7 +144,7 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _check_sheet_xml(stream) -> None:
+def _check_sheet_xml(stream, limits: Limits) -> None:
     """Stream-parse one XML part and refuse it if any row or cell lies past the limits.
 
     A real XML parser (expat), not a pattern over bytes, so quoting, white space, leading zeros
@@ -131,9 +152,10 @@ def _check_sheet_xml(stream) -> None:
     outright (no entity-expansion bombs)."""
     too_big = ImportFileError(
         _("A sheet has more than %(rows)d rows or %(columns)d columns; split the file.")
-        % {"rows": MAX_ROWS, "columns": MAX_COLUMNS}
+        % {"rows": limits.rows, "columns": limits.columns}
     )
-    state = {"rows": 0, "row": 0, "column": 0}
+    last_row = limits.rows + 10_000
+    state = {"rows": 0, "row": 0, "column": 0, "height": 0, "width": 0}
 
     def start(name, attrs):
         namespace, _sep, local = name.rpartition(" ")
@@ -144,8 +166,9 @@ def _check_sheet_xml(stream) -> None:
             state["rows"] += 1
             state["row"] = int(reference) if reference.isdigit() else state["row"] + 1
             state["column"] = 0
-            if state["rows"] > MAX_ROWS + 1000 or state["row"] > _MAX_ROW_NUMBER:
+            if state["rows"] > limits.rows + 1000 or state["row"] > last_row:
                 raise _TooBig
+            state["height"] = max(state["height"], state["row"])
             return
         letters = reference.rstrip("0123456789")
         digits = reference[len(letters) :]
@@ -155,8 +178,11 @@ def _check_sheet_xml(stream) -> None:
             state["column"] = _column_number(letters)
         else:
             state["column"] += 1
-        if state["column"] > MAX_COLUMNS or (digits and int(digits) > _MAX_ROW_NUMBER):
+        if state["column"] > limits.columns or (digits and int(digits) > last_row):
             raise _TooBig
+        state["width"] = max(state["width"], state["column"])
+        if digits:
+            state["height"] = max(state["height"], int(digits))
 
     def refuse(*_args):
         raise ImportFileError(_("The file is damaged: it is not a readable .xlsx."))
@@ -172,6 +198,11 @@ def _check_sheet_xml(stream) -> None:
         raise too_big from None
     except expat.ExpatError:
         raise ImportFileError(_("The file is damaged: it is not a readable .xlsx.")) from None
+    if limits.cells is not None and state["height"] * state["width"] > limits.cells:
+        raise ImportFileError(
+            _("A sheet spans more than %(cells)d cells (rows × columns); split the file.")
+            % {"cells": limits.cells}
+        )
 
 
 def _pick_sheet(workbook) -> str:
@@ -189,7 +220,7 @@ def _pick_sheet(workbook) -> str:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    _check_zip(data)
+    check_xlsx(data)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         name = _pick_sheet(workbook)
@@ -251,6 +282,15 @@ def _fill_merged(cells: list[list], merged, top: int, left: int) -> None:
 def _read_csv(data: bytes, filename: str) -> Table:
     if b"\x00" in data[:65536]:
         raise ImportFileError(_("This is not an Excel (.xlsx) or CSV file."))
+    records = list(iter_csv(data, MAX_ROWS))
+    if not records:
+        raise ImportFileError(_("The file is empty."))
+    return Table(sheet=filename.rsplit("/", 1)[-1], rows=records)
+
+
+def iter_csv(data: bytes, max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty records of a CSV file with their line numbers, one at a time. UTF-8 (with
+    or without BOM), else GB18030; comma, tab or semicolon, whichever the first line has most."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -262,18 +302,14 @@ def _read_csv(data: bytes, filename: str) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=first_line.count)
     try:
-        records = []
         for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
-            if number > MAX_ROWS + 1:
+            if number > max_rows + 1:
                 raise ImportFileError(
-                    _("The sheet has more than %(rows)d rows; split the file.") % {"rows": MAX_ROWS}
+                    _("The sheet has more than %(rows)d rows; split the file.") % {"rows": max_rows}
                 )
             if any(v.strip() for v in record):
-                records.append((number, record))
+                yield number, record
     except csv.Error as exc:
         raise ImportFileError(
             _("The CSV file is malformed: %(reason)s.") % {"reason": exc}
         ) from None
-    if not records:
-        raise ImportFileError(_("The file is empty."))
-    return Table(sheet=filename.rsplit("/", 1)[-1], rows=records)
