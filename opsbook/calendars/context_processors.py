@@ -1,6 +1,7 @@
 """The calendar health banner: administrators and managers see missing-year warnings on every
-page. Lazy, so a page that does not draw the banner runs no query; the two queries of the check
-run at most once per request (``health.health_for_request``)."""
+page but the calendar pages, which show them in place. Lazy, so a page that does not draw the
+banner runs no query; the check's two queries run at most once per request
+(``health.health_for_request``)."""
 
 from django.utils.functional import SimpleLazyObject
 
@@ -11,4 +12,7 @@ from .health import health_for_request
 def calendar_health_banner(request):
     if not can_see_calendar_health(getattr(request, "user", None)):
         return {}
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.namespace == "calendars":
+        return {}  # the calendar pages show the warnings in their own place
     return {"calendar_warnings": SimpleLazyObject(lambda: health_for_request(request).messages)}

@@ -107,3 +107,15 @@ def test_nothing_is_queried_for_people_who_do_not_see_the_banner(
 
     with django_assert_num_queries(0):
         assert calendar_health_banner(request) == {}
+
+
+def test_the_calendar_pages_show_the_warning_once_in_place_not_as_a_banner(
+    client, personas, office_2026, monkeypatch
+):
+    travel_to(monkeypatch, date(2026, 11, 20))
+    client.force_login(personas.erin)
+
+    html = client.get(reverse("calendars:detail", args=[office_2026.pk])).content.decode()
+
+    assert 'id="calendar-warnings"' in html
+    assert 'id="calendar-health-banner"' not in html
