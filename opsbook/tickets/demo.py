@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, User
 from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.models import CustomerService, ServiceItem
@@ -52,6 +53,17 @@ def load_demo_tickets(now: datetime | None = None) -> int:
     if len(users) < len(names) or not needed_items <= set(items) or len(customers) < 2:
         return 0  # the demo checklist and people are not there (or were changed)
     cast = Cast(**{name: users[name] for name in names})
+    roles = {
+        cast.manager: Role.MANAGER,
+        cast.alice: Role.AGENT,
+        cast.carol: Role.AGENT,
+        cast.chenjing: Role.CUSTOMER,
+        cast.zhouqiang: Role.CUSTOMER,
+    }
+    if any(user.role != role for user, role in roles.items()) or not (
+        cast.chenjing.customer_id and cast.zhouqiang.customer_id
+    ):
+        return 0  # people with these names exist but are not the demo's: leave them alone
     for code, item_codes in CUSTOMER_SERVICES.items():
         for item_code in item_codes:
             if code in customers and item_code in items:

@@ -39,7 +39,9 @@ def test_a_ticket_is_answered_paused_and_resolved_with_its_clocks_stored(persona
     )
     ticket.refresh_from_db()
     assert ticket.response_business_seconds == 20 * 60
-    assert ticket.paused_business_seconds == 5 * 3600
-    assert ticket.resolution_business_seconds == 6000
+    assert (
+        ticket.paused_business_seconds == (4 * 3600 + 20 * 60) + 3600
+    )  # Fri 13:40–18:00, Mon 9–10
+    assert ticket.resolution_business_seconds == 10 * 60 + 10 * 60 + 3600
     assert not ticket.response_breached and not ticket.resolution_breached
     assert not ticket.calendar_incomplete
