@@ -244,6 +244,8 @@ SECURE_CSP = {
 # --- Uploads --------------------------------------------------------------------------------
 # The largest checklist file accepted by the import wizard, the API and the CLI.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# The largest file `opsbook tickets import` reads (years of tickets are larger than a checklist).
+TICKET_IMPORT_MAX_BYTES = env_int("TICKET_IMPORT_MAX_MB", 200, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
