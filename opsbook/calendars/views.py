@@ -454,7 +454,7 @@ def _import_context(calendar, result) -> dict:
         **dict.fromkeys(result.unchanged, _("unchanged")),
     }
     rows = []
-    for entry in result.entries:
+    for entry in sorted(result.entries, key=lambda e: e.date):
         if entry.kind == ExceptionKind.HOLIDAY:
             hours = _("closed")
         elif entry.kind == ExceptionKind.WORKDAY:

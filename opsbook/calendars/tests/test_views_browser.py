@@ -12,7 +12,7 @@ from django.utils import timezone
 from opsbook.calendars.models import Calendar
 from opsbook.calendars.services import do_set_exception, do_set_year
 
-from .helpers import make_office
+from .helpers import NOTICE_2027, csv_bytes, make_office, xlsx_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def sign_in(page, live_server, user) -> None:
 def screenshot(page, name: str) -> None:
     """OPSBOOK_SCREENSHOTS=1 keeps a picture of the page in var/screenshots for a person."""
     if os.environ.get("OPSBOOK_SCREENSHOTS"):
-        folder = settings.VAR_DIR / "screenshots"
+        folder = settings.BASE_DIR / "var" / "screenshots"
         folder.mkdir(parents=True, exist_ok=True)
         # caret="initial": Playwright's default hides the caret with an inline style, which
         # the Content Security Policy would report as the page's own violation.
@@ -84,4 +84,39 @@ def test_a_manager_sees_the_missing_year_banner_on_other_pages(page, live_server
     assert banner.is_visible()
     assert "上海办公室" in banner.inner_text()
     screenshot(page, "calendar-banner")
+    assert page.csp_errors == []
+
+
+def test_an_administrator_imports_a_notice_after_fixing_it(
+    page, live_server, personas, tmp_path, settings
+):
+    settings.VAR_DIR = tmp_path
+    office = make_office(personas.erin, is_default=True)
+    bad = tmp_path / "2027-draft.csv"
+    bad.write_bytes(csv_bytes([*NOTICE_2027, ["2027-02-09", "请假", "春节", "", ""]]))
+    good = tmp_path / "2027.xlsx"
+    good.write_bytes(xlsx_bytes(NOTICE_2027))
+    sign_in(page, live_server, personas.erin)
+
+    page.goto(f"/calendars/{office.pk}/import/")
+    page.set_input_files("#id_file", str(bad))
+    page.locator("main form button.btn-primary").click()
+    page.wait_for_url("**/import/preview/")
+    problems = page.locator("#import-problems").inner_text()
+    assert "2027-draft.csv" in problems and "请假" in problems
+    assert page.locator("#import-rows").count() == 0
+    screenshot(page, "calendar-import-problem")
+
+    page.goto(f"/calendars/{office.pk}/import/")
+    page.set_input_files("#id_file", str(good))
+    page.fill("#id_mark_covered", "2027")
+    page.locator("main form button.btn-primary").click()
+    page.wait_for_url("**/import/preview/")
+    assert page.locator("#import-rows tbody tr").count() == 4
+    screenshot(page, "calendar-import-preview")
+    page.locator("main form button.btn-primary").click()
+
+    assert page.locator("#import-result.alert-success").is_visible()
+    assert office.exceptions.count() == 4
+    assert office.years.filter(year=2027).exists()
     assert page.csp_errors == []
