@@ -539,11 +539,13 @@ def _plan_import(calendar: Calendar, notice: Notice, result: ImportResult) -> li
     """Check every entry against the calendar; the (entry, existing exception or None, windows)
     to write, and the dates that already read exactly so."""
     open_days = set(calendar.windows.values_list("weekday", flat=True))
+    dates = {e.date for e in notice.entries}
     existing = {
         exc.date: exc
         for exc in calendar.exceptions.filter(
-            date__in=[e.date for e in notice.entries]
+            date__gte=min(dates), date__lte=max(dates)
         ).prefetch_related("windows")
+        if exc.date in dates
     }
     first_at: dict[date, NoticeEntry] = {}
     plan = []

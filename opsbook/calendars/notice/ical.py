@@ -42,6 +42,7 @@ from .entries import (
 PRODID = "-//Opsbook//Business calendar//EN"
 MAX_EVENTS = 10_000
 MAX_DAYS_PER_EVENT = 366
+MAX_DATES = 50_000  # as many as a sheet may have rows
 CATEGORY = {
     ExceptionKind.HOLIDAY: "HOLIDAY",
     ExceptionKind.WORKDAY: "WORKDAY",
@@ -143,6 +144,14 @@ def read_ics(data: bytes, filename: str) -> Notice:
             )
             continue
         _read_event(notice, event, where)
+        if len(notice.entries) > MAX_DATES:
+            notice.problems.append(
+                Problem(
+                    where,
+                    _("The file gives more than %(max)d dates; split it.") % {"max": MAX_DATES},
+                )
+            )
+            break
     return notice
 
 

@@ -7,7 +7,7 @@ from datetime import date, time
 
 import pytest
 
-from opsbook.calendars.notice import read_notice
+from opsbook.calendars.notice import ical, read_notice
 
 from .helpers import NOTICE_2027, csv_bytes, ics_bytes, vevent, xlsx_bytes
 
@@ -226,3 +226,12 @@ def test_broken_ics_files_are_refused_with_a_reason(data, words):
     notice = read_notice(data, "broken.ics")
 
     assert words in notice.problems[0].message
+
+
+def test_an_ics_file_expanding_to_too_many_dates_is_refused(monkeypatch):
+    monkeypatch.setattr(ical, "MAX_DATES", 100)
+    data = ics_bytes(vevent("long@x", "20270101", "长假", end="20271231"))
+
+    notice = read_notice(data, "long.ics")
+
+    assert "more than 100 dates" in notice.problems[0].message
