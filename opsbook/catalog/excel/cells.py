@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from .. import services
 from ..models import ServiceContent, code_validator
 from . import textformats as tf
+from .calendars import CalendarDirectory
 from .columns import ENUM_LABELS, ENUM_WORDS, Column, needs_quote, normalize
 from .owners import OwnerDirectory, OwnerError
 
@@ -37,8 +38,9 @@ def cell_text(value) -> str:
 class CellReader:
     """Parses cells by column kind, remembering each distinct (kind, value) it has seen."""
 
-    def __init__(self, directory: OwnerDirectory):
+    def __init__(self, directory: OwnerDirectory, calendars: CalendarDirectory | None = None):
         self.directory = directory
+        self.calendars = CalendarDirectory() if calendars is None else calendars
         self.frequencies: dict[str, tuple] = {"": (None, "", "")}
         self._caches: dict[tuple, dict] = {}
 
@@ -100,6 +102,8 @@ class CellReader:
         specs = tf.PARSERS[kind](text)
         if kind == "checkpoints":
             specs = tuple(sorted(specs, key=lambda s: s.due_date))
+        elif kind == "standards":
+            specs = self.calendars.resolve_specs(specs)
         return specs
 
     def frequency(self, text: str) -> tuple:

@@ -3,7 +3,8 @@
 A part is compared as a tuple of its fields in PART_FIELDS order: ``(user_id, team_id,
 is_primary)`` for an owner; for the others, the named tuples parsed by ``textformats`` equal the
 plain tuples loaded from the database. Parts hang off ``(item_id, content_id)``; content_id is
-None for the item's own parts.
+None for the item's own parts. A standard's calendar is compared by name (``calendar__name``,
+None for the default calendar), as the cell writes it; ``values`` turns it back into the id.
 """
 
 from collections import defaultdict
@@ -11,6 +12,7 @@ from collections import defaultdict
 from .. import services
 from ..models import Checkpoint, Kpi, Ownership, Resource, ServiceStandard
 from . import textformats as tf
+from .calendars import CalendarDirectory
 
 PART_KINDS = ("owners", "standards", "kpis", "checkpoints", "resources")
 PART_MODELS = {
@@ -24,7 +26,7 @@ PART_FIELDS = {
     "owners": ("user_id", "team_id", "is_primary"),
     "standards": (
         "channel", "priority", "response_minutes", "resolution_minutes", "time_basis",
-        "description",
+        "description", "calendar__name",
     ),
     "kpis": ("name", "target", "unit", "direction", "description"),
     "checkpoints": ("due_date", "title", "done"),
@@ -63,16 +65,20 @@ def spec(kind: str, row: tuple):
     return row if kind == "owners" else PART_SPECS[kind](*row)
 
 
-def values(kind: str, spec) -> dict:
+def values(kind: str, spec, calendars: CalendarDirectory) -> dict:
     """The model fields of one spec."""
-    return dict(zip(PART_FIELDS[kind], spec, strict=True))
+    fields = dict(zip(PART_FIELDS[kind], spec, strict=True))
+    if kind == "standards":
+        fields["calendar_id"] = calendars.id_of(fields.pop("calendar__name"))
+    return fields
 
 
 class Labeller:
     """``services.part_label`` for specs, remembered per spec (the same text recurs a lot)."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, calendars: CalendarDirectory):
         self.directory = directory
+        self.calendars = calendars
         self._cache: dict[tuple, str] = {}
         self._by_id: dict[int, tuple] = {}
         self._scratch: dict[str, object] = {}
@@ -108,5 +114,8 @@ class Labeller:
         if part is None:
             part = self._scratch[kind] = PART_MODELS[kind]()
         for name, value in zip(PART_FIELDS[kind], spec, strict=True):
-            setattr(part, name, value)
+            if name == "calendar__name":
+                part.calendar = None if value is None else self.calendars.instance(value)
+            else:
+                setattr(part, name, value)
         return part

@@ -8,6 +8,7 @@ model's fields, so they compare equal to rows loaded with ``values_list``. Entri
 by ；, ; or a new line.
 
     服务标准  电话：响应≤5分钟，解决≤4小时（工作时间）；在线客服/紧急：响应≤1分钟（日历时间）
+              邮件：响应≤24小时（工作时间）（日历：上海客服日历）（节假日顺延）
     考核指标  学员满意度≥95%；平均响应时长≤30秒（每月统计）
     检查点    2026-03-31 完成招生方案；2026-06-30 中期评估✓
     资源      人员：3名客服；预算：5万元/年；工具：工单系统
@@ -50,17 +51,63 @@ def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {normalize(w): value for value, ws in table.items() for w in (value, *ws)}
 
 
-def _peel_parentheses(text: str) -> tuple[str, list[str]]:
-    """Split trailing "（…）" groups off ``text``; returns the rest and the groups, last first."""
+_OPENING, _CLOSING = "(（", ")）"
+
+
+def _matching_opening(text: str) -> int | None:
+    """Where the bracket that the last character of ``text`` closes opens, counting nested
+    brackets; None when the brackets are unbalanced."""
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        char = text[index]
+        if char in _CLOSING:
+            depth += 1
+        elif char in _OPENING:
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _peel_parentheses(text: str, *, nested: bool = False) -> tuple[str, list[str]]:
+    """Split trailing "（…）" groups off ``text``; returns the rest and the groups, last first.
+
+    With ``nested``, a group may hold brackets of its own (a remark, or a calendar name such as
+    "上海（浦东）"); where brackets do not balance, the nearest opening bracket starts the group.
+    """
     groups = []
     text = text.strip()
-    while text and text[-1] in ")）":
-        opening = max(text.rfind("("), text.rfind("（"))
+    while text and text[-1] in _CLOSING:
+        opening = _matching_opening(text) if nested else None
+        if opening is None:
+            opening = max(text.rfind("("), text.rfind("（"))
         if opening < 0:
             break
         groups.append(text[opening + 1 : -1].strip())
         text = text[:opening].strip()
     return text, groups
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Like ``split_entries``, but a separator inside brackets does not split (a remark or a
+    calendar name may hold ；); with unbalanced brackets, every separator splits."""
+    if not any(char in _OPENING for char in text):
+        return split_entries(text)
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth -= 1
+            if depth < 0:
+                return split_entries(text)
+        elif depth == 0 and char in "；;\n\r":
+            parts.append(text[start:index])
+            start = index + 1
+    if depth:
+        return split_entries(text)
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
 
 
 # --- Dates ------------------------------------------------------------------------------------
@@ -201,6 +248,13 @@ _DURATION_FIRST = re.compile(
 _CLAUSE_SEPARATOR = re.compile(r"[,，、]")
 
 
+CALENDAR_WORDS = ("日历", "工作日历", "服务日历", "营业日历", "calendar", "business calendar")
+CALENDAR_LABEL = CALENDAR_WORDS[0]
+_CALENDAR_REMARK = re.compile(
+    rf"^(?:{_alternation(CALENDAR_WORDS)})\s*{_COLON}\s*(?P<name>.*)$", re.IGNORECASE | re.DOTALL
+)
+
+
 class StandardSpec(NamedTuple):
     channel: str
     priority: str = ""
@@ -208,14 +262,21 @@ class StandardSpec(NamedTuple):
     resolution_minutes: int | None = None
     time_basis: str = TimeBasis.BUSINESS
     description: str = ""
+    calendar: str | None = None  # the calendar's name; None: the default calendar
 
 
 def _parse_standard(entry: str) -> StandardSpec:
-    body, groups = _peel_parentheses(entry)
+    body, groups = _peel_parentheses(entry, nested=True)
     basis, description = None, None
-    for group in groups:
+    calendar, calendar_given = None, False
+    # Left to right, as written: the first basis word is the basis and the first "日历：…" the
+    # calendar, so a remark that happens to read like either still comes back as the remark.
+    for group in reversed(groups):
+        remark = _CALENDAR_REMARK.match(group)
         if normalize(group) in _BASIS_OF and basis is None:
             basis = _BASIS_OF[normalize(group)]
+        elif remark and not calendar_given:
+            calendar, calendar_given = remark["name"].strip() or None, True
         elif description is None:
             description = group
         else:
@@ -267,11 +328,12 @@ def _parse_standard(entry: str) -> StandardSpec:
         resolution_minutes=resolution,
         time_basis=basis or TimeBasis.BUSINESS,
         description=description or "",
+        calendar=calendar,
     )
 
 
 def parse_standards(text: str) -> tuple[StandardSpec, ...]:
-    return tuple(_parse_standard(entry) for entry in split_entries(text))
+    return tuple(_parse_standard(entry) for entry in _split_outside_brackets(text))
 
 
 def format_standard(spec: StandardSpec) -> str:
@@ -284,6 +346,11 @@ def format_standard(spec: StandardSpec) -> str:
     if spec.resolution_minutes is not None:
         clauses.append("解决≤" + format_minutes(spec.resolution_minutes, spec.time_basis))
     text = f"{head}：{'，'.join(clauses)}（{BASIS_LABELS[spec.time_basis]}）"
+    if spec.calendar is not None:
+        text += f"（{CALENDAR_LABEL}：{spec.calendar}）"
+    elif _CALENDAR_REMARK.match(spec.description):
+        # A remark that reads like a calendar follows an explicit "default calendar".
+        text += f"（{CALENDAR_LABEL}：）"
     return text + (f"（{spec.description}）" if spec.description else "")
 
 

@@ -3,11 +3,14 @@
 Versions of the records about to change are checked (and locked) first, so a record someone
 saved after the import loaded it is never overwritten: the import stops and writes nothing.
 Each created or changed record gets the audit entry ``audit.record`` would write, with the same
-``changes`` shape (``services.part_label`` for parts), inserted in bulk.
+``changes`` shape (``services.part_label`` for parts), inserted in bulk. As the services do,
+``standards_changed`` is sent after the commit for each existing item whose standards (or its
+content's) changed, so its open tickets are measured again.
 """
 
 from collections import defaultdict
 from datetime import date
+from functools import partial
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
@@ -17,6 +20,7 @@ from opsbook.audit import services as audit
 from opsbook.audit.models import Action, AuditEntry
 
 from ..models import Category, ServiceContent, ServiceItem
+from ..signals import standards_changed
 from . import bulk, parts
 
 _BATCH = 500
@@ -65,7 +69,7 @@ class _Writer:
     def __init__(self, job, now):
         self.job = job
         self.now = now
-        self.labeller = parts.Labeller(job.directory)
+        self.labeller = parts.Labeller(job.directory, job.cells.calendars)
         self.entries: list[dict] = []
         actor = job.actor
         self.actor_id = actor.pk if getattr(actor, "pk", None) else None
@@ -203,6 +207,7 @@ class _Writer:
         job = self.job
         doomed: dict[str, list[int]] = defaultdict(list)
         born: dict[str, list[dict]] = defaultdict(list)
+        restandarded: dict[int, None] = {}  # existing items whose standards changed
         for plan in job.item_plans + job.content_plans:
             if not plan.parts:
                 continue
@@ -210,6 +215,8 @@ class _Writer:
                 item_id, content_id = plan.pk, None
             else:
                 item_id, content_id = plan.parent.pk, plan.pk
+            if "standards" in plan.parts and plan.db is not None:
+                restandarded[item_id] = None
             for kind, (old_ids, _old, new) in plan.parts.items():
                 doomed[kind].extend(old_ids)
                 born[kind].extend(
@@ -217,7 +224,7 @@ class _Writer:
                         "item_id": item_id,
                         "content_id": content_id,
                         "position": position,
-                        **parts.values(kind, spec),
+                        **parts.values(kind, spec, job.cells.calendars),
                     }
                     for position, spec in enumerate(new)
                 )
@@ -225,6 +232,11 @@ class _Writer:
             bulk.delete_ids(model, doomed.get(kind, []))
             if born.get(kind):
                 bulk.Table(model, self.now).insert(born[kind])
+        # Records created by this import have no tickets yet: nothing to measure again.
+        for item_id in restandarded:
+            transaction.on_commit(
+                partial(standards_changed.send, sender=ServiceItem, item_id=item_id)
+            )
 
     def _entry(self, action, model, pk, label: str, changes: dict, parent=None) -> None:
         self.entries.append(
