@@ -8,20 +8,32 @@ counter), so they can be recomputed after a calendar or policy change:
   clock runs on from where it stopped.
 * Both count only time spent in a *running* status (new, acknowledged, in progress). Waiting on
   the customer pauses them (and is summed as ``paused_seconds``); resolved, closed and cancelled
-  stop them.
+  stop them (summed as ``stopped_seconds``).
 * Time is counted on the calendar of the policy: business seconds over its working windows
-  (lunch breaks, holidays, make-up workdays), or plain seconds for calendar-time targets.
-* The due time is the instant at which the counted time reaches the target: the first such
-  instant if it was reached, else projected from the last running stretch (nothing while
-  paused, since the clock will resume whenever the customer answers). A clock is breached
-  when it counted more than its target; stopping exactly at the due time is on time.
+  (lunch breaks, holidays, make-up workdays), or plain seconds for calendar-time targets. Every
+  instant counts to the whole second (fractions are dropped), like ``businesstime``.
+* The **due time** is the earliest instant at which the counted time reaches the target. Once
+  reached it stays put. Until then it is projected from the current running stretch; a paused
+  clock has none (it resumes whenever the customer answers); a clock that stopped short of its
+  target keeps the due time it had while it last ran.
+* A clock is **breached** when it was still running after its due time: stopping exactly at
+  the due time is on time, one second later is late. Once the due time has passed, a ticket
+  left running is late even while no business time passes (a lunch break, the night), so the
+  breach flag always agrees with "still open after the due time".
+* The **warning** instant is where the counted time reaches the warning share of the target
+  (rounded up to the whole second), found the same way as the due time.
 * A result that touches a year without official calendar data is ``calendar_incomplete``.
+
+Status changes are ``(at, status)`` pairs in the order they happened. A change stamped before
+the ticket was created, or before the change that preceded it (clock skew, imported data),
+counts from that earlier moment, so time never runs backwards; changes after ``now`` have not
+happened yet.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from math import ceil
+from datetime import datetime, timedelta
+from math import ceil, floor
 from zoneinfo import ZoneInfo
 
 from opsbook.calendars.businesstime import (
@@ -31,12 +43,14 @@ from opsbook.calendars.businesstime import (
     business_seconds,
 )
 
-from .choices import PAUSED_STATUSES, RUNNING_STATUSES
+from .choices import DONE_STATUSES, OPEN_STATUSES, PAUSED_STATUSES, RUNNING_STATUSES, Status
 
 ALL_DAY = {weekday: [(datetime.min.time(), datetime.min.time())] for weekday in range(1, 8)}
 UTC = ZoneInfo("UTC")
 # Calendar-time targets count every second: a calendar open around the clock.
 ROUND_THE_CLOCK = CompiledCalendar(UTC, ALL_DAY)
+# A clock is late from the first whole second after its due time.
+ONE_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +76,11 @@ class ClockResult:
     stopped: bool  # will not count again unless the ticket is reopened
     breached: bool
 
+    @property
+    def late_at(self) -> datetime | None:
+        """The first instant at which this clock counts as breached if it is still running."""
+        return self.due_at + ONE_SECOND if self.due_at is not None else None
+
 
 NO_CLOCK = ClockResult(None, None, None, None, False, False, False, False)
 
@@ -72,41 +91,65 @@ class SlaResult:
     resolution: ClockResult
     paused_seconds: int
     calendar_incomplete: bool
+    # Counted while resolved, closed or cancelled. running (resolution.elapsed) + paused +
+    # stopped is all the (business) time from creation to ``now``.
+    stopped_seconds: int = 0
 
     def checkpoints(self) -> list[datetime]:
-        """Future instants at which a running clock crosses its warning share or its target."""
+        """Instants at which a running clock crosses its warning share or becomes late."""
         moments = []
         for clock in (self.response, self.resolution):
             if clock.running:
-                moments += [m for m in (clock.warn_at, clock.due_at) if m is not None]
+                moments += [m for m in (clock.warn_at, clock.late_at) if m is not None]
         return sorted(moments)
 
 
 Segment = tuple[datetime, datetime, str]
+Run = tuple[datetime, datetime]
+
+
+def effective_changes(
+    created_at: datetime, changes: Iterable[tuple[datetime, str]]
+) -> list[tuple[datetime, str]]:
+    """``changes`` with the instants the clocks use: the first status holds from creation, and
+    a change stamped before creation or before its predecessor counts from that moment."""
+    timeline: list[tuple[datetime, str]] = []
+    since = created_at
+    for at, status in changes:
+        since = max(at, since) if timeline else created_at
+        timeline.append((since, status))
+    return timeline or [(created_at, Status.NEW)]
+
+
+def _segments(timeline: list[tuple[datetime, str]], now: datetime) -> list[Segment]:
+    segments = []
+    for index, (start, status) in enumerate(timeline):
+        end = timeline[index + 1][0] if index + 1 < len(timeline) else now
+        end = min(end, now)
+        if end > start:
+            segments.append((start, end, status))
+    return segments
 
 
 def status_segments(
     created_at: datetime, changes: Iterable[tuple[datetime, str]], now: datetime
 ) -> list[Segment]:
-    """The ticket's life as ``(start, end, status)`` stretches from creation to ``now``.
+    """The ticket's life as ``(start, end, status)`` stretches from creation to ``now``
+    (empty stretches left out)."""
+    return _segments(effective_changes(created_at, changes), now)
 
-    ``changes`` are ``(at, new_status)`` pairs in the order they happened, the first being the
-    status the ticket was created in. A change recorded before creation (clock skew, imported
-    data) counts from creation; one recorded out of order never makes time run backwards.
-    """
-    segments: list[Segment] = []
-    current_status, since = None, created_at
-    for at, status in changes:
-        at = max(at, since)
-        if current_status is None:
-            current_status = status
-            continue
-        if at > since:
-            segments.append((since, min(at, now), current_status))
-        current_status, since = status, at
-    if current_status is not None and now > since:
-        segments.append((since, now, current_status))
-    return [s for s in segments if s[1] > s[0]]
+
+def status_at(
+    created_at: datetime, changes: Iterable[tuple[datetime, str]], now: datetime
+) -> tuple[str, datetime]:
+    """``(status, since)`` as of ``now``: the last change made at or before ``now``."""
+    timeline = effective_changes(created_at, changes)
+    current = timeline[0]
+    for entry in timeline[1:]:
+        if entry[0] > now:
+            break
+        current = entry
+    return current[1], current[0]
 
 
 def _add(cal: CompiledCalendar, start: datetime, seconds: int) -> datetime | None:
@@ -116,60 +159,81 @@ def _add(cal: CompiledCalendar, start: datetime, seconds: int) -> datetime | Non
         return None
 
 
-def _reach(segments, cal, target: int | None):
-    """The instant the running stretches reach ``target`` seconds, or None if they don't."""
-    if target is None:
-        return None
+def _reach(cal: CompiledCalendar, runs: list[Run], parts: list[int], target: int):
+    """The earliest instant at which the running stretches have counted ``target`` seconds."""
     counted = 0
-    for start, end, status in segments:
-        if status not in RUNNING_STATUSES:
-            continue
-        part = business_seconds(cal, start, end)
+    for (start, _end), part in zip(runs, parts, strict=True):
         if counted + part >= target:
             return _add(cal, start, target - counted)
         counted += part
     return None
 
 
-def _project(segments, cal, target: int | None):
-    """Where ``target`` would be reached if the last running stretch ran on."""
-    if target is None:
-        return None
-    counted, last_start, counted_before_last = 0, None, 0
-    for start, end, status in segments:
-        if status in RUNNING_STATUSES:
-            last_start, counted_before_last = start, counted
-            counted += business_seconds(cal, start, end)
-    if last_start is None:
-        return None
-    return _add(cal, last_start, max(0, target - counted_before_last))
+def _project(cal: CompiledCalendar, runs: list[Run], parts: list[int], target: int, origin):
+    """Where ``target`` is reached if the last running stretch runs on (from ``origin`` when
+    the clock never ran)."""
+    if not runs:
+        return _add(cal, origin, target)
+    counted_before_last = sum(parts) - parts[-1]
+    return _add(cal, runs[-1][0], max(0, target - counted_before_last))
+
+
+def _whole_second(instant: datetime) -> int:
+    return floor(instant.timestamp())
+
+
+def warning_target(target: int, share: float) -> int:
+    """The warning share of ``target`` in whole seconds, rounded up (75 % of 1,800 s = 1,350 s;
+    rounding first keeps 70 % of 1,800 s at 1,260 s despite binary floating point)."""
+    return ceil(round(target * share, 6))
 
 
 def _clock(
-    segments: list[Segment],
     cal: CompiledCalendar,
+    runs: list[Run],
     target: int | None,
     *,
     share: float,
-    stopped: bool,
-    status_now: str,
+    state: str,
+    origin: datetime,
 ) -> ClockResult:
-    elapsed = sum(
-        business_seconds(cal, start, end) for start, end, s in segments if s in RUNNING_STATUSES
-    )
-    running = not stopped and status_now in RUNNING_STATUSES
-    paused = not stopped and status_now in PAUSED_STATUSES
+    parts = [business_seconds(cal, start, end) for start, end in runs]
+    elapsed = sum(parts)
+    running, paused, stopped = state == "running", state == "paused", state == "stopped"
     if target is None:
         return ClockResult(None, elapsed, None, None, running, paused, stopped, False)
-    warn_target = ceil(target * share)
-    due_at = _reach(segments, cal, target)
-    warn_at = _reach(segments, cal, warn_target)
-    if not paused:
-        due_at = due_at or _project(segments, cal, target)
-        warn_at = warn_at or _project(segments, cal, warn_target)
-    return ClockResult(
-        target, elapsed, due_at, warn_at, running, paused, stopped, breached=elapsed > target
+    due_at = _reach(cal, runs, parts, target)
+    warn_at = _reach(cal, runs, parts, warning_target(target, share))
+    # Still running (or stopped) at a whole second after the due time: late.
+    breached = (
+        due_at is not None and bool(runs) and _whole_second(runs[-1][1]) > _whole_second(due_at)
     )
+    if not paused:
+        due_at = due_at or _project(cal, runs, parts, target, origin)
+        warn_at = warn_at or _project(cal, runs, parts, warning_target(target, share), origin)
+    return ClockResult(target, elapsed, due_at, warn_at, running, paused, stopped, breached)
+
+
+def _runs(segments: list[Segment], stop: datetime | None) -> list[Run]:
+    """The running stretches, cut at ``stop`` (the first response for the response clock)."""
+    runs = []
+    for start, end, status in segments:
+        if status not in RUNNING_STATUSES:
+            continue
+        if stop is not None:
+            if start >= stop:
+                break
+            end = min(end, stop)
+        runs.append((start, end))
+    return runs
+
+
+def _with_current(runs: list[Run], state: str, since: datetime, now: datetime) -> list[Run]:
+    """A running clock's current stretch, even when it began at ``now`` (no time counted yet),
+    so its due time is projected from it."""
+    if state == "running" and not (runs and runs[-1][1] >= now and runs[-1][0] >= since):
+        return [*runs, (since, now)]
+    return runs
 
 
 def compute(
@@ -181,51 +245,60 @@ def compute(
     now: datetime,
 ) -> SlaResult:
     """Both clocks of one ticket as of ``now``, from its status history."""
-    changes = list(changes)
-    segments = status_segments(created_at, changes, now)
-    status_now = changes[-1][1] if changes else "new"
+    timeline = effective_changes(created_at, changes)
+    segments = _segments(timeline, now)
+    status_now, since = status_at(created_at, timeline, now)
     cal = policy.calendar
     if cal is None:
         # A business-time target without a calendar: nothing is guessed.
         return SlaResult(NO_CLOCK, NO_CLOCK, 0, calendar_incomplete=True)
 
-    response_segments = segments
-    if first_response_at is not None:
-        response_segments = [
-            (s, min(e, first_response_at), st) for s, e, st in segments if s < first_response_at
-        ]
-    response_stopped = first_response_at is not None or status_now not in (
-        RUNNING_STATUSES | PAUSED_STATUSES
-    )
-    resolution_stopped = status_now not in (RUNNING_STATUSES | PAUSED_STATUSES)
+    if status_now in RUNNING_STATUSES:
+        resolution_state = "running"
+    elif status_now in PAUSED_STATUSES:
+        resolution_state = "paused"
+    else:
+        resolution_state = "stopped"
+    responded = first_response_at is not None and first_response_at <= now
+    response_state = "stopped" if responded else resolution_state
 
+    resolution_runs = _with_current(_runs(segments, None), resolution_state, since, now)
+    response_runs = _runs(segments, first_response_at if responded else None)
+    response_runs = _with_current(response_runs, response_state, since, now)
+    share = policy.warning_share
     response = _clock(
-        response_segments,
         cal,
+        response_runs,
         policy.response_seconds,
-        share=policy.warning_share,
-        stopped=response_stopped,
-        status_now=status_now,
+        share=share,
+        state=response_state,
+        origin=created_at,
     )
     resolution = _clock(
-        segments,
         cal,
+        resolution_runs,
         policy.resolution_seconds,
-        share=policy.warning_share,
-        stopped=resolution_stopped,
-        status_now=status_now,
+        share=share,
+        state=resolution_state,
+        origin=created_at,
     )
-    paused = sum(
-        business_seconds(cal, start, end) for start, end, s in segments if s in PAUSED_STATUSES
-    )
+
+    def counted_in(statuses) -> int:
+        return sum(business_seconds(cal, s, e) for s, e, st in segments if st in statuses)
+
     incomplete = False
     if policy.counts_business_time:
-        # The span the result depends on: up to the last counted second of a stopped clock,
-        # up to now and the due times of a clock that still counts.
-        counted = [e for s, e, st in segments if st in RUNNING_STATUSES | PAUSED_STATUSES]
-        ends = [created_at, *counted[-1:]]
+        # The span the result depends on: up to the last second counted (running or paused),
+        # and up to now and the due times of a clock that still counts.
+        ends = [created_at, *[e for s, e, st in segments if st in OPEN_STATUSES][-1:]]
         for clock in (response, resolution):
             if not clock.stopped:
                 ends += [now, *(m for m in (clock.due_at, clock.warn_at) if m)]
         incomplete = cal.touches_uncovered(created_at, max(ends))
-    return SlaResult(response, resolution, paused, incomplete)
+    return SlaResult(
+        response,
+        resolution,
+        paused_seconds=counted_in(PAUSED_STATUSES),
+        calendar_incomplete=incomplete,
+        stopped_seconds=counted_in(DONE_STATUSES),
+    )

@@ -3,6 +3,7 @@
 from datetime import date, time
 
 from opsbook.calendars import services as calendars
+from opsbook.calendars.businesstime import CompiledCalendar
 from opsbook.calendars.choices import DataSource, ExceptionKind
 from opsbook.catalog import services as catalog
 from opsbook.catalog.models import CustomerService, ServiceStandard
@@ -11,6 +12,34 @@ from opsbook.tickets import services
 from opsbook.tickets.choices import Source
 
 WORKDAY = [(time(9), time(12)), (time(13, 30), time(18))]
+
+# The State Council's 2026 notice: statutory holidays on weekdays, and 调休 make-up workdays.
+CHINA_2026_HOLIDAYS = [
+    *(date(2026, 1, d) for d in (1, 2)),
+    *(date(2026, 2, d) for d in (16, 17, 18, 19, 20, 23)),
+    date(2026, 4, 6),
+    *(date(2026, 5, d) for d in (1, 4, 5)),
+    date(2026, 6, 19),
+    date(2026, 9, 25),
+    *(date(2026, 10, d) for d in (1, 2, 5, 6, 7)),  # 国庆 1–7 Oct (3–4 Oct is a weekend)
+]
+CHINA_2026_MAKEUP_DAYS = [
+    date(2026, 1, 4),
+    date(2026, 2, 14),
+    date(2026, 2, 28),
+    date(2026, 5, 9),
+    date(2026, 9, 20),
+    date(2026, 10, 10),
+]
+
+
+def china_calendar(*, covered=(2025, 2026, 2027), tz="Asia/Shanghai") -> CompiledCalendar:
+    """A compiled (database-free) China-style calendar: Mon–Fri 09:00–12:00 and 13:30–18:00,
+    the 2026 holidays, make-up workdays with Monday's windows, ``covered`` years known."""
+    weekly = {weekday: WORKDAY for weekday in range(1, 6)}
+    exceptions = {day: [] for day in CHINA_2026_HOLIDAYS}
+    exceptions |= {day: WORKDAY for day in CHINA_2026_MAKEUP_DAYS}
+    return CompiledCalendar(tz, weekly, exceptions, covered)
 
 
 def make_calendar(name="工作日历", *, tz="Asia/Shanghai", years=(2025, 2026, 2027), default=True):
