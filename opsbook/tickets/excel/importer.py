@@ -1,0 +1,737 @@
+"""Import historical tickets from Excel or CSV: check everything, then write it all at once.
+
+The import reads its files once, row by row, and runs in four passes:
+
+1. load the service items, customers and staff once; read the tickets sheet, parse every cell
+   and check each row (required cells, time order, nothing in the future, duplicate external
+   ids), keeping one compact record per ticket;
+2. read the status changes (a sheet of the same workbook, or a file of their own): each must
+   name a ticket of the file, come after its creation and name a known status; then rebuild each
+   ticket's life from them (or, without any, infer it: new at creation, resolved at 解决时间,
+   closed at 关闭时间);
+3. match the file's tickets with the database by external id, a batch at a time: a ticket not
+   there is created; one that is there and equal is unchanged; one that differs is updated if
+   nobody has worked on it in Opsbook since it was imported, else kept as Opsbook has it (a
+   warning); an external id held by a ticket that was not imported is a problem;
+4. unless there was a problem or this is a dry run, write everything in one transaction
+   (``writer.py``): tickets, their status history as timeline events, and their SLA columns.
+
+Any problem anywhere means nothing is written. Importing the same file twice changes nothing.
+A column the file does not have leaves that field of existing tickets alone (new tickets get the
+default); the status history and the times derived from it are always the file's.
+"""
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from itertools import chain, islice
+from operator import itemgetter
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsbook.accounts.choices import Role
+from opsbook.accounts.models import Customer, User
+from opsbook.catalog.choices import Priority
+from opsbook.catalog.excel.columns import normalize
+from opsbook.catalog.excel.importer import Problem
+from opsbook.catalog.models import ServiceItem
+
+from ..choices import OPEN_STATUSES, EventKind, Source, Status, TicketType
+from ..models import Ticket, TicketEvent
+from . import cells, writer
+from .columns import STATUS_HEADERS, TICKET_HEADERS, Column, column_for
+from .reader import ImportFileError, Sheet, open_status_file, open_ticket_file
+
+__all__ = ["ImportFileError", "Problem", "TicketImportReport", "import_tickets"]
+
+MAX_PROBLEMS = 1000  # listed in the report; the count of the rest follows them
+HEADER_SEARCH_ROWS = 10
+MATCH_BATCH = 1000
+# Events the system adds on its own; they do not mean someone worked on the ticket.
+BOOKKEEPING_EVENTS = frozenset(
+    {EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.SLA_RECOMPUTED}
+)
+# Compared with the database, and written, when the file has the column.
+PLAIN_FIELDS = {
+    "title": "title",
+    "description": "description",
+    "type": "type",
+    "channel": "channel",
+    "priority": "priority",
+    "item": "item_id",
+    "customer": "customer_id",
+    "assignee": "assignee_id",
+    "first_response_at": "first_response_at",
+    "rating": "rating",
+    "rating_comment": "rating_comment",
+}
+# Always the file's: the ticket's life as its status history tells it.
+LIFECYCLE_FIELDS = writer.LIFECYCLE
+DONE = (Status.RESOLVED, Status.CLOSED)
+_REQUIRED = object()  # the "value" of an empty cell in a required column
+ACTIONS = {"create": "created", "update": "updated", "unchanged": "unchanged", "kept": "kept"}
+
+
+# --- The report -------------------------------------------------------------------------------
+
+
+def _empty_summary() -> dict:
+    return {
+        "tickets": {"created": 0, "updated": 0, "unchanged": 0, "kept": 0},
+        "status_changes": 0,
+        "events": 0,
+    }
+
+
+@dataclass
+class TicketImportReport:
+    """What an import found and did. ``summary`` counts tickets by outcome, the status-change
+    rows read and the timeline events written; ``warnings`` do not stop the import (columns
+    that are not imported, tickets kept because they were worked on in Opsbook)."""
+
+    ok: bool
+    dry_run: bool
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    summary: dict = field(default_factory=_empty_summary)
+    sheets: dict[str, str | None] = field(default_factory=dict)
+    columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- One ticket as the file tells it ------------------------------------------------------------
+
+
+class Record:
+    """One ticket of the file: parsed cells, then its rebuilt life, then what to do with it."""
+
+    __slots__ = (
+        "acknowledged_at", "action", "assignee_id", "cancelled_at", "changes", "channel",
+        "closed_at", "created_at", "customer_id", "db_version", "description", "external_id",
+        "first_response_at", "item_id", "old_events", "pk", "priority", "rating",
+        "rating_comment", "reopened_count", "resolved_at", "row", "status", "team_id", "title",
+        "type",
+    )  # fmt: skip
+
+    def __init__(self, row: int):
+        self.row = row
+        self.changes: list[tuple[datetime, str, str]] | None = None  # (at, status, note)
+        self.action = "create"
+        self.pk = self.db_version = self.old_events = None
+
+    def history(self) -> list[tuple[str, datetime, str, str, str]]:
+        """Timeline events (kind, at, from status, to status, note), creation first."""
+        events = [(EventKind.CREATED, self.created_at, "", Status.NEW, "")]
+        current = Status.NEW
+        for at, status, note in self.changes or ():
+            if status != current:
+                events.append((EventKind.STATUS, at, current, status, note))
+                current = status
+        return events
+
+    def status_changes(self) -> list[tuple[datetime, str]]:
+        """The (at, status) pairs the SLA clocks are rebuilt from, the first the created one."""
+        return [(at, to_status) for _kind, at, _from, to_status, _note in self.history()]
+
+    def last_moment(self) -> datetime:
+        moments = [self.created_at, self.first_response_at, self.resolved_at, self.closed_at]
+        moments += [at for at, _status, _note in self.changes or ()]
+        return max(m for m in moments if m is not None)
+
+
+# --- Directories: items, customers, staff, loaded once ----------------------------------------
+
+
+class Directory:
+    """Names and codes → ids for one kind of record; ambiguous names are remembered as such."""
+
+    def __init__(self, rows, noun: str):
+        self.noun = noun
+        self.codes: dict[str, int] = {}
+        self.names: dict[str, set[int]] = defaultdict(set)
+        self.cache: dict[str, tuple] = {}
+        for pk, code, *names in rows:
+            if code:
+                self.codes[code] = pk
+                self.names[normalize(code)].add(pk)
+            for name in names:
+                if name and name.strip():
+                    self.names[normalize(name)].add(pk)
+
+    def find(self, text: str) -> tuple[int | None, str | None]:
+        """(id, None) or (None, the problem)."""
+        hit = self.cache.get(text)
+        if hit is None:
+            hit = self.cache[text] = self._find(text)
+        return hit
+
+    def _find(self, text: str) -> tuple[int | None, str | None]:
+        if text in self.codes:
+            return self.codes[text], None
+        found = self.names.get(normalize(text), set())
+        if len(found) == 1:
+            return next(iter(found)), None
+        if not found:
+            return None, _("Unknown %(noun)s %(text)s.") % {"noun": self.noun, "text": text}
+        return None, _("%(text)s names %(count)d different %(noun)s; use the code instead.") % {
+            "text": text,
+            "count": len(found),
+            "noun": self.noun,
+        }
+
+
+def _directories() -> dict[str, Directory]:
+    items = ServiceItem.objects.values_list("id", "code", "name")
+    customers = Customer.objects.values_list("id", "code", "name")
+    staff = User.objects.exclude(role=Role.CUSTOMER).values_list(
+        "id", "username", "display_name", "first_name", "last_name", "team_id"
+    )
+    teams = {}
+    people = []
+    for pk, username, display, first, last, team_id in staff:
+        teams[pk] = team_id
+        people.append((pk, None, username, display, f"{first} {last}".strip(), f"{last}{first}"))
+    users = Directory(people, str(_("user")))
+    users.teams = teams  # type: ignore[attr-defined]
+    return {
+        "item": Directory(items, str(_("service item"))),
+        "customer": Directory(customers, str(_("customer"))),
+        "assignee": users,
+    }
+
+
+def _cached(read):
+    """``read`` remembering its result (or its problem) for each distinct cell value."""
+    cache: dict = {}
+
+    def cached(raw):
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        hit = cache.get(key)
+        if hit is None:
+            try:
+                hit = cache[key] = (read(raw), None)
+            except cells.CellError as exc:
+                hit = cache[key] = (None, str(exc))
+        if hit[1] is not None:
+            raise cells.CellError(hit[1])
+        return hit[0]
+
+    return cached
+
+
+# --- The import -------------------------------------------------------------------------------
+
+
+def import_tickets(
+    data: bytes,
+    filename: str,
+    *,
+    status_data: bytes | None = None,
+    status_filename: str = "",
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> TicketImportReport:
+    """Check ``data`` (an .xlsx or .csv of tickets, optionally with a 状态变更 sheet) and the
+    optional file of status changes; if nothing is wrong and this is not a dry run, write."""
+    report = TicketImportReport(ok=False, dry_run=dry_run)
+    name = _basename(filename)
+    status_name = _basename(status_filename) if status_data is not None else ""
+    try:
+        tickets, statuses = open_ticket_file(data, name)
+    except ImportFileError as exc:
+        report.problems.append(Problem(name, None, None, str(exc)))
+        return report
+    if status_data is not None:
+        if statuses is not None:
+            report.problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    _(
+                        "The workbook has a sheet of status changes (%(sheet)s) and a file of "
+                        "status changes was given too; give them once."
+                    )
+                    % {"sheet": statuses.name},
+                )
+            )
+            return report
+        try:
+            statuses = open_status_file(status_data, status_name)
+        except ImportFileError as exc:
+            report.problems.append(Problem(status_name, None, None, str(exc)))
+            return report
+    _Import(report, tickets, statuses, now or timezone.now()).run()
+    return report
+
+
+def _basename(filename: str) -> str:
+    return filename.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+class _Import:
+    def __init__(self, report, tickets: Sheet, statuses: Sheet | None, now: datetime):
+        self.report = report
+        self.tickets = tickets
+        self.statuses = statuses
+        self.now = now
+        self.tz = timezone.get_default_timezone()
+        self.problem_count = 0
+        self.records: list[Record] = []
+        self.by_external_id: dict[str, Record] = {}
+        self.present: set[str] = set()
+        report.sheets = {"tickets": tickets.name, "status_changes": statuses and statuses.name}
+
+    # Problems ---------------------------------------------------------------------------------
+
+    def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.problem_count += 1
+        if self.problem_count <= MAX_PROBLEMS:
+            self.report.problems.append(Problem(sheet, row, column, message))
+
+    def warn(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        if len(self.report.warnings) < MAX_PROBLEMS:
+            self.report.warnings.append(Problem(sheet, row, column, message))
+
+    def run(self) -> None:
+        report = self.report
+        read = self._reading(self.tickets, self._read_tickets)
+        if read and self.statuses is not None:
+            read = self._reading(self.statuses, self._read_statuses)
+        if read:
+            if not self.records and not report.problems:
+                self.problem(
+                    self.tickets.name, None, None, _("The sheet has a header but no tickets.")
+                )
+            for record in self.records:
+                self._rebuild(record)
+            self._match()
+        if report.problems:
+            if self.problem_count > MAX_PROBLEMS:
+                report.problems.append(
+                    Problem(
+                        "",
+                        None,
+                        None,
+                        _("%(count)d more problems are not listed; fix these and import again.")
+                        % {"count": self.problem_count - MAX_PROBLEMS},
+                    )
+                )
+            report.summary = _empty_summary()
+            return
+        if not report.dry_run:
+            try:
+                plain = [PLAIN_FIELDS[key] for key in sorted(self.present)]
+                report.summary["events"] = writer.write(self.records, plain, self.now)
+            except writer.ConflictError as exc:
+                report.summary = _empty_summary()
+                self.problem(self.tickets.name, None, None, str(exc))
+                return
+        report.ok = True
+
+    def _reading(self, sheet: Sheet, read) -> bool:
+        """Run ``read``; a file that turns out unreadable half-way is one problem."""
+        try:
+            return read() is not False
+        except ImportFileError as exc:
+            self.problem(sheet.name, None, None, str(exc))
+            return False
+
+    # Headers ----------------------------------------------------------------------------------
+
+    def _header(self, sheet: Sheet, headers: dict[str, Column], kind: str):
+        """Find the header among the first rows; the columns as {key: (index, label)} and the
+        data rows, or None when a required column is missing."""
+        required = {c.key for c in headers.values() if c.required}
+        first = list(islice(sheet.rows, HEADER_SEARCH_ROWS))
+        if not first:
+            self.problem(sheet.name, None, None, _("The sheet is empty."))
+            return None
+        header_at, best = 0, -1
+        for i, (_number, row) in enumerate(first):
+            found = {c.key for c in (column_for(headers, cells.cell_text(v)) for v in row) if c}
+            if required <= found:
+                header_at = i
+                break
+            if len(found) > best:
+                header_at, best = i, len(found)
+        header_row, row = first[header_at]
+        columns: dict[str, tuple[int, str]] = {}
+        for index, value in enumerate(row):
+            label = cells.cell_text(value)
+            if not label:
+                continue
+            column = column_for(headers, label)
+            if column is None:
+                self.warn(
+                    sheet.name,
+                    header_row,
+                    label,
+                    _("This column is not imported (it is not one of the accepted headers)."),
+                )
+            elif column.key in columns:
+                self.problem(
+                    sheet.name,
+                    header_row,
+                    label,
+                    _("This column appears twice (also as %(other)s).")
+                    % {"other": columns[column.key][1]},
+                )
+            elif not column.ignored:
+                columns[column.key] = (index, label)
+        self.report.columns[kind] = [label for _index, label in columns.values()]
+        by_key = {c.key: c for c in headers.values()}
+        missing = [by_key[k] for k in sorted(required - set(columns))]
+        for column in missing:
+            self.problem(sheet.name, header_row, column.zh, _("This required column is missing."))
+        if missing:
+            return None
+        return columns, chain(first[header_at + 1 :], sheet.rows)
+
+    # Pass 1: tickets --------------------------------------------------------------------------
+
+    def _read_tickets(self) -> bool:
+        found = self._header(self.tickets, TICKET_HEADERS, "tickets")
+        if found is None:
+            return False
+        columns, rows = found
+        self.present = {key for key in columns if key in PLAIN_FIELDS}
+        self.directories = _directories()
+        self.labels = {key: label for key, (_index, label) in columns.items()}
+        readers, absent = self._ticket_readers(columns)
+        sheet = self.tickets.name
+        by_external_id = self.by_external_id
+        for number, row in rows:
+            record = Record(number)
+            for name in absent:
+                setattr(record, name, None)
+            width = len(row)
+            ok = True
+            for name, index, label, read, empty in readers:
+                raw = row[index] if index < width else ""
+                if raw is None or raw == "" or (raw.__class__ is str and not raw.strip()):
+                    value = empty
+                else:
+                    try:
+                        value = read(raw)
+                    except cells.CellError as exc:
+                        self.problem(sheet, number, label, str(exc))
+                        setattr(record, name, None)
+                        ok = False
+                        continue
+                if value is _REQUIRED:
+                    self.problem(sheet, number, label, _("Required."))
+                    value = None
+                    ok = False
+                setattr(record, name, value)
+            if record.external_id is not None:
+                other = by_external_id.get(record.external_id)
+                if other is not None:
+                    self.problem(
+                        sheet,
+                        number,
+                        self.labels["external_id"],
+                        _("External id %(id)s is also on row %(row)d.")
+                        % {"id": record.external_id, "row": other.row},
+                    )
+                    continue
+                by_external_id[record.external_id] = record
+            if ok:
+                self._check_times(record)
+                self.records.append(record)
+        return True
+
+    def _ticket_readers(self, columns: dict[str, tuple[int, str]]):
+        """(attribute, cell index, column label, parser, value of an empty cell) for each
+        column of the file, and the attributes of the columns it does not have."""
+        tz = self.tz
+
+        def reference(kind):
+            directory = self.directories[kind]
+
+            def read(raw):
+                pk, error = directory.find(cells.one_line(raw))
+                if error:
+                    raise cells.CellError(error)
+                return pk
+
+            return read
+
+        def enum(kind):
+            return _cached(lambda raw: cells.enum(kind, raw))
+
+        def when(raw):
+            return cells.timestamp(raw, tz)
+
+        # key: (attribute, parser, value of an empty cell)
+        parsers = {
+            "external_id": ("external_id", lambda raw: cells.one_line(raw, 64), _REQUIRED),
+            "title": ("title", lambda raw: cells.one_line(raw, 200), _REQUIRED),
+            "description": ("description", cells.text, ""),
+            "type": ("type", enum("type"), TicketType.CONSULTATION),
+            "channel": ("channel", enum("channel"), _REQUIRED),
+            "priority": ("priority", enum("priority"), Priority.NORMAL),
+            "item": ("item_id", reference("item"), None),
+            "customer": ("customer_id", reference("customer"), None),
+            "assignee": ("assignee_id", reference("assignee"), None),
+            "created_at": ("created_at", when, _REQUIRED),
+            "first_response_at": ("first_response_at", when, None),
+            "resolved_at": ("resolved_at", when, None),
+            "closed_at": ("closed_at", when, None),
+            "rating": ("rating", cells.rating, None),
+            "rating_comment": ("rating_comment", lambda raw: cells.text(raw, 2000), ""),
+        }
+        readers, absent = [], []
+        for key, (name, read, empty) in parsers.items():
+            if key in columns:
+                index, label = columns[key]
+                readers.append((name, index, label, read, empty))
+            else:
+                absent.append(name)
+        return readers, absent
+
+    def _check_times(self, record: Record) -> None:
+        sheet, labels, now = self.tickets.name, self.labels, self.now
+        created = record.created_at
+        for key in ("created_at", "first_response_at", "resolved_at", "closed_at"):
+            value = getattr(record, key)
+            if value is not None and value > now:
+                self.problem(sheet, record.row, labels.get(key), _("This time is in the future."))
+        for key, message in (
+            ("first_response_at", _("The first response is before the ticket was created.")),
+            ("resolved_at", _("The ticket is resolved before it was created.")),
+            ("closed_at", _("The ticket is closed before it was created.")),
+        ):
+            value = getattr(record, key)
+            if value is not None and value < created:
+                self.problem(sheet, record.row, labels.get(key), message)
+        if (
+            record.resolved_at is not None
+            and record.closed_at is not None
+            and record.closed_at < record.resolved_at
+        ):
+            self.problem(
+                sheet,
+                record.row,
+                labels.get("closed_at"),
+                _("The ticket is closed before it was resolved."),
+            )
+
+    # Pass 2: status changes -------------------------------------------------------------------
+
+    def _read_statuses(self) -> None:
+        sheet = self.statuses
+        found = self._header(sheet, STATUS_HEADERS, "status_changes")
+        if found is None:
+            return
+        columns, rows = found
+        name = sheet.name
+        tz, now = self.tz, self.now
+        by_external_id = self.by_external_id
+        ext_index, ext_label = columns["external_id"]
+        at_index, at_label = columns["at"]
+        status_index, status_label = columns["status"]
+        note_index, note_label = columns.get("note", (-1, ""))
+        read_status = _cached(lambda raw: cells.enum("status", raw))
+        count = 0
+        for number, row in rows:
+            count += 1
+            width = len(row)
+            raw_id = row[ext_index] if ext_index < width else ""
+            raw_at = row[at_index] if at_index < width else ""
+            raw_status = row[status_index] if status_index < width else ""
+            raw_note = row[note_index] if 0 <= note_index < width else ""
+            ok = True
+            external_id = at = status = None
+            note = ""
+            for label, raw, read in (
+                (ext_label, raw_id, lambda raw: cells.one_line(raw, 64)),
+                (at_label, raw_at, lambda raw: cells.timestamp(raw, tz)),
+                (status_label, raw_status, read_status),
+            ):
+                if raw is None or cells.cell_text(raw) == "":
+                    self.problem(name, number, label, _("Required."))
+                    ok = False
+                    continue
+                try:
+                    value = read(raw)
+                except cells.CellError as exc:
+                    self.problem(name, number, label, str(exc))
+                    ok = False
+                    continue
+                if label == ext_label:
+                    external_id = value
+                elif label == at_label:
+                    at = value
+                else:
+                    status = value
+            if raw_note not in ("", None):
+                try:
+                    note = cells.text(raw_note, 1000)
+                except cells.CellError as exc:
+                    self.problem(name, number, note_label, str(exc))
+                    ok = False
+            if external_id is None:
+                continue
+            record = by_external_id.get(external_id)
+            if record is None:
+                self.problem(
+                    name,
+                    number,
+                    ext_label,
+                    _("No ticket in %(sheet)s has external id %(id)s.")
+                    % {"sheet": self.tickets.name, "id": external_id},
+                )
+            elif at is None or record.created_at is None:
+                continue
+            elif at < record.created_at:
+                self.problem(
+                    name,
+                    number,
+                    at_label,
+                    _("This change is before the ticket was created (row %(row)d of %(sheet)s).")
+                    % {"row": record.row, "sheet": self.tickets.name},
+                )
+            elif at > now:
+                self.problem(name, number, at_label, _("This time is in the future."))
+            elif ok:
+                if record.changes is None:
+                    record.changes = []
+                record.changes.append((at, status, note))
+        self.report.summary["status_changes"] = count
+
+    # Rebuilding each ticket's life ------------------------------------------------------------
+
+    def _rebuild(self, record: Record) -> None:
+        """Status, times and reopen count from the status changes, or inferred without them."""
+        sheet, labels = self.tickets.name, self.labels
+        if record.changes is None:
+            changes = []
+            if record.resolved_at is not None:
+                changes.append((record.resolved_at, Status.RESOLVED, ""))
+            if record.closed_at is not None:
+                changes.append((record.closed_at, Status.CLOSED, ""))
+            record.changes = changes or None
+        else:
+            # Same-instant changes keep the file's order (the sort is stable).
+            record.changes.sort(key=itemgetter(0))
+        history = record.history()
+        status = history[-1][3]
+        record.status = status
+        record.acknowledged_at = next(
+            (at for kind, at, _f, to, _n in history if to == Status.ACKNOWLEDGED), None
+        )
+        record.reopened_count = sum(
+            1 for _k, _at, old, new, _n in history if old in DONE and new in OPEN_STATUSES
+        )
+        last = {to: at for _k, at, _f, to, _n in history}
+        record.cancelled_at = last.get(Status.CANCELLED) if status == Status.CANCELLED else None
+        label = Status(status).label
+        if status in DONE:
+            if record.resolved_at is None:
+                record.resolved_at = last.get(Status.RESOLVED)
+        elif record.resolved_at is not None:
+            self.problem(
+                sheet,
+                record.row,
+                labels.get("resolved_at"),
+                _("The ticket has a resolution time but its status changes leave it %(status)s.")
+                % {"status": label},
+            )
+        if status == Status.CLOSED:
+            if record.closed_at is None:
+                record.closed_at = last.get(Status.CLOSED)
+        elif record.closed_at is not None:
+            self.problem(
+                sheet,
+                record.row,
+                labels.get("closed_at"),
+                _("The ticket has a closing time but its status changes leave it %(status)s.")
+                % {"status": label},
+            )
+        if (
+            record.resolved_at is not None
+            and record.closed_at is not None
+            and record.closed_at < record.resolved_at
+        ):
+            self.problem(
+                sheet,
+                record.row,
+                labels.get("closed_at"),
+                _("The ticket is closed before it was resolved."),
+            )
+        teams = self.directories["assignee"].teams
+        record.team_id = teams.get(record.assignee_id) if record.assignee_id else None
+
+    # Pass 3: matching with the database -------------------------------------------------------
+
+    def _match(self) -> None:
+        fields = [PLAIN_FIELDS[key] for key in sorted(self.present)]
+        compared = ["id", "external_id", "source", "version", *fields, *LIFECYCLE_FIELDS]
+        summary = self.report.summary["tickets"]
+        records = self.records
+        for start in range(0, len(records), MATCH_BATCH):
+            batch = {r.external_id: r for r in records[start : start + MATCH_BATCH]}
+            rows = Ticket.objects.filter(external_id__in=list(batch)).values_list(*compared)
+            found = {}
+            for values in rows:
+                db = dict(zip(compared, values, strict=True))
+                record = batch[db["external_id"]]
+                if db["source"] != Source.IMPORT:
+                    self.problem(
+                        self.tickets.name,
+                        record.row,
+                        self.labels["external_id"],
+                        _(
+                            "External id %(id)s is already ticket #%(pk)d, which was not "
+                            "imported; give this ticket another external id."
+                        )
+                        % {"id": record.external_id, "pk": db["id"]},
+                    )
+                    record.action = "refused"
+                    continue
+                found[db["id"]] = (record, db)
+            if found:
+                self._compare(found, fields)
+        for record in records:
+            if record.action in ACTIONS:
+                summary[ACTIONS[record.action]] += 1
+
+    def _compare(self, found: dict[int, tuple[Record, dict]], fields: list[str]) -> None:
+        events = defaultdict(list)
+        worked_on = set()
+        for pk, ticket_id, kind, at, old, new, data in (
+            TicketEvent.objects.filter(ticket_id__in=list(found))
+            .order_by("ticket_id", "at", "id")
+            .values_list("id", "ticket_id", "kind", "at", "from_status", "to_status", "data")
+        ):
+            if isinstance(data, dict) and data.get("import"):
+                events[ticket_id].append((pk, (kind, at, old, new, data.get("note", ""))))
+            elif kind not in BOOKKEEPING_EVENTS:
+                worked_on.add(ticket_id)
+        for pk, (record, db) in found.items():
+            record.pk, record.db_version = pk, db["version"]
+            imported = events.get(pk, [])
+            same = [e for _pk, e in imported] == record.history() and all(
+                db[name] == getattr(record, name) for name in (*fields, *LIFECYCLE_FIELDS)
+            )
+            if same:
+                record.action = "unchanged"
+            elif pk in worked_on:
+                record.action = "kept"
+                self.warn(
+                    self.tickets.name,
+                    record.row,
+                    self.labels["external_id"],
+                    _(
+                        "Ticket #%(pk)d differs from this row but has been worked on in Opsbook "
+                        "since it was imported; it is kept as it is in Opsbook."
+                    )
+                    % {"pk": pk},
+                )
+            else:
+                record.action = "update"
+                record.old_events = [event_pk for event_pk, _e in imported]
