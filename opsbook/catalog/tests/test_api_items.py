@@ -1,5 +1,6 @@
 """Creating, reading and changing service items through the API."""
 
+from opsbook.calendars.services import do_create_calendar
 from opsbook.catalog.models import ServiceItem
 from opsbook.core.testing import make_category, make_content
 
@@ -55,6 +56,7 @@ def test_a_manager_creates_an_item_with_its_owners_and_parts(personas):
         "response_minutes": 5,
         "resolution_minutes": None,
         "time_basis": "business",
+        "calendar": None,
         "description": "",
     }
     assert body["standards"][1]["priority"] is None
@@ -269,3 +271,18 @@ def test_a_body_that_is_not_json_is_a_400(personas):
     )
     assert response.status_code == 400
     assert response.json() == {"detail": "Cannot parse request body"}
+
+
+def test_a_standard_names_its_calendar_by_name_and_an_unknown_one_is_refused(personas):
+    do_create_calendar(None, name="上海客服", time_zone="Asia/Shanghai", source="test")
+    standards = [{"channel": "email", "resolution_minutes": 60, "calendar": "上海客服"}]
+    response = api_as(personas.mia).post("/catalog/items", full_item(personas, standards=standards))
+    assert response.status_code == 201, response.content
+    assert response.json()["standards"][0]["calendar"] == "上海客服"
+
+    standards[0]["calendar"] = "不存在"
+    payload = full_item(personas, code="SVC-101", standards=standards)
+    response = api_as(personas.mia).post("/catalog/items", payload)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "calendar"
+    assert "不存在" in response.json()["detail"][0]["msg"]
