@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "opsbook.catalog",
     "opsbook.calendars",
     "opsbook.tickets",
+    "opsbook.portal",
     "django_tasks_db",
     "opsbook.jobs",
 ]
@@ -137,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "opsbook.core.context_processors.navigation",
                 "opsbook.calendars.context_processors.calendar_health_banner",
+                "opsbook.portal.context_processors.portal_navigation",
             ],
         },
     }
@@ -183,7 +185,8 @@ else:
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "catalog:tree"
+# The site root sends customers to the portal and staff to their pages (portal.views.start).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -312,6 +315,16 @@ OPSBOOK_SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 14, minimum=1
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 # The address links in e-mails point at (satisfaction links, ticket links).
 OPSBOOK_BASE_URL = env_str("OPSBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Customer portal ------------------------------------------------------------------------
+# The public feedback form (no sign-in) at /portal/feedback/; off unless turned on.
+PUBLIC_FEEDBACK_ENABLED = env_bool("PUBLIC_FEEDBACK_ENABLED", False)
+# Submissions it accepts per hour from one address (IPv6: one /64), and from everyone together.
+# Counted in the cache: set REDIS_URL when several web processes serve the site.
+PUBLIC_FEEDBACK_PER_IP_HOUR = env_int("PUBLIC_FEEDBACK_PER_IP_HOUR", 5, minimum=1)
+PUBLIC_FEEDBACK_PER_HOUR = env_int("PUBLIC_FEEDBACK_PER_HOUR", 100, minimum=1)
+# Behind a reverse proxy: the header it sets to the client's address (e.g. X-Real-IP).
+PUBLIC_FEEDBACK_IP_HEADER = env_str("PUBLIC_FEEDBACK_IP_HEADER", "")
 
 # --- Background jobs ------------------------------------------------------------------------
 # Django's Tasks API with the database backend (django-tasks-db): `task.enqueue()` writes a row

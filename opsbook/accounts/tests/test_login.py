@@ -37,7 +37,8 @@ def test_a_user_signs_in_with_the_right_password(client, alice):
     response = sign_in(client, "alice", PASSWORD)
 
     assert response.status_code == 302
-    assert response.url == reverse("catalog:tree")
+    assert response.url == reverse("home")
+    assert client.get(reverse("home")).url == reverse("catalog:tree")
     assert client.get(PREFERENCES).status_code == 200
 
 
@@ -52,7 +53,7 @@ def test_signing_in_does_not_redirect_to_another_site(client, alice):
         LOGIN, {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"}
     )
 
-    assert response.url == reverse("catalog:tree")
+    assert response.url == reverse("home")
 
 
 def test_a_wrong_password_is_refused_with_a_message(client, alice):

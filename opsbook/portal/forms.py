@@ -1,0 +1,142 @@
+"""Portal forms. Input is checked again by the ticket services, which are the rule."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from opsbook.core.forms import StyledFormMixin
+from opsbook.tickets.attachments import check_upload
+from opsbook.tickets.choices import TicketType
+
+MAX_FILES = 5
+FEEDBACK_TYPES = [
+    (TicketType.SUGGESTION.value, TicketType.SUGGESTION.label),
+    (TicketType.COMPLAINT.value, TicketType.COMPLAINT.label),
+    (TicketType.CONSULTATION.value, TicketType.CONSULTATION.label),
+]
+RATINGS = [
+    (5, _("5 · Very satisfied")),
+    (4, _("4 · Satisfied")),
+    (3, _("3 · Neutral")),
+    (2, _("2 · Dissatisfied")),
+    (1, _("1 · Very dissatisfied")),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to ``MAX_FILES`` files, each checked like every ticket attachment."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault(
+            "help_text",
+            _("Up to %(count)s files: images, PDF, Office documents, text or zip.")
+            % {"count": MAX_FILES},
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(uploads) > MAX_FILES:
+            raise ValidationError(
+                _("Attach at most %(count)s files at a time."), params={"count": MAX_FILES}
+            )
+        cleaned = [super(AttachmentsField, self).clean(upload, initial) for upload in uploads]
+        errors = []
+        for upload in cleaned:
+            try:
+                check_upload(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError, *, default_field=None) -> None:
+    """Put a service's ValidationError on the form: on the field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, exc)
+
+
+class NewTicketForm(StyledFormMixin, forms.Form):
+    item = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=None,
+        empty_label=_("Choose the service this is about"),
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text=_("What happened, when, and what you expected."),
+    )
+    files = AttachmentsField()
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items.order_by("code", "name")
+        self.fields["item"].label_from_instance = lambda item: f"{item.code} {item.name}"
+
+
+class ReplyForm(StyledFormMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
+    )
+    files = AttachmentsField()
+
+
+class RatingForm(StyledFormMixin, forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you?"),
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].widget.attrs["class"] = "btn-check"
+
+
+class FeedbackForm(StyledFormMixin, forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=FEEDBACK_TYPES)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+    )
+    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    # Anti-automation (guard.HONEYPOT_FIELD and guard.STAMP_FIELD): a field people never see
+    # and a signed time stamp.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("email") or (data.get("phone") or "").strip()):
+            self.add_error("email", _("Leave an e-mail address or a phone number."))
+        return data

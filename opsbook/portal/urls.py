@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("new/", views.new_ticket, name="new"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:pk>/reply/", views.reply, name="reply"),
+    path("tickets/<int:pk>/rating/", views.rate_ticket, name="rate_ticket"),
+    path("files/<uuid:pk>/", views.attachment, name="attachment"),
+    path("rate/<str:token>/", views.rate, name="rate"),
+    path("feedback/", views.feedback, name="feedback"),
+    path("feedback/thanks/", views.feedback_done, name="feedback_done"),
+]
