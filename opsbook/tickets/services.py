@@ -20,6 +20,7 @@ from opsbook.accounts.models import Customer, Team, User
 from opsbook.calendars.businesstime import CompiledCalendar
 from opsbook.calendars.models import Calendar
 from opsbook.catalog.choices import Channel, Priority, TimeBasis
+from opsbook.catalog.choices import Status as ItemStatus
 from opsbook.catalog.models import Ownership, ServiceContent, ServiceItem, ServiceStandard
 from opsbook.catalog.services import ConflictError
 
@@ -42,7 +43,7 @@ from .models import (
     Ticket,
     TicketEvent,
 )
-from .sla import ROUND_THE_CLOCK, Policy, SlaResult, compute
+from .sla import ONE_SECOND, ROUND_THE_CLOCK, Policy, SlaResult, compute
 
 __all__ = ["ConflictError"]
 
@@ -69,17 +70,26 @@ POLICY_FIELDS = {"channel", "priority", "item", "content"}
 
 
 class CalendarCache:
-    """Compiled calendars by id, rebuilt when the calendar's version moves on."""
+    """Compiled calendars by id, rebuilt when the calendar's version moves on.
+
+    The stamp includes the creation time as well as the version: a calendar deleted and created
+    again can get the same id (SQLite reuses the highest rowid) and the same version number.
+    """
 
     def __init__(self):
-        self._compiled: dict[int, tuple[int, CompiledCalendar]] = {}
+        self._compiled: dict[int, tuple[tuple, CompiledCalendar]] = {}
+
+    @staticmethod
+    def _stamp(calendar: Calendar) -> tuple:
+        return (calendar.version, calendar.created_at)
 
     def get(self, calendar: Calendar) -> CompiledCalendar:
+        stamp = self._stamp(calendar)
         hit = self._compiled.get(calendar.pk)
-        if hit is not None and hit[0] == calendar.version:
+        if hit is not None and hit[0] == stamp:
             return hit[1]
         compiled = calendar.compile()
-        self._compiled[calendar.pk] = (calendar.version, compiled)
+        self._compiled[calendar.pk] = (stamp, compiled)
         return compiled
 
 
@@ -209,8 +219,9 @@ def sla_values(
     }
 
 
-def _next_check(ticket: Ticket, running: dict) -> datetime | None:
-    """The earliest warning or breach moment not yet acted on, for the SLA job."""
+def next_check(ticket: Ticket, running: dict) -> datetime | None:
+    """The earliest warning or breach moment not yet acted on, for the SLA job: a running
+    clock's warning instant, and the first second after its due time (on time until then)."""
     moments = []
     for clock in ("response", "resolution"):
         if not running.get(clock):
@@ -220,17 +231,54 @@ def _next_check(ticket: Ticket, running: dict) -> datetime | None:
         if warn_at and getattr(ticket, f"{clock}_warned_at") is None:
             moments.append(warn_at)
         if due_at and getattr(ticket, f"{clock}_breach_notified_at") is None:
-            moments.append(due_at)
+            moments.append(due_at + ONE_SECOND)
     return min(moments) if moments else None
 
 
-def status_history(ticket: Ticket) -> list[tuple[datetime, str]]:
-    return list(
-        ticket.events.filter(kind__in=[EventKind.CREATED, EventKind.STATUS])
+_next_check = next_check
+
+HISTORY_KINDS = (EventKind.CREATED, EventKind.STATUS)
+
+
+def history_from_events(
+    created_at: datetime, rows: Iterable[tuple[int, datetime, str, str, str]]
+) -> list[tuple[datetime, str]]:
+    """The ``(at, status)`` history ``sla.compute`` reads, from ``(id, at, kind, from_status,
+    to_status)`` rows of one ticket's creation and status events.
+
+    Ordered by time (the creation first when a change carries the same instant, then by id);
+    a history without its creation event (an import that only had the changes) starts with the
+    status the first change left, held from creation.
+    """
+    ordered = sorted(rows, key=lambda r: (r[1], r[2] != EventKind.CREATED, r[0]))
+    changes = [(at, to_status) for _id, at, _kind, _from, to_status in ordered if to_status]
+    if ordered and ordered[0][2] != EventKind.CREATED and ordered[0][3]:
+        changes.insert(0, (created_at, ordered[0][3]))
+    return changes
+
+
+def _history_rows(events):
+    return (
+        events.filter(kind__in=HISTORY_KINDS)
         .exclude(to_status="")
-        .order_by("at", "id")
-        .values_list("at", "to_status")
+        .values_list("id", "at", "kind", "from_status", "to_status")
     )
+
+
+def status_history(ticket: Ticket) -> list[tuple[datetime, str]]:
+    return history_from_events(ticket.created_at, _history_rows(ticket.events.all()))
+
+
+def status_histories(tickets: Iterable[Ticket]) -> dict[int, list[tuple[datetime, str]]]:
+    """``status_history`` of many tickets in one query (by ticket id)."""
+    tickets = list(tickets)
+    rows: dict[int, list] = {t.pk: [] for t in tickets}
+    events = TicketEvent.objects.filter(ticket_id__in=list(rows))
+    for ticket_id, *row in _history_rows(events).values_list(
+        "ticket_id", "id", "at", "kind", "from_status", "to_status"
+    ):
+        rows[ticket_id].append(tuple(row))
+    return {t.pk: history_from_events(t.created_at, rows[t.pk]) for t in tickets}
 
 
 def apply_sla(
@@ -238,8 +286,9 @@ def apply_sla(
     changes: Sequence[tuple[datetime, str]],
     now: datetime,
     resolver: PolicyResolver | None = None,
-) -> None:
-    """Set the SLA columns on ``ticket`` (not saved), including the next check moment.
+) -> dict:
+    """Set the SLA columns on ``ticket`` (not saved), including the next check moment, and
+    return which clocks are running (``{"response": bool, "resolution": bool}``).
 
     Warning and breach markers are cleared when a recomputation moves the moment they
     marked into the future again (e.g. a holiday added to the calendar), so the warning is
@@ -251,12 +300,12 @@ def apply_sla(
         setattr(ticket, name, value)
     for clock in ("response", "resolution"):
         warn_at = getattr(ticket, f"{clock}_warn_at")
-        due_at = getattr(ticket, f"{clock}_due_at")
         if warn_at is None or warn_at > now:
             setattr(ticket, f"{clock}_warned_at", None)
-        if due_at is None or due_at > now:
+        if not getattr(ticket, f"{clock}_breached"):
             setattr(ticket, f"{clock}_breach_notified_at", None)
-    ticket.sla_next_check_at = _next_check(ticket, running)
+    ticket.sla_next_check_at = next_check(ticket, running)
+    return running
 
 
 SLA_FIELDS = [
@@ -290,6 +339,15 @@ def recompute_sla(ticket: Ticket, now: datetime | None = None, resolver=None) ->
     apply_sla(ticket, status_history(ticket), now or timezone.now(), resolver)
     ticket.save(update_fields=SLA_FIELDS)
     return ticket
+
+
+def recompute_many(tickets: Sequence[Ticket], now: datetime, resolver=None) -> None:
+    """``recompute_sla`` for a batch: one query for the histories, one bulk update."""
+    resolver = resolver or PolicyResolver()
+    histories = status_histories(tickets)
+    for ticket in tickets:
+        apply_sla(ticket, histories[ticket.pk], now, resolver)
+    Ticket.objects.bulk_update(tickets, SLA_FIELDS)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -377,18 +435,35 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return [existing.get(n) or Tag.objects.create(name=n) for n in cleaned]
 
 
-def _check_references(actor, fields: dict) -> None:
-    """References in the input must be things the caller may see and that fit together."""
+def _check_references(actor, fields: dict, changed: Iterable[str] | None = None) -> None:
+    """References in the input must be things the caller may see and that fit together.
+
+    ``fields`` holds the ticket's item, content, customer and contact as they will be;
+    ``changed`` names those the caller sets now (all of them when creating). A reference kept
+    from before is not re-checked for visibility (a retired item stays on its old tickets), but
+    it must still fit a changed neighbour: new content must belong to the item, a contact must
+    belong to the (possibly new) customer.
+    """
+    changed = set(fields if changed is None else changed)
     item, content = fields.get("item"), fields.get("content")
     customer, contact = fields.get("customer"), fields.get("contact")
-    if item is not None and not access.items_for_new_ticket(actor).filter(pk=item.pk).exists():
+    if (
+        "item" in changed
+        and item is not None
+        and not access.items_for_new_ticket(actor).filter(pk=item.pk).exists()
+    ):
         raise ValidationError({"item": _("Choose one of the services you may raise tickets on.")})
-    if content is not None and (item is None or content.item_id != item.pk):
-        raise ValidationError({"content": _("This content belongs to another service item.")})
-    if customer is not None and not customer.is_active:
+    if content is not None and changed & {"item", "content"}:
+        if item is None or content.item_id != item.pk:
+            raise ValidationError({"content": _("This content belongs to another service item.")})
+        if "content" in changed and content.status == ItemStatus.RETIRED:
+            raise ValidationError({"content": _("This content is retired.")})
+    if "customer" in changed and customer is not None and not customer.is_active:
         raise ValidationError({"customer": _("This customer is inactive.")})
-    if contact is not None and (
-        contact.role != Role.CUSTOMER or contact.customer_id != getattr(customer, "pk", None)
+    if (
+        contact is not None
+        and changed & {"customer", "contact"}
+        and (contact.role != Role.CUSTOMER or contact.customer_id != getattr(customer, "pk", None))
     ):
         raise ValidationError(
             {"contact": _("The contact must be a contact of the ticket's customer.")}
@@ -508,7 +583,7 @@ def do_create_ticket(
     for upload in files:
         _store_attachment(ticket, upload, actor, comment=None, public=True, now=now)
     recompute_sla(ticket, now)
-    notifications.on_commit_created(ticket)
+    notifications.on_commit_created(ticket, actor)
     return ticket
 
 
@@ -525,10 +600,12 @@ def do_update_ticket(
     now = timezone.now()
     _clean_text(changes)
     merged = {name: getattr(ticket, name) for name in ("item", "content", "customer", "contact")}
+    changed_refs = {
+        name for name, value in changes.items() if name in merged and merged[name] != value
+    }
     merged |= {k: v for k, v in changes.items() if k in merged}
-    refs = {k: v for k, v in merged.items() if k in changes or k == "item"}
-    if "item" in changes or "content" in changes or "customer" in changes or "contact" in changes:
-        _check_references(actor, refs)
+    if changed_refs:
+        _check_references(actor, merged, changed_refs)
     before = {name: getattr(ticket, name) for name in changes}
     for name, value in changes.items():
         setattr(ticket, name, value)
@@ -622,8 +699,8 @@ def do_set_watchers(
 # --- status ---------------------------------------------------------------------------------
 
 
-def _set_status(ticket: Ticket, to_status: str, actor, now: datetime, note: str = "") -> None:
-    """Move a locked ticket to ``to_status`` (no save); raises ValidationError when not allowed."""
+def _check_transition(ticket: Ticket, to_status: str, now: datetime) -> None:
+    """ValidationError unless ``ticket`` may move to ``to_status`` now."""
     if to_status not in Status.values:
         raise ValidationError({"status": _("Unknown status %r.") % to_status})
     if not ticket.can_transition_to(to_status, now):
@@ -650,6 +727,11 @@ def _set_status(ticket: Ticket, to_status: str, actor, now: datetime, note: str 
         blockers = ticket.closing_blockers()
         if blockers:
             raise ValidationError({"status": blockers})
+
+
+def _set_status(ticket: Ticket, to_status: str, actor, now: datetime, note: str = "") -> None:
+    """Move a locked ticket to ``to_status`` (no save); raises ValidationError when not allowed."""
+    _check_transition(ticket, to_status, now)
     previous = ticket.status
     if previous in REOPEN_FROM and to_status == Status.IN_PROGRESS:
         ticket.reopened_count += 1
@@ -809,6 +891,8 @@ def do_reply(
         raise ValidationError(
             {"body": _("This ticket is closed and can no longer be reopened; open a new one.")}
         )
+    if then_status and then_status != ticket.status:
+        _check_transition(ticket, then_status, now)  # before anything (files) is written
     comment = Comment.objects.create(
         ticket=ticket,
         author=actor,
@@ -821,6 +905,7 @@ def do_reply(
     for upload in files:
         _store_attachment(ticket, upload, actor, comment=comment, public=public, now=now)
     fields = set()
+    status_before = ticket.status
     _event(
         ticket,
         EventKind.REPLY if public else EventKind.NOTE,
@@ -846,8 +931,8 @@ def do_reply(
     if fields:
         recompute_sla(ticket, now)
     notifications.on_commit_comment(ticket, comment)
-    if then_status:
-        notifications.on_commit_status(ticket, then_status)
+    if ticket.status != status_before:
+        notifications.on_commit_status(ticket, ticket.status)
     return comment
 
 
@@ -920,6 +1005,20 @@ def satisfaction_request_for_token(token: str) -> SatisfactionRequest | None:
     return satisfaction.request_for_token(token)
 
 
+def _whole_rating(value) -> int | None:
+    """A whole number from an int, an integral float or a string of ASCII digits; None for
+    anything else (3.5 is not silently taken as 3)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 @transaction.atomic
 def do_rate_ticket(
     ticket: Ticket,
@@ -944,11 +1043,8 @@ def do_rate_ticket(
             raise PermissionDenied(_("This rating link is invalid, used or expired."))
     elif not access.can_reply_as_customer(actor, ticket):
         raise PermissionDenied(_("Only the customer rates a ticket."))
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
+    rating = _whole_rating(rating)
+    if rating is None or not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
@@ -973,15 +1069,17 @@ def recompute_open_tickets(
 ) -> int:
     """Recompute the stored clocks of open tickets (after a calendar or standard changed).
 
-    With ``calendar_id``, the tickets measured on that calendar, plus those with no calendar
-    yet when it is the default one; with ``item_id``, the tickets of that service item.
-    Each batch is its own transaction; returns the number of tickets recomputed.
+    With ``calendar_id``, the tickets measured on that calendar, plus, when it is the default
+    calendar, those whose standard names no calendar (they may have been measured on the
+    previous default, or on none); with ``item_id``, the tickets of that service item.
+    Each batch is its own transaction with a fixed number of queries (the histories in one,
+    the results in one bulk update); returns the number of tickets recomputed.
     """
     tickets = Ticket.objects.open()
     if calendar_id is not None:
         scope = Q(sla_calendar_id=calendar_id)
         if Calendar.objects.filter(pk=calendar_id, is_default=True).exists():
-            scope |= Q(sla_calendar__isnull=True, item__isnull=False)
+            scope |= Q(sla_standard__isnull=False, sla_standard__calendar__isnull=True)
         tickets = tickets.filter(scope)
     if item_id is not None:
         tickets = tickets.filter(item_id=item_id)
@@ -990,10 +1088,12 @@ def recompute_open_tickets(
     now = timezone.now()
     for start in range(0, len(ids), batch):
         with transaction.atomic():
-            for ticket in Ticket.objects.select_for_update().filter(
-                pk__in=ids[start : start + batch]
-            ):
-                recompute_sla(ticket, now, resolver)
+            locked = list(
+                Ticket.objects.select_for_update()
+                .filter(pk__in=ids[start : start + batch])
+                .order_by("pk")
+            )
+            recompute_many(locked, now, resolver)
     return len(ids)
 
 
@@ -1002,4 +1102,5 @@ def system_close(ticket: Ticket, now: datetime) -> None:
     _set_status(ticket, Status.CLOSED, None, now, note="auto")
     _bump(ticket, now)
     _save(ticket, STATUS_FIELDS)
-    SatisfactionRequest.objects.filter(ticket=ticket, used_at__isnull=True).update(expires_at=now)
+    # The rating link stays valid for its own SATISFACTION_LINK_DAYS: closed tickets are rated
+    # too, and closing after the reopen window must not take the customer's say away.

@@ -1,6 +1,10 @@
 """Small factories for ticket tests: a China-style calendar, an item with standards, tickets."""
 
-from datetime import date, time
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from unittest import mock
+
+from django.utils import timezone
 
 from opsbook.calendars import services as calendars
 from opsbook.calendars.businesstime import CompiledCalendar
@@ -91,3 +95,16 @@ def give_service(customer, item):
 def make_ticket(actor, item=None, *, title="无法登录", channel="phone", **fields):
     fields.setdefault("source", Source.WEB)
     return services.do_create_ticket(actor, title=title, channel=channel, item=item, **fields)
+
+
+@contextmanager
+def frozen_time(moment: datetime):
+    """``timezone.now()`` returns ``moment`` inside the block (for services, jobs and links
+    that read the clock themselves); yields a setter to move it on."""
+    current = [moment]
+
+    def move_to(new_moment: datetime) -> None:
+        current[0] = new_moment
+
+    with mock.patch.object(timezone, "now", lambda: current[0]):
+        yield move_to
