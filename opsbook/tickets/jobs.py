@@ -5,16 +5,20 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
 
+from opsbook.jobs.claims import claim_update
 from opsbook.jobs.schedule import every
 
 from . import notifications, services
 from .choices import EventKind, Status, TicketType
-from .models import Ticket, TicketEvent
+from .models import FollowUp, Ticket, TicketEvent
 
 BATCH = 200
+# Closing is one short transaction per ticket; a run closes at most this many.
+CLOSE_LIMIT = 5000
 
 
 def check_sla(now: datetime | None = None, *, limit: int = 1000) -> int:
@@ -30,70 +34,88 @@ def check_sla(now: datetime | None = None, *, limit: int = 1000) -> int:
         .order_by("sla_next_check_at")
         .values_list("pk", "sla_next_check_at")[:limit]
     )
-    handled = 0
     resolver = services.PolicyResolver()
-    for pk, moment in due:
-        with transaction.atomic():
-            if not Ticket.objects.filter(pk=pk, sla_next_check_at=moment).update(
-                sla_next_check_at=None
-            ):
-                continue  # another worker has it
-            ticket = Ticket.objects.select_for_update().get(pk=pk)
-            services.recompute_sla(ticket, now, resolver)
-            _announce(ticket, now)
-            handled += 1
-    return handled
+    return sum(check_one(pk, moment, now, resolver) for pk, moment in due)
 
 
-def _announce(ticket: Ticket, now: datetime) -> None:
-    """Record and notify crossed warning shares and breaches not yet announced."""
-    marks = []
+def check_one(pk: int, moment: datetime, now: datetime, resolver=None) -> bool:
+    """Handle one ticket read as due at ``moment``; False when another worker claimed it
+    first (its ``sla_next_check_at`` no longer holds ``moment``)."""
+    with transaction.atomic():
+        claimed = claim_update(
+            Ticket.objects.filter(pk=pk, sla_next_check_at=moment), sla_next_check_at=None
+        )
+        if not claimed:
+            return False
+        ticket = Ticket.objects.select_for_update().get(pk=pk)
+        running = services.apply_sla(ticket, services.status_history(ticket), now, resolver)
+        _announce(ticket, running, now)
+        ticket.sla_next_check_at = services.next_check(ticket, running)
+        ticket.save(update_fields=services.SLA_FIELDS)
+    return True
+
+
+def _announce(ticket: Ticket, running: dict, now: datetime) -> None:
+    """Record and notify, once each, a running clock's warning share used up and its breach.
+
+    A clock that is found breached and was never warned gets the breach notice only (its
+    warning is marked as given, so no late warning follows)."""
     for clock in ("response", "resolution"):
-        if ticket.status not in (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS):
+        if not running.get(clock):
             continue
-        if clock == "response" and ticket.first_response_at is not None:
-            continue
-        due_at = getattr(ticket, f"{clock}_due_at")
         warn_at = getattr(ticket, f"{clock}_warn_at")
-        if due_at and due_at <= now and getattr(ticket, f"{clock}_breach_notified_at") is None:
-            marks.append((clock, "breach", f"{clock}_breach_notified_at", EventKind.SLA_BREACH))
+        if getattr(ticket, f"{clock}_breached"):
+            if getattr(ticket, f"{clock}_breach_notified_at") is not None:
+                continue
+            level, field, kind = "breach", f"{clock}_breach_notified_at", EventKind.SLA_BREACH
             if getattr(ticket, f"{clock}_warned_at") is None:
-                setattr(ticket, f"{clock}_warned_at", now)  # no late warning after the breach
+                setattr(ticket, f"{clock}_warned_at", now)
         elif warn_at and warn_at <= now and getattr(ticket, f"{clock}_warned_at") is None:
-            marks.append((clock, "warning", f"{clock}_warned_at", EventKind.SLA_WARNING))
-    if not marks:
-        return
-    for clock, level, field, kind in marks:
+            level, field, kind = "warning", f"{clock}_warned_at", EventKind.SLA_WARNING
+        else:
+            continue
         setattr(ticket, field, now)
+        due_at = getattr(ticket, f"{clock}_due_at")
         TicketEvent.objects.create(
             ticket=ticket,
             kind=kind,
             at=now,
-            data={"clock": clock, "due_at": getattr(ticket, f"{clock}_due_at").isoformat()},
+            data={"clock": clock, "due_at": due_at.isoformat() if due_at else None},
         )
         notifications.on_commit_sla(ticket, clock, level)
-    services.apply_sla(ticket, services.status_history(ticket), now)
-    ticket.save(update_fields=services.SLA_FIELDS)
+
+
+def closable_tickets(now: datetime):
+    """Resolved tickets past the reopen window, without complaints that still miss their root
+    cause or follow-up visit (those wait, and do not hold up the others)."""
+    cutoff = now - timedelta(days=settings.OPSBOOK_TICKET_REOPEN_DAYS)
+    has_follow_up = Exists(FollowUp.objects.filter(ticket=OuterRef("pk")))
+    blocked = Q(type=TicketType.COMPLAINT) & (Q(root_cause="") | ~Q(has_follow_up))
+    return Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff).exclude(blocked)
 
 
 def close_resolved_tickets(now: datetime | None = None) -> int:
     """Close tickets resolved longer ago than the reopen window (complaints still missing a
     root cause or follow-up visit stay resolved until someone records them)."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.OPSBOOK_TICKET_REOPEN_DAYS)
     closed = 0
-    candidates = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff)
-    for pk in candidates.values_list("pk", flat=True)[:5000]:
+    for pk in (
+        closable_tickets(now)
+        .order_by("resolved_at", "pk")
+        .values_list("pk", flat=True)[:CLOSE_LIMIT]
+    ):
         with transaction.atomic():
             ticket = (
                 Ticket.objects.select_for_update(skip_locked=True)
                 .filter(pk=pk, status=Status.RESOLVED)
                 .first()
             )
-            if ticket is None or (
-                ticket.type == TicketType.COMPLAINT and ticket.closing_blockers()
+            if (
+                ticket is None
+                or ticket.closing_blockers()
+                or not ticket.can_transition_to(Status.CLOSED, now)
             ):
-                continue
+                continue  # taken by another worker, reopened, or a root cause of spaces
             services.system_close(ticket, now)
             closed += 1
     return closed

@@ -32,8 +32,9 @@ def _enqueue(kind: str, ticket: Ticket, **params) -> None:
     transaction.on_commit(lambda: send_ticket_notification.enqueue(kind, ticket_id, params))
 
 
-def on_commit_created(ticket: Ticket) -> None:
-    _enqueue("created", ticket)
+def on_commit_created(ticket: Ticket, actor=None) -> None:
+    """Staff hear of a new ticket, except the person who opened it."""
+    _enqueue("created", ticket, actor_id=getattr(actor, "pk", None))
 
 
 def on_commit_assigned(ticket: Ticket, assignee) -> None:
@@ -162,6 +163,8 @@ def send_ticket_notification(kind: str, ticket_id: int, params: dict) -> int:
     if kind in {"created", "sla"}:
         escalate = kind == "sla" and params.get("level") == "breach"
         for user in _staff_recipients(ticket, escalate=escalate):
+            if user.pk == params.get("actor_id"):
+                continue
             _send(user.email, user.language, _staff_message(ticket, kind, params))
             sent += 1
     elif kind == "assigned":
@@ -178,11 +181,11 @@ def send_ticket_notification(kind: str, ticket_id: int, params: dict) -> int:
             if to:
                 _send(to, language, _customer_message(ticket, kind, params))
                 sent += 1
-        else:
-            for user in _staff_recipients(ticket):
-                if user.pk != comment.author_id:
-                    _send(user.email, user.language, _staff_message(ticket, kind, params))
-                    sent += 1
+        # Staff hear of every reply and note on the ticket, except their own.
+        for user in _staff_recipients(ticket):
+            if user.pk != comment.author_id:
+                _send(user.email, user.language, _staff_message(ticket, kind, params))
+                sent += 1
     elif kind == "resolved":
         sent += _send_satisfaction_link(ticket)
     return sent
