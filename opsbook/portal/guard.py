@@ -12,6 +12,7 @@ A refused submission writes nothing and is told nothing about which check failed
 """
 
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
@@ -23,6 +24,8 @@ MAX_FORM_SECONDS = 60 * 60
 STAMP_SALT = "opsbook.portal.feedback.stamp"
 HONEYPOT_FIELD = "website"
 STAMP_FIELD = "started"
+
+logger = logging.getLogger(__name__)
 
 
 def issue_stamp() -> str:
@@ -80,7 +83,16 @@ def _everyone(group, request) -> str:
 
 
 def over_limit(request) -> bool:
-    """Count this submission; True when the address or the whole site is over its limit."""
+    """Count this submission; True when the address or the whole site is over its limit, and
+    when the cache that keeps the counts cannot be reached (the form fails closed)."""
+    try:
+        return _count(request)
+    except Exception:
+        logger.exception("The public feedback form could not count a submission in the cache.")
+        return True
+
+
+def _count(request) -> bool:
     per_address = is_ratelimited(
         request,
         group="portal.feedback.address",

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core import checks
+from django.core.cache import cache
 from django.urls import reverse
 
 from opsbook.portal import guard
@@ -192,6 +193,20 @@ def test_behind_a_proxy_the_configured_header_names_the_client(client, enabled, 
     again = client.post(URL, fields(), HTTP_X_REAL_IP="198.51.100.7", **proxy)
 
     assert [r.status_code for r in (first, other, again)] == [302, 302, 429]
+
+
+def test_the_form_fails_closed_when_the_cache_cannot_be_reached(
+    client, enabled, fields, monkeypatch
+):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "add", unreachable)
+
+    response = client.post(URL, fields())
+
+    assert response.status_code == 429
+    assert not Ticket.objects.exists()
 
 
 def test_reading_the_form_is_not_limited(client, enabled):
