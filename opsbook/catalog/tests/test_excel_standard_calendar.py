@@ -422,3 +422,32 @@ def test_reading_calendars_costs_one_query_however_many_rows_name_them(calendars
     assert len(sixty.captured_queries) == len(three.captured_queries)
     calendar_reads = [q for q in sixty.captured_queries if 'FROM "calendars_calendar"' in q["sql"]]
     assert len(calendar_reads) == 1
+
+
+def test_a_file_that_names_no_calendar_never_reads_the_calendars(calendars):
+    data = xlsx(table([row(一级分类="客户服务", 服务项目="400热线", 服务标准="电话：响应≤5分钟")]))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert run(data, dry_run=True).ok
+
+    assert not [q for q in queries.captured_queries if 'FROM "calendars_calendar"' in q["sql"]]
+
+
+def test_naming_a_calendar_before_any_exists_says_there_are_none(db):
+    report = run(
+        xlsx(
+            table(
+                [
+                    row(
+                        一级分类="客户服务",
+                        服务项目="400热线",
+                        服务标准="电话：响应≤5分钟（日历：A）",
+                    )
+                ]
+            )
+        )
+    )
+
+    assert [p.message for p in report.problems] == [
+        "Unknown calendar A: there are no business calendars yet."
+    ]
