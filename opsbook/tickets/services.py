@@ -643,15 +643,18 @@ def do_assign_ticket(
     team: Team | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
+    """Give the ticket to ``assignee`` (None: unassigned) and ``team``. Without a team, the
+    ticket goes to the assignee's team, or stays with its own (unassigning, or an assignee in
+    no team, leaves it in its team's queue instead of taking it out of every agent's view)."""
     _require_worker(actor, ticket)
     _check_assignee(assignee)
-    if team is None and assignee is not None:
-        team = assignee.team
+    ticket = _lock(ticket, expected_version)
+    if team is None:
+        team = assignee.team if assignee is not None and assignee.team_id else ticket.team
     # Agents hand tickets over inside their team; managers move them between teams.
     moves_team = team is not None and team.pk not in (actor.team_id, ticket.team_id)
     if moves_team and not access.can_manage_tickets(actor):
         raise PermissionDenied(_("Only managers move tickets to another team."))
-    ticket = _lock(ticket, expected_version)
     if ticket.assignee_id == getattr(assignee, "pk", None) and ticket.team_id == getattr(
         team, "pk", None
     ):
