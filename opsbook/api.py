@@ -19,6 +19,7 @@ from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
 from opsbook.catalog.services import ConflictError
 from opsbook.core.api import field_errors
+from opsbook.tickets.api import router as tickets_router
 
 
 class BearerToken(HttpBearer):
@@ -61,3 +62,4 @@ def _forbidden(request, exc):
 api.add_router("/catalog/", catalog_router)
 api.add_router("/calendars/", calendars_router)
 api.add_router("/audit", audit_router)
+api.add_router("/tickets/", tickets_router)
