@@ -169,6 +169,10 @@ def do_create_calendar(
     if rows:
         changes["windows"] = [[], [str(w) for w in rows]]
     audit.record(actor=actor, action=Action.CREATE, obj=calendar, changes=changes, source=source)
+    if calendar.is_default:
+        # Standards that name no calendar now count on this one: tickets measured on the
+        # previous default must follow.
+        _announce_change(calendar.pk)
     return calendar
 
 

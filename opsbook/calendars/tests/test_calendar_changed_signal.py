@@ -9,6 +9,7 @@ from django.db import transaction
 from opsbook.calendars.notice import read_notice
 from opsbook.calendars.services import (
     ConflictError,
+    do_create_calendar,
     do_import_notice,
     do_set_exception,
     do_set_weekly_windows,
@@ -88,6 +89,17 @@ def test_creating_a_calendar_is_not_announced(db, received, django_capture_on_co
         make_office()
 
     assert received == []
+
+
+def test_a_new_default_calendar_is_announced_so_tickets_move_to_it(
+    db, received, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar = do_create_calendar(
+            None, name="新默认", time_zone="Asia/Shanghai", is_default=True, source="test"
+        )
+
+    assert received == [(calendar.pk, calendar.version)]
 
 
 def test_a_failing_receiver_is_logged_and_the_others_still_run(
