@@ -148,8 +148,9 @@ class Record:
 class Directory:
     """Names and codes → ids for one kind of record; ambiguous names are remembered as such."""
 
-    def __init__(self, rows, noun: str):
+    def __init__(self, rows, noun: str, ambiguous: str):
         self.noun = noun
+        self.ambiguous = ambiguous  # the message when a name fits several
         self.codes: dict[str, int] = {}
         self.names: dict[str, set[int]] = defaultdict(set)
         self.cache: dict[str, tuple] = {}
@@ -176,14 +177,11 @@ class Directory:
             return next(iter(found)), None
         if not found:
             return None, _("Unknown %(noun)s %(text)s.") % {"noun": self.noun, "text": text}
-        return None, _("%(text)s names %(count)d different %(noun)s; use the code instead.") % {
-            "text": text,
-            "count": len(found),
-            "noun": self.noun,
-        }
+        return None, self.ambiguous % {"text": text, "count": len(found)}
 
 
-def _directories() -> dict[str, Directory]:
+def _directories() -> tuple[dict[int, int | None], dict[str, Directory]]:
+    """Staff users' teams, and the directories for the item, customer and assignee columns."""
     items = ServiceItem.objects.values_list("id", "code", "name")
     customers = Customer.objects.values_list("id", "code", "name")
     staff = User.objects.exclude(role=Role.CUSTOMER).values_list(
@@ -194,11 +192,22 @@ def _directories() -> dict[str, Directory]:
     for pk, username, display, first, last, team_id in staff:
         teams[pk] = team_id
         people.append((pk, None, username, display, f"{first} {last}".strip(), f"{last}{first}"))
-    users = Directory(people, str(_("user")))
-    users.teams = teams  # type: ignore[attr-defined]
-    return {
-        "item": Directory(items, str(_("service item"))),
-        "customer": Directory(customers, str(_("customer"))),
+    users = Directory(
+        people,
+        _("user"),
+        _("%(text)s names %(count)d different users; write the username instead."),
+    )
+    return teams, {
+        "item": Directory(
+            items,
+            _("service item"),
+            _("%(text)s names %(count)d different service items; write the item code instead."),
+        ),
+        "customer": Directory(
+            customers,
+            _("customer"),
+            _("%(text)s names %(count)d different customers; write the customer code instead."),
+        ),
         "assignee": users,
     }
 
@@ -399,7 +408,7 @@ class _Import:
             return False
         columns, rows = found
         self.present = {key for key in columns if key in PLAIN_FIELDS}
-        self.directories = _directories()
+        self.teams, self.directories = _directories()
         self.labels = {key: label for key, (_index, label) in columns.items()}
         readers, absent = self._ticket_readers(columns)
         sheet = self.tickets.name
@@ -508,17 +517,7 @@ class _Import:
             value = getattr(record, key)
             if value is not None and value < created:
                 self.problem(sheet, record.row, labels.get(key), message)
-        if (
-            record.resolved_at is not None
-            and record.closed_at is not None
-            and record.closed_at < record.resolved_at
-        ):
-            self.problem(
-                sheet,
-                record.row,
-                labels.get("closed_at"),
-                _("The ticket is closed before it was resolved."),
-            )
+        # Closing before resolving is checked once the status changes are known (_rebuild).
 
     # Pass 2: status changes -------------------------------------------------------------------
 
@@ -663,8 +662,7 @@ class _Import:
                 labels.get("closed_at"),
                 _("The ticket is closed before it was resolved."),
             )
-        teams = self.directories["assignee"].teams
-        record.team_id = teams.get(record.assignee_id) if record.assignee_id else None
+        record.team_id = self.teams.get(record.assignee_id) if record.assignee_id else None
 
     # Pass 3: matching with the database -------------------------------------------------------
 

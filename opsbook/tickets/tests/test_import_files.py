@@ -104,8 +104,7 @@ def messages(report) -> list[str]:
     return [str(p) for p in report.problems]
 
 
-@pytest.fixture
-def world(personas):
+def make_world(personas) -> SimpleNamespace:
     """Mon–Fri 09:00–12:00 and 13:30–18:00; 热线电话服务 answers phone calls within 30 minutes
     and resolves them within 8 working hours; alice is 张三, bob is 李四."""
     calendar = make_calendar()
@@ -118,6 +117,11 @@ def world(personas):
         customer=personas.customer_a,
         other_customer=personas.customer_b,
     )
+
+
+@pytest.fixture
+def world(personas):
+    return make_world(personas)
 
 
 # --- Files ------------------------------------------------------------------------------------
