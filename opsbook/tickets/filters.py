@@ -18,21 +18,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from opsbook.accounts.access import is_staff_member
 from opsbook.catalog.choices import Channel, Priority
 
 from .choices import PAUSED_STATUSES, RUNNING_STATUSES, SlaState, Status, TicketType
-from .models import Ticket
+from .models import SavedFilter, Ticket
 
 MAX_ID = 2**63 - 1
 MAX_TEXT = 100
 MAX_TAG = 50
+MAX_FILTER_NAME = 100
+MAX_SAVED_QUERY = 1000
 ME, NOBODY = "me", "none"
 DEFAULT_ORDERING = "-created_at"
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
@@ -425,3 +429,44 @@ def next_due(ticket: Ticket) -> tuple[str, datetime | None]:
     if ticket.first_response_at is None and ticket.response_due_at is not None:
         return "response", ticket.response_due_at
     return "resolution", ticket.resolution_due_at
+
+
+# --- saved filters: one user's named queries ----------------------------------------------------
+
+
+def saved_filters_for(user):
+    """The user's own saved filters (nobody sees another person's)."""
+    if not is_staff_member(user):
+        return SavedFilter.objects.none()
+    return SavedFilter.objects.filter(owner=user)
+
+
+@transaction.atomic
+def do_save_ticket_filter(owner, *, name: str, query: str) -> tuple[SavedFilter, bool]:
+    """Save ``query`` (re-validated, stored in canonical form) under ``name``; a filter of the
+    same name is replaced. Returns the filter and whether it is new."""
+    if not is_staff_member(owner):
+        raise PermissionDenied(_("Only staff save ticket filters."))
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Give the filter a name.")})
+    if len(name) > MAX_FILTER_NAME:
+        raise ValidationError(
+            {"name": _("A name has at most %(limit)d characters.") % {"limit": MAX_FILTER_NAME}}
+        )
+    parsed, errors = parse(QueryDict(str(query or "")), user=owner)
+    if errors:
+        raise ValidationError({"query": [m for messages in errors.values() for m in messages]})
+    canonical = parsed.to_query()
+    if len(canonical) > MAX_SAVED_QUERY:
+        raise ValidationError({"query": _("These filters are too long to save.")})
+    return SavedFilter.objects.update_or_create(
+        owner=owner, name=name, defaults={"query": canonical}
+    )
+
+
+@transaction.atomic
+def do_delete_ticket_filter(owner, saved: SavedFilter) -> None:
+    if saved.owner_id != getattr(owner, "pk", None):
+        raise PermissionDenied(_("This is someone else's filter."))
+    saved.delete()
