@@ -95,7 +95,12 @@ def _read(request: HttpRequest, ticket_id: int) -> Ticket:
 
 
 def _attachments(request: HttpRequest, ticket: Ticket) -> QuerySet[Attachment]:
-    return access.visible_attachments(request.user, ticket).select_related("uploaded_by")
+    # Files sent together share their upload time: the name, then the id, keep the order stable.
+    return (
+        access.visible_attachments(request.user, ticket)
+        .select_related("uploaded_by")
+        .order_by("created_at", "name", "pk")
+    )
 
 
 def _comment(request: HttpRequest, ticket: Ticket, pk: int) -> Comment:
@@ -488,9 +493,8 @@ def upload_attachments(request, ticket_id: int):
     public = request.POST.get("public", "true").strip().lower() in TRUE_WORDS
     with as_field_errors(prefix=("body", "file")):
         stored = services.do_add_attachments(request.user, ticket, uploads, public=public)
-    return HttpStatus(
-        201, list(_attachments(request, ticket).filter(pk__in=[a.pk for a in stored]))
-    )
+    rows = {a.pk: a for a in _attachments(request, ticket).filter(pk__in=[a.pk for a in stored])}
+    return HttpStatus(201, [rows[a.pk] for a in stored])  # in the order they were sent
 
 
 @router.get(

@@ -224,7 +224,7 @@ class TicketDetailOut(TicketOut):
 
     @staticmethod
     def resolve_closing_blockers(obj, context) -> list[str]:
-        if _customer(context) or obj.is_done:
+        if _customer(context) or obj.status in (Status.CLOSED, Status.CANCELLED):
             return []
         return obj.closing_blockers()
 
