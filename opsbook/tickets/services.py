@@ -109,6 +109,13 @@ def find_standard(
         item_id=item_id,
         channel=channel,
     ).select_related("calendar")
+    return pick_standard(candidates, content_id, channel, priority)
+
+
+def pick_standard(
+    standards: Iterable[ServiceStandard], content_id: int | None, channel: str, priority: str
+) -> ServiceStandard | None:
+    """``find_standard`` among standards of one item already in memory."""
 
     def rank(standard: ServiceStandard):
         return (
@@ -118,8 +125,14 @@ def find_standard(
             standard.pk,
         )
 
-    ranked = sorted(candidates, key=rank)
-    return ranked[0] if ranked else None
+    candidates = [
+        s
+        for s in standards
+        if s.channel == channel
+        and s.content_id in (None, content_id)
+        and s.priority in ("", priority)
+    ]
+    return min(candidates, key=rank, default=None)
 
 
 @dataclass
@@ -136,6 +149,20 @@ class PolicyResolver:
     def __init__(self):
         self._standards: dict[tuple, ServiceStandard | None] = {}
         self._default: Calendar | bool | None = False
+        self._of_item: dict[int, list[ServiceStandard]] = {}
+
+    def preload(self, item_ids: Iterable[int]) -> None:
+        """Read the standards of these items at once (a query per 1,000 items), so choosing
+        for any channel and priority of theirs asks the database nothing more (imports)."""
+        wanted = sorted(set(item_ids) - set(self._of_item))
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            for item_id in chunk:
+                self._of_item[item_id] = []
+            for standard in ServiceStandard.objects.filter(item_id__in=chunk).select_related(
+                "calendar"
+            ):
+                self._of_item[standard.item_id].append(standard)
 
     def default_calendar(self) -> Calendar | None:
         if self._default is False:
@@ -145,7 +172,12 @@ class PolicyResolver:
     def choose(self, item_id, content_id, channel, priority) -> PolicyChoice:
         key = (item_id, content_id, channel, priority)
         if key not in self._standards:
-            self._standards[key] = find_standard(item_id, content_id, channel, priority)
+            if item_id in self._of_item:
+                self._standards[key] = pick_standard(
+                    self._of_item[item_id], content_id, channel, priority
+                )
+            else:
+                self._standards[key] = find_standard(item_id, content_id, channel, priority)
         standard = self._standards[key]
         if standard is None:
             return PolicyChoice(None, None, None)
