@@ -70,6 +70,11 @@ PLAIN_FIELDS = {
 LIFECYCLE_FIELDS = writer.LIFECYCLE
 DONE = (Status.RESOLVED, Status.CLOSED)
 _REQUIRED = object()  # the "value" of an empty cell in a required column
+_BEFORE_CREATED = {
+    "first_response_at": lambda: _("The first response is before the ticket was created."),
+    "resolved_at": lambda: _("The ticket is resolved before it was created."),
+    "closed_at": lambda: _("The ticket is closed before it was created."),
+}
 ACTIONS = {"create": "created", "update": "updated", "unchanged": "unchanged", "kept": "kept"}
 
 
@@ -509,14 +514,10 @@ class _Import:
             value = getattr(record, key)
             if value is not None and value > now:
                 self.problem(sheet, record.row, labels.get(key), _("This time is in the future."))
-        for key, message in (
-            ("first_response_at", _("The first response is before the ticket was created.")),
-            ("resolved_at", _("The ticket is resolved before it was created.")),
-            ("closed_at", _("The ticket is closed before it was created.")),
-        ):
+        for key in ("first_response_at", "resolved_at", "closed_at"):
             value = getattr(record, key)
             if value is not None and value < created:
-                self.problem(sheet, record.row, labels.get(key), message)
+                self.problem(sheet, record.row, labels.get(key), _BEFORE_CREATED[key]())
         # Closing before resolving is checked once the status changes are known (_rebuild).
 
     # Pass 2: status changes -------------------------------------------------------------------

@@ -57,6 +57,7 @@ def write(records, plain: list[str], now: datetime) -> int:
     """Create and update the records marked so; returns the number of events written.
     ``plain`` names the ticket columns the file has (the others of existing tickets stay)."""
     writer = _Writer(plain, now)
+    writer.resolver.preload({r.item_id for r in records if r.item_id is not None})
     with transaction.atomic():
         batch = []
         for record in records:

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from opsbook.tickets import jobs, services
 from opsbook.tickets.choices import EventKind, Source, Status
@@ -253,3 +255,22 @@ def test_an_external_id_of_a_ticket_that_was_not_imported_is_a_problem(world):
         "imported; give this ticket another external id."
     ]
     assert Ticket.objects.get().source == Source.WEB
+
+
+def test_the_import_asks_the_database_the_same_whatever_the_number_of_tickets(world):
+    def queries(rows) -> int:
+        Ticket.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            assert run(workbook(rows)).ok
+        return len(captured)
+
+    few = [resolved_ticket("T-1"), open_ticket("T-2")]
+    many = [
+        resolved_ticket(f"T-{n}", 渠道=channel, 优先级=priority)
+        for n, (channel, priority) in enumerate(
+            [(c, p) for c in ("电话", "邮件", "在线客服") for p in ("紧急", "高", "普通", "低")]
+        )
+    ]
+
+    queries(few)  # compiles the calendar once (kept in a process-wide cache)
+    assert queries(many) == queries(few)
