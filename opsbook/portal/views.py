@@ -57,20 +57,29 @@ def start(request):
     return redirect(settings.LOGIN_URL)
 
 
-def customer_required(view):
-    """Anonymous visitors get the login page; staff are sent to the staff pages; other
-    signed-in users (none today) get 404."""
+def _staff_ticket_url(pk) -> str:
+    # The staff page checks the staff member's own scope (404 outside it).
+    return reverse("tickets:detail", args=[pk])
 
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if access.is_customer(request.user):
-            return view(request, *args, **kwargs)
-        if is_staff_member(request.user):
-            return redirect(staff_home_url())
-        raise Http404
 
-    return wrapper
+def customer_required(view=None, *, staff_url=None):
+    """Anonymous visitors get the login page; staff are sent to the matching staff page
+    (``staff_url(**kwargs)``, else the staff home); other signed-in users (none today) get 404.
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if access.is_customer(request.user):
+                return view(request, *args, **kwargs)
+            if is_staff_member(request.user):
+                return redirect(staff_url(**kwargs) if staff_url else staff_home_url())
+            raise Http404
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
 
 
 # --- signed-in customers --------------------------------------------------------------------------
@@ -163,14 +172,14 @@ def _ticket_page(request, ticket, *, reply_form=None, rating_form=None, status=2
     return render(request, "portal/ticket.html", context, status=status)
 
 
-@customer_required
+@customer_required(staff_url=_staff_ticket_url)
 @require_http_methods(["GET"])
 def ticket_detail(request, pk):
     ticket = access.get_ticket_for_user(request.user, pk)
     return _ticket_page(request, ticket)
 
 
-@customer_required
+@customer_required(staff_url=_staff_ticket_url)
 @require_POST
 def reply(request, pk):
     ticket = access.get_ticket_for_user(request.user, pk)
@@ -191,7 +200,7 @@ def reply(request, pk):
     return _ticket_page(request, ticket, reply_form=form, status=400)
 
 
-@customer_required
+@customer_required(staff_url=_staff_ticket_url)
 @require_POST
 def rate_ticket(request, pk):
     ticket = access.get_ticket_for_user(request.user, pk)

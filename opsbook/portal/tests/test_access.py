@@ -78,13 +78,27 @@ def test_a_missing_ticket_or_file_is_404_not_an_error(client, personas, world):
 
 
 @pytest.mark.parametrize("name", ["alice", "charlie", "erin", "vera"])
-def test_staff_opening_portal_pages_are_sent_to_the_staff_pages(client, personas, dana_pages, name):
+def test_staff_opening_portal_pages_are_sent_to_the_staff_pages(
+    client, personas, world, dana_pages, name
+):
     client.force_login(getattr(personas, name))
+    staff_ticket_page = reverse("tickets:detail", args=[world.dana_ticket.pk])
 
     for method, url in dana_pages:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
-        assert response.url == reverse("catalog:tree"), url
+        if f"/tickets/{world.dana_ticket.pk}/" in url:
+            assert response.url == staff_ticket_page, url
+        else:
+            assert response.url == reverse("catalog:tree"), url
+
+
+def test_the_staff_ticket_page_keeps_its_own_scope(client, personas, world):
+    client.force_login(personas.charlie)  # another team's agent
+
+    response = client.get(reverse("portal:ticket", args=[world.dana_ticket.pk]), follow=True)
+
+    assert response.status_code == 404
 
 
 def test_staff_visits_write_nothing(client, personas, world):

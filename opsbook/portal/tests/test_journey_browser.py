@@ -1,8 +1,8 @@
 """The portal journey in a real browser: a customer submits a request, an agent replies and
 waits on the customer, the customer answers, the agent resolves, the customer rates.
 
-The agent's steps go through the ticket services (the same calls the staff pages make); the
-customer's are clicks. Assertions read ids and data attributes and what people typed, so they
+The customer works in the portal, the agent in the staff ticket pages, each in their own
+browser window. Assertions read ids and data attributes and what people typed, so they
 hold in Chinese (the default language) whatever the translations say word for word.
 """
 
@@ -32,7 +32,39 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=SCREENSHOTS / name, full_page=True)
 
 
-def test_a_customer_request_from_submission_to_rating(browser_page, personas, settings, tmp_path):
+def rating_link() -> str:
+    """The one rating link e-mailed so far (its path)."""
+    [link] = [m.group(0) for x in mail.outbox if (m := re.search(r"/portal/rate/[^/\s]+/", x.body))]
+    return link
+
+
+def staff_page(browser, base_url: str, username: str):
+    """A second browser window with its own cookies, signed in as a staff member."""
+    context = browser.new_context(locale="zh-CN", base_url=base_url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator('form:has(#id_password) button[type="submit"]').click()
+    page.wait_for_url("**/catalog/")
+    return page
+
+
+def agent_writes(agent, text: str, *, note: bool = False, then_status: str = "") -> None:
+    """Reply (or note) in the staff ticket page, optionally setting the next status."""
+    if note:
+        agent.check("#id_reply_kind_1")
+    agent.fill("#id_reply_body", text)
+    if then_status:
+        agent.select_option("#id_reply_then_status", then_status)
+    agent.locator('#reply-form button[type="submit"]').click()
+    expect(agent.locator("#timeline")).to_contain_text(text)
+
+
+def test_a_customer_request_from_submission_to_rating(
+    browser_page, live_server, personas, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     make_calendar()
     item = make_service(
@@ -75,10 +107,14 @@ def test_a_customer_request_from_submission_to_rating(browser_page, personas, se
     expect(page.locator("#timeline")).to_contain_text("错误截图.png")
     assert ticket.assignee == alice and ticket.contact == dana
 
-    # The agent answers, notes something internal, and asks Dana for details.
-    services.do_reply(alice, ticket, "已收到，正在排查直播服务。")
-    services.do_add_note(alice, ticket, "内部：疑似 CDN 节点故障")
-    services.do_reply(alice, ticket, "请告诉我们学生使用的浏览器版本。", then_status="waiting")
+    # The agent, in the staff pages, answers, notes something internal, and asks Dana for
+    # details, setting the ticket to wait on her.
+    agent = staff_page(page.context.browser, live_server.url, "alice")
+    agent.goto(f"/tickets/{ticket.pk}/")
+    expect(agent.locator("#timeline")).to_contain_text("错误截图.png")
+    agent_writes(agent, "已收到，正在排查直播服务。")
+    agent_writes(agent, "内部：疑似 CDN 节点故障", note=True)
+    agent_writes(agent, "请告诉我们学生使用的浏览器版本。", then_status="waiting")
 
     page.reload()
     expect(page.locator("#ticket-status")).to_have_attribute("data-status", "waiting")
@@ -95,11 +131,13 @@ def test_a_customer_request_from_submission_to_rating(browser_page, personas, se
     expect(page.locator("#ticket-status")).to_have_attribute("data-status", "in_progress")
     expect(page.locator("#timeline")).to_contain_text("Chrome 126，Windows 10。")
 
-    # The agent resolves it; Dana is e-mailed a one-time rating link.
+    # The agent sees her answer and resolves; Dana is e-mailed a one-time rating link.
+    agent.reload()
+    expect(agent.locator("#timeline")).to_contain_text("Chrome 126，Windows 10。")
+    agent_writes(agent, "CDN 节点已切换，请再试一次。", then_status="resolved")
     ticket.refresh_from_db()
-    services.do_reply(alice, ticket, "CDN 节点已切换，请再试一次。", then_status="resolved")
-    links = [re.search(r"/portal/rate/[^/\s]+/", m.body) for m in mail.outbox]
-    [link] = [m.group(0) for m in links if m]
+    assert ticket.status == "resolved"
+    link = rating_link()
 
     # She rates it on the request's page.
     page.reload()
@@ -132,9 +170,7 @@ def test_a_customer_rates_through_the_emailed_link_without_signing_in(
         personas.dana, title="发票抬头修改", channel="portal", item=item
     )
     services.do_reply(personas.alice, ticket, "已修改。", then_status="resolved")
-    [link] = [
-        m.group(0) for m in (re.search(r"/portal/rate/[^/\s]+/", x.body) for x in mail.outbox) if m
-    ]
+    link = rating_link()
     page = browser_page
 
     page.goto(link)
