@@ -47,6 +47,8 @@ from .schemas import (
     TicketPatch,
     TransitionIn,
     request_now,
+    ticket_data,
+    ticket_detail_data,
     viewer_is_customer,
 )
 
@@ -83,15 +85,16 @@ def _tickets(request: HttpRequest) -> QuerySet[Ticket]:
     return access.visible_tickets(request.user).select_related(*RELATED).prefetch_related("tags")
 
 
-def _read(request: HttpRequest, ticket_id: int) -> Ticket:
-    """One ticket the caller sees, with what the detail shows (404 outside their scope)."""
+def _detail(request: HttpRequest, ticket_id: int) -> dict:
+    """One ticket the caller sees, as the detail shows it (404 outside their scope)."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     watchers = User.objects.none() if viewer_is_customer(request) else User.objects.all()
-    return (
+    ticket = (
         Ticket.objects.select_related(*RELATED)
         .prefetch_related("tags", Prefetch("watchers", watchers))
         .get(pk=ticket.pk)
     )
+    return ticket_detail_data(ticket, request)
 
 
 def _attachments(request: HttpRequest, ticket: Ticket) -> QuerySet[Attachment]:
@@ -243,7 +246,7 @@ def list_tickets(request, filters: Query[TicketFilterQuery], page: Query[PageIn]
     rows = list(qs[page.offset : page.offset + page.limit + 1])
     more = len(rows) > page.limit
     return {
-        "items": rows[: page.limit],
+        "items": [ticket_data(ticket, request) for ticket in rows[: page.limit]],
         "limit": page.limit,
         "offset": page.offset,
         "next": _page_url(request, page.offset + page.limit) if more else None,
@@ -276,12 +279,12 @@ def create_ticket(request, payload: TicketIn):
             source=Source.API,
             **values,
         )
-    return HttpStatus(201, _read(request, ticket.pk))
+    return HttpStatus(201, _detail(request, ticket.pk))
 
 
 @router.get("/{ticket_id}", response={200: TicketDetailOut, **READ_ERRORS})
 def get_ticket(request, ticket_id: int):
-    return _read(request, ticket_id)
+    return _detail(request, ticket_id)
 
 
 @router.patch("/{ticket_id}", response={200: TicketDetailOut, **WRITE_ERRORS})
@@ -310,7 +313,7 @@ def update_ticket(request, ticket_id: int, payload: TicketPatch):
             tags=payload.tags if "tags" in sent else None,
             **values,
         )
-    return _read(request, ticket.pk)
+    return _detail(request, ticket.pk)
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -330,7 +333,8 @@ def reply(request, ticket_id: int, payload: ReplyIn):
             expected_version=payload.version,
         )
     return HttpStatus(
-        201, {"comment": _comment(request, ticket, comment.pk), "ticket": _read(request, ticket.pk)}
+        201,
+        {"comment": _comment(request, ticket, comment.pk), "ticket": _detail(request, ticket.pk)},
     )
 
 
@@ -343,7 +347,8 @@ def add_note(request, ticket_id: int, payload: NoteIn):
             request.user, ticket, payload.body, expected_version=payload.version
         )
     return HttpStatus(
-        201, {"comment": _comment(request, ticket, comment.pk), "ticket": _read(request, ticket.pk)}
+        201,
+        {"comment": _comment(request, ticket, comment.pk), "ticket": _detail(request, ticket.pk)},
     )
 
 
@@ -360,7 +365,7 @@ def assign(request, ticket_id: int, payload: AssignIn):
         services.do_assign_ticket(
             request.user, ticket, assignee=assignee, team=team, expected_version=payload.version
         )
-    return _read(request, ticket.pk)
+    return _detail(request, ticket.pk)
 
 
 @router.post("/{ticket_id}/transition", response={200: TicketDetailOut, **WRITE_ERRORS})
@@ -376,7 +381,7 @@ def transition(request, ticket_id: int, payload: TransitionIn):
             expected_version=payload.version,
             note=payload.note.strip(),
         )
-    return _read(request, ticket.pk)
+    return _detail(request, ticket.pk)
 
 
 @router.get("/{ticket_id}/follow-ups", response={200: list[FollowUpOut], **READ_ERRORS})
@@ -404,7 +409,7 @@ def rate(request, ticket_id: int, payload: RatingIn):
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     with as_field_errors():
         services.do_rate_ticket(ticket, payload.rating, payload.comment, actor=request.user)
-    return _read(request, ticket.pk)
+    return _detail(request, ticket.pk)
 
 
 # --- Attachments ------------------------------------------------------------------------------

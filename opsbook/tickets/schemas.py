@@ -5,7 +5,9 @@ Output schemas read tickets prepared by ``tickets/api.py`` (related rows joined,
 prefetched), so a page of tickets costs the same number of queries whatever its size. What a
 customer contact reads has the same shape as what staff read; staff-only values are left out
 (``root_cause`` and staff users' ids and usernames are null, ``watchers`` and
-``allowed_transitions`` are empty).
+``allowed_transitions`` are empty). Ticket shapes are filled by ``ticket_data`` (one function
+for the list, the detail and every action's answer); the smaller shapes read model instances
+through ninja's resolvers.
 """
 
 from datetime import datetime
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from opsbook.catalog.choices import Channel, Priority, TimeBasis
 
@@ -61,35 +63,41 @@ def user_ref(user, *, for_customer: bool) -> dict | None:
 # --- Output -----------------------------------------------------------------------------------
 
 
-class UserRef(Schema):
+class Out(BaseModel):
+    """Ticket shapes are plain pydantic models filled with dicts by ``ticket_data``: a page of
+    fifty tickets is validated in pydantic's core, without ninja's per-attribute getter (the
+    list's serialisation is most of its cost at a million tickets)."""
+
+
+class UserRef(Out):
     id: int | None = Field(description="Null when a customer contact reads a staff member.")
     username: str | None
     display: str
 
 
-class ItemRef(Schema):
+class ItemRef(Out):
     id: int
     code: str
     name: str
 
 
-class CustomerRef(Schema):
+class CustomerRef(Out):
     id: int
     code: str
     name: str
 
 
-class TeamRef(Schema):
+class TeamRef(Out):
     id: int
     name: str
 
 
-class SlaTargets(Schema):
+class SlaTargets(Out):
     response_seconds: int | None = Field(description="Null: no response target.")
     resolution_seconds: int | None = Field(description="Null: no resolution target.")
 
 
-class SlaOut(Schema):
+class SlaOut(Out):
     state: SlaState = Field(
         description="none, ok, warning (at risk), breached, paused (waiting on the customer) "
         "or met, as of the request; the same rule as the list's `sla` filter."
@@ -119,31 +127,7 @@ class SlaOut(Schema):
     computed_at: datetime | None = Field(description="When the stored values were computed.")
 
 
-def sla_of(ticket, now: datetime) -> dict:
-    calendar = ticket.sla_calendar
-    basis = ticket.sla_time_basis or None
-    return {
-        "state": sla_state(ticket, now),
-        "standard_id": ticket.sla_standard_id,
-        "calendar": calendar.name if calendar is not None and basis != TimeBasis.CALENDAR else None,
-        "time_basis": basis,
-        "targets": {
-            "response_seconds": ticket.response_target_seconds,
-            "resolution_seconds": ticket.resolution_target_seconds,
-        },
-        "response_due_at": ticket.response_due_at,
-        "resolution_due_at": ticket.resolution_due_at,
-        "response_business_seconds": ticket.response_business_seconds,
-        "resolution_business_seconds": ticket.resolution_business_seconds,
-        "paused_business_seconds": ticket.paused_business_seconds,
-        "response_breached": ticket.response_breached,
-        "resolution_breached": ticket.resolution_breached,
-        "calendar_incomplete": ticket.calendar_incomplete,
-        "computed_at": ticket.sla_computed_at,
-    }
-
-
-class TicketOut(Schema):
+class TicketOut(Out):
     id: int
     number: str = Field(description="#<id>, as the web pages show it.")
     title: str
@@ -179,26 +163,6 @@ class TicketOut(Schema):
     rated_at: datetime | None
     version: int = Field(description="Send it back with a change to detect concurrent edits.")
 
-    @staticmethod
-    def resolve_contact(obj, context):
-        return user_ref(obj.contact, for_customer=_customer(context))
-
-    @staticmethod
-    def resolve_assignee(obj, context):
-        return user_ref(obj.assignee, for_customer=_customer(context))
-
-    @staticmethod
-    def resolve_tags(obj) -> list[str]:
-        return [tag.name for tag in obj.tags.all()]
-
-    @staticmethod
-    def resolve_root_cause(obj, context) -> str | None:
-        return None if _customer(context) else obj.root_cause
-
-    @staticmethod
-    def resolve_sla(obj, context) -> dict:
-        return sla_of(obj, request_now(context["request"]))
-
 
 class TicketDetailOut(TicketOut):
     watchers: list[UserRef] = Field(description="Staff only (empty for customer contacts).")
@@ -209,32 +173,103 @@ class TicketDetailOut(TicketOut):
         description="Why it may not be closed yet (complaints: root cause, follow-up visit)."
     )
 
-    @staticmethod
-    def resolve_watchers(obj, context) -> list[dict]:
-        if _customer(context):
-            return []
-        return [user_ref(u, for_customer=False) for u in obj.watchers.all()]
 
-    @staticmethod
-    def resolve_allowed_transitions(obj, context) -> list[str]:
-        request = context["request"]
-        if not access.can_edit_ticket(request.user, obj):
-            return []
-        return obj.allowed_transitions(request_now(request))
-
-    @staticmethod
-    def resolve_closing_blockers(obj, context) -> list[str]:
-        if _customer(context) or obj.status in (Status.CLOSED, Status.CANCELLED):
-            return []
-        return obj.closing_blockers()
-
-
-class TicketPage(Schema):
+class TicketPage(Out):
     items: list[TicketOut]
     limit: int
     offset: int
     next: str | None = Field(description="The next page's URL; null on the last page.")
     previous: str | None = Field(description="The previous page's URL; null on the first.")
+
+
+def sla_of(ticket, now: datetime) -> dict:
+    calendar = ticket.sla_calendar
+    basis = ticket.sla_time_basis or None
+    return {
+        "state": sla_state(ticket, now),
+        "standard_id": ticket.sla_standard_id,
+        "calendar": calendar.name if calendar is not None and basis != TimeBasis.CALENDAR else None,
+        "time_basis": basis,
+        "targets": {
+            "response_seconds": ticket.response_target_seconds,
+            "resolution_seconds": ticket.resolution_target_seconds,
+        },
+        "response_due_at": ticket.response_due_at,
+        "resolution_due_at": ticket.resolution_due_at,
+        "response_business_seconds": ticket.response_business_seconds,
+        "resolution_business_seconds": ticket.resolution_business_seconds,
+        "paused_business_seconds": ticket.paused_business_seconds,
+        "response_breached": ticket.response_breached,
+        "resolution_breached": ticket.resolution_breached,
+        "calendar_incomplete": ticket.calendar_incomplete,
+        "computed_at": ticket.sla_computed_at,
+    }
+
+
+def _code_ref(obj) -> dict | None:
+    return None if obj is None else {"id": obj.pk, "code": obj.code, "name": obj.name}
+
+
+TICKET_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "description",
+    "type",
+    "channel",
+    "priority",
+    "status",
+    "source",
+    "requester_name",
+    "requester_email",
+    "requester_phone",
+    "external_id",
+    "reopened_count",
+    "created_at",
+    "updated_at",
+    "acknowledged_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "cancelled_at",
+    "rating",
+    "rating_comment",
+    "rated_at",
+    "version",
+)
+
+
+def ticket_data(ticket, request) -> dict:
+    """One ticket as ``TicketOut`` (its related rows joined and its tags prefetched)."""
+    for_customer = viewer_is_customer(request)
+    data = {name: getattr(ticket, name) for name in TICKET_COLUMNS}
+    team = ticket.team
+    data |= {
+        "item": _code_ref(ticket.item),
+        "content": _code_ref(ticket.content),
+        "customer": _code_ref(ticket.customer),
+        "contact": user_ref(ticket.contact, for_customer=for_customer),
+        "assignee": user_ref(ticket.assignee, for_customer=for_customer),
+        "team": None if team is None else {"id": team.pk, "name": team.name},
+        "tags": [tag.name for tag in ticket.tags.all()],
+        "root_cause": None if for_customer else ticket.root_cause,
+        "sla": sla_of(ticket, request_now(request)),
+    }
+    return data
+
+
+def ticket_detail_data(ticket, request) -> dict:
+    """One ticket as ``TicketDetailOut`` (watchers prefetched too)."""
+    data = ticket_data(ticket, request)
+    if viewer_is_customer(request):
+        return data | {"watchers": [], "allowed_transitions": [], "closing_blockers": []}
+    done = ticket.status in (Status.CLOSED, Status.CANCELLED)
+    may_edit = access.can_edit_ticket(request.user, ticket)
+    return data | {
+        "watchers": [user_ref(u, for_customer=False) for u in ticket.watchers.all()],
+        "allowed_transitions": ticket.allowed_transitions(request_now(request)) if may_edit else [],
+        "closing_blockers": [] if done else ticket.closing_blockers(),
+    }
 
 
 class AttachmentOut(Schema):
