@@ -616,8 +616,15 @@ def _timeline(ticket: Ticket, tz) -> list[TimelineEntry]:
                 css=EVENT_CLASSES.get(event.kind, ""),
             )
         )
-    order = {"event": 0, "reply": 1, "note": 1, "attachment": 2}
-    entries.sort(key=lambda e: (e.at, order[e.kind]))
+    # At one instant: what was written, then its files, then what it did (a reply that set
+    # the status comes before the status change).
+    order = {"reply": 0, "note": 0, "attachment": 1, "event": 2}
+
+    def position(entry):
+        opened = entry.kind == "event" and entry.obj.kind == EventKind.CREATED
+        return (entry.at, -1 if opened else order[entry.kind])
+
+    entries.sort(key=position)
     return entries
 
 

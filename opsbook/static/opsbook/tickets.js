@@ -27,22 +27,43 @@
     });
   }
 
+  // Remember the value each box started with (hidden inputs have no separate default value).
+  htmx.onLoad((root) => {
+    const boxes = root.matches?.("[data-autocomplete]") ? [root] : [];
+    boxes.push(...(root.querySelectorAll?.("[data-autocomplete]") ?? []));
+    boxes.forEach((box) => {
+      box.dataset.acSent = parts(box).hidden.value;
+    });
+  });
+
   // Tell the form when the value differs from the one it last heard about.
   function announce(box) {
     const { hidden } = parts(box);
-    const last = box.dataset.acSent ?? hidden.defaultValue;
-    if (hidden.value === last) return;
+    if (hidden.value === box.dataset.acSent) return;
     box.dataset.acSent = hidden.value;
     hidden.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
   function setValue(box, value, label) {
     const { hidden, text } = parts(box);
+    clearTimeout(timers.get(text));
     hidden.value = value;
     text.value = label;
     close(box);
     announce(box);
   }
+
+  // An answer to an older question (the text has changed since, or a choice was made) is
+  // dropped, so a slow response never reopens the list over a chosen value.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const list = event.detail.target;
+    if (!list?.matches?.("[data-ac-results]")) return;
+    const { text } = parts(list.closest("[data-autocomplete]"));
+    const asked = event.detail.requestConfig?.parameters?.q ?? "";
+    if (asked !== text.value || document.activeElement !== text) {
+      event.detail.shouldSwap = false;
+    }
+  });
 
   function ask(text) {
     const box = text.closest("[data-autocomplete]");
@@ -91,6 +112,17 @@
     },
     true,
   );
+
+  // A box that depends on another (a contact on its customer) is cleared when that changes.
+  document.addEventListener("change", (event) => {
+    const hidden = event.target.closest("[data-ac-value]");
+    if (!hidden || !hidden.id) return;
+    document.querySelectorAll("[data-ac-include]").forEach((text) => {
+      if (text.dataset.acInclude.split("=")[1] === `#${hidden.id}`) {
+        setValue(text.closest("[data-autocomplete]"), "", "");
+      }
+    });
+  });
 
   document.addEventListener("click", (event) => {
     const option = event.target.closest("[data-ac-option]");

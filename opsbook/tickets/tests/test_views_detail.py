@@ -109,6 +109,11 @@ def test_a_public_reply_with_a_file_and_a_following_status(personas, world, medi
     ticket.refresh_from_db()
     assert ticket.status == Status.WAITING
     assert ticket.first_response_at is not None
+    html = client_for(personas.alice).get(url("detail", ticket)).text
+    timeline = html[html.index('id="timeline"') :]
+    # at one instant: the reply, its file, then the status change it made
+    assert timeline.index("请提供截图") < timeline.index("日志.pdf")
+    assert timeline.index("日志.pdf") < timeline.index("changed the status")
     comment = Comment.objects.get(ticket=ticket)
     assert comment.is_public and comment.body == "请提供截图"
     assert [a.name for a in comment.attachments.all()] == ["日志.pdf"]
