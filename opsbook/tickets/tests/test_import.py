@@ -274,3 +274,25 @@ def test_the_import_asks_the_database_the_same_whatever_the_number_of_tickets(wo
 
     queries(few)  # compiles the calendar once (kept in a process-wide cache)
     assert queries(many) == queries(few)
+
+
+def test_a_ticket_changed_while_the_import_runs_stops_it_and_nothing_is_written(world, monkeypatch):
+    from django.db.models import F
+
+    from opsbook.tickets.excel.importer import _Import
+
+    run(workbook([resolved_ticket()]))
+    match = _Import._match
+
+    def match_then_someone_saves(self):
+        match(self)
+        Ticket.objects.update(version=F("version") + 1)  # an agent saves in the meantime
+
+    monkeypatch.setattr(_Import, "_match", match_then_someone_saves)
+
+    report = run(workbook([resolved_ticket(标题="新标题"), open_ticket()]))
+
+    assert not report.ok
+    (message,) = messages(report)
+    assert "was changed while the import ran; nothing was written" in message
+    assert list(Ticket.objects.values_list("title", flat=True)) == ["无法登录"]
