@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opsbook.tickets import services
@@ -413,3 +415,32 @@ def test_files_are_added_as_internal_or_public(personas, world, media):
     assert files == {"内部.pdf": False, "公开.pdf": True}
     html = client.get(url("detail", ticket)).text
     assert "内部.pdf" in html and "Internal" in html
+
+
+def test_a_form_posted_without_the_pages_version_is_refused_visibly(personas, world):
+    ticket = ticket_for(personas, world)
+
+    response = client_for(personas.alice).post(url("status", ticket), {"to_status": "resolved"})
+
+    assert response.status_code == 400
+    assert "version: This field is required." in response.text
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW
+
+
+def test_the_page_reads_the_timeline_in_a_fixed_number_of_queries(personas, world, media):
+    ticket = ticket_for(personas, world, type="complaint")
+    client = client_for(personas.alice)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("detail", ticket)).status_code == 200
+        return len(captured)
+
+    services.do_reply(personas.alice, ticket, "一", files=[pdf("a.pdf")])
+    few = queries()
+    for n in range(8):
+        services.do_reply(personas.bob, ticket, f"回复{n}", files=[pdf(f"{n}.pdf")])
+        services.do_add_note(personas.alice, ticket, f"备注{n}")
+        services.do_add_follow_up(personas.alice, ticket, method="phone", outcome=f"回访{n}")
+    assert queries() == few
