@@ -240,6 +240,21 @@ class Ticket(models.Model):
             models.Index(fields=["team", "-created_at", "-id"], name="ticket_team_idx"),
             models.Index(fields=["assignee", "-created_at", "-id"], name="ticket_assignee_idx"),
             models.Index(fields=["item", "-created_at", "-id"], name="ticket_item_idx"),
+            # The open queue is a few percent of all tickets: partial indexes keep its views
+            # fast however many closed tickets pile up behind it.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="ticket_open_created_idx",
+            ),
+            models.Index(
+                fields=["team", "-created_at", "-id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="ticket_open_team_idx",
+            ),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
+            models.Index(fields=["resolution_due_at", "id"], name="ticket_resolution_due_idx"),
+            models.Index(fields=["response_due_at", "id"], name="ticket_response_due_idx"),
             models.Index(
                 fields=["sla_next_check_at"],
                 condition=Q(sla_next_check_at__isnull=False),
