@@ -7,6 +7,7 @@ calamine allocates the whole rectangle up to the farthest cell, so one cell at X
 value. CSV is read as UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK).
 """
 
+import codecs
 import csv
 import io
 import zipfile
@@ -290,19 +291,15 @@ def _read_csv(data: bytes, filename: str) -> Table:
 
 def iter_csv(data: bytes, max_rows: int) -> Iterator[tuple[int, list[str]]]:
     """The non-empty records of a CSV file with their line numbers, one at a time. UTF-8 (with
-    or without BOM), else GB18030; comma, tab or semicolon, whichever the first line has most."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file's encoding is not UTF-8 or GBK; save it as UTF-8."))
-    first_line = text.split("\n", 1)[0]
+    or without BOM), else GB18030; comma, tab or semicolon, whichever the first line has most.
+    The text is decoded as it is read, never held whole (a 50 MB file of Chinese text would
+    take a few hundred MB as one string)."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=_csv_encoding(data), newline="")
+    first_line = stream.readline()
+    stream.seek(0)
     delimiter = max((",", "\t", ";"), key=first_line.count)
     try:
-        for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        for number, record in enumerate(csv.reader(stream, delimiter=delimiter), 1):
             if number > max_rows + 1:
                 raise ImportFileError(
                     _("The sheet has more than %(rows)d rows; split the file.") % {"rows": max_rows}
@@ -313,3 +310,18 @@ def iter_csv(data: bytes, max_rows: int) -> Iterator[tuple[int, list[str]]]:
         raise ImportFileError(
             _("The CSV file is malformed: %(reason)s.") % {"reason": exc}
         ) from None
+
+
+def _csv_encoding(data: bytes) -> str:
+    """utf-8-sig when the whole file is valid UTF-8, else gb18030 when it is valid GB18030.
+    Checked a megabyte at a time; the decoded text is thrown away."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(data), _CHUNK):
+                decoder.decode(data[start : start + _CHUNK])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ImportFileError(_("The CSV file's encoding is not UTF-8 or GBK; save it as UTF-8."))
