@@ -57,8 +57,11 @@ router = Router(tags=["tickets"])
 READ_ERRORS = {401: Message, 403: Message, 404: Message}
 WRITE_ERRORS = {**READ_ERRORS, 409: Message, 422: ValidationErrors}
 PAYLOAD = ("body", "payload")
-# Shown with every ticket: one join each, so a page is one query (and one for the tags).
-RELATED = ("item", "content", "customer", "contact", "assignee", "team", "sla_calendar")
+# Shown with every ticket. PostgreSQL's planning time grows steeply with the number of joins
+# (about 50 ms for seven on a fresh connection, 1 ms for three), so the three usually set are
+# joined and the rest come in one small query each, whatever the page size.
+JOINED = ("item", "customer", "assignee")
+PREFETCHED = ("tags", "content", "contact", "team", "sla_calendar")
 # Event details a customer may read (the events themselves are filtered by ``is_public``).
 CUSTOMER_EVENT_DATA = frozenset(
     {"note", "comment", "by_customer", "name", "size", "attachment", "rating"}
@@ -82,16 +85,19 @@ def _may_open_tickets(user) -> bool:
 
 
 def _tickets(request: HttpRequest) -> QuerySet[Ticket]:
-    return access.visible_tickets(request.user).select_related(*RELATED).prefetch_related("tags")
+    return (
+        access.visible_tickets(request.user).select_related(*JOINED).prefetch_related(*PREFETCHED)
+    )
 
 
-def _detail(request: HttpRequest, ticket_id: int) -> dict:
-    """One ticket the caller sees, as the detail shows it (404 outside their scope)."""
-    ticket = access.get_ticket_for_user(request.user, ticket_id)
+def _detail(request: HttpRequest, ticket: Ticket) -> dict:
+    """A ticket as the detail shows it. ``ticket`` was fetched through ``access`` or was just
+    written by the caller: a write may leave it outside their scope (an agent opening a ticket
+    for another team's service, handing one over), and they still get the result back."""
     watchers = User.objects.none() if viewer_is_customer(request) else User.objects.all()
     ticket = (
-        Ticket.objects.select_related(*RELATED)
-        .prefetch_related("tags", Prefetch("watchers", watchers))
+        Ticket.objects.select_related(*JOINED)
+        .prefetch_related(*PREFETCHED, Prefetch("watchers", watchers))
         .get(pk=ticket.pk)
     )
     return ticket_detail_data(ticket, request)
@@ -279,12 +285,12 @@ def create_ticket(request, payload: TicketIn):
             source=Source.API,
             **values,
         )
-    return HttpStatus(201, _detail(request, ticket.pk))
+    return HttpStatus(201, _detail(request, ticket))
 
 
 @router.get("/{ticket_id}", response={200: TicketDetailOut, **READ_ERRORS})
 def get_ticket(request, ticket_id: int):
-    return _detail(request, ticket_id)
+    return _detail(request, access.get_ticket_for_user(request.user, ticket_id))
 
 
 @router.patch("/{ticket_id}", response={200: TicketDetailOut, **WRITE_ERRORS})
@@ -313,7 +319,7 @@ def update_ticket(request, ticket_id: int, payload: TicketPatch):
             tags=payload.tags if "tags" in sent else None,
             **values,
         )
-    return _detail(request, ticket.pk)
+    return _detail(request, ticket)
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -334,7 +340,7 @@ def reply(request, ticket_id: int, payload: ReplyIn):
         )
     return HttpStatus(
         201,
-        {"comment": _comment(request, ticket, comment.pk), "ticket": _detail(request, ticket.pk)},
+        {"comment": _comment(request, ticket, comment.pk), "ticket": _detail(request, ticket)},
     )
 
 
@@ -348,7 +354,7 @@ def add_note(request, ticket_id: int, payload: NoteIn):
         )
     return HttpStatus(
         201,
-        {"comment": _comment(request, ticket, comment.pk), "ticket": _detail(request, ticket.pk)},
+        {"comment": _comment(request, ticket, comment.pk), "ticket": _detail(request, ticket)},
     )
 
 
@@ -365,7 +371,7 @@ def assign(request, ticket_id: int, payload: AssignIn):
         services.do_assign_ticket(
             request.user, ticket, assignee=assignee, team=team, expected_version=payload.version
         )
-    return _detail(request, ticket.pk)
+    return _detail(request, ticket)
 
 
 @router.post("/{ticket_id}/transition", response={200: TicketDetailOut, **WRITE_ERRORS})
@@ -381,7 +387,7 @@ def transition(request, ticket_id: int, payload: TransitionIn):
             expected_version=payload.version,
             note=payload.note.strip(),
         )
-    return _detail(request, ticket.pk)
+    return _detail(request, ticket)
 
 
 @router.get("/{ticket_id}/follow-ups", response={200: list[FollowUpOut], **READ_ERRORS})
@@ -409,7 +415,7 @@ def rate(request, ticket_id: int, payload: RatingIn):
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     with as_field_errors():
         services.do_rate_ticket(ticket, payload.rating, payload.comment, actor=request.user)
-    return _detail(request, ticket.pk)
+    return _detail(request, ticket)
 
 
 # --- Attachments ------------------------------------------------------------------------------

@@ -280,7 +280,7 @@ def test_a_stale_version_is_a_409_and_nothing_changes(personas, world):
         f"/tickets/{world.ticket_a.pk}", {"version": version, "title": "乙"}
     )
     assert stale.status_code == 409
-    assert "changed by someone else" in stale.json()["detail"]
+    assert f"#{world.ticket_a.pk}" in stale.json()["detail"]
     assert Ticket.objects.get(pk=world.ticket_a.pk).title == "甲"
 
 
@@ -321,3 +321,11 @@ def test_customers_and_viewers_may_not_patch(personas, world):
             f"/tickets/{world.ticket_a.pk}", {"item": "SVC-NOPE"}
         )
         assert response.status_code == 403, name
+
+
+def test_an_agent_opening_a_ticket_for_another_teams_service_gets_it_back(personas, world):
+    api = api_as(personas.charlie)
+    response = api.post("/tickets/", {"title": "替客户转交", "item": "SVC-HOT", "channel": "phone"})
+    assert response.status_code == 201, response.content
+    assert response.json()["team"]["name"] == "客服部"  # the service's owners handle it
+    assert api.get(f"/tickets/{response.json()['id']}").status_code == 404
