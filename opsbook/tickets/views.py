@@ -989,6 +989,8 @@ def ticket_new(request):
                 request,
                 _("Ticket %(number)s was opened.") % {"number": ticket.number},
             )
+            if not access.visible_tickets(request.user).filter(pk=ticket.pk).exists():
+                return redirect("tickets:list")  # another team handles it
             return redirect("tickets:detail", pk=ticket.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "tickets/new.html", {"form": form}, status=status)
