@@ -36,6 +36,9 @@ _SHEET_NAMESPACES = {
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
 }
+# Expat's names for <row> and <c> elements ("namespace local", or just "local" outside one).
+_ROW_NAMES = frozenset(f"{ns} row".lstrip() for ns in _SHEET_NAMESPACES)
+_CELL_NAMES = frozenset(f"{ns} c".lstrip() for ns in _SHEET_NAMESPACES)
 _IGNORED_SHEETS = {normalize(n) for n in (HELP_SHEET_NAME, "instructions", "readme", "help")}
 
 
@@ -156,39 +159,50 @@ def _check_sheet_xml(stream, limits: Limits) -> None:
         % {"rows": limits.rows, "columns": limits.columns}
     )
     last_row = limits.rows + 10_000
-    state = {"rows": 0, "row": 0, "column": 0, "height": 0, "width": 0}
+    most_rows = limits.rows + 1000
+    rows = row = column = height = width = 0
+    numbers: dict[str, int] = {}  # column letters → number, for the few columns a sheet has
 
     def start(name, attrs):
-        namespace, _sep, local = name.rpartition(" ")
-        if namespace not in _SHEET_NAMESPACES or local not in ("row", "c"):
-            return
-        reference = attrs.get("r", "").strip().upper()
-        if local == "row":
-            state["rows"] += 1
-            state["row"] = int(reference) if reference.isdigit() else state["row"] + 1
-            state["column"] = 0
-            if state["rows"] > limits.rows + 1000 or state["row"] > last_row:
+        # Called for every element of every part (millions for a large sheet): kept lean.
+        nonlocal rows, row, column, height, width
+        if name in _CELL_NAMES:
+            reference = attrs.get("r", "").strip().upper()
+            letters = reference.rstrip("0123456789")
+            digits = reference[len(letters) :]
+            if letters and letters.isalpha() and letters.isascii():
+                if len(letters) > 3:
+                    raise _TooBig
+                column = numbers.get(letters) or numbers.setdefault(
+                    letters, _column_number(letters)
+                )
+            else:
+                column += 1
+            if column > limits.columns:
                 raise _TooBig
-            state["height"] = max(state["height"], state["row"])
-            return
-        letters = reference.rstrip("0123456789")
-        digits = reference[len(letters) :]
-        if letters and letters.isalpha() and letters.isascii():
-            if len(letters) > 3:
+            if column > width:
+                width = column
+            if digits:
+                number = int(digits)
+                if number > last_row:
+                    raise _TooBig
+                if number > height:
+                    height = number
+        elif name in _ROW_NAMES:
+            reference = attrs.get("r", "").strip().upper()
+            rows += 1
+            row = int(reference) if reference.isdigit() else row + 1
+            column = 0
+            if rows > most_rows or row > last_row:
                 raise _TooBig
-            state["column"] = _column_number(letters)
-        else:
-            state["column"] += 1
-        if state["column"] > limits.columns or (digits and int(digits) > last_row):
-            raise _TooBig
-        state["width"] = max(state["width"], state["column"])
-        if digits:
-            state["height"] = max(state["height"], int(digits))
+            if row > height:
+                height = row
 
     def refuse(*_args):
         raise ImportFileError(_("The file is damaged: it is not a readable .xlsx."))
 
     parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
     parser.StartElementHandler = start
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
@@ -199,7 +213,7 @@ def _check_sheet_xml(stream, limits: Limits) -> None:
         raise too_big from None
     except expat.ExpatError:
         raise ImportFileError(_("The file is damaged: it is not a readable .xlsx.")) from None
-    if limits.cells is not None and state["height"] * state["width"] > limits.cells:
+    if limits.cells is not None and height * width > limits.cells:
         raise ImportFileError(
             _("A sheet spans more than %(cells)d cells (rows × columns); split the file.")
             % {"cells": limits.cells}
