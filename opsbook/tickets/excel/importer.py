@@ -52,7 +52,7 @@ MATCH_BATCH = 1000
 BOOKKEEPING_EVENTS = frozenset(
     {EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.SLA_RECOMPUTED}
 )
-# Compared with the database, and written, when the file has the column.
+# Compared with the database, and written, when the file has the column (key → attribute).
 PLAIN_FIELDS = {
     "title": "title",
     "description": "description",
@@ -66,7 +66,7 @@ PLAIN_FIELDS = {
     "rating": "rating",
     "rating_comment": "rating_comment",
 }
-# Always the file's: the ticket's life as its status history tells it.
+assert set(PLAIN_FIELDS.values()) == set(writer.PLAIN_COLUMNS)
 LIFECYCLE_FIELDS = writer.LIFECYCLE
 DONE = (Status.RESOLVED, Status.CLOSED)
 _REQUIRED = object()  # the "value" of an empty cell in a required column

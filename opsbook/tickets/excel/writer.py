@@ -30,6 +30,12 @@ IMPORT_MARK = {"import": True}
 FIELDS = Ticket._meta.concrete_fields
 POSITION = {f.attname: i for i, f in enumerate(FIELDS)}
 SLA_COLUMNS = [Ticket._meta.get_field(name).attname for name in services.SLA_FIELDS]
+# The columns a file may have (or not: then existing tickets keep theirs).
+PLAIN_COLUMNS = (
+    "title", "description", "type", "channel", "priority", "item_id", "customer_id",
+    "assignee_id", "first_response_at", "rating", "rating_comment",
+)  # fmt: skip
+# Always the file's: the ticket's life as its status history tells it.
 LIFECYCLE = (
     "status",
     "created_at",
@@ -119,18 +125,11 @@ class _Writer:
         events.insert(rows)
         self.events += len(rows)
 
-    def _values(self, record, ticket_values: list | None = None) -> list:
-        values = ticket_values if ticket_values is not None else list(self.template)
-        for name in (
-            "title", "description", "type", "channel", "priority", "item_id", "customer_id",
-            "assignee_id", "first_response_at", "rating", "rating_comment",
-        ):  # fmt: skip
+    def _build(self, record) -> Ticket:
+        values = list(self.template)
+        for name in PLAIN_COLUMNS:
             value = getattr(record, name)
             values[POSITION[name]] = DEFAULTS.get(name) if value is None else value
-        return values
-
-    def _build(self, record) -> Ticket:
-        values = self._values(record)
         values[POSITION["team_id"]] = record.team_id
         values[POSITION["external_id"]] = record.external_id
         for name, value in _lifecycle(record).items():
