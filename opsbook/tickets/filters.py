@@ -260,6 +260,9 @@ def _assignee(value: str, user, errors: _Errors) -> tuple[str, int | None]:
 
 def _text(value: str, name: str, limit: int, errors: _Errors) -> str:
     value = " ".join(value.split())
+    if "\x00" in value:  # PostgreSQL cannot compare with it
+        errors.add(name, _("Null characters are not allowed."))
+        return ""
     if len(value) > limit:
         errors.add(
             name,

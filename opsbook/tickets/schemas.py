@@ -422,10 +422,22 @@ def refuse_null(value):
     return value
 
 
+def refuse_nul(value):
+    """PostgreSQL cannot store NUL characters: refuse them with the field named, as the forms
+    do, rather than failing when the row is written."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        raise ValueError(_("Null characters are not allowed."))
+    return value
+
+
 class Strict(Schema):
-    """Unknown fields are refused (a typo or a status sent to PATCH is a 422, not ignored)."""
+    """Unknown fields are refused (a typo or a status sent to PATCH is a 422, not ignored);
+    so is text with NUL characters."""
 
     model_config = ConfigDict(extra="forbid")
+
+    check_nul = field_validator("*")(refuse_nul)
 
 
 class TicketIn(Strict):
