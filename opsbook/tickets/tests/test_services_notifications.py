@@ -26,6 +26,7 @@ def people(personas):
     for name in ("alice", "bob", "charlie", "mia", "erin", "dana", "carl"):
         user = getattr(personas, name)
         user.email = f"{name}@example.com"
+        user.language = "en"  # each message is written in its recipient's language
         user.save()
     personas.support_team.lead = personas.bob
     personas.support_team.save()
@@ -246,3 +247,10 @@ def test_no_link_without_an_address(people, item, sent):
 
     assert mails == {}
     assert not SatisfactionRequest.objects.exists()
+
+
+def test_each_message_is_written_in_its_recipients_language(people, item, sent):
+    people.alice.language = "zh-hans"
+    people.alice.save()
+    mails = sent(lambda: dana_ticket(people, item))
+    assert "新建工单" in mails["alice@example.com"].subject
