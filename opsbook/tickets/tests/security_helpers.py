@@ -134,7 +134,7 @@ def client_for(user=None) -> Client:
 # line breaks inside (browsers drop those before reading the scheme).
 ACTIVE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "srcdoc"})
-OWN_SCRIPT = re.compile(r"^/static/")
+OWN_SCRIPT = re.compile(r"^/(?![/\\])")  # a path on this site (not //other.host)
 
 
 class _ActiveContent(HTMLParser):
