@@ -22,8 +22,10 @@ _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: 1 Monday … 7 Sunday.")]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
-ExceptionName = Annotated[str, Field(max_length=100)]
+# PostgreSQL cannot store NUL characters: refused here with the field named (422), not a 500.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+ExceptionName = Annotated[str, Field(max_length=100, pattern=NO_NUL)]
 Clock = Annotated[str, Field(description="HH:MM, 24-hour.", examples=["09:00"])]
 EndClock = Annotated[
     str, Field(description="HH:MM, 24-hour; 24:00 is midnight at the end of the day.")
@@ -223,5 +225,5 @@ class ExceptionPatch(Schema):
 
 class YearIn(Schema):
     complete: bool = True
-    note: Annotated[str, Field(max_length=200)] = ""
+    note: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
     version: Version = None

@@ -238,3 +238,10 @@ def test_the_calendar_list_runs_a_fixed_number_of_queries(
         response = api.get("/")
 
     assert len(response.json()) == 6
+
+
+def test_a_name_with_a_nul_character_is_refused_with_its_field(personas):
+    response = Api(personas.erin).post("/", {"name": "A\x00B", "time_zone": "Asia/Shanghai"})
+
+    assert response.status_code == 422
+    assert "name" in str(response.json()["detail"][0]["loc"])
