@@ -21,6 +21,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -337,6 +338,7 @@ def main() -> None:
     finally:
         if server:
             drop_postgres(server)
+        shutil.rmtree(scratch, ignore_errors=True)  # the files and SQLite take ~500 MB
 
 
 if __name__ == "__main__":
