@@ -3,13 +3,8 @@
 the same template."""
 
 import contextlib
-import os
-import re
-import secrets
-import time
 from datetime import date
 from functools import wraps
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +18,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from opsbook.core.uploads import StagedUploads
 
 from . import access, services
 from .businesstime import format_window, format_years
@@ -42,9 +39,7 @@ from .health import health_for_request
 from .models import Calendar
 from .notice import export_ics, read_notice
 
-IMPORT_SESSION_KEY = "calendar_import"
-IMPORT_TTL_SECONDS = 60 * 60
-IMPORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+STAGED = StagedUploads("calendar-imports", "calendar_import")
 
 
 def _requires(allowed):
@@ -386,62 +381,13 @@ def calendar_export(request, pk):
 # --- Import -----------------------------------------------------------------------------------
 
 
-def _imports_dir() -> Path:
-    """Private storage for uploads between preview and confirm; never served."""
-    folder = Path(settings.VAR_DIR) / "calendar-imports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _sweep_imports() -> None:
-    cutoff = time.time() - IMPORT_TTL_SECONDS
-    for path in _imports_dir().glob("*.upload"):
-        with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-
-
-def _discard_upload(request) -> None:
-    info = request.session.pop(IMPORT_SESSION_KEY, None)
-    token = str(info.get("token", "")) if isinstance(info, dict) else ""
-    if IMPORT_TOKEN.fullmatch(token):
-        with contextlib.suppress(FileNotFoundError):
-            (_imports_dir() / f"{token}.upload").unlink()
-
-
-def _store_upload(request, calendar: Calendar, upload, mark_covered: int | None) -> None:
-    token = secrets.token_urlsafe(24)
-    fd = os.open(_imports_dir() / f"{token}.upload", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    request.session[IMPORT_SESSION_KEY] = {
-        "token": token,
-        "filename": os.path.basename(upload.name)[:200],
-        "user_id": request.user.pk,
-        "calendar_id": calendar.pk,
-        "mark_covered": mark_covered,
-        "stored_at": time.time(),
-    }
-
-
 def _stored_upload(request, calendar: Calendar, expected_token: str | None = None):
     """(path, file name, year to mark covered) of the user's pending upload for this calendar,
     if still there and fresh; ``expected_token`` must name that very upload."""
-    info = request.session.get(IMPORT_SESSION_KEY)
-    if not isinstance(info, dict) or info.get("user_id") != request.user.pk:
+    stored = STAGED.load(request, expected_token, calendar_id=calendar.pk)
+    if stored is None:
         return None
-    if info.get("calendar_id") != calendar.pk:
-        return None
-    token = str(info.get("token", ""))
-    if not IMPORT_TOKEN.fullmatch(token):
-        return None
-    if expected_token is not None and not secrets.compare_digest(token, expected_token):
-        return None
-    path = _imports_dir() / f"{token}.upload"
-    if time.time() - float(info.get("stored_at", 0)) > IMPORT_TTL_SECONDS or not path.exists():
-        _discard_upload(request)
-        return None
+    path, info = stored
     mark = info.get("mark_covered")
     return path, str(info.get("filename", "")), mark if isinstance(mark, int) else None
 
@@ -478,7 +424,7 @@ def _import_context(calendar, result) -> dict:
 @admin_required
 def import_upload(request, pk):
     calendar = access.get_calendar_for_user(request.user, pk)
-    _sweep_imports()
+    STAGED.sweep()
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if (
         request.method == "POST"
@@ -493,9 +439,11 @@ def import_upload(request, pk):
         return redirect("calendars:import", pk=calendar.pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _discard_upload(request)
+        STAGED.discard(request)
         data = form.cleaned_data
-        _store_upload(request, calendar, data["file"], data["mark_covered"])
+        STAGED.store(
+            request, data["file"], calendar_id=calendar.pk, mark_covered=data["mark_covered"]
+        )
         return redirect("calendars:import_preview", pk=calendar.pk)
     context = {"calendar": calendar, "form": form, "step": "upload"}
     return render(request, "calendars/import.html", context)
@@ -517,7 +465,7 @@ def import_preview(request, pk):
     context = _import_context(calendar, result)
     context.update(
         step="preview",
-        upload_token=request.session[IMPORT_SESSION_KEY]["token"],
+        upload_token=STAGED.token(request),
         version=calendar.version,
     )
     return render(request, "calendars/import.html", context)
@@ -551,7 +499,7 @@ def import_confirm(request, pk):
     except services.ConflictError as exc:
         messages.error(request, f"{exc} {_('The preview below is up to date.')}")
         return redirect("calendars:import_preview", pk=calendar.pk)
-    _discard_upload(request)
+    STAGED.discard(request)
     if result.ok:
         messages.success(request, _("%(file)s was imported.") % {"file": filename})
     context = _import_context(calendar, result)
@@ -563,6 +511,6 @@ def import_confirm(request, pk):
 @require_POST
 def import_cancel(request, pk):
     calendar = access.get_calendar_for_user(request.user, pk)
-    _discard_upload(request)
+    STAGED.discard(request)
     messages.info(request, _("The import was cancelled; the uploaded file was deleted."))
     return redirect("calendars:detail", pk=calendar.pk)

@@ -3,12 +3,7 @@
 htmx requests get a partial of the same template (``template#partial``), never a second template.
 """
 
-import contextlib
 import copy
-import os
-import re
-import secrets
-import time
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -31,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.accounts.access import can_manage_catalog, can_view_catalog
 from opsbook.audit.models import AuditEntry
+from opsbook.core.uploads import StagedUploads
 
 from . import access, services
 from .choices import DeliveryMode, Status, Tier
@@ -448,9 +444,7 @@ def category_edit(request, pk):
 # --- Excel: export, template, import wizard ---------------------------------------------------
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_SESSION_KEY = "catalog_import"
-IMPORT_TTL_SECONDS = 60 * 60
-IMPORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+STAGED = StagedUploads("imports", "catalog_import")
 
 
 @dataclass
@@ -510,62 +504,10 @@ def template(request):
     return _xlsx_response(exporter.write_template(), "opsbook-checklist-template")
 
 
-def _imports_dir() -> Path:
-    """Private storage for uploads between the wizard's steps; never served."""
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _sweep_imports() -> None:
-    """Delete uploads left behind for more than an hour (abandoned wizards)."""
-    cutoff = time.time() - IMPORT_TTL_SECONDS
-    for path in _imports_dir().glob("*.upload"):
-        with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-
-
-def _store_upload(request, upload) -> None:
-    token = secrets.token_urlsafe(24)
-    fd = os.open(_imports_dir() / f"{token}.upload", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    request.session[IMPORT_SESSION_KEY] = {
-        "token": token,
-        "filename": upload.name,
-        "user_id": request.user.pk,
-        "stored_at": time.time(),
-    }
-
-
 def _stored_upload(request, expected_token: str | None = None) -> tuple[Path, str] | None:
-    """The current user's pending upload and its original name, if still there and fresh.
-
-    ``expected_token`` (the confirm step) must name that very upload: a file uploaded in another
-    tab after this preview was shown is never imported in its place."""
-    info = request.session.get(IMPORT_SESSION_KEY)
-    if not isinstance(info, dict) or info.get("user_id") != request.user.pk:
-        return None
-    token = str(info.get("token", ""))
-    if not IMPORT_TOKEN.fullmatch(token):
-        return None
-    if expected_token is not None and not secrets.compare_digest(token, expected_token):
-        return None
-    path = _imports_dir() / f"{token}.upload"
-    if time.time() - float(info.get("stored_at", 0)) > IMPORT_TTL_SECONDS or not path.exists():
-        _discard_upload(request)
-        return None
-    return path, str(info.get("filename", ""))
-
-
-def _discard_upload(request) -> None:
-    info = request.session.pop(IMPORT_SESSION_KEY, None)
-    token = str(info.get("token", "")) if isinstance(info, dict) else ""
-    if IMPORT_TOKEN.fullmatch(token):
-        with contextlib.suppress(FileNotFoundError):
-            (_imports_dir() / f"{token}.upload").unlink()
+    """The current user's pending upload and its original name, if still there and fresh."""
+    stored = STAGED.load(request, expected_token)
+    return (stored[0], str(stored[1].get("filename", ""))) if stored else None
 
 
 def _declared_length(request) -> int:
@@ -578,7 +520,7 @@ def _declared_length(request) -> int:
 @manager_required
 def import_upload(request):
     """Step 1: upload a workbook. The file is kept privately and checked in a dry run."""
-    _sweep_imports()
+    STAGED.sweep()
     if request.method == "POST" and _declared_length(request) > settings.IMPORT_MAX_BYTES + 65536:
         # Refuse before Django reads (and spools to disk) an upload that is far too large.
         messages.error(
@@ -589,8 +531,8 @@ def import_upload(request):
         return redirect("catalog:import")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _discard_upload(request)
-        _store_upload(request, form.cleaned_data["file"])
+        STAGED.discard(request)
+        STAGED.store(request, form.cleaned_data["file"])
         return redirect("catalog:import_preview")
     return render(
         request,
@@ -617,7 +559,7 @@ def import_preview(request):
             "filename": filename,
             "preview": _preview(report),
             "step": "preview",
-            "upload_token": request.session[IMPORT_SESSION_KEY]["token"],
+            "upload_token": STAGED.token(request),
         },
     )
 
@@ -638,7 +580,7 @@ def import_confirm(request):
         return redirect("catalog:import")
     path, filename = stored
     report = importer.import_catalog(path.read_bytes(), filename, actor=request.user)
-    _discard_upload(request)
+    STAGED.discard(request)
     if report.ok:
         messages.success(request, _("%(file)s was imported.") % {"file": filename})
     return render(
@@ -651,6 +593,6 @@ def import_confirm(request):
 @manager_required
 @require_POST
 def import_cancel(request):
-    _discard_upload(request)
+    STAGED.discard(request)
     messages.info(request, _("The import was cancelled; the uploaded file was deleted."))
     return redirect("catalog:import")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opsbook.catalog.models import ServiceContent, ServiceItem
-from opsbook.catalog.views import IMPORT_SESSION_KEY
+from opsbook.catalog.views import STAGED
 from opsbook.core.testing import make_item
 
 IMPORT = reverse("catalog:import")
@@ -63,7 +63,7 @@ def manager(client, personas):
 def confirm(client, token: str | None = None):
     """Press the preview's confirm button, which names the upload it previewed."""
     if token is None:
-        token = client.session[IMPORT_SESSION_KEY]["token"]
+        token = client.session[STAGED.session_key]["token"]
     return client.post(CONFIRM, {"upload": token})
 
 
@@ -271,7 +271,7 @@ def test_the_tree_links_to_the_export_of_the_current_filter(client, personas):
 
 def test_confirming_a_preview_never_imports_a_file_uploaded_later_in_another_tab(manager, imports):
     manager.post(IMPORT, {"file": csv_file(GOOD)})
-    first_preview_token = manager.session[IMPORT_SESSION_KEY]["token"]
+    first_preview_token = manager.session[STAGED.session_key]["token"]
     other = GOOD.replace("HOT-1", "OTHER-1").replace("VISIT-1", "OTHER-2")
     manager.post(IMPORT, {"file": csv_file(other)})  # a second tab uploads another file
 
