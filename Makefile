@@ -64,7 +64,7 @@ run: setup ## Serve the demo at http://127.0.0.1:$(PORT) with a task worker and 
 	$(OPSBOOK) demo --if-empty
 	@echo
 	@echo "  Opsbook is at http://127.0.0.1:$(PORT)/"
-	@echo "  Demo login: manager / opsbook-demo (also admin, alice, bob: same password)"
+	@echo "  Demo login: manager / opsbook-demo (also admin, alice, bob, carol; customer portal: chenjing; same password)"
 	@echo "  Background: one task worker and the scheduler; Ctrl-C stops everything"
 	@echo
 	$(OPSBOOK) serve 127.0.0.1:$(PORT)
