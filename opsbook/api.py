@@ -17,8 +17,8 @@ from opsbook.accounts.services import user_for_token
 from opsbook.audit.api import router as audit_router
 from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
-from opsbook.catalog.services import ConflictError
 from opsbook.core.api import field_errors
+from opsbook.core.errors import ConflictError
 from opsbook.tickets.api import router as tickets_router
 
 

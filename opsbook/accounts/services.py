@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+
+from opsbook.core import clock
 
 from .models import ApiToken, User
 
@@ -36,7 +37,7 @@ def user_for_token(raw: str) -> User | None:
     )
     if token is None:
         return None
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
@@ -44,7 +45,7 @@ def user_for_token(raw: str) -> User | None:
 
 @transaction.atomic
 def do_revoke_api_token(token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
 @transaction.atomic
@@ -53,4 +54,4 @@ def do_deactivate_user(user: User) -> None:
     users on every request) and their API tokens are revoked."""
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())

@@ -15,12 +15,13 @@ from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsbook.audit import services as audit
 from opsbook.audit.models import Action
+from opsbook.core import clock
+from opsbook.core.errors import ConflictError
+from opsbook.core.locking import bump_version
 
 from .businesstime import Window, format_window, format_years, seconds_of_day
 from .choices import DataSource, ExceptionKind, Weekday
@@ -46,10 +47,6 @@ from .signals import calendar_changed
 
 CALENDAR_FIELDS = ("name", "time_zone", "description", "is_default")
 logger = logging.getLogger(__name__)
-
-
-class ConflictError(Exception):
-    """Someone else changed the calendar since it was loaded (optimistic locking)."""
 
 
 def check_windows(windows: Sequence[Window], field_name: str = "windows") -> list[Window]:
@@ -78,15 +75,13 @@ def _touch(calendar: Calendar, expected_version: int | None = None) -> None:
     """Bump the calendar's version (and check it when the caller loaded an older one).
 
     Also queues ``calendar_changed`` for when the transaction commits."""
-    qs = Calendar.objects.filter(pk=calendar.pk)
-    if expected_version is not None:
-        qs = qs.filter(version=expected_version)
-    if qs.update(version=F("version") + 1, updated_at=timezone.now()) != 1:
-        raise ConflictError(
-            _("%(name)s was changed by someone else after you opened it. Reload and try again.")
-            % {"name": calendar.name}
-        )
-    calendar.version = Calendar.objects.values_list("version", flat=True).get(pk=calendar.pk)
+    bump_version(
+        calendar,
+        expected_version,
+        _("%(name)s was changed by someone else after you opened it. Reload and try again.")
+        % {"name": calendar.name},
+        updated_at=clock.now(),
+    )
     _announce_change(calendar.pk)
 
 
@@ -653,7 +648,7 @@ def do_import_notice(
         _touch(calendar, expected_version)
     elif expected_version is not None:
         _check_version(calendar, expected_version)
-    now = timezone.now()
+    now = clock.now()
     added, before, after = [], [], []
     for entry, exc, pattern, windows in plan:
         if exc is not None:
@@ -753,7 +748,7 @@ def do_sync_china_calendar(
         )
         created = True
 
-    now = timezone.now()
+    now = clock.now()
     result = SyncResult(calendar, created, data.library_version, list(data.years))
     wanted: dict[date, tuple[str, str, int | None]] = {
         d: (ExceptionKind.HOLIDAY, name, None) for d, name in data.holidays.items()

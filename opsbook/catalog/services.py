@@ -12,11 +12,11 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from opsbook.audit import services as audit
 from opsbook.audit.models import Action
+from opsbook.core.locking import bump_version
 
 from .choices import Status
 from .frequency import FrequencyError, parse_frequency
@@ -64,10 +64,6 @@ PART_MODELS = {
     "checkpoints": Checkpoint,
     "resources": Resource,
 }
-
-
-class ConflictError(Exception):
-    """Someone else saved the record since it was loaded (optimistic locking)."""
 
 
 @dataclass
@@ -191,15 +187,12 @@ def _next_code(model, prefix: str, width: int) -> str:
 
 
 def _bump_version(entry: ChecklistEntry, expected_version: int | None) -> None:
-    qs = type(entry).objects.filter(pk=entry.pk)
-    if expected_version is not None:
-        qs = qs.filter(version=expected_version)
-    if qs.update(version=F("version") + 1) != 1:
-        raise ConflictError(
-            _("%(code)s was changed by someone else after you opened it. Reload and try again.")
-            % {"code": entry.code}
-        )
-    entry.version = type(entry).objects.values_list("version", flat=True).get(pk=entry.pk)
+    bump_version(
+        entry,
+        expected_version,
+        _("%(code)s was changed by someone else after you opened it. Reload and try again.")
+        % {"code": entry.code},
+    )
 
 
 # --- Categories -------------------------------------------------------------------------------

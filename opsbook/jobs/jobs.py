@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.tasks import task
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+
+from opsbook.core import clock
 
 from .models import ScheduleClaim
 from .schedule import daily
@@ -17,7 +18,7 @@ def prune_task_results() -> dict[str, int]:
     """Delete finished task results older than ``TASK_RESULTS_KEEP_DAYS`` (failed ones after
     ``TASK_FAILED_RESULTS_KEEP_DAYS``) and schedule claims as old as that which a later claim
     has superseded. Deleting is idempotent: a second run finds nothing more to delete."""
-    now = timezone.now()
+    now = clock.now()
     kept = now - timedelta(days=settings.TASK_RESULTS_KEEP_DAYS)
     failed_kept = now - timedelta(days=settings.TASK_FAILED_RESULTS_KEEP_DAYS)
     successful, _ = DBTaskResult.objects.successful().filter(finished_at__lt=kept).delete()

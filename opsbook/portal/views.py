@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opsbook.accounts.access import is_staff_member
 from opsbook.catalog.choices import Channel
+from opsbook.core import clock
 from opsbook.tickets import access, satisfaction, services
 from opsbook.tickets.choices import DONE_STATUSES, OPEN_STATUSES, Source, Status
 from opsbook.tickets.models import SatisfactionRequest
@@ -150,7 +150,7 @@ def _can_reply(ticket, now) -> bool:
 
 
 def _ticket_page(request, ticket, *, reply_form=None, rating_form=None, status=200):
-    now = timezone.now()
+    now = clock.now()
     can_reply = _can_reply(ticket, now)
     can_rate = ticket.status in RATED_STATUSES and ticket.rating is None
     # A refused reply or rating whose form is no longer offered (the ticket was cancelled,
@@ -249,7 +249,7 @@ def _link_problem(request_row: SatisfactionRequest | None) -> tuple[int, str] | 
     ticket = request_row.ticket
     if ticket.rating is not None:
         return 410, _("This request has already been rated. Thank you!")
-    if request_row.used_at is not None or request_row.expires_at <= timezone.now():
+    if request_row.used_at is not None or request_row.expires_at <= clock.now():
         return 410, USED_OR_EXPIRED
     if ticket.status not in RATED_STATUSES:
         return 410, _(

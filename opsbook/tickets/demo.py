@@ -9,12 +9,11 @@ exists.
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, User
 from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.models import CustomerService, ServiceItem
+from opsbook.core import clock
 
 from . import services
 from .choices import FollowUpMethod, Source, Status, TicketType
@@ -44,7 +43,7 @@ def load_demo_tickets(now: datetime | None = None) -> int:
     """Create the demo tickets when there are none; returns how many were created."""
     if Ticket.objects.exists():
         return 0
-    now = now or timezone.now()
+    now = now or clock.now()
     names = [f.name for f in fields(Cast)]
     users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
     items = {i.code: i for i in ServiceItem.objects.all()}

@@ -5,13 +5,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, Team, User
 from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.models import ServiceItem
+from opsbook.core import clock
 from opsbook.core.forms import StyledFormMixin
 
 from . import access
@@ -651,7 +651,7 @@ class FollowUpForm(StyledFormMixin, forms.Form):
             "method": data["method"],
             "outcome": data["outcome"],
             "customer_satisfied": data.get("customer_satisfied"),
-            "at": data.get("at") or timezone.now(),
+            "at": data.get("at") or clock.now(),
         }
 
 

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
-from django.utils import timezone
 
+from opsbook.core import clock
 from opsbook.jobs.claims import claim_update
 from opsbook.jobs.schedule import every
 
@@ -28,7 +28,7 @@ def check_sla(now: datetime | None = None, *, limit: int = 1000) -> int:
     ``sla_next_check_at`` only if it still holds the value read, so two workers never warn
     twice; recomputing sets the next moment again.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     due = list(
         Ticket.objects.sla_due_for_check(now)
         .order_by("sla_next_check_at")
@@ -60,29 +60,29 @@ def _announce(ticket: Ticket, running: dict, now: datetime) -> None:
 
     A clock that is found breached and was never warned gets the breach notice only (its
     warning is marked as given, so no late warning follows)."""
-    for clock in ("response", "resolution"):
-        if not running.get(clock):
+    for which in ("response", "resolution"):
+        if not running.get(which):
             continue
-        warn_at = getattr(ticket, f"{clock}_warn_at")
-        if getattr(ticket, f"{clock}_breached"):
-            if getattr(ticket, f"{clock}_breach_notified_at") is not None:
+        warn_at = getattr(ticket, f"{which}_warn_at")
+        if getattr(ticket, f"{which}_breached"):
+            if getattr(ticket, f"{which}_breach_notified_at") is not None:
                 continue
-            level, field, kind = "breach", f"{clock}_breach_notified_at", EventKind.SLA_BREACH
-            if getattr(ticket, f"{clock}_warned_at") is None:
-                setattr(ticket, f"{clock}_warned_at", now)
-        elif warn_at and warn_at <= now and getattr(ticket, f"{clock}_warned_at") is None:
-            level, field, kind = "warning", f"{clock}_warned_at", EventKind.SLA_WARNING
+            level, field, kind = "breach", f"{which}_breach_notified_at", EventKind.SLA_BREACH
+            if getattr(ticket, f"{which}_warned_at") is None:
+                setattr(ticket, f"{which}_warned_at", now)
+        elif warn_at and warn_at <= now and getattr(ticket, f"{which}_warned_at") is None:
+            level, field, kind = "warning", f"{which}_warned_at", EventKind.SLA_WARNING
         else:
             continue
         setattr(ticket, field, now)
-        due_at = getattr(ticket, f"{clock}_due_at")
+        due_at = getattr(ticket, f"{which}_due_at")
         TicketEvent.objects.create(
             ticket=ticket,
             kind=kind,
             at=now,
-            data={"clock": clock, "due_at": due_at.isoformat() if due_at else None},
+            data={"clock": which, "due_at": due_at.isoformat() if due_at else None},
         )
-        notifications.on_commit_sla(ticket, clock, level)
+        notifications.on_commit_sla(ticket, which, level)
 
 
 def closable_tickets(now: datetime):
@@ -97,7 +97,7 @@ def closable_tickets(now: datetime):
 def close_resolved_tickets(now: datetime | None = None) -> int:
     """Close tickets resolved longer ago than the reopen window (complaints still missing a
     root cause or follow-up visit stay resolved until someone records them)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     closed = 0
     for pk in (
         closable_tickets(now)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsbook.catalog.choices import Channel, Priority, TimeBasis
+from opsbook.core import clock
 
 from .choices import (
     DONE_STATUSES,
@@ -290,7 +291,7 @@ class Ticket(models.Model):
 
     def can_reopen(self, now=None) -> bool:
         deadline = self.reopen_deadline()
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.status in REOPEN_FROM and deadline is not None and now <= deadline
 
     def allowed_transitions(self, now=None) -> list[str]:

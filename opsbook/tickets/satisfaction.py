@@ -2,10 +2,11 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import timezone
+
+from opsbook.core import clock
 
 from .models import SatisfactionRequest, Ticket
 
@@ -14,10 +15,10 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_request(ticket: Ticket, *, sent_to: str = "") -> str:
-    """A fresh link token for ``ticket``; the caller sends it and forgets it."""
+def create_request(ticket: Ticket, *, sent_to: str = "", now: datetime | None = None) -> str:
+    """A fresh link token for ``ticket``, made at ``now``; the caller sends it and forgets it."""
     token = secrets.token_urlsafe(32)
-    now = timezone.now()
+    now = clock.or_now(now)
     SatisfactionRequest.objects.create(
         ticket=ticket,
         digest=digest(token),
@@ -28,12 +29,12 @@ def create_request(ticket: Ticket, *, sent_to: str = "") -> str:
     return token
 
 
-def request_for_token(token: str) -> SatisfactionRequest | None:
-    """The unused, unexpired request behind a link token, or None."""
+def request_for_token(token: str, now: datetime | None = None) -> SatisfactionRequest | None:
+    """The request behind a link token if it is unused and unexpired at ``now``, or None."""
     if not token or len(token) > 100:
         return None
     return (
         SatisfactionRequest.objects.select_related("ticket")
-        .filter(digest=digest(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(digest=digest(token), used_at__isnull=True, expires_at__gt=clock.or_now(now))
         .first()
     )

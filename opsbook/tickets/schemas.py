@@ -15,12 +15,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from opsbook.catalog.choices import Channel, Priority, TimeBasis
+from opsbook.core import clock
 
 from . import access
 from .choices import EventKind, FollowUpMethod, SlaState, Source, Status, TicketType
@@ -40,7 +40,7 @@ def request_now(request) -> datetime:
     """One "now" per request, so every row of a page is judged at the same instant."""
     now = getattr(request, "_opsbook_now", None)
     if now is None:
-        now = request._opsbook_now = timezone.now()
+        now = request._opsbook_now = clock.now()
     return now
 
 

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsbook.accounts.choices import Role
@@ -22,7 +21,9 @@ from opsbook.calendars.models import Calendar
 from opsbook.catalog.choices import Channel, Priority, TimeBasis
 from opsbook.catalog.choices import Status as ItemStatus
 from opsbook.catalog.models import Ownership, ServiceContent, ServiceItem, ServiceStandard
-from opsbook.catalog.services import ConflictError
+from opsbook.core import clock
+from opsbook.core.errors import ConflictError
+from opsbook.core.locking import lock_version
 
 from . import access, notifications, satisfaction
 from .attachments import check_upload
@@ -255,14 +256,14 @@ def next_check(ticket: Ticket, running: dict) -> datetime | None:
     """The earliest warning or breach moment not yet acted on, for the SLA job: a running
     clock's warning instant, and the first second after its due time (on time until then)."""
     moments = []
-    for clock in ("response", "resolution"):
-        if not running.get(clock):
+    for which in ("response", "resolution"):
+        if not running.get(which):
             continue
-        warn_at = getattr(ticket, f"{clock}_warn_at")
-        due_at = getattr(ticket, f"{clock}_due_at")
-        if warn_at and getattr(ticket, f"{clock}_warned_at") is None:
+        warn_at = getattr(ticket, f"{which}_warn_at")
+        due_at = getattr(ticket, f"{which}_due_at")
+        if warn_at and getattr(ticket, f"{which}_warned_at") is None:
             moments.append(warn_at)
-        if due_at and getattr(ticket, f"{clock}_breach_notified_at") is None:
+        if due_at and getattr(ticket, f"{which}_breach_notified_at") is None:
             moments.append(due_at + ONE_SECOND)
     return min(moments) if moments else None
 
@@ -330,12 +331,12 @@ def apply_sla(
     running = values.pop("_running", {})
     for name, value in values.items():
         setattr(ticket, name, value)
-    for clock in ("response", "resolution"):
-        warn_at = getattr(ticket, f"{clock}_warn_at")
+    for which in ("response", "resolution"):
+        warn_at = getattr(ticket, f"{which}_warn_at")
         if warn_at is None or warn_at > now:
-            setattr(ticket, f"{clock}_warned_at", None)
-        if not getattr(ticket, f"{clock}_breached"):
-            setattr(ticket, f"{clock}_breach_notified_at", None)
+            setattr(ticket, f"{which}_warned_at", None)
+        if not getattr(ticket, f"{which}_breached"):
+            setattr(ticket, f"{which}_breach_notified_at", None)
     ticket.sla_next_check_at = next_check(ticket, running)
     return running
 
@@ -368,7 +369,7 @@ SLA_FIELDS = [
 
 def recompute_sla(ticket: Ticket, now: datetime | None = None, resolver=None) -> Ticket:
     """Rebuild the clocks of one ticket from its history and store them."""
-    apply_sla(ticket, status_history(ticket), now or timezone.now(), resolver)
+    apply_sla(ticket, status_history(ticket), now or clock.now(), resolver)
     ticket.save(update_fields=SLA_FIELDS)
     return ticket
 
@@ -386,17 +387,16 @@ def recompute_many(tickets: Sequence[Ticket], now: datetime, resolver=None) -> N
 
 
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            _(
-                "Ticket %(number)s was changed by someone else since you opened it "
-                "(version %(theirs)s, yours %(yours)s). Reload it to see their change; "
-                "your input has not been saved."
-            )
-            % {"number": locked.number, "theirs": locked.version, "yours": expected_version}
-        )
-    return locked
+    return lock_version(
+        ticket,
+        expected_version,
+        _(
+            "Ticket %(number)s was changed by someone else since you opened it "
+            "(version %(theirs)s, yours %(yours)s). Reload it to see their change; "
+            "your input has not been saved."
+        ),
+        number=ticket.number,
+    )
 
 
 def _bump(ticket: Ticket, now: datetime) -> None:
@@ -416,7 +416,7 @@ def _event(
         ticket=ticket,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
-        at=at or timezone.now(),
+        at=at or clock.now(),
         from_status=from_status,
         to_status=to_status,
         is_public=public,
@@ -546,7 +546,7 @@ def do_create_ticket(
 ) -> Ticket:
     """Open a ticket. Customers open them for their own organisation on services it receives
     (``actor`` is the contact); ``actor=None`` is the public feedback form."""
-    now = now or timezone.now()
+    now = now or clock.now()
     fields = {
         "title": title,
         "description": description.strip(),
@@ -629,7 +629,7 @@ def do_update_ticket(
         raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(unknown))
     _require_worker(actor, ticket)
     ticket = _lock(ticket, expected_version)
-    now = timezone.now()
+    now = clock.now()
     _clean_text(changes)
     merged = {name: getattr(ticket, name) for name in ("item", "content", "customer", "contact")}
     changed_refs = {
@@ -691,7 +691,7 @@ def do_assign_ticket(
         team, "pk", None
     ):
         return ticket
-    now = timezone.now()
+    now = clock.now()
     ticket.assignee, ticket.team = assignee, team
     _bump(ticket, now)
     _save(ticket, ["assignee", "team"])
@@ -816,7 +816,7 @@ def do_change_status(
     """Move a ticket through its status machine (see models.TRANSITIONS)."""
     _require_worker(actor, ticket)
     ticket = _lock(ticket, expected_version)
-    now = now or timezone.now()
+    now = now or clock.now()
     if ticket.status == to_status:
         return ticket
     _set_status(ticket, to_status, actor, now, note)
@@ -919,7 +919,7 @@ def do_reply(
     for upload in files:
         check_upload(upload)
     ticket = _lock(ticket, expected_version)
-    now = now or timezone.now()
+    now = now or clock.now()
     if ticket.status == Status.CANCELLED:
         raise ValidationError({"body": _("This ticket was cancelled; open a new one.")})
     if customer and ticket.status in REOPEN_FROM and not ticket.can_reopen(now):
@@ -985,7 +985,7 @@ def do_add_attachments(
         public = True
     else:
         _require_worker(actor, ticket)
-    now = timezone.now()
+    now = clock.now()
     return [
         _store_attachment(ticket, f, actor, comment=None, public=public, now=now) for f in files
     ]
@@ -1010,7 +1010,7 @@ def do_add_follow_up(
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": _("Write down what the customer said.")})
-    now = timezone.now()
+    now = clock.now()
     at = at or now
     if at > now + timedelta(minutes=5):
         raise ValidationError({"at": _("A follow-up visit cannot be in the future.")})
@@ -1065,7 +1065,7 @@ def do_rate_ticket(
 ) -> Ticket:
     """Record the customer's rating: by a contact of the ticket's organisation, or through a
     one-time link (``token``). A ticket is rated once; unrated tickets stay unrated."""
-    now = timezone.now()
+    now = clock.now()
     request = None
     if token is not None:
         request = satisfaction_request_for_token(token)
@@ -1120,7 +1120,7 @@ def recompute_open_tickets(
         tickets = tickets.filter(item_id=item_id)
     ids = list(tickets.order_by("pk").values_list("pk", flat=True))
     resolver = PolicyResolver()
-    now = timezone.now()
+    now = clock.now()
     for start in range(0, len(ids), batch):
         with transaction.atomic():
             locked = list(

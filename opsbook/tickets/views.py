@@ -33,6 +33,7 @@ from opsbook.accounts.models import Customer, Team, User
 from opsbook.catalog import access as catalog_access
 from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.models import ServiceItem
+from opsbook.core import clock
 
 from . import access, filters, services
 from .choices import EventKind, FollowUpMethod, SlaState, Source, Status, TicketType
@@ -290,7 +291,7 @@ def _quick_links(user) -> list[tuple[str, str]]:
 @staff_required
 @require_GET
 def ticket_list(request):
-    now = timezone.now()
+    now = clock.now()
     parsed, errors = filters.parse(request.GET, user=request.user)
     per_page = _page_size(request.GET.get("per_page"), errors)
     page = _page_number(request.GET.get("page"))
@@ -670,7 +671,7 @@ def _load(request, pk) -> Ticket:
 def _detail(request, ticket: Ticket, *, status: int = 200, open_section: str = "", **forms):
     """The ticket page; ``forms`` replaces a fresh form with the bound one that failed."""
     user = request.user
-    now = timezone.now()
+    now = clock.now()
     can_edit = access.can_edit_ticket(user, ticket)
     can_manage = access.can_manage_tickets(user)
     tags = list(ticket.tags.all())

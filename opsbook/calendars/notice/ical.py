@@ -18,8 +18,9 @@ from datetime import date, datetime, timedelta
 
 import icalendar
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from opsbook.core import clock
 
 from ..businesstime import format_window
 from ..choices import ExceptionKind, Weekday
@@ -297,7 +298,7 @@ def export_ics(calendar: Calendar, first_year: int, last_year: int) -> bytes:
     exceptions = calendar.exceptions.filter(
         date__gte=date(first_year, 1, 1), date__lte=date(last_year, 12, 31)
     ).prefetch_related("windows")
-    stamp = timezone.now()
+    stamp = clock.now()
     for exc in exceptions:
         windows = [(w.start, w.end) for w in exc.windows.all()]
         event = icalendar.Event()

@@ -13,21 +13,18 @@ from datetime import date
 from functools import partial
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsbook.audit import services as audit
 from opsbook.audit.models import Action, AuditEntry
+from opsbook.core import clock
+from opsbook.core.errors import ConflictError
 
 from ..models import Category, ServiceContent, ServiceItem
 from ..signals import standards_changed
 from . import bulk, parts
 
 _BATCH = 500
-
-
-class ConflictError(Exception):
-    """The catalog changed under the import; nothing was written."""
 
 
 def write(job) -> None:
@@ -37,7 +34,7 @@ def write(job) -> None:
         return
     try:
         with transaction.atomic():
-            _Writer(job, timezone.now()).run()
+            _Writer(job, clock.now()).run()
     except (IntegrityError, OperationalError):
         raise ConflictError(
             _(

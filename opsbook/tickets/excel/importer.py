@@ -36,6 +36,7 @@ from opsbook.catalog.choices import Priority
 from opsbook.catalog.excel.columns import normalize
 from opsbook.catalog.excel.importer import Problem
 from opsbook.catalog.models import ServiceItem
+from opsbook.core import clock
 
 from ..choices import OPEN_STATUSES, EventKind, Source, Status, TicketType
 from ..models import Ticket, TicketEvent
@@ -278,7 +279,7 @@ def import_tickets(
         except ImportFileError as exc:
             report.problems.append(Problem(status_name, None, None, str(exc)))
             return report
-    _Import(report, tickets, statuses, now or timezone.now()).run()
+    _Import(report, tickets, statuses, now or clock.now()).run()
     return report
 
 

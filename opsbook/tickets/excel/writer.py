@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from opsbook.catalog.choices import Priority
 from opsbook.catalog.excel import bulk
+from opsbook.core.errors import ConflictError
 
 from .. import services
 from ..choices import OPEN_STATUSES, RUNNING_STATUSES, Source, TicketType
@@ -53,10 +54,6 @@ DEFAULTS = {
     "priority": Priority.NORMAL,
     "rating_comment": "",
 }
-
-
-class ConflictError(Exception):
-    """A ticket the import updates was changed by someone else while the import ran."""
 
 
 def write(records, plain: list[str], now: datetime) -> int:

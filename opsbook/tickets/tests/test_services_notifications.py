@@ -41,11 +41,22 @@ def item(people):
     return item
 
 
-@pytest.fixture
-def sent(mailoutbox, django_capture_on_commit_callbacks):
-    """Run ``action`` and return the e-mails it caused, as {recipient: message}."""
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    """The clock stands at T0 unless a test moves it: the services are given ``now`` and the
+    notification tasks they enqueue read the clock, so both must agree."""
+    time_machine.move_to(T0, tick=False)
+    return time_machine
 
-    def run(action):
+
+@pytest.fixture
+def sent(mailoutbox, django_capture_on_commit_callbacks, clock):
+    """Run ``action`` (with the clock at ``at`` when given) and return the e-mails it caused,
+    as {recipient: message}."""
+
+    def run(action, at=None):
+        if at is not None:
+            clock.move_to(at, tick=False)
         mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             result = action()
@@ -174,7 +185,10 @@ def rating_links(mails):
 def test_the_customer_gets_one_rating_link_per_resolution(people, item, sent):
     ticket = dana_ticket(people, item)
 
-    mails = sent(lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(hours=1)))
+    mails = sent(
+        lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(hours=1)),
+        at=T0 + timedelta(hours=1),
+    )
 
     assert set(mails) == {"dana@example.com"}
     [link_mail] = rating_links(mails)
@@ -187,10 +201,19 @@ def test_the_customer_gets_one_rating_link_per_resolution(people, item, sent):
 
 def test_a_reopened_and_resolved_again_ticket_gets_a_new_link(people, item, sent):
     ticket = dana_ticket(people, item)
-    sent(lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(hours=1)))
-    sent(lambda: services.do_reply(people.dana, ticket, "又坏了", now=T0 + timedelta(days=1)))
+    sent(
+        lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(hours=1)),
+        at=T0 + timedelta(hours=1),
+    )
+    sent(
+        lambda: services.do_reply(people.dana, ticket, "又坏了", now=T0 + timedelta(days=1)),
+        at=T0 + timedelta(days=1),
+    )
 
-    mails = sent(lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(days=2)))
+    mails = sent(
+        lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(days=2)),
+        at=T0 + timedelta(days=2),
+    )
 
     assert len(rating_links(mails)) == 1
     assert SatisfactionRequest.objects.count() == 2
@@ -198,11 +221,20 @@ def test_a_reopened_and_resolved_again_ticket_gets_a_new_link(people, item, sent
 
 def test_a_rated_ticket_gets_no_further_links(people, item, sent):
     ticket = dana_ticket(people, item)
-    sent(lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(hours=1)))
+    sent(
+        lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(hours=1)),
+        at=T0 + timedelta(hours=1),
+    )
     services.do_rate_ticket(Ticket.objects.get(pk=ticket.pk), 5, actor=people.dana)
-    sent(lambda: services.reopen(people.alice, ticket, now=T0 + timedelta(days=1)))
+    sent(
+        lambda: services.reopen(people.alice, ticket, now=T0 + timedelta(days=1)),
+        at=T0 + timedelta(days=1),
+    )
 
-    mails = sent(lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(days=2)))
+    mails = sent(
+        lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(days=2)),
+        at=T0 + timedelta(days=2),
+    )
 
     assert rating_links(mails) == []
 
@@ -234,7 +266,10 @@ def test_public_form_feedback_gets_its_link_at_the_address_left(people, item, se
         now=T0,
     )
 
-    mails = sent(lambda: services.resolve(people.mia, ticket, now=T0 + timedelta(hours=1)))
+    mails = sent(
+        lambda: services.resolve(people.mia, ticket, now=T0 + timedelta(hours=1)),
+        at=T0 + timedelta(hours=1),
+    )
 
     assert set(mails) == {"visitor@example.com"}
     assert rating_links(mails)
@@ -243,7 +278,10 @@ def test_public_form_feedback_gets_its_link_at_the_address_left(people, item, se
 def test_no_link_without_an_address(people, item, sent):
     ticket = make_ticket(people.mia, item, customer=people.customer_a, now=T0)
 
-    mails = sent(lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(hours=1)))
+    mails = sent(
+        lambda: services.resolve(people.alice, ticket, now=T0 + timedelta(hours=1)),
+        at=T0 + timedelta(hours=1),
+    )
 
     assert mails == {}
     assert not SatisfactionRequest.objects.exists()

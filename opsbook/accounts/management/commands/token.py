@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from opsbook.accounts.models import ApiToken, User
 from opsbook.accounts.services import do_create_api_token, do_revoke_api_token
+from opsbook.core import clock
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "create":
             user = self._user(options["user"])
-            expires = timezone.now() + timedelta(days=options["days"]) if options["days"] else None
+            expires = clock.now() + timedelta(days=options["days"]) if options["days"] else None
             try:
                 _token, raw = do_create_api_token(user, name=options["name"], expires_at=expires)
             except ValueError as exc:
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(raw)
         elif action == "list":
             user = self._user(options["user"])
-            now = timezone.now()
+            now = clock.now()
             for token in user.api_tokens.all():
                 if token.revoked_at:
                     state = "revoked"

@@ -3,6 +3,7 @@ import logging
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from opsbook.core import clock
 from opsbook.jobs.schedule import registry
 from opsbook.jobs.scheduler import Outcome, Scheduler, StopFlag
 
@@ -64,7 +65,7 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} schedule(s) could not be enqueued", returncode=1)
 
     def _list(self) -> None:
-        now = timezone.now()
+        now = clock.now()
         for schedule in registry:
             due = timezone.localtime(schedule.spec.next_slot(now))
             line = f"{schedule.name}\t{schedule.spec}\tnext {due:%Y-%m-%d %H:%M:%S %Z}"

@@ -1,0 +1,17 @@
+"""The one clock. Services, jobs and tasks take ``now`` as an argument; where nobody passed one
+they read it here, never ``timezone.now()`` directly, so that a test freezes or moves time in
+one place (time-machine patches the clocks underneath, and ``now()`` is the only caller)."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+
+def now() -> datetime:
+    """The current instant, aware, in UTC."""
+    return timezone.now()
+
+
+def or_now(value: datetime | None) -> datetime:
+    """``value`` when the caller gave one, else the clock's current instant."""
+    return value if value is not None else now()
