@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from opsbook.accounts.models import Customer
+from opsbook.accounts.testing import make_user
 from opsbook.catalog.tests.api_helpers import api_as, error_fields
-from opsbook.core.testing import make_user
 from opsbook.tickets import satisfaction
 from opsbook.tickets.models import SavedFilter, Ticket
 
