@@ -55,14 +55,14 @@ def load_people() -> People:
     customers = {code: _customer(people, code, name, notes) for code, name, notes in CUSTOMERS}
     for name, _lead, description in TEAMS:
         people.teams[name] = _team(people, name, description)
-    for username, label, role, team, customer, extra in PEOPLE:
+    for username, label, role, team_name, customer_code, extra in PEOPLE:
         people.users[username] = _user(
             people,
             username,
             label,
             role,
-            people.teams.get(team) if team else None,
-            customers.get(customer) if customer else None,
+            people.teams.get(team_name) if team_name else None,
+            customers.get(customer_code) if customer_code else None,
             extra,
         )
     for name, lead, _description in TEAMS:
