@@ -36,7 +36,7 @@ class Pagination(LimitOffsetPagination):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
 
-    def paginate_queryset(  # type: ignore[override]  # ninja's Input is the base class's own
+    def paginate_queryset(  # type: ignore[override]  # our Input replaces the base class's
         self,
         queryset: QuerySet[Model],
         pagination: Input,
