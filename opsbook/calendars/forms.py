@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from opsbook.core.forms import StyledFormMixin
 
 from .businesstime import MIDNIGHT, Window
+from .checks import check_windows
 from .choices import ExceptionKind, Weekday
 from .models import FIRST_YEAR, LAST_YEAR, Calendar
 from .notice.entries import CellError, parse_windows
-from .services import check_windows
 
 WINDOWS_HELP = _("e.g. 09:00-12:00, 13:30-18:00; 24:00 ends at midnight; empty: closed.")
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, Team, User
-from opsbook.calendars.services import do_sync_china_calendar
+from opsbook.calendars.sync import do_sync_china_calendar
 from opsbook.catalog import services
 from opsbook.catalog.choices import (
     Channel,

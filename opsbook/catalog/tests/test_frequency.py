@@ -3,7 +3,7 @@ from datetime import datetime
 from itertools import islice
 
 import pytest
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]  # no stubs: types-python-dateutil is not a dev dependency
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -593,6 +593,7 @@ def test_apply_frequency_stores_the_parsed_structure_on_an_entry():
     item = ServiceItem(frequency_text="  每周一、三、五 ")
     apply_frequency(item)
     assert item.frequency_text == "每周一、三、五"
+    assert item.frequency is not None
     assert item.frequency["weekdays"] == [1, 3, 5]
     assert (item.frequency_kind, item.frequency_period) == ("recurring", "week")
 
