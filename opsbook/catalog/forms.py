@@ -6,7 +6,6 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,8 @@ from opsbook.accounts.models import Team, User
 from opsbook.core.forms import StyledFormMixin
 
 from . import services
-from .choices import FrequencyKind, FrequencyPeriod, Status, Tier
+from .choices import FrequencyPeriod, Status, Tier
+from .filters import ANY_STATUS, MINE, ON_DEMAND
 from .frequency import FrequencyError, parse_frequency
 from .models import (
     Category,
@@ -29,7 +29,6 @@ from .models import (
 )
 
 IMPORT_EXTENSIONS = (".xlsx", ".csv")
-ON_DEMAND = "on_demand"
 
 
 def category_choices(categories, blank_label=None) -> list[tuple[str, str]]:
@@ -55,7 +54,8 @@ def split_owner(value: str) -> tuple[str, int]:
 
 
 class ItemFilterForm(StyledFormMixin, forms.Form):
-    """The search box and filters above the tree. Invalid values are ignored, not fatal."""
+    """The search box and filters above the tree, as drawn; ``filters.parse`` reads the same
+    query string to narrow the list. Invalid values are ignored, not fatal."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.SearchInput)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
@@ -67,7 +67,7 @@ class ItemFilterForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Not retired")), ("all", _("Any status")), *Status.choices],
+        choices=[("", _("Not retired")), (ANY_STATUS, _("Any status")), *Status.choices],
     )
     tier = forms.ChoiceField(
         label=_("Tier"), required=False, choices=[("", _("Any tier")), *Tier.choices]
@@ -80,7 +80,7 @@ class ItemFilterForm(StyledFormMixin, forms.Form):
         self.categories = {c.pk: c for c in categories}
         self.fields["owner"].choices = [
             ("", _("Anyone")),
-            ("mine", _("Mine (me or my team)")),
+            (MINE, _("Mine (me or my team)")),
             *owner_choices(),
         ]
         self.fields["category"].choices = category_choices(categories, _("All categories"))
@@ -90,39 +90,6 @@ class ItemFilterForm(StyledFormMixin, forms.Form):
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Code, name or content"), "autocomplete": "off"}
         )
-
-    def filter(self, items, *, user, today):
-        """Narrow ``items`` by the valid filters. Call after ``is_valid()``."""
-        data = getattr(self, "cleaned_data", {})
-        status = data.get("status", "")
-        if status == "":
-            items = items.not_retired()
-        elif status != "all":
-            items = items.filter(status=status)
-        if data.get("tier"):
-            items = items.filter(tier=data["tier"])
-        period = data.get("period")
-        if period == ON_DEMAND:
-            items = items.filter(frequency_kind=FrequencyKind.ON_DEMAND)
-        elif period:
-            items = items.filter(frequency_period=period)
-        category = self.categories.get(int(data["category"])) if data.get("category") else None
-        if category is not None:
-            items = items.in_category(category)
-        if data.get("due"):
-            items = items.due_for_review(today)
-        items = self._filter_owner(items, data.get("owner"), user)
-        return items.search(data.get("q") or "")
-
-    @staticmethod
-    def _filter_owner(items, owner: str | None, user):
-        if not owner:
-            return items
-        if owner == "mine":
-            return items.owned_by(user)
-        kind, pk = split_owner(owner)
-        match = Q(user_id=pk) if kind == "user" else Q(team_id=pk) | Q(user__team_id=pk)
-        return items.filter(Exists(Ownership.objects.filter(match, item=OuterRef("pk"))))
 
 
 class BulkUpdateForm(StyledFormMixin, forms.Form):

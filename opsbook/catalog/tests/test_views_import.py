@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opsbook.catalog.models import ServiceContent, ServiceItem
-from opsbook.catalog.views import STAGED
+from opsbook.catalog.views.spreadsheets import STAGED
 from opsbook.core.testing import make_item
 
 IMPORT = reverse("catalog:import")
