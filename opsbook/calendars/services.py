@@ -244,20 +244,20 @@ def do_update_exception(
     again, and a date that already has another exception is refused."""
     check_can_edit(actor)
     calendar = exc.calendar
-    values = {"kind": kind, "name": name, "pattern_weekday": pattern_weekday, "windows": windows}
-    if date == exc.date:
-        return do_set_exception(
-            actor, calendar, date=date, expected_version=expected_version, source=source, **values
-        )
     saved = do_set_exception(
         actor,
         calendar,
         date=date,
+        kind=kind,
+        name=name,
+        pattern_weekday=pattern_weekday,
+        windows=windows,
         expected_version=expected_version,
-        create_only=True,
+        create_only=date != exc.date,
         source=source,
-        **values,
     )
+    if date == exc.date:
+        return saved
     do_delete_exception(actor, exc, source=source)
     return saved
 

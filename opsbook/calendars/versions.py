@@ -48,7 +48,7 @@ def announce_change(calendar_id: int) -> None:
 
 def _send_changed(calendar_id: int) -> None:
     """Send ``calendar_changed`` once per calendar per commit, with the committed version."""
-    pending = getattr(_changed, "ids", set())
+    pending: set[int] = getattr(_changed, "ids", set())
     if calendar_id not in pending:
         return  # an earlier callback of the same commit already sent it
     pending.discard(calendar_id)

@@ -89,7 +89,7 @@ class Parts:
 def part_label(part) -> str:
     """A stable one-line description of a part, used in the audit trail."""
     if isinstance(part, Ownership):
-        label = str(part.user.label if part.user_id else part.team)
+        label = str(part.user.label if part.user is not None else part.team)
         return f"{label} (primary)" if part.is_primary else label
     if isinstance(part, ServiceStandard):
         bits = [part.channel]
@@ -142,10 +142,11 @@ def _validate_parts(parts: Parts) -> None:
 
 def _current_parts(item: ServiceItem, content: ServiceContent | None, name: str) -> list:
     model = PART_MODELS[name]
-    qs = model.objects.filter(item=item, content=content)
     if model is Ownership:
-        qs = qs.select_related("user", "team")
-    return list(qs)
+        return list(
+            Ownership.objects.filter(item=item, content=content).select_related("user", "team")
+        )
+    return list(model._default_manager.filter(item=item, content=content))
 
 
 def _replace_parts(item, content, parts: Parts) -> dict:
@@ -153,11 +154,11 @@ def _replace_parts(item, content, parts: Parts) -> dict:
     for name, rows in parts.given():
         model = PART_MODELS[name]
         before = [part_label(p) for p in _current_parts(item, content, name)]
-        model.objects.filter(item=item, content=content).delete()
+        model._default_manager.filter(item=item, content=content).delete()
         for position, row in enumerate(rows):
             row.pk = None
             row.item, row.content, row.position = item, content, position
-        model.objects.bulk_create(rows)
+        model._default_manager.bulk_create(rows)
         after = [part_label(p) for p in rows]
         if before != after:
             changes[name] = [before, after]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from opsbook.accounts.access import can_manage_catalog
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, Team, User
 from opsbook.calendars.sync import do_sync_china_calendar
@@ -777,7 +778,9 @@ class _Loader:
             if team.lead_id is None:
                 team.lead = self.users[lead]
                 team.save(update_fields=["lead"])
-        self.actor = self.users["manager"]
+        # Services check their actor: a "manager" who exists without that role loads as the system.
+        manager = self.users["manager"]
+        self.actor = manager if can_manage_catalog(manager) else None
         for position, (root_name, children) in enumerate(CATEGORIES):
             root = self._category(root_name, None, position)
             for child_position, child_name in enumerate(children):

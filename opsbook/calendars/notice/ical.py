@@ -44,14 +44,14 @@ PRODID = "-//Opsbook//Business calendar//EN"
 MAX_EVENTS = 10_000
 MAX_DAYS_PER_EVENT = 366
 MAX_DATES = 50_000  # as many as a sheet may have rows
-CATEGORY = {
+CATEGORY: dict[str, str] = {
     ExceptionKind.HOLIDAY: "HOLIDAY",
     ExceptionKind.WORKDAY: "WORKDAY",
     ExceptionKind.SPECIAL_HOURS: "SPECIAL-HOURS",
 }
 # The marker a summary carries in Chinese holiday calendars: 休 for a day off, 班 for a
 # make-up workday.
-SUMMARY_MARK = {
+SUMMARY_MARK: dict[str, str] = {
     ExceptionKind.HOLIDAY: "休",
     ExceptionKind.WORKDAY: "班",
     ExceptionKind.SPECIAL_HOURS: "特殊时段",

@@ -32,7 +32,7 @@ def calendar_export(request, pk):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("calendars:detail", pk=calendar.pk)
     first, last = form.cleaned_data["first_year"], form.cleaned_data["last_year"]
     data = export_ics(calendar, first, last)

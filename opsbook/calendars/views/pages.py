@@ -2,6 +2,8 @@
 
 htmx requests for another year get the exceptions partial of the same template."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -74,7 +76,10 @@ def calendar_detail(request, pk):
     exception_years = [d.year for d in calendar.exceptions.dates("date", "year")]
     choices = year_choices([*exception_years, *(r.year for r in years)], timezone.localdate())
     year = _selected_year(request, choices)
-    exceptions = list(calendar.exceptions.filter(date__year=year).prefetch_related("windows"))
+    # Each exception gets the labels the page shows (not stored, hence Any).
+    exceptions: list[Any] = list(
+        calendar.exceptions.filter(date__year=year).prefetch_related("windows")
+    )
     for exc in exceptions:
         exc.hours_label = _hours_label(exc, weekly)
         exc.weekday_label = Weekday(exc.date.isoweekday()).label

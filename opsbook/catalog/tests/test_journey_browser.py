@@ -198,6 +198,7 @@ def test_readme_screenshots_of_the_demo(browser_page, tmp_path, settings):
     page.screenshot(path=SCREENSHOTS / "catalog-tree.png")
 
     item = ServiceItem.objects.filter(contents__isnull=False).order_by("sort_order", "code").first()
+    assert item is not None
     page.goto(f"/catalog/items/{item.pk}/")
     page.screenshot(path=SCREENSHOTS / "item-page.png")
 

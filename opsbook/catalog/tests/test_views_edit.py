@@ -318,7 +318,7 @@ def test_retiring_needs_a_post(client, personas):
 def test_an_owner_adds_and_edits_content(client, personas):
     item = make_item(personas.alice)
     client.force_login(personas.alice)
-    data = {
+    data: dict[str, object] = {
         "code": "",
         "name": "接听来电",
         "status": "active",

@@ -3,6 +3,7 @@ and the frequency hint shown while typing."""
 
 import copy
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,8 +43,8 @@ def _field_labels() -> dict[str, str]:
         for field in model._meta.get_fields():
             if hasattr(field, "verbose_name"):
                 labels[field.name] = capfirst(str(field.verbose_name))
-    for name, model in services.PART_MODELS.items():
-        labels[name] = capfirst(str(model._meta.verbose_name_plural))
+    for name, part_model in services.PART_MODELS.items():
+        labels[name] = capfirst(str(part_model._meta.verbose_name_plural))
     return labels
 
 
@@ -82,7 +83,7 @@ def item_detail(request, pk):
     item = access.get_item_for_user(request.user, pk)
     parts = access.parts_by_content(item)
     can_manage = can_manage_catalog(request.user)
-    contents = list(item.contents.all())
+    contents: list[Any] = list(item.contents.all())  # with what the page shows of each
     for content in contents:
         content.parts = parts[content.pk]
         content.can_edit = access.can_edit_content(request.user, content)

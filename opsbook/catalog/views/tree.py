@@ -101,7 +101,7 @@ def bulk_update(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     selected = list(form.cleaned_data["items"])
     try:
