@@ -106,7 +106,7 @@ def item_detail(request, pk):
 def _edit_page(request, *, form, formsets, save, context):
     """Validate the form and its part rows, call ``save``, map service errors back to the form.
 
-    A concurrent edit (services.ConflictError) keeps what the user typed and answers 409.
+    A concurrent edit (ConflictError) keeps what the user typed and answers 409.
     """
     status = 200
     if request.method == "POST":
