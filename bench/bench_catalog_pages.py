@@ -211,8 +211,8 @@ def run(db: str) -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from opsbook.catalog import views
     from opsbook.catalog.models import ServiceItem
+    from opsbook.catalog.views import tree as views
 
     setup_test_environment()  # "testserver" allowed, DEBUG off as in production
     call_command("migrate", verbosity=0)

@@ -145,7 +145,7 @@ def write_files(directory: Path, count: int) -> None:
 
 def populate() -> None:
     from opsbook.accounts.models import Customer, Team, User
-    from opsbook.calendars.services import do_sync_china_calendar
+    from opsbook.calendars.sync import do_sync_china_calendar
     from opsbook.catalog.models import Category, ServiceItem, ServiceStandard
 
     do_sync_china_calendar()

@@ -3,13 +3,22 @@
 * staff (administrators, managers, agents, viewers) read every calendar: SLA clocks count in them;
 * administrators alone change them (hours, holidays, covered years, imports);
 * administrators and managers see the health warnings on every page (they act on them);
+* administrators and managers load the official holidays (``opsbook calendar sync-cn``): the
+  sync only adds public data and never overrides an exception entered by hand or imported;
 * customer contacts see none of it: the pages answer 403 and a record is never looked up for them.
+
+Services check these themselves (``check_can_edit``, ``check_can_sync``). There an ``actor`` of
+``None`` is the system itself: a management command, the demo loader, a data fix or a test
+factory, acting for nobody (the audit trail names no user). Pages and the API always pass the
+signed-in user, never ``None``.
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from opsbook.accounts.access import is_admin, is_staff_member
 from opsbook.accounts.choices import Role
+from opsbook.core.permissions import require
 
 from .models import Calendar, CalendarException, CalendarYear
 
@@ -24,6 +33,23 @@ def can_edit_calendars(user) -> bool:
 
 def can_see_calendar_health(user) -> bool:
     return is_staff_member(user) and user.role in {Role.ADMIN, Role.MANAGER}
+
+
+def can_sync_official_calendar(user) -> bool:
+    return is_staff_member(user) and user.role in {Role.ADMIN, Role.MANAGER}
+
+
+def check_can_edit(actor) -> None:
+    """For services: PermissionDenied unless ``actor`` may change calendars (``None``: the
+    system, see the module's docstring)."""
+    if actor is not None:
+        require(can_edit_calendars(actor), _("Only administrators change business calendars."))
+
+
+def check_can_sync(actor) -> None:
+    """For the China sync: PermissionDenied unless ``actor`` may load the official holidays."""
+    if actor is not None:
+        require(can_sync_official_calendar(actor))
 
 
 def calendars_for_user(user):

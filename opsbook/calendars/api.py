@@ -6,16 +6,14 @@ sends the ``version`` it read answers 409 when someone saved in between.
 """
 
 from datetime import date
-from functools import wraps
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Router
-from ninja.errors import HttpError
 from ninja.responses import Status as HttpStatus
 
 from opsbook.core.api import Message, ValidationErrors, as_field_errors
+from opsbook.core.permissions import api_guard, require
 
 from . import access, services
 from .health import health_for_request
@@ -42,25 +40,16 @@ WRITE_ERRORS = {**READ_ERRORS, 409: Message, 422: ValidationErrors}
 RENAMED = {"pattern_weekday": "hours_as_on"}
 
 
-def _staff_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.can_view_calendars(request.user):
-            raise PermissionDenied(_("Business calendars are for staff only."))
-        try:
-            return view(request, *args, **kwargs)
-        except services.ConflictError as exc:
-            raise HttpError(409, str(exc)) from None
-
-    return wrapper
-
-
-router.add_decorator(_staff_only, mode="operation")
+router.add_decorator(
+    api_guard(access.can_view_calendars, lambda: _("Business calendars are for staff only.")),
+    mode="operation",
+)
 
 
 def _require_admin(request) -> None:
-    if not access.can_edit_calendars(request.user):
-        raise PermissionDenied(_("Only administrators change business calendars."))
+    require(
+        access.can_edit_calendars(request.user), _("Only administrators change business calendars.")
+    )
 
 
 def _exceptions(year: int | None = None, first: int | None = None, last: int | None = None):

@@ -124,6 +124,7 @@ class CompiledCalendar:
         self.weekly = {wd: normalise_windows(weekly_windows.get(wd, ())) for wd in range(1, 8)}
         self.exceptions = {d: normalise_windows(w) for d, w in (exceptions or {}).items()}
         self.covered_years = frozenset(covered_years)
+        self._last_open_year: int | None
         if any(self.weekly.values()):
             self._last_open_year = MAXYEAR - 1
         else:

@@ -2,7 +2,7 @@
 same grammar the import reads, so a day with a lunch break is one field, not a row editor."""
 
 import zoneinfo
-from datetime import date
+from datetime import date, time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from opsbook.core.forms import StyledFormMixin
 
 from .businesstime import MIDNIGHT, Window
+from .checks import check_windows
 from .choices import ExceptionKind, Weekday
 from .models import FIRST_YEAR, LAST_YEAR, Calendar
 from .notice.entries import CellError, parse_windows
-from .services import check_windows
 
 WINDOWS_HELP = _("e.g. 09:00-12:00, 13:30-18:00; 24:00 ends at midnight; empty: closed.")
 
@@ -113,7 +113,8 @@ class WeeklyHoursForm(VersionedForm):
         return [self[f"day_{day.value}"] for day in Weekday]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for day in Weekday:
             name = f"day_{day.value}"
             if name in cleaned:
@@ -123,7 +124,7 @@ class WeeklyHoursForm(VersionedForm):
                     self.add_error(name, exc)
         return cleaned
 
-    def windows(self) -> list[tuple[int, object, object]]:
+    def windows(self) -> list[tuple[int, time, time]]:
         return [
             (day.value, start, end)
             for day in Weekday
@@ -237,7 +238,8 @@ class ExportForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("first_year"), cleaned.get("last_year")
         if first and last and last < first:
             self.add_error("last_year", _("The last year is before the first."))

@@ -1,6 +1,6 @@
 """Official working-day data for mainland China, read from the ``chinesecalendar`` library.
 
-Pure: no database. ``services.do_sync_china_calendar`` writes this into a calendar; the
+Pure: no database. ``sync.do_sync_china_calendar`` writes this into a calendar; the
 benchmark and tests compile it directly. Only days that differ from the weekly pattern become
 exceptions: holidays that fall on a weekday, and make-up workdays (调休) that fall on a weekend.
 Weekend holidays change nothing, so they are left out.

@@ -1,31 +1,31 @@
 from django.urls import path
 
-from . import views
+from .views import exceptions, files, pages
 
 app_name = "calendars"
 
 urlpatterns = [
-    path("", views.calendar_list, name="list"),
-    path("new/", views.calendar_create, name="create"),
-    path("<int:pk>/", views.calendar_detail, name="detail"),
-    path("<int:pk>/edit/", views.calendar_edit, name="edit"),
-    path("<int:pk>/hours/", views.calendar_hours, name="hours"),
-    path("<int:pk>/exceptions/new/", views.exception_create, name="exception_create"),
+    path("", pages.calendar_list, name="list"),
+    path("new/", pages.calendar_create, name="create"),
+    path("<int:pk>/", pages.calendar_detail, name="detail"),
+    path("<int:pk>/edit/", pages.calendar_edit, name="edit"),
+    path("<int:pk>/hours/", pages.calendar_hours, name="hours"),
+    path("<int:pk>/exceptions/new/", exceptions.exception_create, name="exception_create"),
     path(
         "<int:pk>/exceptions/<int:exception_pk>/edit/",
-        views.exception_edit,
+        exceptions.exception_edit,
         name="exception_edit",
     ),
     path(
         "<int:pk>/exceptions/<int:exception_pk>/delete/",
-        views.exception_delete,
+        exceptions.exception_delete,
         name="exception_delete",
     ),
-    path("<int:pk>/years/", views.calendar_years, name="years"),
-    path("<int:pk>/years/<int:year>/delete/", views.year_delete, name="year_delete"),
-    path("<int:pk>/export/", views.calendar_export, name="export"),
-    path("<int:pk>/import/", views.import_upload, name="import"),
-    path("<int:pk>/import/preview/", views.import_preview, name="import_preview"),
-    path("<int:pk>/import/confirm/", views.import_confirm, name="import_confirm"),
-    path("<int:pk>/import/cancel/", views.import_cancel, name="import_cancel"),
+    path("<int:pk>/years/", exceptions.calendar_years, name="years"),
+    path("<int:pk>/years/<int:year>/delete/", exceptions.year_delete, name="year_delete"),
+    path("<int:pk>/export/", files.calendar_export, name="export"),
+    path("<int:pk>/import/", files.import_upload, name="import"),
+    path("<int:pk>/import/preview/", files.import_preview, name="import_preview"),
+    path("<int:pk>/import/confirm/", files.import_confirm, name="import_confirm"),
+    path("<int:pk>/import/cancel/", files.import_cancel, name="import_cancel"),
 ]

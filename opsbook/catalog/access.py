@@ -7,6 +7,11 @@ Rules (docs/users/roles.md):
 * admins and managers create, edit, import, bulk-edit and retire anything;
 * an agent edits the items and content they own, directly or through their team;
 * viewers only read.
+
+Services check these themselves (the ``check_*`` functions below), so a caller cannot forget.
+There an ``actor`` of ``None`` is the system itself: a management command, the demo loader, a
+data fix or a test factory, acting for nobody (the audit trail names no user). Pages, the API
+and the importer always pass the signed-in user, never ``None``.
 """
 
 from collections import defaultdict
@@ -17,7 +22,9 @@ from django.http import Http404
 
 from opsbook.accounts.access import can_manage_catalog, can_view_catalog
 from opsbook.accounts.choices import Role
+from opsbook.core.permissions import require
 
+from .choices import Status
 from .models import (
     Category,
     Checkpoint,
@@ -96,6 +103,37 @@ def can_edit_content(user, content: ServiceContent) -> bool:
     if can_manage_catalog(user):
         return True
     return can_view_catalog(user) and user.role == Role.AGENT and _owns(user, content.item, content)
+
+
+def check_can_manage(actor) -> None:
+    """For services: PermissionDenied unless ``actor`` manages the checklist (``None``: the
+    system, see the module's docstring)."""
+    if actor is not None:
+        require(can_manage_catalog(actor))
+
+
+def check_can_edit_item(actor, item: ServiceItem, values: dict | None = None) -> None:
+    """For services: PermissionDenied unless ``actor`` may edit ``item`` (or add content to it);
+    retiring it (``values`` setting the status to retired) takes a manager."""
+    if actor is None:
+        return
+    require(can_edit_item(actor, item))
+    if _retires(item, values):
+        check_can_manage(actor)
+
+
+def check_can_edit_content(actor, content: ServiceContent, values: dict | None = None) -> None:
+    if actor is None:
+        return
+    require(can_edit_content(actor, content))
+    if _retires(content, values):
+        check_can_manage(actor)
+
+
+def _retires(entry: ServiceItem | ServiceContent, values: dict | None) -> bool:
+    if values is None or values.get("status") != Status.RETIRED:
+        return False
+    return entry.status != Status.RETIRED
 
 
 def category_tree_for_user(user) -> list[Category]:

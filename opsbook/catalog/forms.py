@@ -2,11 +2,12 @@
 categories and the import upload. Forms validate and convert; writes go through services."""
 
 from pathlib import Path
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,8 @@ from opsbook.accounts.models import Team, User
 from opsbook.core.forms import StyledFormMixin
 
 from . import services
-from .choices import FrequencyKind, FrequencyPeriod, Status, Tier
+from .choices import FrequencyPeriod, Status, Tier
+from .filters import ANY_STATUS, MINE, ON_DEMAND
 from .frequency import FrequencyError, parse_frequency
 from .models import (
     Category,
@@ -29,7 +31,6 @@ from .models import (
 )
 
 IMPORT_EXTENSIONS = (".xlsx", ".csv")
-ON_DEMAND = "on_demand"
 
 
 def category_choices(categories, blank_label=None) -> list[tuple[str, str]]:
@@ -37,6 +38,15 @@ def category_choices(categories, blank_label=None) -> list[tuple[str, str]]:
     choices = [("", blank_label)] if blank_label is not None else []
     choices += [(str(c.pk), "\u3000" * c.depth + c.name) for c in categories]
     return choices
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]``, which the form declares as a ChoiceField (or a subclass)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def owner_choices() -> list:
@@ -55,7 +65,8 @@ def split_owner(value: str) -> tuple[str, int]:
 
 
 class ItemFilterForm(StyledFormMixin, forms.Form):
-    """The search box and filters above the tree. Invalid values are ignored, not fatal."""
+    """The search box and filters above the tree, as drawn; ``filters.parse`` reads the same
+    query string to narrow the list. Invalid values are ignored, not fatal."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.SearchInput)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
@@ -67,7 +78,7 @@ class ItemFilterForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Not retired")), ("all", _("Any status")), *Status.choices],
+        choices=[("", _("Not retired")), (ANY_STATUS, _("Any status")), *Status.choices],
     )
     tier = forms.ChoiceField(
         label=_("Tier"), required=False, choices=[("", _("Any tier")), *Tier.choices]
@@ -78,51 +89,18 @@ class ItemFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = {c.pk: c for c in categories}
-        self.fields["owner"].choices = [
+        choice_field(self, "owner").choices = [
             ("", _("Anyone")),
-            ("mine", _("Mine (me or my team)")),
+            (MINE, _("Mine (me or my team)")),
             *owner_choices(),
         ]
-        self.fields["category"].choices = category_choices(categories, _("All categories"))
+        choice_field(self, "category").choices = category_choices(categories, _("All categories"))
         for name, field in self.fields.items():
             if name != "q":
                 field.widget.attrs["class"] += " js-filter"
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Code, name or content"), "autocomplete": "off"}
         )
-
-    def filter(self, items, *, user, today):
-        """Narrow ``items`` by the valid filters. Call after ``is_valid()``."""
-        data = getattr(self, "cleaned_data", {})
-        status = data.get("status", "")
-        if status == "":
-            items = items.not_retired()
-        elif status != "all":
-            items = items.filter(status=status)
-        if data.get("tier"):
-            items = items.filter(tier=data["tier"])
-        period = data.get("period")
-        if period == ON_DEMAND:
-            items = items.filter(frequency_kind=FrequencyKind.ON_DEMAND)
-        elif period:
-            items = items.filter(frequency_period=period)
-        category = self.categories.get(int(data["category"])) if data.get("category") else None
-        if category is not None:
-            items = items.in_category(category)
-        if data.get("due"):
-            items = items.due_for_review(today)
-        items = self._filter_owner(items, data.get("owner"), user)
-        return items.search(data.get("q") or "")
-
-    @staticmethod
-    def _filter_owner(items, owner: str | None, user):
-        if not owner:
-            return items
-        if owner == "mine":
-            return items.owned_by(user)
-        kind, pk = split_owner(owner)
-        match = Q(user_id=pk) if kind == "user" else Q(team_id=pk) | Q(user__team_id=pk)
-        return items.filter(Exists(Ownership.objects.filter(match, item=OuterRef("pk"))))
 
 
 class BulkUpdateForm(StyledFormMixin, forms.Form):
@@ -146,11 +124,12 @@ class BulkUpdateForm(StyledFormMixin, forms.Form):
         kwargs.setdefault("auto_id", "id_bulk_%s")  # the filter form above uses id_status …
         super().__init__(*args, **kwargs)
         if items is not None:
-            self.fields["items"].queryset = items
+            model_choice_field(self, "items").queryset = items
         self.fields["items"].error_messages["required"] = _("Select at least one item.")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.values():
             raise ValidationError(_("Choose a status, a tier or a next review date to set."))
         return cleaned
@@ -174,6 +153,8 @@ def _date_widget():
 class EntryForm(StyledFormMixin, forms.ModelForm):
     """Fields common to items and content, with the frequency read by the parser."""
 
+    Meta: ClassVar[Any]  # each form below declares its model and fields
+
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, can_retire=True, **kwargs):
@@ -186,8 +167,9 @@ class EntryForm(StyledFormMixin, forms.ModelForm):
             self.fields["code"].required = False
             self.fields["code"].help_text = _("Leave empty to number it automatically.")
         if not can_retire and self.instance.status != Status.RETIRED:
-            status = self.fields["status"]
-            status.choices = [c for c in status.choices if c[0] != Status.RETIRED]
+            status = choice_field(self, "status")
+            choices = cast(list[tuple[str, str]], status.choices)  # a model field's list
+            status.choices = [c for c in choices if c[0] != Status.RETIRED]
         self.fields["frequency_text"].widget.attrs.update(
             {
                 "hx-get": reverse_lazy("catalog:frequency_preview"),
@@ -206,7 +188,8 @@ class EntryForm(StyledFormMixin, forms.ModelForm):
         return text
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
@@ -256,7 +239,7 @@ class ItemForm(EntryForm):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["category"]
+        field = model_choice_field(self, "category")
         field.queryset = Category.objects.filter(pk__in=[c.pk for c in categories])
         field.choices = category_choices(categories, "---------")
 
@@ -286,7 +269,8 @@ class PartFormSet(forms.BaseFormSet):
 
     def kept_forms(self):
         for index, form in enumerate(self.forms):
-            if self.can_delete and self._should_delete_form(form):
+            # django-stubs leave out BaseFormSet._should_delete_form, which Django has.
+            if self.can_delete and self._should_delete_form(form):  # type: ignore[attr-defined]
                 continue
             if index >= self.initial_form_count() and not form.has_changed():
                 continue
@@ -306,7 +290,7 @@ class OwnerForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "---------"), *(owners or [])]
+        choice_field(self, "owner").choices = [("", "---------"), *(owners or [])]
 
     def to_part(self) -> Ownership:
         kind, pk = split_owner(self.cleaned_data["owner"])
@@ -340,8 +324,9 @@ class OwnerFormSet(PartFormSet):
             return
         kept = [index for index, _form in self.kept_forms()]
         if len(kept) == 1 and self.primary_index not in kept:
-            self.data = self.data.copy()
-            self.data[self.primary_name] = str(kept[0])
+            data = cast(QueryDict, self.data).copy()
+            data[self.primary_name] = str(kept[0])
+            self.data = data
         elif kept and self.primary_index not in kept:
             raise ValidationError(_("Choose which owner is the primary owner."))
         chosen = [form.cleaned_data["owner"] for _index, form in self.kept_forms()]
@@ -455,7 +440,7 @@ class CategoryForm(StyledFormMixin, forms.ModelForm):
                 if c.parent_id in below:
                     below.add(c.pk)
             categories = [c for c in categories if c.pk not in below]
-        field = self.fields["parent"]
+        field = model_choice_field(self, "parent")
         field.queryset = Category.objects.filter(pk__in=[c.pk for c in categories])
         field.choices = category_choices(categories, _("(top level)"))
 

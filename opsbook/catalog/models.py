@@ -44,6 +44,10 @@ class Category(models.Model):
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
+    # Set by access.category_tree_for_user for lists and choices; not stored.
+    depth: int
+    path_text: str
+
     objects = CategoryQuerySet.as_manager()
 
     class Meta:
@@ -65,7 +69,8 @@ class Category(models.Model):
 
     def path(self) -> list["Category"]:
         """This category and its ancestors, root first (one query per level; trees are shallow)."""
-        chain, node = [], self
+        chain: list[Category] = []
+        node: Category | None = self
         while node is not None:
             chain.append(node)
             node = node.parent

@@ -4,6 +4,15 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 
+def _related(queryset: models.QuerySet, name: str) -> type[models.Model]:
+    """The model at the other end of the relation ``name`` (the models module imports this
+    one, so it cannot be imported here)."""
+    model = queryset.model._meta.get_field(name).related_model
+    if not isinstance(model, type):
+        raise TypeError(f"{name} is not a relation to a model")
+    return model
+
+
 class CategoryQuerySet(models.QuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
@@ -18,22 +27,24 @@ class ItemQuerySet(models.QuerySet):
 
     def owned_by(self, user):
         """Items the user owns, directly or through their team, at item or content level."""
-        ownership = self.model._meta.get_field("ownerships").related_model
+        ownership = _related(self, "ownerships")
         match = Q(user=user)
         if getattr(user, "team_id", None):
             match |= Q(team_id=user.team_id)
-        return self.filter(Exists(ownership.objects.filter(match, item=OuterRef("pk"))))
+        return self.filter(Exists(ownership._default_manager.filter(match, item=OuterRef("pk"))))
 
     def due_for_review(self, today: date):
         return self.filter(next_review_date__lte=today).not_retired()
 
     def in_category(self, category):
         """Items in ``category`` or any category below it."""
-        category_model = self.model._meta.get_field("category").related_model
+        category_model = _related(self, "category")
         ids, frontier = {category.pk}, [category.pk]
         while frontier:
             frontier = list(
-                category_model.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+                category_model._default_manager.filter(parent_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
             )
             ids.update(frontier)
         return self.filter(category_id__in=ids)
@@ -45,9 +56,9 @@ class ItemQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        content_model = self.model._meta.get_field("contents").related_model
+        content_model = _related(self, "contents")
         in_content = Exists(
-            content_model.objects.filter(
+            content_model._default_manager.filter(
                 Q(name__icontains=text) | Q(code__icontains=text), item=OuterRef("pk")
             )
         )

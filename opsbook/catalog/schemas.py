@@ -30,10 +30,12 @@ from .models import Category
 
 # --- Category paths, one query per request ----------------------------------------------------
 
+PATHS_CACHE = "_opsbook_category_paths"  # the attribute of the request that holds them
+
 
 def category_paths(request: HttpRequest) -> dict[int, list[str]]:
     """Every category's path (names, root first), loaded once per request and cached on it."""
-    cached = getattr(request, "_opsbook_category_paths", None)
+    cached = getattr(request, PATHS_CACHE, None)
     if cached is not None:
         return cached
     rows = {
@@ -50,7 +52,7 @@ def category_paths(request: HttpRequest) -> dict[int, list[str]]:
 
     for pk in rows:
         path(pk)
-    request._opsbook_category_paths = paths
+    setattr(request, PATHS_CACHE, paths)
     return paths
 
 

@@ -1,6 +1,10 @@
-"""Writes to the service checklist. Every function is one transaction and records its audit.
+"""Writes to the service checklist. Every function is one transaction, checks the actor's
+permission itself (``access.check_*``: managers for categories, new items, retiring and bulk
+edits; managers and owning agents for editing an item or its content) and records its audit.
+An ``actor`` of ``None`` is the system (a command, the demo loader, a test factory) and is not
+checked; see ``access.py``.
 
-Web views, the API, the importer and commands all call these; none writes catalog rows itself.
+Web views, the API and commands all call these; none writes catalog rows itself.
 Parts (owners, standards, KPIs, checkpoints, resources) are passed as unsaved model instances
 without ``item``/``content``; passing a list replaces that kind of part, passing ``None`` leaves
 it alone.
@@ -18,6 +22,7 @@ from opsbook.audit import services as audit
 from opsbook.audit.models import Action
 from opsbook.core.locking import bump_version
 
+from .access import check_can_edit_content, check_can_edit_item, check_can_manage
 from .choices import Status
 from .frequency import FrequencyError, parse_frequency
 from .models import (
@@ -84,7 +89,7 @@ class Parts:
 def part_label(part) -> str:
     """A stable one-line description of a part, used in the audit trail."""
     if isinstance(part, Ownership):
-        label = str(part.user.label if part.user_id else part.team)
+        label = str(part.user.label if part.user is not None else part.team)
         return f"{label} (primary)" if part.is_primary else label
     if isinstance(part, ServiceStandard):
         bits = [part.channel]
@@ -137,10 +142,11 @@ def _validate_parts(parts: Parts) -> None:
 
 def _current_parts(item: ServiceItem, content: ServiceContent | None, name: str) -> list:
     model = PART_MODELS[name]
-    qs = model.objects.filter(item=item, content=content)
     if model is Ownership:
-        qs = qs.select_related("user", "team")
-    return list(qs)
+        return list(
+            Ownership.objects.filter(item=item, content=content).select_related("user", "team")
+        )
+    return list(model._default_manager.filter(item=item, content=content))
 
 
 def _replace_parts(item, content, parts: Parts) -> dict:
@@ -148,11 +154,11 @@ def _replace_parts(item, content, parts: Parts) -> dict:
     for name, rows in parts.given():
         model = PART_MODELS[name]
         before = [part_label(p) for p in _current_parts(item, content, name)]
-        model.objects.filter(item=item, content=content).delete()
+        model._default_manager.filter(item=item, content=content).delete()
         for position, row in enumerate(rows):
             row.pk = None
             row.item, row.content, row.position = item, content, position
-        model.objects.bulk_create(rows)
+        model._default_manager.bulk_create(rows)
         after = [part_label(p) for p in rows]
         if before != after:
             changes[name] = [before, after]
@@ -200,6 +206,7 @@ def _bump_version(entry: ChecklistEntry, expected_version: int | None) -> None:
 
 @transaction.atomic
 def do_create_category(actor, *, source: str = "web", **values) -> Category:
+    check_can_manage(actor)
     category = Category(**values)
     category.full_clean()
     category.save()
@@ -215,6 +222,7 @@ def do_create_category(actor, *, source: str = "web", **values) -> Category:
 
 @transaction.atomic
 def do_update_category(actor, category: Category, *, source: str = "web", **values) -> Category:
+    check_can_manage(actor)
     unknown = set(values) - set(CATEGORY_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -246,6 +254,7 @@ def do_update_category(actor, category: Category, *, source: str = "web", **valu
 def do_create_item(
     actor, *, parts: Parts | None = None, source: str = "web", **values
 ) -> ServiceItem:
+    check_can_manage(actor)
     parts = parts or Parts()
     item = ServiceItem()
     if not values.get("code"):
@@ -268,6 +277,7 @@ def do_update_item(
     source: str = "web",
     **values,
 ) -> ServiceItem:
+    check_can_edit_item(actor, item, values)
     parts = parts or Parts()
     changes = _save_entry(item, ITEM_FIELDS, values)
     _validate_parts(parts)
@@ -284,6 +294,7 @@ def do_update_item(
 
 def do_retire_item(actor, item: ServiceItem, *, source: str = "web") -> ServiceItem:
     """Retire an item and its content. History is kept: nothing in the checklist is deleted."""
+    check_can_manage(actor)
     return do_update_item(actor, item, status=Status.RETIRED, source=source)
 
 
@@ -294,6 +305,7 @@ def do_retire_item(actor, item: ServiceItem, *, source: str = "web") -> ServiceI
 def do_create_content(
     actor, item: ServiceItem, *, parts: Parts | None = None, source: str = "web", **values
 ) -> ServiceContent:
+    check_can_edit_item(actor, item)
     parts = parts or Parts()
     content = ServiceContent(item=item)
     if not values.get("code"):
@@ -318,6 +330,7 @@ def do_update_content(
     source: str = "web",
     **values,
 ) -> ServiceContent:
+    check_can_edit_content(actor, content, values)
     parts = parts or Parts()
     changes = _save_entry(content, CONTENT_FIELDS, values)
     _validate_parts(parts)
@@ -336,12 +349,14 @@ def do_update_content(
 
 
 def do_retire_content(actor, content: ServiceContent, *, source: str = "web") -> ServiceContent:
+    check_can_manage(actor)
     return do_update_content(actor, content, status=Status.RETIRED, source=source)
 
 
 @transaction.atomic
 def do_bulk_update_items(actor, items: Sequence[ServiceItem], *, source: str = "web", **values):
     """Apply the same field values (status, tier, next review date …) to several items at once."""
+    check_can_manage(actor)
     allowed = {"status", "tier", "next_review_date", "review_cycle_months", "category"}
     if not values or set(values) - allowed:
         raise TypeError(f"bulk update takes only {sorted(allowed)}")

@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from opsbook.accounts.access import can_manage_catalog
 from opsbook.accounts.demo import load_people
 from opsbook.calendars.demo import load_calendar
 from opsbook.catalog.demo import load_checklist
@@ -36,11 +37,13 @@ class Summary:
 def load_demo(today: date | None = None) -> Summary:
     """Create whatever of the demo data is missing; returns what was created."""
     people = load_people()
+    # Services check their actor: a "manager" who exists without that role loads as the system.
     manager = people.users["manager"]
+    actor = manager if can_manage_catalog(manager) else None
     checklist = load_checklist(
-        manager, people.users, people.teams, today or timezone.localdate(clock.now())
+        actor, people.users, people.teams, today or timezone.localdate(clock.now())
     )
-    load_calendar(manager)
+    load_calendar(actor)
     return Summary(
         users=people.created_users,
         teams=people.created_teams,

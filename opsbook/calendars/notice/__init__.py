@@ -1,6 +1,6 @@
 """A year's holidays and make-up workdays read from a file: the State Council's notice typed into
 a CSV or Excel sheet, or an iCalendar (.ics) file. Reading is pure (no database);
-``services.do_import_notice`` checks the entries against a calendar and writes them.
+``notice_import.do_import_notice`` checks the entries against a calendar and writes them.
 
 See docs/users/calendars.md for the columns and the iCalendar conventions.
 """

@@ -44,14 +44,14 @@ PRODID = "-//Opsbook//Business calendar//EN"
 MAX_EVENTS = 10_000
 MAX_DAYS_PER_EVENT = 366
 MAX_DATES = 50_000  # as many as a sheet may have rows
-CATEGORY = {
+CATEGORY: dict[str, str] = {
     ExceptionKind.HOLIDAY: "HOLIDAY",
     ExceptionKind.WORKDAY: "WORKDAY",
     ExceptionKind.SPECIAL_HOURS: "SPECIAL-HOURS",
 }
 # The marker a summary carries in Chinese holiday calendars: 休 for a day off, 班 for a
 # make-up workday.
-SUMMARY_MARK = {
+SUMMARY_MARK: dict[str, str] = {
     ExceptionKind.HOLIDAY: "休",
     ExceptionKind.WORKDAY: "班",
     ExceptionKind.SPECIAL_HOURS: "特殊时段",
@@ -79,61 +79,60 @@ def _event_lines(text: str) -> list[int]:
 
 def read_ics(data: bytes, filename: str) -> Notice:
     notice = Notice(filename)
-    origin = notice.origin
-    if not data:
-        notice.problems.append(Problem(origin, _("The file is empty.")))
+    text, problem = _decoded(data)
+    events: list = []
+    lines: list[int] = []
+    if problem is None:
+        events, lines, problem = _parsed(text)
+    if problem is not None:
+        notice.problems.append(Problem(notice.origin, problem))
         return notice
+    _read_events(notice, events, lines)
+    return notice
+
+
+def _decoded(data: bytes) -> tuple[str, str | None]:
+    """The file's text, or why it cannot be read as an iCalendar file."""
+    if not data:
+        return "", _("The file is empty.")
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
-        notice.problems.append(
-            Problem(
-                origin,
-                _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-                % {"size": len(data) / 1048576, "limit": limit // 1048576},
-            )
-        )
-        return notice
+        return "", _("The file is %(size).1f MB; the limit is %(limit)d MB.") % {
+            "size": len(data) / 1048576,
+            "limit": limit // 1048576,
+        }
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        notice.problems.append(
-            Problem(origin, _("The iCalendar file is not UTF-8; save it as UTF-8."))
-        )
-        return notice
+        return "", _("The iCalendar file is not UTF-8; save it as UTF-8.")
     if not looks_like_ics(data):
-        notice.problems.append(
-            Problem(
-                origin, _("This is not an iCalendar file: it does not start with BEGIN:VCALENDAR.")
-            )
-        )
-        return notice
+        return "", _("This is not an iCalendar file: it does not start with BEGIN:VCALENDAR.")
+    return text, None
+
+
+def _parsed(text: str) -> tuple[list, list[int], str | None]:
+    """The events and the line each starts on, or why the file cannot be parsed."""
     lines = _event_lines(text)
     if len(lines) > MAX_EVENTS:
-        notice.problems.append(
-            Problem(
-                origin, _("The file has more than %(max)d events; split it.") % {"max": MAX_EVENTS}
-            )
-        )
-        return notice
+        return [], [], _("The file has more than %(max)d events; split it.") % {"max": MAX_EVENTS}
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        notice.problems.append(
-            Problem(origin, _("The iCalendar file is malformed: %(reason)s") % {"reason": exc})
-        )
-        return notice
+        return [], [], _("The iCalendar file is malformed: %(reason)s") % {"reason": exc}
     events = [event for cal in calendars for event in cal.walk("VEVENT")]
     if not calendars or len(events) != len(lines):
-        notice.problems.append(
-            Problem(
-                origin,
-                _("The iCalendar file is malformed: %(reason)s")
-                % {"reason": _("a BEGIN has no matching END, or the file is cut short.")},
-            )
+        return (
+            [],
+            [],
+            _("The iCalendar file is malformed: %(reason)s")
+            % {"reason": _("a BEGIN has no matching END, or the file is cut short.")},
         )
-        return notice
+    return events, lines, None
+
+
+def _read_events(notice: Notice, events: list, lines: list[int]) -> None:
     for event, line in zip(events, lines, strict=True):
-        where = Location(file=filename, line=line, uid=str(event.get("UID", "")))
+        where = Location(file=notice.filename, line=line, uid=str(event.get("UID", "")))
         if event.errors:
             name, reason = event.errors[0]
             notice.problems.append(
@@ -153,7 +152,6 @@ def read_ics(data: bytes, filename: str) -> Notice:
                 )
             )
             break
-    return notice
 
 
 def _prop_text(event, name: str) -> str:

@@ -11,13 +11,17 @@ BERLIN = ZoneInfo("Europe/Berlin")
 LUNCH_BREAK_DAY = ((time(9), time(12)), (time(13, 30), time(18)))
 
 
-def sh(*args) -> datetime:
+def sh(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
+) -> datetime:
     """An instant on the wall clock in Shanghai: ``sh(2026, 10, 9, 17)``."""
-    return datetime(*args, tzinfo=SHANGHAI)
+    return datetime(year, month, day, hour, minute, second, us, tzinfo=SHANGHAI)
 
 
-def berlin(*args) -> datetime:
-    return datetime(*args, tzinfo=BERLIN)
+def berlin(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=BERLIN)
 
 
 def hours(n: float) -> int:

@@ -7,15 +7,15 @@ import pytest
 from django.db import transaction
 
 from opsbook.calendars.notice import read_notice
+from opsbook.calendars.notice_import import do_import_notice
 from opsbook.calendars.services import (
-    ConflictError,
     do_create_calendar,
-    do_import_notice,
     do_set_exception,
     do_set_weekly_windows,
     do_update_calendar,
 )
 from opsbook.calendars.signals import calendar_changed
+from opsbook.core.errors import ConflictError
 
 from .helpers import NOTICE_2027, csv_bytes, make_office
 

@@ -2,7 +2,8 @@ from datetime import date, time
 
 from opsbook.calendars.health import calendar_health
 from opsbook.calendars.seeding import OfficialYears
-from opsbook.calendars.services import do_create_calendar, do_set_year, do_sync_china_calendar
+from opsbook.calendars.services import do_create_calendar, do_set_year
+from opsbook.calendars.sync import do_sync_china_calendar
 
 YEARS_2025_2026 = OfficialYears(library_version="test", years=(2025, 2026))
 

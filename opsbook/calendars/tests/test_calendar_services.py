@@ -9,7 +9,6 @@ from opsbook.calendars.businesstime import business_seconds
 from opsbook.calendars.choices import ExceptionKind
 from opsbook.calendars.models import Calendar, CalendarException, WorkingWindow
 from opsbook.calendars.services import (
-    ConflictError,
     do_create_calendar,
     do_delete_exception,
     do_set_exception,
@@ -17,6 +16,7 @@ from opsbook.calendars.services import (
     do_set_year,
     do_update_calendar,
 )
+from opsbook.core.errors import ConflictError
 
 from .conftest import hours, sh
 

@@ -9,7 +9,9 @@ from opsbook.audit.models import AuditEntry
 from opsbook.calendars.businesstime import business_seconds
 from opsbook.calendars.models import Calendar, CalendarException
 from opsbook.calendars.notice import read_notice
-from opsbook.calendars.services import ConflictError, do_import_notice, do_set_exception
+from opsbook.calendars.notice_import import do_import_notice
+from opsbook.calendars.services import do_set_exception
+from opsbook.core.errors import ConflictError
 
 from .conftest import hours, sh
 from .helpers import NOTICE_2027, csv_bytes, make_office

@@ -8,11 +8,8 @@ from opsbook.calendars.businesstime import business_seconds
 from opsbook.calendars.choices import DataSource, ExceptionKind
 from opsbook.calendars.models import Calendar, CalendarException, CalendarYear
 from opsbook.calendars.seeding import CHINA_CALENDAR_NAME, OfficialYears, china_compiled_calendar
-from opsbook.calendars.services import (
-    do_create_calendar,
-    do_set_exception,
-    do_sync_china_calendar,
-)
+from opsbook.calendars.services import do_create_calendar, do_set_exception
+from opsbook.calendars.sync import do_sync_china_calendar
 
 from .conftest import hours, sh
 

@@ -8,7 +8,8 @@ import pytest
 
 from opsbook.calendars.models import CalendarException
 from opsbook.calendars.notice import export_ics, read_notice
-from opsbook.calendars.services import do_import_notice, do_set_exception
+from opsbook.calendars.notice_import import do_import_notice
+from opsbook.calendars.services import do_set_exception
 
 from .helpers import make_office
 

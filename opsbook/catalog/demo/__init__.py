@@ -36,7 +36,7 @@ class Created:
 
 
 def load_checklist(
-    actor: User, users: dict[str, User], teams: dict[str, Team], today: date
+    actor: User | None, users: dict[str, User], teams: dict[str, Team], today: date
 ) -> Created:
     """Create whatever of the demo checklist is missing, written by ``actor``; owners are named
     by username (``users``) or team name (``teams``)."""

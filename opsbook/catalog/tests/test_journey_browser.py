@@ -87,6 +87,14 @@ def test_a_manager_imports_a_checklist_exports_it_and_edits_an_item(
     page.locator('nav a[href="/catalog/import/"]').click()
     page.wait_for_url("**/catalog/import/")
 
+    refuses_a_bad_file(page)
+    imports_a_good_file(page)
+    hotline_row = shows_the_tree(page)
+    exports_what_was_imported(page)
+    edits_an_item(page, hotline_row, personas.mia.label)
+
+
+def refuses_a_bad_file(page) -> None:
     # A bad file: every problem listed with its row and column, and nothing to confirm.
     upload(page, "坏清单.xlsx", BAD_FILE)
     expect(page.locator("#import-result.alert-danger")).to_contain_text("坏清单.xlsx")
@@ -105,6 +113,8 @@ def test_a_manager_imports_a_checklist_exports_it_and_edits_an_item(
     expect(page.locator('form[action="/catalog/import/confirm/"]')).to_have_count(0)
     assert ServiceItem.objects.count() == 0
 
+
+def imports_a_good_file(page) -> None:
     # Start again with a good file: a summary of what would happen, then confirm.
     page.locator('form[action="/catalog/import/cancel/"] button').click()
     page.wait_for_url("**/catalog/import/")
@@ -118,6 +128,8 @@ def test_a_manager_imports_a_checklist_exports_it_and_edits_an_item(
     page.locator('form[action="/catalog/import/confirm/"] button').click()
     expect(page.locator("#import-result.alert-success")).to_contain_text("服务清单.xlsx")
 
+
+def shows_the_tree(page):
     # The items are in the tree, under their categories.
     page.locator('a[href="/catalog/"].btn').click()
     page.wait_for_url("**/catalog/")
@@ -128,7 +140,10 @@ def test_a_manager_imports_a_checklist_exports_it_and_edits_an_item(
     expect(hotline_row).to_contain_text("热线电话服务")
     expect(hotline_row).to_contain_text("张三")
     expect(page.locator("#tree-table .tree-item-row", has_text="VISIT-1")).to_contain_text("客服部")
+    return hotline_row
 
+
+def exports_what_was_imported(page) -> None:
     # The export holds what was imported.
     with page.expect_download() as download_info:
         page.locator('a[href^="/catalog/export/"]').click()
@@ -140,6 +155,8 @@ def test_a_manager_imports_a_checklist_exports_it_and_edits_an_item(
     assert any({"HOT-1", "热线电话服务", "接听来电", "张三"} <= r for r in rows)
     assert any({"VISIT-1", "上门巡检", "季度巡检"} <= r for r in rows)
 
+
+def edits_an_item(page, hotline_row, editor: str) -> None:
     # Open an item, change its name and frequency, and see both, and the history entry.
     hotline_row.locator("a", has_text="热线电话服务").click()
     page.wait_for_url("**/catalog/items/*/")
@@ -158,7 +175,7 @@ def test_a_manager_imports_a_checklist_exports_it_and_edits_an_item(
     expect(scope).to_contain_text("每周两次")
     expect(page.locator("#history tbody tr")).to_have_count(4)
     latest = page.locator("#history tbody tr").first
-    expect(latest).to_contain_text(personas.mia.label)
+    expect(latest).to_contain_text(editor)
     expect(latest.locator(".history-changes del").first).to_contain_text("热线电话服务")
     expect(latest.locator(".history-changes")).to_contain_text("400热线服务")
     expect(latest.locator(".history-changes")).to_contain_text("每周两次")
@@ -198,6 +215,7 @@ def test_readme_screenshots_of_the_demo(browser_page, tmp_path, settings):
     page.screenshot(path=SCREENSHOTS / "catalog-tree.png")
 
     item = ServiceItem.objects.filter(contents__isnull=False).order_by("sort_order", "code").first()
+    assert item is not None
     page.goto(f"/catalog/items/{item.pk}/")
     page.screenshot(path=SCREENSHOTS / "item-page.png")
 

@@ -257,7 +257,7 @@ def test_a_concurrent_edit_is_a_conflict_and_keeps_the_users_input(client, perso
     item = make_item(personas.alice, name="热线电话服务")
     client.force_login(personas.mia)
     stale = item_data(item.category, item, name="我的改动")
-    services.do_update_item(personas.bob, item, notes="别人先保存了")  # version 1 → 2
+    services.do_update_item(personas.erin, item, notes="别人先保存了")  # version 1 → 2
 
     response = client.post(reverse("catalog:item_edit", args=[item.pk]), stale)
 
@@ -272,7 +272,7 @@ def test_a_conflict_over_htmx_is_a_409_too(client, personas):
     item = make_item(personas.alice)
     client.force_login(personas.mia)
     stale = item_data(item.category, item, name="我的改动")
-    services.do_update_item(personas.bob, item, notes="别人先保存了")
+    services.do_update_item(personas.erin, item, notes="别人先保存了")
 
     response = client.post(
         reverse("catalog:item_edit", args=[item.pk]), stale, headers={"HX-Request": "true"}
@@ -318,7 +318,7 @@ def test_retiring_needs_a_post(client, personas):
 def test_an_owner_adds_and_edits_content(client, personas):
     item = make_item(personas.alice)
     client.force_login(personas.alice)
-    data = {
+    data: dict[str, object] = {
         "code": "",
         "name": "接听来电",
         "status": "active",
@@ -354,7 +354,7 @@ def test_content_edits_are_locked_optimistically_too(client, personas):
     }
     for name in PARTS:
         data.update(rows(name))
-    services.do_update_content(personas.bob, content, notes="先改了")
+    services.do_update_content(personas.erin, content, notes="先改了")
 
     response = client.post(reverse("catalog:content_edit", args=[content.pk]), data)
 

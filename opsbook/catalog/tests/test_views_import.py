@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from opsbook.catalog.models import ServiceContent, ServiceItem
 from opsbook.catalog.testing import make_item
-from opsbook.catalog.views import STAGED
+from opsbook.catalog.views.spreadsheets import STAGED
 
 IMPORT = reverse("catalog:import")
 PREVIEW = reverse("catalog:import_preview")

@@ -11,7 +11,8 @@ from opsbook.calendars.businesstime import format_years
 from opsbook.calendars.health import calendar_health
 from opsbook.calendars.models import FIRST_YEAR, LAST_YEAR, Calendar
 from opsbook.calendars.notice import export_ics, read_notice
-from opsbook.calendars.services import do_import_notice, do_sync_china_calendar
+from opsbook.calendars.notice_import import do_import_notice
+from opsbook.calendars.sync import do_sync_china_calendar
 
 YEARS = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 
