@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from itertools import chain, islice
 from operator import itemgetter
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,20 +34,22 @@ from django.utils.translation import gettext as _
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, User
 from opsbook.catalog.choices import Priority
-from opsbook.catalog.excel.columns import normalize
-from opsbook.catalog.excel.importer import Problem
 from opsbook.catalog.models import ServiceItem
 from opsbook.core import clock
+from opsbook.core.tabular.cells import cached
+from opsbook.core.tabular.headers import Column, Headers, find_header, normalize
+from opsbook.core.tabular.pipeline import Pipeline
+from opsbook.core.tabular.problems import MAX_PROBLEMS, Problem
+from opsbook.core.tabular.reading import basename
 
 from ..choices import OPEN_STATUSES, EventKind, Source, Status, TicketType
 from ..models import Ticket, TicketEvent
 from . import cells, writer
-from .columns import STATUS_HEADERS, TICKET_HEADERS, Column, column_for
+from .columns import STATUS_HEADERS, TICKET_HEADERS
 from .reader import ImportFileError, Sheet, open_status_file, open_ticket_file
 
-__all__ = ["ImportFileError", "Problem", "TicketImportReport", "import_tickets"]
+__all__ = ["MAX_PROBLEMS", "ImportFileError", "Problem", "TicketImportReport", "import_tickets"]
 
-MAX_PROBLEMS = 1000  # listed in the report; the count of the rest follows them
 HEADER_SEARCH_ROWS = 10
 MATCH_BATCH = 1000
 # Events the system adds on its own; they do not mean someone worked on the ticket.
@@ -218,25 +221,6 @@ def _directories() -> tuple[dict[int, int | None], dict[str, Directory]]:
     }
 
 
-def _cached(read):
-    """``read`` remembering its result (or its problem) for each distinct cell value."""
-    cache: dict = {}
-
-    def cached(raw):
-        key = raw if raw.__class__ is str else (raw.__class__, raw)
-        hit = cache.get(key)
-        if hit is None:
-            try:
-                hit = cache[key] = (read(raw), None)
-            except cells.CellError as exc:
-                hit = cache[key] = (None, str(exc))
-        if hit[1] is not None:
-            raise cells.CellError(hit[1])
-        return hit[0]
-
-    return cached
-
-
 # --- The import -------------------------------------------------------------------------------
 
 
@@ -252,8 +236,8 @@ def import_tickets(
     """Check ``data`` (an .xlsx or .csv of tickets, optionally with a 状态变更 sheet) and the
     optional file of status changes; if nothing is wrong and this is not a dry run, write."""
     report = TicketImportReport(ok=False, dry_run=dry_run)
-    name = _basename(filename)
-    status_name = _basename(status_filename) if status_data is not None else ""
+    name = basename(filename)
+    status_name = basename(status_filename) if status_data is not None else ""
     try:
         tickets, statuses = open_ticket_file(data, name)
     except ImportFileError as exc:
@@ -283,128 +267,88 @@ def import_tickets(
     return report
 
 
-def _basename(filename: str) -> str:
-    return filename.replace("\\", "/").rsplit("/", 1)[-1]
+class _Import(Pipeline):
+    overflow_sheet = ""
 
-
-class _Import:
     def __init__(self, report, tickets: Sheet, statuses: Sheet | None, now: datetime):
-        self.report = report
+        super().__init__(report)
+        self.sheet = tickets.name
         self.tickets = tickets
         self.statuses = statuses
         self.now = now
         self.tz = timezone.get_default_timezone()
-        self.problem_count = 0
         self.records: list[Record] = []
         self.by_external_id: dict[str, Record] = {}
         self.present: set[str] = set()
         report.sheets = {"tickets": tickets.name, "status_changes": statuses and statuses.name}
 
-    # Problems ---------------------------------------------------------------------------------
-
-    def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.problem_count += 1
-        if self.problem_count <= MAX_PROBLEMS:
-            self.report.problems.append(Problem(sheet, row, column, message))
+    def problem_in(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.problem(row, column, message, sheet=sheet)
 
     def warn(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         if len(self.report.warnings) < MAX_PROBLEMS:
             self.report.warnings.append(Problem(sheet, row, column, message))
 
-    def run(self) -> None:
-        report = self.report
+    def check(self) -> None:
         read = self._reading(self.tickets, self._read_tickets)
         if read and self.statuses is not None:
             read = self._reading(self.statuses, self._read_statuses)
         if read:
-            if not self.records and not report.problems:
-                self.problem(
-                    self.tickets.name, None, None, _("The sheet has a header but no tickets.")
-                )
+            if not self.records and not self.problems:
+                self.problem(None, None, _("The sheet has a header but no tickets."))
             for record in self.records:
                 self._rebuild(record)
             self._match()
-        if report.problems:
-            if self.problem_count > MAX_PROBLEMS:
-                report.problems.append(
-                    Problem(
-                        "",
-                        None,
-                        None,
-                        _("%(count)d more problems are not listed; fix these and import again.")
-                        % {"count": self.problem_count - MAX_PROBLEMS},
-                    )
-                )
-            report.summary = _empty_summary()
-            return
-        if not report.dry_run:
-            try:
-                plain = [PLAIN_FIELDS[key] for key in sorted(self.present)]
-                report.summary["events"] = writer.write(self.records, plain, self.now)
-            except writer.ConflictError as exc:
-                report.summary = _empty_summary()
-                self.problem(self.tickets.name, None, None, str(exc))
-                return
-        report.ok = True
+
+    def empty_summary(self) -> dict[str, Any]:
+        return _empty_summary()
+
+    def write(self) -> None:
+        plain = [PLAIN_FIELDS[key] for key in sorted(self.present)]
+        self.report.summary["events"] = writer.write(self.records, plain, self.now)
 
     def _reading(self, sheet: Sheet, read) -> bool:
         """Run ``read``; a file that turns out unreadable half-way is one problem."""
         try:
             return read() is not False
         except ImportFileError as exc:
-            self.problem(sheet.name, None, None, str(exc))
+            self.problem_in(sheet.name, None, None, str(exc))
             return False
 
     # Headers ----------------------------------------------------------------------------------
 
-    def _header(self, sheet: Sheet, headers: dict[str, Column], kind: str):
+    def _header(self, sheet: Sheet, headers: Headers[Column], kind: str):
         """Find the header among the first rows; the columns as {key: (index, label)} and the
         data rows, or None when a required column is missing."""
-        required = {c.key for c in headers.values() if c.required}
         first = list(islice(sheet.rows, HEADER_SEARCH_ROWS))
         if not first:
-            self.problem(sheet.name, None, None, _("The sheet is empty."))
+            self.problem_in(sheet.name, None, None, _("The sheet is empty."))
             return None
-        header_at, best = 0, -1
-        for i, (_number, row) in enumerate(first):
-            found = {c.key for c in (column_for(headers, cells.cell_text(v)) for v in row) if c}
-            if required <= found:
-                header_at = i
-                break
-            if len(found) > best:
-                header_at, best = i, len(found)
-        header_row, row = first[header_at]
-        columns: dict[str, tuple[int, str]] = {}
-        for index, value in enumerate(row):
-            label = cells.cell_text(value)
-            if not label:
-                continue
-            column = column_for(headers, label)
-            if column is None:
-                self.warn(
+        header = find_header(first, headers, cells.cell_text, search=HEADER_SEARCH_ROWS)
+        for _index, label in header.unknown:
+            self.warn(
+                sheet.name,
+                header.row,
+                label,
+                _("This column is not imported (it is not one of the accepted headers)."),
+            )
+        for _index, label, column, other in header.twice:
+            if not column.ignored:
+                self.problem_in(
                     sheet.name,
-                    header_row,
+                    header.row,
                     label,
-                    _("This column is not imported (it is not one of the accepted headers)."),
+                    _("This column appears twice (also as %(other)s).") % {"other": other},
                 )
-            elif column.key in columns:
-                self.problem(
-                    sheet.name,
-                    header_row,
-                    label,
-                    _("This column appears twice (also as %(other)s).")
-                    % {"other": columns[column.key][1]},
-                )
-            elif not column.ignored:
-                columns[column.key] = (index, label)
+        columns = header.columns()
         self.report.columns[kind] = [label for _index, label in columns.values()]
-        by_key = {c.key: c for c in headers.values()}
-        missing = [by_key[k] for k in sorted(required - set(columns))]
-        for column in missing:
-            self.problem(sheet.name, header_row, column.zh, _("This required column is missing."))
-        if missing:
+        for column in header.missing:
+            self.problem_in(
+                sheet.name, header.row, column.zh, _("This required column is missing.")
+            )
+        if header.missing:
             return None
-        return columns, chain(first[header_at + 1 :], sheet.rows)
+        return columns, chain(first[header.index + 1 :], sheet.rows)
 
     # Pass 1: tickets --------------------------------------------------------------------------
 
@@ -433,19 +377,19 @@ class _Import:
                     try:
                         value = read(raw)
                     except cells.CellError as exc:
-                        self.problem(sheet, number, label, str(exc))
+                        self.problem_in(sheet, number, label, str(exc))
                         setattr(record, name, None)
                         ok = False
                         continue
                 if value is _REQUIRED:
-                    self.problem(sheet, number, label, _("Required."))
+                    self.problem_in(sheet, number, label, _("Required."))
                     value = None
                     ok = False
                 setattr(record, name, value)
             if record.external_id is not None:
                 other = by_external_id.get(record.external_id)
                 if other is not None:
-                    self.problem(
+                    self.problem_in(
                         sheet,
                         number,
                         self.labels["external_id"],
@@ -476,7 +420,7 @@ class _Import:
             return read
 
         def enum(kind):
-            return _cached(lambda raw: cells.enum(kind, raw))
+            return cached(lambda raw: cells.enum(kind, raw))
 
         def when(raw):
             return cells.timestamp(raw, tz)
@@ -514,11 +458,13 @@ class _Import:
         for key in ("created_at", "first_response_at", "resolved_at", "closed_at"):
             value = getattr(record, key)
             if value is not None and value > now:
-                self.problem(sheet, record.row, labels.get(key), _("This time is in the future."))
+                self.problem_in(
+                    sheet, record.row, labels.get(key), _("This time is in the future.")
+                )
         for key in ("first_response_at", "resolved_at", "closed_at"):
             value = getattr(record, key)
             if value is not None and value < created:
-                self.problem(sheet, record.row, labels.get(key), _BEFORE_CREATED[key]())
+                self.problem_in(sheet, record.row, labels.get(key), _BEFORE_CREATED[key]())
         # Closing before resolving is checked once the status changes are known (_rebuild).
 
     # Pass 2: status changes -------------------------------------------------------------------
@@ -536,7 +482,7 @@ class _Import:
         at_index, at_label = columns["at"]
         status_index, status_label = columns["status"]
         note_index, note_label = columns.get("note", (-1, ""))
-        read_status = _cached(lambda raw: cells.enum("status", raw))
+        read_status = cached(lambda raw: cells.enum("status", raw))
         count = 0
         for number, row in rows:
             count += 1
@@ -554,13 +500,13 @@ class _Import:
                 (status_label, raw_status, read_status),
             ):
                 if raw is None or cells.cell_text(raw) == "":
-                    self.problem(name, number, label, _("Required."))
+                    self.problem_in(name, number, label, _("Required."))
                     ok = False
                     continue
                 try:
                     value = read(raw)
                 except cells.CellError as exc:
-                    self.problem(name, number, label, str(exc))
+                    self.problem_in(name, number, label, str(exc))
                     ok = False
                     continue
                 if label == ext_label:
@@ -573,13 +519,13 @@ class _Import:
                 try:
                     note = cells.text(raw_note, 1000)
                 except cells.CellError as exc:
-                    self.problem(name, number, note_label, str(exc))
+                    self.problem_in(name, number, note_label, str(exc))
                     ok = False
             if external_id is None:
                 continue
             record = by_external_id.get(external_id)
             if record is None:
-                self.problem(
+                self.problem_in(
                     name,
                     number,
                     ext_label,
@@ -589,7 +535,7 @@ class _Import:
             elif at is None or record.created_at is None:
                 continue
             elif at < record.created_at:
-                self.problem(
+                self.problem_in(
                     name,
                     number,
                     at_label,
@@ -597,7 +543,7 @@ class _Import:
                     % {"row": record.row, "sheet": self.tickets.name},
                 )
             elif at > now:
-                self.problem(name, number, at_label, _("This time is in the future."))
+                self.problem_in(name, number, at_label, _("This time is in the future."))
             elif ok:
                 if record.changes is None:
                     record.changes = []
@@ -635,7 +581,7 @@ class _Import:
             if record.resolved_at is None:
                 record.resolved_at = last.get(Status.RESOLVED)
         elif record.resolved_at is not None:
-            self.problem(
+            self.problem_in(
                 sheet,
                 record.row,
                 labels.get("resolved_at"),
@@ -646,7 +592,7 @@ class _Import:
             if record.closed_at is None:
                 record.closed_at = last.get(Status.CLOSED)
         elif record.closed_at is not None:
-            self.problem(
+            self.problem_in(
                 sheet,
                 record.row,
                 labels.get("closed_at"),
@@ -658,7 +604,7 @@ class _Import:
             and record.closed_at is not None
             and record.closed_at < record.resolved_at
         ):
-            self.problem(
+            self.problem_in(
                 sheet,
                 record.row,
                 labels.get("closed_at"),
@@ -681,7 +627,7 @@ class _Import:
                 db = dict(zip(compared, values, strict=True))
                 record = batch[db["external_id"]]
                 if db["source"] != Source.IMPORT:
-                    self.problem(
+                    self.problem_in(
                         self.tickets.name,
                         record.row,
                         self.labels["external_id"],
