@@ -82,9 +82,18 @@ class Labeller:
         self._cache: dict[tuple, str] = {}
         self._by_id: dict[int, tuple] = {}
         self._scratch: dict[str, object] = {}
+        self._lists: dict[tuple[str, int], tuple[tuple, list[str]]] = {}
 
-    def labels(self, kind: str, specs) -> list[str]:
-        return [self.label(kind, spec) for spec in specs]
+    def labels(self, kind: str, specs: tuple) -> list[str]:
+        """The labels of a cell's specs. Cells with the same text share one tuple of specs (the
+        cell reader parses each distinct text once), so the list is looked up by identity; the
+        entry keeps the tuple alive so its id stays unique. The list is shared: do not change it.
+        """
+        key = (kind, id(specs))
+        hit = self._lists.get(key)
+        if hit is None:
+            hit = self._lists[key] = (specs, [self.label(kind, spec) for spec in specs])
+        return hit[1]
 
     def label(self, kind: str, spec) -> str:
         # Specs parsed from the same cell text are the same objects: look them up by identity

@@ -152,7 +152,7 @@ class _Extent:
     exact: bool = True  # every row and cell had a reference
 
 
-def _refuse(*_args: object) -> None:
+def _refuse(*_args: object) -> int:
     raise damaged()
 
 
