@@ -3,6 +3,7 @@ frequencies and the multi-entry grammars. Each distinct value is parsed once per
 """
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ class CellReader:
         return result
 
     def _read(self, column: Column, raw) -> tuple:
+        result: tuple[Any, str | None, tuple[str, ...]]
         try:
             result = (self._parse(column, raw), None, ())
         except OwnerError as exc:
@@ -51,7 +53,7 @@ class CellReader:
             result = (None, message, ())
         return result
 
-    def _parse(self, column: Column, raw):
+    def _parse(self, column: Column, raw) -> Any:
         kind = column.kind
         if kind == "date":
             return tf.parse_date(raw if isinstance(raw, date | int | float) else cell_text(raw))
@@ -77,7 +79,7 @@ class CellReader:
         if kind == "frequency":
             self.frequency(text)
             return text
-        specs = tf.PARSERS[kind](text)
+        specs: Any = tf.PARSERS[kind](text)
         if kind == "checkpoints":
             specs = tuple(sorted(specs, key=lambda s: s.due_date))
         elif kind == "standards":

@@ -3,6 +3,7 @@ and how its file is opened (sheet names, limits). Headers are matched by ``core.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +44,7 @@ class Column(tabular.Column):
     content_field: str | None = None  # the ServiceContent field (or part kind) on a content row
 
 
-def _category(level: int, zh: str, en: str, synonyms: tuple[str, ...], **kw) -> Column:
+def _category(level: int, zh: str, en: str, synonyms: tuple[str, ...], **kw: Any) -> Column:
     return Column(
         key=f"category{level}",
         zh=zh,
@@ -427,17 +428,17 @@ def column_for_header(label: str) -> Column | None:
     return HEADERS.match(label)
 
 
-TIER_WORDS = {
+TIER_WORDS: dict[str, tuple[str, ...]] = {
     Tier.BASIC: ("基础", "基础服务", "基本", "标准"),
     Tier.ADVANCED: ("高级", "增值", "增值服务", "高级服务"),
     Tier.CUSTOM: ("定制", "定制服务", "个性化"),
 }
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
     Status.DRAFT: ("草稿", "待启用", "筹备"),
     Status.ACTIVE: ("启用", "有效", "在用", "生效", "正常", "进行中"),
     Status.RETIRED: ("停用", "已停用", "退役", "废止", "inactive"),
 }
-DELIVERY_WORDS = {
+DELIVERY_WORDS: dict[str, tuple[str, ...]] = {
     DeliveryMode.REMOTE: ("远程", "线上", "在线", "online"),
     DeliveryMode.ONSITE: ("现场", "线下", "上门", "on-site", "on site"),
     DeliveryMode.HYBRID: (
@@ -452,13 +453,13 @@ DELIVERY_WORDS = {
         "remote and on-site",
     ),
 }
-ENUM_WORDS = {
+ENUM_WORDS: dict[str, dict[str, str]] = {
     "tier": words(TIER_WORDS),
     "status": words(STATUS_WORDS),
     "delivery": words(DELIVERY_WORDS),
 }
 # The word the exporter writes for each stored value.
-ENUM_LABELS = {
+ENUM_LABELS: dict[str, dict[str, str]] = {
     "tier": {v: ws[0] for v, ws in TIER_WORDS.items()},
     "status": {v: ws[0] for v, ws in STATUS_WORDS.items()},
     "delivery": {v: ws[0] for v, ws in DELIVERY_WORDS.items()},

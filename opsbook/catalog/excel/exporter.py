@@ -8,6 +8,7 @@ prefixed with an apostrophe, which the importer removes.
 
 import io
 from collections import defaultdict
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ __all__ = ["WORKBOOK_OPTIONS", "export_catalog", "neutralise", "write_template"]
 VALIDATED_ROWS = 2000  # rows below the data that still get the drop-down lists
 ENUM_KINDS = ("tier", "status", "delivery")
 ITEM_ROW_PARTS = ("standards", "kpis", "checkpoints", "resources")
-EXAMPLE_ROWS = (
+EXAMPLE_ROWS: tuple[dict[str, Any], ...] = (
     {
         "category1": "客户服务",
         "category2": "热线服务",

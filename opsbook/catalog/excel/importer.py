@@ -126,7 +126,7 @@ class _Import(Planning):
     def _read_header(self):
         rows = self.table.rows
         header = find_header(rows, HEADERS, cell_text, search=HEADER_SEARCH_ROWS)
-        odd = [(i, label, None) for i, label in header.unknown]
+        odd: list[tuple[int, str, str | None]] = [(i, label, None) for i, label in header.unknown]
         odd += [(i, label, first) for i, label, _column, first in header.twice]
         for _index, label, first in sorted(odd, key=lambda o: o[0]):
             if first is None:

@@ -158,6 +158,7 @@ class Matching(Collecting):
         content.db = db
 
     def _check_content_names(self, draft: _ItemDraft) -> None:
+        assert draft.db is not None  # called for matched drafts
         matched = {c.db["id"] for c in draft.contents if c.db}
         others = {
             row["name"]: row

@@ -166,7 +166,7 @@ class Planning(Matching):
         plan = self._plan_record(ServiceItem, "items", db, current, after, parts)
         if db is None:
             category = self.category_by_path.get(draft.path)
-            siblings = self.item_orders.get(category, [])
+            siblings = self.item_orders.get(category, []) if category is not None else []
             plan.after["sort_order"] = writer.next_order(next_order, ("item", draft.path), siblings)
         self.item_plans.append(plan)
         draft_status = after.get("status", db["status"] if db else Status.ACTIVE)

@@ -115,7 +115,7 @@ TICKET_HEADERS = Headers(TICKET_COLUMNS)
 STATUS_HEADERS = Headers(STATUS_COLUMNS)
 
 
-TYPE_WORDS = {
+TYPE_WORDS: dict[str, tuple[str, ...]] = {
     TicketType.CONSULTATION: (
         "咨询/请求", "咨询", "请求", "服务请求", "咨询类", "问询", "consultation", "request",
         "service request", "question", "consultation/request",
@@ -130,7 +130,7 @@ TYPE_WORDS = {
         "suggestion/feedback",
     ),
 }  # fmt: skip
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
     Status.NEW: (
         "新建", "新", "新工单", "待受理", "未受理", "待处理", "已创建", "创建", "new", "created",
     ),
@@ -159,7 +159,7 @@ STATUS_WORDS = {
         "void", "withdrawn",
     ),
 }  # fmt: skip
-EXTRA_CHANNEL_WORDS = {
+EXTRA_CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
     "phone": ("来电", "电话咨询"),
     "email": ("电邮",),
     "chat": ("在线客服", "网聊"),

@@ -25,28 +25,25 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from itertools import chain, islice
-from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbook.accounts.choices import Role
-from opsbook.accounts.models import Customer, User
 from opsbook.catalog.choices import Priority
-from opsbook.catalog.models import ServiceItem
 from opsbook.core import clock
 from opsbook.core.tabular.cells import cached
-from opsbook.core.tabular.headers import Column, Headers, find_header, normalize
+from opsbook.core.tabular.headers import Column, Headers, find_header
 from opsbook.core.tabular.pipeline import Pipeline
 from opsbook.core.tabular.problems import MAX_PROBLEMS, Problem
 from opsbook.core.tabular.reading import basename
 
-from ..choices import OPEN_STATUSES, EventKind, Source, Status, TicketType
+from ..choices import EventKind, Source, TicketType
 from ..models import Ticket, TicketEvent
 from . import cells, writer
 from .columns import STATUS_HEADERS, TICKET_HEADERS
 from .reader import ImportFileError, Sheet, open_status_file, open_ticket_file
+from .records import Record, directories
 
 __all__ = ["MAX_PROBLEMS", "ImportFileError", "Problem", "TicketImportReport", "import_tickets"]
 
@@ -72,7 +69,6 @@ PLAIN_FIELDS = {
 }
 assert set(PLAIN_FIELDS.values()) == set(writer.PLAIN_COLUMNS)
 LIFECYCLE_FIELDS = writer.LIFECYCLE
-DONE = (Status.RESOLVED, Status.CLOSED)
 _REQUIRED = object()  # the "value" of an empty cell in a required column
 _BEFORE_CREATED = {
     "first_response_at": lambda: _("The first response is before the ticket was created."),
@@ -109,116 +105,6 @@ class TicketImportReport:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-# --- One ticket as the file tells it ------------------------------------------------------------
-
-
-class Record:
-    """One ticket of the file: parsed cells, then its rebuilt life, then what to do with it."""
-
-    __slots__ = (
-        "acknowledged_at", "action", "assignee_id", "cancelled_at", "changes", "channel",
-        "closed_at", "created_at", "customer_id", "db_version", "description", "external_id",
-        "first_response_at", "item_id", "old_events", "pk", "priority", "rating",
-        "rating_comment", "reopened_count", "resolved_at", "row", "status", "team_id", "title",
-        "type",
-    )  # fmt: skip
-
-    def __init__(self, row: int):
-        self.row = row
-        self.changes: list[tuple[datetime, str, str]] | None = None  # (at, status, note)
-        self.action = "create"
-        self.pk = self.db_version = self.old_events = None
-
-    def history(self) -> list[tuple[str, datetime, str, str, str]]:
-        """Timeline events (kind, at, from status, to status, note), creation first."""
-        events = [(EventKind.CREATED, self.created_at, "", Status.NEW, "")]
-        current = Status.NEW
-        for at, status, note in self.changes or ():
-            if status != current:
-                events.append((EventKind.STATUS, at, current, status, note))
-                current = status
-        return events
-
-    def status_changes(self) -> list[tuple[datetime, str]]:
-        """The (at, status) pairs the SLA clocks are rebuilt from, the first the created one."""
-        return [(at, to_status) for _kind, at, _from, to_status, _note in self.history()]
-
-    def last_moment(self) -> datetime:
-        moments = [self.created_at, self.first_response_at, self.resolved_at, self.closed_at]
-        moments += [at for at, _status, _note in self.changes or ()]
-        return max(m for m in moments if m is not None)
-
-
-# --- Directories: items, customers, staff, loaded once ----------------------------------------
-
-
-class Directory:
-    """Names and codes → ids for one kind of record; ambiguous names are remembered as such."""
-
-    def __init__(self, rows, noun: str, ambiguous: str):
-        self.noun = noun
-        self.ambiguous = ambiguous  # the message when a name fits several
-        self.codes: dict[str, int] = {}
-        self.names: dict[str, set[int]] = defaultdict(set)
-        self.cache: dict[str, tuple] = {}
-        for pk, code, *names in rows:
-            if code:
-                self.codes[code] = pk
-                self.names[normalize(code)].add(pk)
-            for name in names:
-                if name and name.strip():
-                    self.names[normalize(name)].add(pk)
-
-    def find(self, text: str) -> tuple[int | None, str | None]:
-        """(id, None) or (None, the problem)."""
-        hit = self.cache.get(text)
-        if hit is None:
-            hit = self.cache[text] = self._find(text)
-        return hit
-
-    def _find(self, text: str) -> tuple[int | None, str | None]:
-        if text in self.codes:
-            return self.codes[text], None
-        found = self.names.get(normalize(text), set())
-        if len(found) == 1:
-            return next(iter(found)), None
-        if not found:
-            return None, _("Unknown %(noun)s %(text)s.") % {"noun": self.noun, "text": text}
-        return None, self.ambiguous % {"text": text, "count": len(found)}
-
-
-def _directories() -> tuple[dict[int, int | None], dict[str, Directory]]:
-    """Staff users' teams, and the directories for the item, customer and assignee columns."""
-    items = ServiceItem.objects.values_list("id", "code", "name")
-    customers = Customer.objects.values_list("id", "code", "name")
-    staff = User.objects.exclude(role=Role.CUSTOMER).values_list(
-        "id", "username", "display_name", "first_name", "last_name", "team_id"
-    )
-    teams = {}
-    people = []
-    for pk, username, display, first, last, team_id in staff:
-        teams[pk] = team_id
-        people.append((pk, None, username, display, f"{first} {last}".strip(), f"{last}{first}"))
-    users = Directory(
-        people,
-        _("user"),
-        _("%(text)s names %(count)d different users; write the username instead."),
-    )
-    return teams, {
-        "item": Directory(
-            items,
-            _("service item"),
-            _("%(text)s names %(count)d different service items; write the item code instead."),
-        ),
-        "customer": Directory(
-            customers,
-            _("customer"),
-            _("%(text)s names %(count)d different customers; write the customer code instead."),
-        ),
-        "assignee": users,
-    }
 
 
 # --- The import -------------------------------------------------------------------------------
@@ -269,6 +155,7 @@ def import_tickets(
 
 class _Import(Pipeline):
     overflow_sheet = ""
+    report: "TicketImportReport"
 
     def __init__(self, report, tickets: Sheet, statuses: Sheet | None, now: datetime):
         super().__init__(report)
@@ -358,7 +245,7 @@ class _Import(Pipeline):
             return False
         columns, rows = found
         self.present = {key for key in columns if key in PLAIN_FIELDS}
-        self.teams, self.directories = _directories()
+        self.teams, self.directories = directories()
         self.labels = {key: label for key, (_index, label) in columns.items()}
         readers, absent = self._ticket_readers(columns)
         sheet = self.tickets.name
@@ -471,6 +358,7 @@ class _Import(Pipeline):
 
     def _read_statuses(self) -> None:
         sheet = self.statuses
+        assert sheet is not None  # read only when there is one
         found = self._header(sheet, STATUS_HEADERS, "status_changes")
         if found is None:
             return
@@ -492,7 +380,9 @@ class _Import(Pipeline):
             raw_status = row[status_index] if status_index < width else ""
             raw_note = row[note_index] if 0 <= note_index < width else ""
             ok = True
-            external_id = at = status = None
+            external_id: Any = None
+            at: Any = None
+            status: Any = None
             note = ""
             for label, raw, read in (
                 (ext_label, raw_id, lambda raw: cells.one_line(raw, 64)),
@@ -554,63 +444,8 @@ class _Import(Pipeline):
 
     def _rebuild(self, record: Record) -> None:
         """Status, times and reopen count from the status changes, or inferred without them."""
-        sheet, labels = self.tickets.name, self.labels
-        if record.changes is None:
-            changes = []
-            if record.resolved_at is not None:
-                changes.append((record.resolved_at, Status.RESOLVED, ""))
-            if record.closed_at is not None:
-                changes.append((record.closed_at, Status.CLOSED, ""))
-            record.changes = changes or None
-        else:
-            # Same-instant changes keep the file's order (the sort is stable).
-            record.changes.sort(key=itemgetter(0))
-        history = record.history()
-        status = history[-1][3]
-        record.status = status
-        record.acknowledged_at = next(
-            (at for kind, at, _f, to, _n in history if to == Status.ACKNOWLEDGED), None
-        )
-        record.reopened_count = sum(
-            1 for _k, _at, old, new, _n in history if old in DONE and new in OPEN_STATUSES
-        )
-        last = {to: at for _k, at, _f, to, _n in history}
-        record.cancelled_at = last.get(Status.CANCELLED) if status == Status.CANCELLED else None
-        label = Status(status).label
-        if status in DONE:
-            if record.resolved_at is None:
-                record.resolved_at = last.get(Status.RESOLVED)
-        elif record.resolved_at is not None:
-            self.problem_in(
-                sheet,
-                record.row,
-                labels.get("resolved_at"),
-                _("The ticket has a resolution time but its status changes leave it %(status)s.")
-                % {"status": label},
-            )
-        if status == Status.CLOSED:
-            if record.closed_at is None:
-                record.closed_at = last.get(Status.CLOSED)
-        elif record.closed_at is not None:
-            self.problem_in(
-                sheet,
-                record.row,
-                labels.get("closed_at"),
-                _("The ticket has a closing time but its status changes leave it %(status)s.")
-                % {"status": label},
-            )
-        if (
-            record.resolved_at is not None
-            and record.closed_at is not None
-            and record.closed_at < record.resolved_at
-        ):
-            self.problem_in(
-                sheet,
-                record.row,
-                labels.get("closed_at"),
-                _("The ticket is closed before it was resolved."),
-            )
-        record.team_id = self.teams.get(record.assignee_id) if record.assignee_id else None
+        for key, message in record.rebuild(self.teams):
+            self.problem_in(self.tickets.name, record.row, self.labels.get(key), message)
 
     # Pass 3: matching with the database -------------------------------------------------------
 

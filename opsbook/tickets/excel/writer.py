@@ -29,7 +29,8 @@ IMPORT_MARK = {"import": True}
 
 FIELDS = Ticket._meta.concrete_fields
 POSITION = {f.attname: i for i, f in enumerate(FIELDS)}
-SLA_COLUMNS = [Ticket._meta.get_field(name).attname for name in services.SLA_FIELDS]
+# get_field() may return a relation in the stubs; the SLA fields are concrete fields.
+SLA_COLUMNS = [Ticket._meta.get_field(name).attname for name in services.SLA_FIELDS]  # type: ignore[union-attr]
 # The columns a file may have (or not: then existing tickets keep theirs).
 PLAIN_COLUMNS = (
     "title", "description", "type", "channel", "priority", "item_id", "customer_id",
@@ -141,7 +142,8 @@ class _Writer:
 
     def _update(self, records: list, table: bulk.Table) -> None:
         locked = Ticket.objects.select_for_update().in_bulk([r.pk for r in records])
-        rows, old_events = [], []
+        rows: list[dict] = []
+        old_events: list[int] = []
         for record in records:
             ticket = locked.get(record.pk)
             if ticket is None or ticket.version != record.db_version:
