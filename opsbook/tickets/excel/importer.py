@@ -364,8 +364,7 @@ class _Import(Pipeline):
             return
         columns, rows = found
         name = sheet.name
-        tz, now = self.tz, self.now
-        by_external_id = self.by_external_id
+        tz = self.tz
         ext_index, ext_label = columns["external_id"]
         at_index, at_label = columns["at"]
         status_index, status_label = columns["status"]
@@ -411,34 +410,51 @@ class _Import(Pipeline):
                 except cells.CellError as exc:
                     self.problem_in(name, number, note_label, str(exc))
                     ok = False
-            if external_id is None:
-                continue
-            record = by_external_id.get(external_id)
-            if record is None:
-                self.problem_in(
-                    name,
-                    number,
-                    ext_label,
-                    _("No ticket in %(sheet)s has external id %(id)s.")
-                    % {"sheet": self.tickets.name, "id": external_id},
+            if external_id is not None:
+                self._attach_change(
+                    number, (ext_label, at_label), external_id, at, (status, note), ok
                 )
-            elif at is None or record.created_at is None:
-                continue
-            elif at < record.created_at:
-                self.problem_in(
-                    name,
-                    number,
-                    at_label,
-                    _("This change is before the ticket was created (row %(row)d of %(sheet)s).")
-                    % {"row": record.row, "sheet": self.tickets.name},
-                )
-            elif at > now:
-                self.problem_in(name, number, at_label, _("This time is in the future."))
-            elif ok:
-                if record.changes is None:
-                    record.changes = []
-                record.changes.append((at, status, note))
         self.report.summary["status_changes"] = count
+
+    def _attach_change(
+        self,
+        number: int,
+        labels: tuple[str, str],
+        external_id: str,
+        at: Any,
+        change: tuple[Any, str],
+        ok: bool,
+    ) -> None:
+        """Add one status change to its ticket, after checking it names one and its time."""
+        name = self.statuses.name if self.statuses else ""
+        ext_label, at_label = labels
+        status, note = change
+        now = self.now
+        record = self.by_external_id.get(external_id)
+        if record is None:
+            self.problem_in(
+                name,
+                number,
+                ext_label,
+                _("No ticket in %(sheet)s has external id %(id)s.")
+                % {"sheet": self.tickets.name, "id": external_id},
+            )
+        elif at is None or record.created_at is None:
+            return
+        elif at < record.created_at:
+            self.problem_in(
+                name,
+                number,
+                at_label,
+                _("This change is before the ticket was created (row %(row)d of %(sheet)s).")
+                % {"row": record.row, "sheet": self.tickets.name},
+            )
+        elif at > now:
+            self.problem_in(name, number, at_label, _("This time is in the future."))
+        elif ok:
+            if record.changes is None:
+                record.changes = []
+            record.changes.append((at, status, note))
 
     # Rebuilding each ticket's life ------------------------------------------------------------
 
