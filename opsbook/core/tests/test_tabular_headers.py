@@ -30,7 +30,7 @@ HEADERS = Headers(
     ],
 )
 def test_a_header_is_matched_in_every_usual_spelling(label):
-    assert HEADERS.match(label).key == "date"
+    assert HEADERS.match(label) is HEADERS.by_key["date"]
 
 
 def test_an_unknown_header_is_none():
