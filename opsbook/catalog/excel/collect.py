@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from opsbook.core.tabular.cells import cell_key, cell_text
+from opsbook.core.tabular.cells import cell_text
 from opsbook.core.tabular.pipeline import Pipeline
 
 from .cells import CellReader
@@ -121,7 +121,7 @@ class Collecting(Pipeline):
             raw = raw_cells[index] if index < width else ""
             if raw == "" or raw is None:
                 continue
-            hit = cache.get(cell_key(raw))
+            hit = cache.get(raw if raw.__class__ is str else (raw.__class__, raw))
             value, error, unknown = hit if hit is not None else read(column, raw, cache)
             if error is not None:
                 self.problem(number, label, error)
