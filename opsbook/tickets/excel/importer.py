@@ -30,7 +30,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbook.catalog.choices import Priority
 from opsbook.core import clock
 from opsbook.core.tabular.cells import cached
 from opsbook.core.tabular.headers import Column, Headers, find_header
@@ -38,12 +37,12 @@ from opsbook.core.tabular.pipeline import Pipeline
 from opsbook.core.tabular.problems import MAX_PROBLEMS, Problem
 from opsbook.core.tabular.reading import basename
 
-from ..choices import EventKind, Source, TicketType
+from ..choices import EventKind, Source
 from ..models import Ticket, TicketEvent
 from . import cells, writer
 from .columns import STATUS_HEADERS, TICKET_HEADERS
 from .reader import ImportFileError, Sheet, open_status_file, open_ticket_file
-from .records import Record, directories
+from .records import REQUIRED, Record, directories, ticket_readers
 
 __all__ = ["MAX_PROBLEMS", "ImportFileError", "Problem", "TicketImportReport", "import_tickets"]
 
@@ -69,7 +68,6 @@ PLAIN_FIELDS = {
 }
 assert set(PLAIN_FIELDS.values()) == set(writer.PLAIN_COLUMNS)
 LIFECYCLE_FIELDS = writer.LIFECYCLE
-_REQUIRED = object()  # the "value" of an empty cell in a required column
 _BEFORE_CREATED = {
     "first_response_at": lambda: _("The first response is before the ticket was created."),
     "resolved_at": lambda: _("The ticket is resolved before it was created."),
@@ -247,7 +245,7 @@ class _Import(Pipeline):
         self.present = {key for key in columns if key in PLAIN_FIELDS}
         self.teams, self.directories = directories()
         self.labels = {key: label for key, (_index, label) in columns.items()}
-        readers, absent = self._ticket_readers(columns)
+        readers, absent = ticket_readers(columns, self.directories, self.tz)
         sheet = self.tickets.name
         by_external_id = self.by_external_id
         for number, row in rows:
@@ -268,7 +266,7 @@ class _Import(Pipeline):
                         setattr(record, name, None)
                         ok = False
                         continue
-                if value is _REQUIRED:
+                if value is REQUIRED:
                     self.problem_in(sheet, number, label, _("Required."))
                     value = None
                     ok = False
@@ -289,55 +287,6 @@ class _Import(Pipeline):
                 self._check_times(record)
                 self.records.append(record)
         return True
-
-    def _ticket_readers(self, columns: dict[str, tuple[int, str]]):
-        """(attribute, cell index, column label, parser, value of an empty cell) for each
-        column of the file, and the attributes of the columns it does not have."""
-        tz = self.tz
-
-        def reference(kind):
-            directory = self.directories[kind]
-
-            def read(raw):
-                pk, error = directory.find(cells.one_line(raw))
-                if error:
-                    raise cells.CellError(error)
-                return pk
-
-            return read
-
-        def enum(kind):
-            return cached(lambda raw: cells.enum(kind, raw))
-
-        def when(raw):
-            return cells.timestamp(raw, tz)
-
-        # key: (attribute, parser, value of an empty cell)
-        parsers = {
-            "external_id": ("external_id", lambda raw: cells.one_line(raw, 64), _REQUIRED),
-            "title": ("title", lambda raw: cells.one_line(raw, 200), _REQUIRED),
-            "description": ("description", cells.text, ""),
-            "type": ("type", enum("type"), TicketType.CONSULTATION),
-            "channel": ("channel", enum("channel"), _REQUIRED),
-            "priority": ("priority", enum("priority"), Priority.NORMAL),
-            "item": ("item_id", reference("item"), None),
-            "customer": ("customer_id", reference("customer"), None),
-            "assignee": ("assignee_id", reference("assignee"), None),
-            "created_at": ("created_at", when, _REQUIRED),
-            "first_response_at": ("first_response_at", when, None),
-            "resolved_at": ("resolved_at", when, None),
-            "closed_at": ("closed_at", when, None),
-            "rating": ("rating", cells.rating, None),
-            "rating_comment": ("rating_comment", lambda raw: cells.text(raw, 2000), ""),
-        }
-        readers, absent = [], []
-        for key, (name, read, empty) in parsers.items():
-            if key in columns:
-                index, label = columns[key]
-                readers.append((name, index, label, read, empty))
-            else:
-                absent.append(name)
-        return readers, absent
 
     def _check_times(self, record: Record) -> None:
         sheet, labels, now = self.tickets.name, self.labels, self.now

@@ -1,21 +1,27 @@
-"""One ticket as the file tells it, its life rebuilt from its status changes, and the
-directories (service items, customers, staff) its cells are looked up in."""
+"""One ticket as the file tells it, its life rebuilt from its status changes, the
+directories (service items, customers, staff) its cells are looked up in, and the parser of
+each of its columns."""
 
 from collections import defaultdict
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, User
+from opsbook.catalog.choices import Priority
 from opsbook.catalog.models import ServiceItem
+from opsbook.core.tabular.cells import cached
 from opsbook.core.tabular.headers import normalize
 
-from ..choices import OPEN_STATUSES, EventKind, Status
+from ..choices import OPEN_STATUSES, EventKind, Status, TicketType
+from . import cells
 
 DONE = (Status.RESOLVED, Status.CLOSED)
+REQUIRED = object()  # the "value" of an empty cell in a required column
 Event = tuple[str, datetime, str, str, str]  # kind, at, from status, to status, note
 
 
@@ -212,3 +218,54 @@ def directories() -> tuple[dict[int, int | None], dict[str, Directory]]:
         ),
         "assignee": users,
     }
+
+
+def ticket_readers(
+    columns: dict[str, tuple[int, str]], found: dict[str, Directory], tz: ZoneInfo
+) -> tuple[list[tuple[str, int, str, Any, Any]], list[str]]:
+    """(attribute, cell index, column label, parser, value of an empty cell) for each
+    column of the file, and the attributes of the columns it does not have."""
+
+    def reference(kind):
+        directory = found[kind]
+
+        def read(raw):
+            pk, error = directory.find(cells.one_line(raw))
+            if error:
+                raise cells.CellError(error)
+            return pk
+
+        return read
+
+    def enum(kind):
+        return cached(lambda raw: cells.enum(kind, raw))
+
+    def when(raw):
+        return cells.timestamp(raw, tz)
+
+    # key: (attribute, parser, value of an empty cell)
+    parsers = {
+        "external_id": ("external_id", lambda raw: cells.one_line(raw, 64), REQUIRED),
+        "title": ("title", lambda raw: cells.one_line(raw, 200), REQUIRED),
+        "description": ("description", cells.text, ""),
+        "type": ("type", enum("type"), TicketType.CONSULTATION),
+        "channel": ("channel", enum("channel"), REQUIRED),
+        "priority": ("priority", enum("priority"), Priority.NORMAL),
+        "item": ("item_id", reference("item"), None),
+        "customer": ("customer_id", reference("customer"), None),
+        "assignee": ("assignee_id", reference("assignee"), None),
+        "created_at": ("created_at", when, REQUIRED),
+        "first_response_at": ("first_response_at", when, None),
+        "resolved_at": ("resolved_at", when, None),
+        "closed_at": ("closed_at", when, None),
+        "rating": ("rating", cells.rating, None),
+        "rating_comment": ("rating_comment", lambda raw: cells.text(raw, 2000), ""),
+    }
+    readers, absent = [], []
+    for key, (name, read, empty) in parsers.items():
+        if key in columns:
+            index, label = columns[key]
+            readers.append((name, index, label, read, empty))
+        else:
+            absent.append(name)
+    return readers, absent
