@@ -6,12 +6,14 @@ with no DOCTYPE or entity declaration (no entity-expansion bombs), and no row or
 past the limits, because calamine allocates the whole rectangle up to the farthest cell (one
 cell at XFD1048576 in a 600-byte file would otherwise abort the process).
 
-Each part is streamed once through expat with no per-element callback (well-formedness and the
-DOCTYPE refusal at C speed) while a byte pattern collects the ``r`` references of ``<row>`` and
-``<c>`` start tags, whatever their quoting, spacing, leading zeros, case or namespace prefix, in
-any part wherever the package's relationships put the sheets. A part where some row or cell
-has no reference (its position then follows the previous one), or that is not in an
-ASCII-compatible encoding, is walked element by element instead (``_walk``), as exactly.
+Every XML part is checked, wherever the package's relationships put the sheets. Each is streamed
+once through expat with no per-element callback (well-formedness and the DOCTYPE refusal at C
+speed) while byte patterns read the references of rows and cells as spreadsheet programs write
+them (``<row r="12"``, ``<c r="AB12"``; any case, leading zeros) and count every ``<row``/``<c``
+start tag. When the counts disagree (a namespace prefix, other quotes or spaces, another
+attribute first, a row or cell without a reference, whose position then follows the previous
+one) or the part is not in an ASCII-compatible encoding, the part is walked element by element
+instead (``_walk``, the exact and slower way). Both refuse the same files.
 """
 
 import io
@@ -186,7 +188,7 @@ def check_part(open_part: Callable[[], IO[bytes]], limits: Limits) -> None:
     _check_cells(extent, limits)
 
 
-def _fast_scan(first: bytes, stream: IO[bytes], limits: Limits) -> "_Extent":
+def _fast_scan(first: bytes, stream: IO[bytes], limits: Limits) -> _Extent:
     parser = _parser()
     extent = _Extent()
     carry = b""

@@ -17,8 +17,15 @@ from typing import Any
 import python_calamine
 from django.utils.translation import gettext as _
 
-from .files import CHUNK, ImportFileError, Limits, check_upload, check_xlsx, is_csv_name
-from .files import not_a_spreadsheet as not_a_spreadsheet
+from .files import (
+    CHUNK,
+    ImportFileError,
+    Limits,
+    check_upload,
+    check_xlsx,
+    is_csv_name,
+    not_a_spreadsheet,
+)
 from .headers import normalize
 
 Cell = Any  # str, int, float, bool, date, datetime, time or timedelta, as calamine gives it
