@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from opsbook.core.tabular.cells import cell_text
 from opsbook.core.tabular.files import ImportFileError
 from opsbook.core.tabular.headers import find_header
-from opsbook.core.tabular.pipeline import Report
+from opsbook.core.tabular.pipeline import Report, paused_gc
 from opsbook.core.tabular.problems import MAX_PROBLEMS, Problem
 from opsbook.core.tabular.reading import Table, basename, read_table
 
@@ -76,12 +76,13 @@ def import_catalog(
     """Validate ``data`` (an .xlsx or .csv) and, if it has no problem, write it in one go."""
     report = ImportReport(ok=False, dry_run=dry_run)
     name = basename(filename)
-    try:
-        table = read_table(data, name, sheet_rules())
-    except ImportFileError as exc:
-        report.problems.append(Problem(sheet=name, row=None, column=None, message=str(exc)))
-        return report
-    _Import(table, report, actor=actor, source=source).run()
+    with paused_gc():
+        try:
+            table = read_table(data, name, sheet_rules())
+        except ImportFileError as exc:
+            report.problems.append(Problem(sheet=name, row=None, column=None, message=str(exc)))
+            return report
+        _Import(table, report, actor=actor, source=source).run()
     return report
 
 

@@ -1,9 +1,12 @@
-"""Header matching, one rule for every import."""
+"""Header matching, one rule for every import; cached parsers; the paused collector."""
+
+import gc
 
 import pytest
 
 from opsbook.core.tabular.cells import CellError, cached, cell_text
 from opsbook.core.tabular.headers import Column, Headers, find_header
+from opsbook.core.tabular.pipeline import paused_gc
 from opsbook.core.tabular.xlsx import neutralise
 
 HEADERS = Headers(
@@ -86,3 +89,13 @@ def test_a_cached_parser_remembers_results_and_errors():
         with pytest.raises(CellError, match="no"):
             read("bad")
     assert calls == ["a", "bad"]
+
+
+def test_the_collector_is_paused_during_imports_and_restored_after():
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from opsbook.core import clock
 from opsbook.core.tabular.cells import cached
 from opsbook.core.tabular.headers import Column, Headers, find_header
-from opsbook.core.tabular.pipeline import Pipeline
+from opsbook.core.tabular.pipeline import Pipeline, paused_gc
 from opsbook.core.tabular.problems import MAX_PROBLEMS, Problem
 from opsbook.core.tabular.reading import basename
 
@@ -147,7 +147,8 @@ def import_tickets(
         except ImportFileError as exc:
             report.problems.append(Problem(status_name, None, None, str(exc)))
             return report
-    _Import(report, tickets, statuses, now or clock.now()).run()
+    with paused_gc():
+        _Import(report, tickets, statuses, now or clock.now()).run()
     return report
 
 
