@@ -3,7 +3,7 @@ distinct value (a column of ten thousand rows holds a few hundred distinct value
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -74,20 +74,18 @@ def choice[V](words: dict[str, V], labels: list[str], raw: Any) -> V:
 
 def cached[T](read: Callable[[Any], T]) -> Callable[[Any], T]:
     """``read`` remembering its result (or its CellError) for each distinct cell value."""
-    values: dict[Any, T] = {}
-    errors: dict[Any, str] = {}
+    results: dict[Any, tuple[Any, str | None]] = {}  # value, or None and the error
 
     def cached_read(raw: Any) -> T:
-        key = cell_key(raw)
-        if key in values:
-            return values[key]
-        if key in errors:
-            raise CellError(errors[key])
-        try:
-            value = values[key] = read(raw)
-        except CellError as exc:
-            errors[key] = str(exc)
-            raise
-        return value
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        hit = results.get(key)
+        if hit is None:
+            try:
+                hit = results[key] = (read(raw), None)
+            except CellError as exc:
+                hit = results[key] = (None, str(exc))
+        if hit[1] is not None:
+            raise CellError(hit[1])
+        return cast(T, hit[0])
 
     return cached_read
