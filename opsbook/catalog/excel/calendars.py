@@ -36,6 +36,7 @@ class CalendarDirectory:
     def ids(self) -> dict[str, int]:
         if self._ids is None:
             self._index_rows(Calendar.objects.values_list("id", "name"))
+        assert self._ids is not None  # set by _index_rows
         return self._ids
 
     def resolve(self, name: str) -> str:

@@ -2,37 +2,21 @@
 frequencies and the multi-entry grammars. Each distinct value is parsed once per import.
 """
 
-from datetime import date, datetime, time
+from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from opsbook.core.tabular.cells import cell_text, not_one_of, too_long
+from opsbook.core.tabular.headers import normalize
 
 from .. import services
 from ..models import ServiceContent, code_validator
 from . import textformats as tf
 from .calendars import CalendarDirectory
-from .columns import ENUM_LABELS, ENUM_WORDS, Column, needs_quote, normalize
+from .columns import ENUM_LABELS, ENUM_WORDS, Column
 from .owners import OwnerDirectory, OwnerError
-
-
-def cell_text(value) -> str:
-    """A cell as text, without the apostrophe the exporter adds before =, +, -, @, tab or CR."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("'") and needs_quote(text[1:]):
-            return text[1:]
-        return text
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 class CellReader:
@@ -59,6 +43,7 @@ class CellReader:
         return result
 
     def _read(self, column: Column, raw) -> tuple:
+        result: tuple[Any, str | None, tuple[str, ...]]
         try:
             result = (self._parse(column, raw), None, ())
         except OwnerError as exc:
@@ -68,15 +53,13 @@ class CellReader:
             result = (None, message, ())
         return result
 
-    def _parse(self, column: Column, raw):
+    def _parse(self, column: Column, raw) -> Any:
         kind = column.kind
         if kind == "date":
             return tf.parse_date(raw if isinstance(raw, date | int | float) else cell_text(raw))
         text = cell_text(raw)
         if column.max_length and len(text) > column.max_length:
-            raise tf.TextFormatError(
-                _("Longer than %(limit)d characters.") % {"limit": column.max_length}
-            )
+            raise tf.TextFormatError(too_long(column.max_length))
         if not text:
             return ""
         if kind == "text":
@@ -87,10 +70,7 @@ class CellReader:
         if kind in ENUM_WORDS:
             value = ENUM_WORDS[kind].get(normalize(text))
             if value is None:
-                raise tf.TextFormatError(
-                    _("%(text)s is not one of %(choices)s.")
-                    % {"text": text, "choices": "、".join(ENUM_LABELS[kind].values())}
-                )
+                raise tf.TextFormatError(not_one_of(text, list(ENUM_LABELS[kind].values())))
             return value
         if kind == "months":
             return _months(raw, text)
@@ -99,7 +79,7 @@ class CellReader:
         if kind == "frequency":
             self.frequency(text)
             return text
-        specs = tf.PARSERS[kind](text)
+        specs: Any = tf.PARSERS[kind](text)
         if kind == "checkpoints":
             specs = tuple(sorted(specs, key=lambda s: s.due_date))
         elif kind == "standards":

@@ -1,54 +1,50 @@
-"""The checklist sheet's columns, declared once for the importer, the exporter and the template.
-
-A header matches a column when, ignoring spaces, case, full-width/half-width forms and a trailing
-"（必填）" or "*", it equals the column's Chinese name, its English name or one of its synonyms.
+"""The checklist sheet's columns, declared once for the importer, the exporter and the template,
+and how its file is opened (sheet names, limits). Headers are matched by ``core.tabular.headers``.
 """
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from opsbook.core.tabular import headers as tabular
+from opsbook.core.tabular.files import Limits
+from opsbook.core.tabular.headers import normalize, words
+from opsbook.core.tabular.reading import SheetRules
 
 from ..choices import DeliveryMode, Status, Tier
 
+__all__ = ["normalize", "words"]
+
 SHEET_NAME = "服务清单"
-# A text cell starting with one of these could run as a formula: the exporter prefixes an
-# apostrophe and the importer removes exactly that apostrophe again.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def needs_quote(text: str) -> bool:
-    """Whether the exporter prefixes an apostrophe: text a spreadsheet could run as a formula,
-    also behind apostrophes the text already has (the importer strips exactly one, so the round
-    trip stays exact)."""
-    return text.lstrip("'").startswith(FORMULA_PREFIXES)
-
-
 HELP_SHEET_NAME = "说明"
 SHEET_NAMES = ("服务清单", "服务内容清单", "运营服务清单", "清单", "service checklist", "checklist")
+MAX_ROWS = 50_000
+MAX_COLUMNS = 52  # up to column AZ
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    zh: str
-    en: str
+def sheet_rules() -> SheetRules:
+    """How a checklist file is opened (read when called, so settings and tests apply)."""
+    return SheetRules(
+        names=SHEET_NAMES,
+        limits=Limits(rows=MAX_ROWS, columns=MAX_COLUMNS, uncompressed=MAX_UNCOMPRESSED),
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        max_rows=MAX_ROWS,
+        ignored=(HELP_SHEET_NAME, "instructions", "readme", "help"),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column(tabular.Column):
     level: str  # "category", "item", "row" or "ignored"
     kind: str  # how a cell is read: text, code, tier, status, delivery, months, date, owners, ...
-    synonyms: tuple[str, ...] = ()
     item_field: str | None = None  # the ServiceItem field (or part kind) it fills
     content_field: str | None = None  # the ServiceContent field (or part kind) on a content row
-    max_length: int | None = None
-    required: bool = False
-    width: int = 14
-    help: str = field(default="", compare=False)
-
-    def names(self) -> tuple[str, ...]:
-        return (self.zh, self.en, *self.synonyms)
 
 
-def _category(level: int, zh: str, en: str, synonyms: tuple[str, ...], **kw) -> Column:
+def _category(level: int, zh: str, en: str, synonyms: tuple[str, ...], **kw: Any) -> Column:
     return Column(
         key=f"category{level}",
         zh=zh,
@@ -115,9 +111,9 @@ ITEM_COLUMNS = (
         "item_code",
         "项目编号",
         "Item code",
-        "item",
-        "code",
-        ("服务项目编号", "项目代码", "Item ID"),
+        level="item",
+        kind="code",
+        synonyms=("服务项目编号", "项目代码", "Item ID"),
         item_field="code",
         max_length=40,
         width=12,
@@ -127,9 +123,9 @@ ITEM_COLUMNS = (
         "item_name",
         "服务项目",
         "Service item",
-        "item",
-        "text",
-        ("项目名称", "服务名称", "项目", "Item", "Item name", "Service"),
+        level="item",
+        kind="text",
+        synonyms=("项目名称", "服务名称", "项目", "Item", "Item name", "Service"),
         item_field="name",
         max_length=200,
         required=True,
@@ -140,9 +136,9 @@ ITEM_COLUMNS = (
         "item_description",
         "项目说明",
         "Item description",
-        "item",
-        "text",
-        ("项目描述", "服务说明", "服务描述"),
+        level="item",
+        kind="text",
+        synonyms=("项目描述", "服务说明", "服务描述"),
         item_field="description",
         width=30,
     ),
@@ -150,9 +146,9 @@ ITEM_COLUMNS = (
         "tier",
         "服务层级",
         "Tier",
-        "item",
-        "tier",
-        ("层级", "服务等级", "Service tier"),
+        level="item",
+        kind="tier",
+        synonyms=("层级", "服务等级", "Service tier"),
         item_field="tier",
         width=10,
         help=_("基础, 高级 or 定制 (basic, advanced, custom)."),
@@ -161,9 +157,9 @@ ITEM_COLUMNS = (
         "target_customers",
         "服务对象",
         "Target customers",
-        "item",
-        "text",
-        ("目标客户", "服务客户", "客户对象", "Customers"),
+        level="item",
+        kind="text",
+        synonyms=("目标客户", "服务客户", "客户对象", "Customers"),
         item_field="target_customers",
         max_length=200,
         width=16,
@@ -172,9 +168,9 @@ ITEM_COLUMNS = (
         "service_hours",
         "服务时间",
         "Service hours",
-        "item",
-        "text",
-        ("服务时段", "Hours"),
+        level="item",
+        kind="text",
+        synonyms=("服务时段", "Hours"),
         item_field="service_hours",
         max_length=100,
         width=16,
@@ -183,9 +179,9 @@ ITEM_COLUMNS = (
         "delivery_mode",
         "服务方式",
         "Delivery",
-        "item",
-        "delivery",
-        ("交付方式", "服务形式", "Delivery mode"),
+        level="item",
+        kind="delivery",
+        synonyms=("交付方式", "服务形式", "Delivery mode"),
         item_field="delivery_mode",
         width=10,
         help=_("远程, 现场 or 远程+现场 (remote, on-site, hybrid)."),
@@ -194,9 +190,9 @@ ITEM_COLUMNS = (
         "region",
         "服务区域",
         "Region",
-        "item",
-        "text",
-        ("区域", "服务范围", "Area"),
+        level="item",
+        kind="text",
+        synonyms=("区域", "服务范围", "Area"),
         item_field="region",
         max_length=100,
         width=12,
@@ -205,9 +201,9 @@ ITEM_COLUMNS = (
         "item_owners",
         "项目负责人",
         "Item owners",
-        "item",
-        "owners",
-        ("项目责任人", "服务负责人", "Item owner"),
+        level="item",
+        kind="owners",
+        synonyms=("项目责任人", "服务负责人", "Item owner"),
         item_field="owners",
         width=16,
         help=_(
@@ -219,9 +215,9 @@ ITEM_COLUMNS = (
         "item_status",
         "项目状态",
         "Item status",
-        "item",
-        "status",
-        ("服务状态",),
+        level="item",
+        kind="status",
+        synonyms=("服务状态",),
         item_field="status",
         width=10,
         help=_("草稿, 启用 or 停用 (draft, active, retired)."),
@@ -230,9 +226,9 @@ ITEM_COLUMNS = (
         "review_cycle_months",
         "复审周期（月）",
         "Review cycle (months)",
-        "item",
-        "months",
-        ("复审周期", "评审周期", "评审周期（月）", "Review cycle"),
+        level="item",
+        kind="months",
+        synonyms=("复审周期", "评审周期", "评审周期（月）", "Review cycle"),
         item_field="review_cycle_months",
         width=12,
     ),
@@ -240,9 +236,9 @@ ITEM_COLUMNS = (
         "next_review_date",
         "下次复审日期",
         "Next review date",
-        "item",
-        "date",
-        ("下次评审日期", "复审日期", "Next review"),
+        level="item",
+        kind="date",
+        synonyms=("下次评审日期", "复审日期", "Next review"),
         item_field="next_review_date",
         width=14,
     ),
@@ -253,9 +249,9 @@ ROW_COLUMNS = (
         "content_code",
         "内容编号",
         "Content code",
-        "row",
-        "code",
-        ("服务内容编号", "Content ID"),
+        level="row",
+        kind="code",
+        synonyms=("服务内容编号", "Content ID"),
         content_field="code",
         max_length=40,
         width=14,
@@ -265,9 +261,9 @@ ROW_COLUMNS = (
         "content_name",
         "服务内容",
         "Service content",
-        "row",
-        "text",
-        ("具体内容", "工作内容", "内容名称", "Content"),
+        level="row",
+        kind="text",
+        synonyms=("具体内容", "工作内容", "内容名称", "Content"),
         content_field="name",
         max_length=200,
         width=24,
@@ -277,9 +273,9 @@ ROW_COLUMNS = (
         "content_description",
         "内容说明",
         "Content description",
-        "row",
-        "text",
-        ("内容描述", "工作说明", "Description"),
+        level="row",
+        kind="text",
+        synonyms=("内容描述", "工作说明", "Description"),
         item_field="description",
         content_field="description",
         width=30,
@@ -288,9 +284,9 @@ ROW_COLUMNS = (
         "frequency",
         "服务频率",
         "Frequency",
-        "row",
-        "frequency",
-        ("频次", "频率", "执行频率", "服务频次"),
+        level="row",
+        kind="frequency",
+        synonyms=("频次", "频率", "执行频率", "服务频次"),
         item_field="frequency_text",
         content_field="frequency_text",
         max_length=100,
@@ -301,9 +297,9 @@ ROW_COLUMNS = (
         "owners",
         "责任人",
         "Owners",
-        "row",
-        "owners",
-        ("负责人", "执行人", "Owner"),
+        level="row",
+        kind="owners",
+        synonyms=("负责人", "执行人", "Owner"),
         item_field="owners",
         content_field="owners",
         width=16,
@@ -316,9 +312,9 @@ ROW_COLUMNS = (
         "standards",
         "服务标准",
         "Service standards",
-        "row",
-        "standards",
-        ("服务承诺", "响应标准", "SLA", "Standards"),
+        level="row",
+        kind="standards",
+        synonyms=("服务承诺", "响应标准", "SLA", "Standards"),
         item_field="standards",
         content_field="standards",
         width=36,
@@ -331,9 +327,9 @@ ROW_COLUMNS = (
         "kpis",
         "考核指标",
         "KPIs",
-        "row",
-        "kpis",
-        ("评价指标", "KPI", "绩效指标", "考核标准"),
+        level="row",
+        kind="kpis",
+        synonyms=("评价指标", "KPI", "绩效指标", "考核标准"),
         item_field="kpis",
         content_field="kpis",
         width=30,
@@ -343,9 +339,9 @@ ROW_COLUMNS = (
         "start_date",
         "开始时间",
         "Start date",
-        "row",
-        "date",
-        ("开始日期", "起始日期", "Start"),
+        level="row",
+        kind="date",
+        synonyms=("开始日期", "起始日期", "Start"),
         item_field="start_date",
         content_field="start_date",
         width=12,
@@ -354,9 +350,9 @@ ROW_COLUMNS = (
         "end_date",
         "结束时间",
         "End date",
-        "row",
-        "date",
-        ("结束日期", "截止日期", "End"),
+        level="row",
+        kind="date",
+        synonyms=("结束日期", "截止日期", "End"),
         item_field="end_date",
         content_field="end_date",
         width=12,
@@ -365,9 +361,9 @@ ROW_COLUMNS = (
         "checkpoints",
         "检查点",
         "Checkpoints",
-        "row",
-        "checkpoints",
-        ("里程碑", "关键节点", "Milestones"),
+        level="row",
+        kind="checkpoints",
+        synonyms=("里程碑", "关键节点", "Milestones"),
         item_field="checkpoints",
         content_field="checkpoints",
         width=30,
@@ -377,9 +373,9 @@ ROW_COLUMNS = (
         "resources",
         "资源",
         "Resources",
-        "row",
-        "resources",
-        ("所需资源", "资源需求", "资源配置"),
+        level="row",
+        kind="resources",
+        synonyms=("所需资源", "资源需求", "资源配置"),
         item_field="resources",
         content_field="resources",
         width=30,
@@ -389,9 +385,9 @@ ROW_COLUMNS = (
         "notes",
         "备注",
         "Notes",
-        "row",
-        "text",
-        ("经验总结", "Remarks", "Note"),
+        level="row",
+        kind="text",
+        synonyms=("经验总结", "Remarks", "Note"),
         item_field="notes",
         content_field="notes",
         width=20,
@@ -400,9 +396,9 @@ ROW_COLUMNS = (
         "status",
         "状态",
         "Status",
-        "row",
-        "status",
-        ("内容状态", "Content status"),
+        level="row",
+        kind="status",
+        synonyms=("内容状态", "Content status"),
         item_field="status",
         content_field="status",
         width=8,
@@ -410,52 +406,39 @@ ROW_COLUMNS = (
     ),
 )
 
-IGNORED_COLUMNS = (Column("row_number", "序号", "No.", "ignored", "ignored", ("行号", "#", "No")),)
+IGNORED_COLUMNS = (
+    Column(
+        "row_number",
+        "序号",
+        "No.",
+        ("行号", "#", "No"),
+        level="ignored",
+        kind="ignored",
+        ignored=True,
+    ),
+)
 
 COLUMNS = CATEGORY_COLUMNS + ITEM_COLUMNS + ROW_COLUMNS + IGNORED_COLUMNS
 BY_KEY = {c.key: c for c in COLUMNS}
 
-_REQUIRED_MARK = re.compile(r"(?:\((?:必填|必须|required)\)|\*)+$")
-_SPACES = re.compile(r"\s+")
-
-
-def normalize(text: str) -> str:
-    """The form in which headers and words are compared: NFKC, no spaces, case-folded."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
-
-
-def normalize_header(text: str) -> str:
-    return _REQUIRED_MARK.sub("", normalize(text))
-
-
-HEADERS: dict[str, Column] = {}
-for _column in COLUMNS:
-    for _name in _column.names():
-        _key = normalize_header(_name)
-        if HEADERS.setdefault(_key, _column) is not _column:
-            raise ValueError(f"header {_name!r} is claimed by two columns")
+HEADERS = tabular.Headers(COLUMNS)
 
 
 def column_for_header(label: str) -> Column | None:
-    return HEADERS.get(normalize_header(label))
+    return HEADERS.match(label)
 
 
-def words(mapping: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Reverse a {value: (word, …)} table into {normalized word: value}."""
-    return {normalize(word): value for value, ws in mapping.items() for word in (value, *ws)}
-
-
-TIER_WORDS = {
+TIER_WORDS: dict[str, tuple[str, ...]] = {
     Tier.BASIC: ("基础", "基础服务", "基本", "标准"),
     Tier.ADVANCED: ("高级", "增值", "增值服务", "高级服务"),
     Tier.CUSTOM: ("定制", "定制服务", "个性化"),
 }
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
     Status.DRAFT: ("草稿", "待启用", "筹备"),
     Status.ACTIVE: ("启用", "有效", "在用", "生效", "正常", "进行中"),
     Status.RETIRED: ("停用", "已停用", "退役", "废止", "inactive"),
 }
-DELIVERY_WORDS = {
+DELIVERY_WORDS: dict[str, tuple[str, ...]] = {
     DeliveryMode.REMOTE: ("远程", "线上", "在线", "online"),
     DeliveryMode.ONSITE: ("现场", "线下", "上门", "on-site", "on site"),
     DeliveryMode.HYBRID: (
@@ -470,13 +453,13 @@ DELIVERY_WORDS = {
         "remote and on-site",
     ),
 }
-ENUM_WORDS = {
+ENUM_WORDS: dict[str, dict[str, str]] = {
     "tier": words(TIER_WORDS),
     "status": words(STATUS_WORDS),
     "delivery": words(DELIVERY_WORDS),
 }
 # The word the exporter writes for each stored value.
-ENUM_LABELS = {
+ENUM_LABELS: dict[str, dict[str, str]] = {
     "tier": {v: ws[0] for v, ws in TIER_WORDS.items()},
     "status": {v: ws[0] for v, ws in STATUS_WORDS.items()},
     "delivery": {v: ws[0] for v, ws in DELIVERY_WORDS.items()},

@@ -8,9 +8,11 @@ prefixed with an apostrophe, which the importer removes.
 
 import io
 from collections import defaultdict
+from typing import Any
 
-import xlsxwriter
 from django.utils.translation import gettext as _
+
+from opsbook.core.tabular.xlsx import WORKBOOK_OPTIONS, neutralise, new_workbook
 
 from ..models import Category, ServiceContent, ServiceItem
 from . import parts as part_specs
@@ -24,20 +26,14 @@ from .columns import (
     ROW_COLUMNS,
     SHEET_NAME,
     Column,
-    needs_quote,
 )
 from .owners import OwnerDirectory
 
-WORKBOOK_OPTIONS = {
-    "in_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
+__all__ = ["WORKBOOK_OPTIONS", "export_catalog", "neutralise", "write_template"]
 VALIDATED_ROWS = 2000  # rows below the data that still get the drop-down lists
 ENUM_KINDS = ("tier", "status", "delivery")
 ITEM_ROW_PARTS = ("standards", "kpis", "checkpoints", "resources")
-EXAMPLE_ROWS = (
+EXAMPLE_ROWS: tuple[dict[str, Any], ...] = (
     {
         "category1": "客户服务",
         "category2": "热线服务",
@@ -73,10 +69,6 @@ EXAMPLE_ROWS = (
         "status": "启用",
     },
 )
-
-
-def neutralise(text: str) -> str:
-    return "'" + text if needs_quote(text) else text
 
 
 class _Sheet:
@@ -150,7 +142,7 @@ def _layout(depth: int) -> list[Column]:
 
 
 def _workbook(output: io.BytesIO):
-    return xlsxwriter.Workbook(output, WORKBOOK_OPTIONS)
+    return new_workbook(output)
 
 
 def export_catalog(items=None) -> bytes:

@@ -86,6 +86,7 @@ class OwnerDirectory:
         if team_id is not None:
             team = self.teams[team_id]
             return team.name
+        assert user_id is not None  # an owner is a user or a team
         user = self.user(user_id)
         if self.matches(user.label) == {(user_id, None)}:
             return user.label

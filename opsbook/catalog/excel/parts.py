@@ -8,6 +8,9 @@ None for the default calendar), as the cell writes it; ``values`` turns it back 
 """
 
 from collections import defaultdict
+from typing import Any
+
+from django.db import models
 
 from .. import services
 from ..models import Checkpoint, Kpi, Ownership, Resource, ServiceStandard
@@ -15,7 +18,7 @@ from . import textformats as tf
 from .calendars import CalendarDirectory
 
 PART_KINDS = ("owners", "standards", "kpis", "checkpoints", "resources")
-PART_MODELS = {
+PART_MODELS: dict[str, type[models.Model]] = {
     "owners": Ownership,
     "standards": ServiceStandard,
     "kpis": Kpi,
@@ -45,7 +48,7 @@ def load(kind: str, item_ids: set[int] | None = None) -> dict[tuple, tuple[list,
     """{(item_id, content_id): ([field tuple, …], [part id, …])} in display order."""
     model = PART_MODELS[kind]
     order = ["due_date", "position", "id"] if kind == "checkpoints" else ["position", "id"]
-    rows = model.objects.order_by(*order).values_list(
+    rows = model._default_manager.order_by(*order).values_list(
         "id", "item_id", "content_id", *PART_FIELDS[kind]
     )
     if item_ids is not None and len(item_ids) <= 500:
@@ -82,9 +85,18 @@ class Labeller:
         self._cache: dict[tuple, str] = {}
         self._by_id: dict[int, tuple] = {}
         self._scratch: dict[str, object] = {}
+        self._lists: dict[tuple[str, int], tuple[tuple, list[str]]] = {}
 
-    def labels(self, kind: str, specs) -> list[str]:
-        return [self.label(kind, spec) for spec in specs]
+    def labels(self, kind: str, specs: tuple) -> list[str]:
+        """The labels of a cell's specs. Cells with the same text share one tuple of specs (the
+        cell reader parses each distinct text once), so the list is looked up by identity; the
+        entry keeps the tuple alive so its id stays unique. The list is shared: do not change it.
+        """
+        key = (kind, id(specs))
+        hit = self._lists.get(key)
+        if hit is None:
+            hit = self._lists[key] = (specs, [self.label(kind, spec) for spec in specs])
+        return hit[1]
 
     def label(self, kind: str, spec) -> str:
         # Specs parsed from the same cell text are the same objects: look them up by identity
@@ -102,15 +114,15 @@ class Labeller:
     def instance(self, kind: str, spec):
         if kind == "owners":
             user_id, team_id, primary = spec
-            part = Ownership(is_primary=primary)
+            owner = Ownership(is_primary=primary)
             if user_id is not None:
-                part.user = self.directory.user(user_id)
+                owner.user = self.directory.user(user_id)
             else:
-                part.team = self.directory.teams[team_id]
-            return part
+                owner.team = self.directory.teams[team_id]
+            return owner
         # One scratch instance per kind, its plain fields overwritten for each spec: building
         # ten thousand model instances (and their init signals) only to label them is slow.
-        part = self._scratch.get(kind)
+        part: Any = self._scratch.get(kind)
         if part is None:
             part = self._scratch[kind] = PART_MODELS[kind]()
         for name, value in zip(PART_FIELDS[kind], spec, strict=True):

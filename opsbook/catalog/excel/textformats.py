@@ -145,7 +145,8 @@ def parse_date(value) -> date | None:
         raise TextFormatError(
             _("%(text)s is not a date; write it as 2026-03-01 or 2026年3月1日.") % {"text": text}
         )
-    return _make_date(*match.groups(), text)
+    year, month, day = match.groups()
+    return _make_date(year, month, day, text)
 
 
 # --- Durations --------------------------------------------------------------------------------
@@ -165,7 +166,8 @@ _DURATION = rf"(\d+(?:\.\d+)?)\s*({_alternation(w for ws in _UNITS.values() for 
 def _minutes(number: str, unit_word: str, text: str) -> int:
     unit = _UNIT_OF[unit_word.casefold()]
     amount = Decimal(number)
-    minutes = amount / 60 if unit == "second" else amount * _UNIT_MINUTES[unit]
+    factor = _UNIT_MINUTES[unit]
+    minutes = amount / 60 if factor is None else amount * factor
     if minutes <= 0 or minutes != minutes.to_integral_value():
         raise TextFormatError(
             _("%(text)s: targets are kept in whole minutes (for example 1分钟, 90秒 is not).")
@@ -185,7 +187,7 @@ def format_minutes(minutes: int, basis: str = TimeBasis.CALENDAR) -> str:
 
 # --- Service standards ------------------------------------------------------------------------
 
-CHANNEL_WORDS = {
+CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
     Channel.PHONE: ("电话", "热线", "热线电话", "电话热线", "phone", "telephone", "tel", "hotline"),
     Channel.EMAIL: ("邮件", "邮箱", "电子邮件", "e-mail", "email", "mail"),
     Channel.CHAT: ("在线客服", "在线", "在线咨询", "chat", "live chat", "online chat"),
@@ -195,13 +197,13 @@ CHANNEL_WORDS = {
     Channel.ONSITE: ("现场", "上门", "on-site", "onsite"),
     Channel.OTHER: ("其他", "其它", "other"),
 }
-PRIORITY_WORDS = {
+PRIORITY_WORDS: dict[str, tuple[str, ...]] = {
     Priority.URGENT: ("紧急", "特急", "urgent", "critical", "P1"),
     Priority.HIGH: ("高", "重要", "high", "P2"),
     Priority.NORMAL: ("普通", "一般", "中", "normal", "medium", "P3"),
     Priority.LOW: ("低", "low", "P4"),
 }
-BASIS_WORDS = {
+BASIS_WORDS: dict[str, tuple[str, ...]] = {
     TimeBasis.BUSINESS: (
         "工作时间",
         "工作时段",
@@ -220,9 +222,9 @@ BASIS_WORDS = {
         "calendar time",
     ),
 }
-CHANNEL_LABELS = {value: ws[0] for value, ws in CHANNEL_WORDS.items()}
-PRIORITY_LABELS = {value: ws[0] for value, ws in PRIORITY_WORDS.items()}
-BASIS_LABELS = {value: ws[0] for value, ws in BASIS_WORDS.items()}
+CHANNEL_LABELS: dict[str, str] = {value: ws[0] for value, ws in CHANNEL_WORDS.items()}
+PRIORITY_LABELS: dict[str, str] = {value: ws[0] for value, ws in PRIORITY_WORDS.items()}
+BASIS_LABELS: dict[str, str] = {value: ws[0] for value, ws in BASIS_WORDS.items()}
 _BASIS_OF = _lookup(BASIS_WORDS)
 _PRIORITY_OF = _lookup(PRIORITY_WORDS)
 _CHANNEL_OF = {w.casefold(): value for value, ws in CHANNEL_WORDS.items() for w in ws}
@@ -441,7 +443,8 @@ def _parse_kpi(entry: str) -> KpiSpec:
         raise TextFormatError(
             _("%(text)s: the target is not a number.") % {"text": entry}
         ) from None
-    if target >= 10**10 or target.normalize().as_tuple().exponent < -4:
+    exponent = target.normalize().as_tuple().exponent
+    if target >= 10**10 or not isinstance(exponent, int) or exponent < -4:
         raise TextFormatError(
             _("%(text)s: a target has at most 10 digits before the point and 4 after.")
             % {"text": entry}
@@ -533,13 +536,13 @@ def format_checkpoints(specs) -> str:
 
 # --- Resources --------------------------------------------------------------------------------
 
-RESOURCE_WORDS = {
+RESOURCE_WORDS: dict[str, tuple[str, ...]] = {
     ResourceKind.PEOPLE: ("人员", "人力", "人手", "people", "staff"),
     ResourceKind.BUDGET: ("预算", "经费", "费用", "budget"),
     ResourceKind.TOOL: ("工具", "系统", "设备", "tool", "tools"),
     ResourceKind.OTHER: ("其他", "其它", "other"),
 }
-RESOURCE_LABELS = {value: ws[0] for value, ws in RESOURCE_WORDS.items()}
+RESOURCE_LABELS: dict[str, str] = {value: ws[0] for value, ws in RESOURCE_WORDS.items()}
 _RESOURCE_OF = _lookup(RESOURCE_WORDS)
 _RESOURCE = re.compile(rf"^(?P<kind>[^:：]+?)\s*{_COLON}\s*(?P<description>.*)$", re.DOTALL)
 

@@ -12,36 +12,36 @@ from collections import defaultdict
 from datetime import date
 from functools import partial
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opsbook.audit import services as audit
 from opsbook.audit.models import Action, AuditEntry
 from opsbook.core import clock
 from opsbook.core.errors import ConflictError
+from opsbook.core.tabular import bulk
 
 from ..models import Category, ServiceContent, ServiceItem
 from ..signals import standards_changed
-from . import bulk, parts
+from . import parts
 
 _BATCH = 500
 
 
 def write(job) -> None:
-    """Write ``job``'s plans (an importer._Import after planning without problems)."""
+    """Write ``job``'s plans (an importer._Import after planning without problems); the
+    pipeline holds the transaction."""
     plans = job.item_plans + job.content_plans + job.retired_contents
     if not job.new_categories and not any(plan.changed for plan in plans):
         return
-    try:
-        with transaction.atomic():
-            _Writer(job, clock.now()).run()
-    except (IntegrityError, OperationalError):
-        raise ConflictError(
-            _(
-                "The checklist changed while the file was being imported, or the database was "
-                "busy; nothing was written. Import the file again."
-            )
-        ) from None
+    _Writer(job, clock.now()).run()
+
+
+def busy_message() -> str:
+    return _(
+        "The checklist changed while the file was being imported, or the database was "
+        "busy; nothing was written. Import the file again."
+    )
 
 
 def next_order(counters: dict, key, existing: list[int]) -> int:

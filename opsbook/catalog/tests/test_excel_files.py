@@ -8,8 +8,9 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from opsbook.catalog.excel import reader
+from opsbook.catalog.excel import columns
 from opsbook.catalog.models import ServiceContent, ServiceItem
+from opsbook.core.tabular import files
 
 from .excel_helpers import counts, csv_bytes, messages, run, table, xlsx
 
@@ -201,7 +202,7 @@ def test_a_workbook_with_too_many_parts_is_refused(db):
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-        for n in range(reader.MAX_ZIP_ENTRIES + 1):
+        for n in range(files.MAX_ZIP_ENTRIES + 1):
             archive.writestr(f"xl/media/{n}.txt", "")
 
     (message,) = refused(output.getvalue())
@@ -221,7 +222,9 @@ def test_a_cell_far_away_is_refused_before_the_sheet_is_loaded(db, row, column):
 
 def test_a_row_of_cells_without_references_is_counted_too(db):
     good = workbook_with(lambda sheet: None)
-    cells = "".join("<c t='inlineStr'><is><t>x</t></is></c>" for _ in range(reader.MAX_COLUMNS + 1))
+    cells = "".join(
+        "<c t='inlineStr'><is><t>x</t></is></c>" for _ in range(columns.MAX_COLUMNS + 1)
+    )
     sheet = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -260,7 +263,7 @@ def test_an_xml_entity_bomb_gives_a_problem(db):
 
 
 def test_more_rows_than_the_limit_are_refused(db, monkeypatch):
-    monkeypatch.setattr(reader, "MAX_ROWS", 3)
+    monkeypatch.setattr(columns, "MAX_ROWS", 3)
     many = table(ROWS * 3, HEADER)
 
     assert "more than 3 rows" in refused(xlsx(many))[0]

@@ -6,7 +6,9 @@ import zipfile
 
 import pytest
 
-from opsbook.catalog.excel import reader
+from opsbook.catalog.excel.columns import sheet_rules
+from opsbook.core.tabular.files import ImportFileError
+from opsbook.core.tabular.reading import read_table
 
 from .excel_helpers import table, xlsx
 
@@ -50,8 +52,8 @@ def _far_cell(attribute: bytes):
 def test_a_far_cell_reference_is_refused_whatever_its_spelling(attribute):
     hostile = _rewrite(xlsx(table(ROWS, HEADER)), _far_cell(attribute))
 
-    with pytest.raises(reader.ImportFileError, match="more than"):
-        reader.read_table(hostile, "清单.xlsx")
+    with pytest.raises(ImportFileError, match="more than"):
+        read_table(hostile, "清单.xlsx", sheet_rules())
 
 
 def test_a_sheet_moved_outside_the_worksheets_folder_is_still_checked():
@@ -67,9 +69,9 @@ def test_a_sheet_moved_outside_the_worksheets_folder_is_still_checked():
 
     hostile = _rewrite(xlsx(table(ROWS, HEADER)), move)
 
-    with pytest.raises(reader.ImportFileError, match="more than"):
-        reader.read_table(hostile, "清单.xlsx")
+    with pytest.raises(ImportFileError, match="more than"):
+        read_table(hostile, "清单.xlsx", sheet_rules())
 
 
 def test_an_ordinary_workbook_still_reads():
-    assert reader.read_table(xlsx(table(ROWS, HEADER)), "清单.xlsx").rows
+    assert read_table(xlsx(table(ROWS, HEADER)), "清单.xlsx", sheet_rules()).rows

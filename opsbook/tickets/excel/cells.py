@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from opsbook.catalog.excel.cells import cell_text
 from opsbook.catalog.excel.textformats import EXCEL_SERIALS
+from opsbook.core.tabular.cells import CellError, cell_text, not_one_of, one_line, text
+
+__all__ = ["CellError", "cell_text", "one_line", "text"]
 
 from .columns import CHOICE_LABELS, choice
 
@@ -29,29 +31,11 @@ _TIMESTAMP = re.compile(
 )
 
 
-class CellError(ValueError):
-    """A cell could not be read; the message says what was expected."""
-
-
-def text(raw, max_length: int | None = None) -> str:
-    value = cell_text(raw)
-    if max_length is not None and len(value) > max_length:
-        raise CellError(_("Longer than %(limit)d characters.") % {"limit": max_length})
-    return value
-
-
-def one_line(raw, max_length: int | None = None) -> str:
-    return text(" ".join(cell_text(raw).split()), max_length)
-
-
 def enum(kind: str, raw) -> str:
     value = cell_text(raw)
     found = choice(kind, value)
     if found is None:
-        raise CellError(
-            _("%(text)s is not one of %(choices)s.")
-            % {"text": value, "choices": "、".join(CHOICE_LABELS[kind])}
-        )
+        raise CellError(not_one_of(value, CHOICE_LABELS[kind]))
     return found
 
 

@@ -1,14 +1,12 @@
 """The columns of a ticket history file and the words accepted in them, declared once.
 
-A header matches a column when, ignoring spaces, case, full-width/half-width forms and a trailing
-"（必填）" or "*", it equals the column's Chinese name, its English name or one of its synonyms
-(the checklist's rule). Values of the enumerated columns are matched the same way.
+Headers are matched by ``core.tabular.headers`` (its Chinese name, English name or a synonym,
+ignoring spaces, case, full-width forms and required marks); values of the enumerated columns
+are compared in the same normalized form.
 """
 
-from dataclasses import dataclass
-
-from opsbook.catalog.excel.columns import normalize, normalize_header, words
 from opsbook.catalog.excel.textformats import CHANNEL_WORDS, PRIORITY_WORDS
+from opsbook.core.tabular.headers import Column, Headers, normalize, words
 
 from ..choices import Status, TicketType
 
@@ -23,20 +21,6 @@ STATUS_SHEET_NAMES = (
     "statuses",
 )
 IGNORED_SHEET_NAMES = ("说明", "instructions", "readme", "help")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    zh: str
-    en: str
-    synonyms: tuple[str, ...] = ()
-    required: bool = False
-    max_length: int | None = None
-    ignored: bool = False  # recognised, not imported (row numbers, the status before a change)
-
-    def names(self) -> tuple[str, ...]:
-        return (self.zh, self.en, *self.synonyms)
 
 
 EXTERNAL_ID_NAMES = (
@@ -127,24 +111,11 @@ STATUS_COLUMNS = (
 )  # fmt: skip
 
 
-def _headers(columns: tuple[Column, ...]) -> dict[str, Column]:
-    headers: dict[str, Column] = {}
-    for column in columns:
-        for name in column.names():
-            if headers.setdefault(normalize_header(name), column) is not column:
-                raise ValueError(f"header {name!r} is claimed by two columns")
-    return headers
+TICKET_HEADERS = Headers(TICKET_COLUMNS)
+STATUS_HEADERS = Headers(STATUS_COLUMNS)
 
 
-TICKET_HEADERS = _headers(TICKET_COLUMNS)
-STATUS_HEADERS = _headers(STATUS_COLUMNS)
-
-
-def column_for(headers: dict[str, Column], label: str) -> Column | None:
-    return headers.get(normalize_header(label))
-
-
-TYPE_WORDS = {
+TYPE_WORDS: dict[str, tuple[str, ...]] = {
     TicketType.CONSULTATION: (
         "咨询/请求", "咨询", "请求", "服务请求", "咨询类", "问询", "consultation", "request",
         "service request", "question", "consultation/request",
@@ -159,7 +130,7 @@ TYPE_WORDS = {
         "suggestion/feedback",
     ),
 }  # fmt: skip
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
     Status.NEW: (
         "新建", "新", "新工单", "待受理", "未受理", "待处理", "已创建", "创建", "new", "created",
     ),
@@ -188,7 +159,7 @@ STATUS_WORDS = {
         "void", "withdrawn",
     ),
 }  # fmt: skip
-EXTRA_CHANNEL_WORDS = {
+EXTRA_CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
     "phone": ("来电", "电话咨询"),
     "email": ("电邮",),
     "chat": ("在线客服", "网聊"),
@@ -197,7 +168,7 @@ EXTRA_CHANNEL_WORDS = {
     "onsite": ("现场服务", "on site"),
 }
 
-CHOICES = {
+CHOICES: dict[str, dict[str, str]] = {
     "type": words(TYPE_WORDS),
     "channel": words(CHANNEL_WORDS) | words(EXTRA_CHANNEL_WORDS),
     "priority": words(PRIORITY_WORDS),

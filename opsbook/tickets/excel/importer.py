@@ -25,28 +25,27 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from itertools import chain, islice
-from operator import itemgetter
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbook.accounts.choices import Role
-from opsbook.accounts.models import Customer, User
-from opsbook.catalog.choices import Priority
-from opsbook.catalog.excel.columns import normalize
-from opsbook.catalog.excel.importer import Problem
-from opsbook.catalog.models import ServiceItem
 from opsbook.core import clock
+from opsbook.core.tabular.cells import cached
+from opsbook.core.tabular.headers import Column, Headers, find_header
+from opsbook.core.tabular.pipeline import Pipeline, paused_gc
+from opsbook.core.tabular.problems import MAX_PROBLEMS, Problem
+from opsbook.core.tabular.reading import basename
 
-from ..choices import OPEN_STATUSES, EventKind, Source, Status, TicketType
+from ..choices import EventKind, Source
 from ..models import Ticket, TicketEvent
 from . import cells, writer
-from .columns import STATUS_HEADERS, TICKET_HEADERS, Column, column_for
+from .columns import STATUS_HEADERS, TICKET_HEADERS
 from .reader import ImportFileError, Sheet, open_status_file, open_ticket_file
+from .records import REQUIRED, Record, directories, ticket_readers
 
-__all__ = ["ImportFileError", "Problem", "TicketImportReport", "import_tickets"]
+__all__ = ["MAX_PROBLEMS", "ImportFileError", "Problem", "TicketImportReport", "import_tickets"]
 
-MAX_PROBLEMS = 1000  # listed in the report; the count of the rest follows them
 HEADER_SEARCH_ROWS = 10
 MATCH_BATCH = 1000
 # Events the system adds on its own; they do not mean someone worked on the ticket.
@@ -69,8 +68,6 @@ PLAIN_FIELDS = {
 }
 assert set(PLAIN_FIELDS.values()) == set(writer.PLAIN_COLUMNS)
 LIFECYCLE_FIELDS = writer.LIFECYCLE
-DONE = (Status.RESOLVED, Status.CLOSED)
-_REQUIRED = object()  # the "value" of an empty cell in a required column
 _BEFORE_CREATED = {
     "first_response_at": lambda: _("The first response is before the ticket was created."),
     "resolved_at": lambda: _("The ticket is resolved before it was created."),
@@ -108,135 +105,6 @@ class TicketImportReport:
         return asdict(self)
 
 
-# --- One ticket as the file tells it ------------------------------------------------------------
-
-
-class Record:
-    """One ticket of the file: parsed cells, then its rebuilt life, then what to do with it."""
-
-    __slots__ = (
-        "acknowledged_at", "action", "assignee_id", "cancelled_at", "changes", "channel",
-        "closed_at", "created_at", "customer_id", "db_version", "description", "external_id",
-        "first_response_at", "item_id", "old_events", "pk", "priority", "rating",
-        "rating_comment", "reopened_count", "resolved_at", "row", "status", "team_id", "title",
-        "type",
-    )  # fmt: skip
-
-    def __init__(self, row: int):
-        self.row = row
-        self.changes: list[tuple[datetime, str, str]] | None = None  # (at, status, note)
-        self.action = "create"
-        self.pk = self.db_version = self.old_events = None
-
-    def history(self) -> list[tuple[str, datetime, str, str, str]]:
-        """Timeline events (kind, at, from status, to status, note), creation first."""
-        events = [(EventKind.CREATED, self.created_at, "", Status.NEW, "")]
-        current = Status.NEW
-        for at, status, note in self.changes or ():
-            if status != current:
-                events.append((EventKind.STATUS, at, current, status, note))
-                current = status
-        return events
-
-    def status_changes(self) -> list[tuple[datetime, str]]:
-        """The (at, status) pairs the SLA clocks are rebuilt from, the first the created one."""
-        return [(at, to_status) for _kind, at, _from, to_status, _note in self.history()]
-
-    def last_moment(self) -> datetime:
-        moments = [self.created_at, self.first_response_at, self.resolved_at, self.closed_at]
-        moments += [at for at, _status, _note in self.changes or ()]
-        return max(m for m in moments if m is not None)
-
-
-# --- Directories: items, customers, staff, loaded once ----------------------------------------
-
-
-class Directory:
-    """Names and codes → ids for one kind of record; ambiguous names are remembered as such."""
-
-    def __init__(self, rows, noun: str, ambiguous: str):
-        self.noun = noun
-        self.ambiguous = ambiguous  # the message when a name fits several
-        self.codes: dict[str, int] = {}
-        self.names: dict[str, set[int]] = defaultdict(set)
-        self.cache: dict[str, tuple] = {}
-        for pk, code, *names in rows:
-            if code:
-                self.codes[code] = pk
-                self.names[normalize(code)].add(pk)
-            for name in names:
-                if name and name.strip():
-                    self.names[normalize(name)].add(pk)
-
-    def find(self, text: str) -> tuple[int | None, str | None]:
-        """(id, None) or (None, the problem)."""
-        hit = self.cache.get(text)
-        if hit is None:
-            hit = self.cache[text] = self._find(text)
-        return hit
-
-    def _find(self, text: str) -> tuple[int | None, str | None]:
-        if text in self.codes:
-            return self.codes[text], None
-        found = self.names.get(normalize(text), set())
-        if len(found) == 1:
-            return next(iter(found)), None
-        if not found:
-            return None, _("Unknown %(noun)s %(text)s.") % {"noun": self.noun, "text": text}
-        return None, self.ambiguous % {"text": text, "count": len(found)}
-
-
-def _directories() -> tuple[dict[int, int | None], dict[str, Directory]]:
-    """Staff users' teams, and the directories for the item, customer and assignee columns."""
-    items = ServiceItem.objects.values_list("id", "code", "name")
-    customers = Customer.objects.values_list("id", "code", "name")
-    staff = User.objects.exclude(role=Role.CUSTOMER).values_list(
-        "id", "username", "display_name", "first_name", "last_name", "team_id"
-    )
-    teams = {}
-    people = []
-    for pk, username, display, first, last, team_id in staff:
-        teams[pk] = team_id
-        people.append((pk, None, username, display, f"{first} {last}".strip(), f"{last}{first}"))
-    users = Directory(
-        people,
-        _("user"),
-        _("%(text)s names %(count)d different users; write the username instead."),
-    )
-    return teams, {
-        "item": Directory(
-            items,
-            _("service item"),
-            _("%(text)s names %(count)d different service items; write the item code instead."),
-        ),
-        "customer": Directory(
-            customers,
-            _("customer"),
-            _("%(text)s names %(count)d different customers; write the customer code instead."),
-        ),
-        "assignee": users,
-    }
-
-
-def _cached(read):
-    """``read`` remembering its result (or its problem) for each distinct cell value."""
-    cache: dict = {}
-
-    def cached(raw):
-        key = raw if raw.__class__ is str else (raw.__class__, raw)
-        hit = cache.get(key)
-        if hit is None:
-            try:
-                hit = cache[key] = (read(raw), None)
-            except cells.CellError as exc:
-                hit = cache[key] = (None, str(exc))
-        if hit[1] is not None:
-            raise cells.CellError(hit[1])
-        return hit[0]
-
-    return cached
-
-
 # --- The import -------------------------------------------------------------------------------
 
 
@@ -252,8 +120,8 @@ def import_tickets(
     """Check ``data`` (an .xlsx or .csv of tickets, optionally with a 状态变更 sheet) and the
     optional file of status changes; if nothing is wrong and this is not a dry run, write."""
     report = TicketImportReport(ok=False, dry_run=dry_run)
-    name = _basename(filename)
-    status_name = _basename(status_filename) if status_data is not None else ""
+    name = basename(filename)
+    status_name = basename(status_filename) if status_data is not None else ""
     try:
         tickets, statuses = open_ticket_file(data, name)
     except ImportFileError as exc:
@@ -279,132 +147,94 @@ def import_tickets(
         except ImportFileError as exc:
             report.problems.append(Problem(status_name, None, None, str(exc)))
             return report
-    _Import(report, tickets, statuses, now or clock.now()).run()
+    with paused_gc():
+        _Import(report, tickets, statuses, now or clock.now()).run()
     return report
 
 
-def _basename(filename: str) -> str:
-    return filename.replace("\\", "/").rsplit("/", 1)[-1]
+class _Import(Pipeline):
+    overflow_sheet = ""
+    report: "TicketImportReport"
 
-
-class _Import:
     def __init__(self, report, tickets: Sheet, statuses: Sheet | None, now: datetime):
-        self.report = report
+        super().__init__(report)
+        self.sheet = tickets.name
         self.tickets = tickets
         self.statuses = statuses
         self.now = now
         self.tz = timezone.get_default_timezone()
-        self.problem_count = 0
         self.records: list[Record] = []
         self.by_external_id: dict[str, Record] = {}
         self.present: set[str] = set()
         report.sheets = {"tickets": tickets.name, "status_changes": statuses and statuses.name}
 
-    # Problems ---------------------------------------------------------------------------------
-
-    def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.problem_count += 1
-        if self.problem_count <= MAX_PROBLEMS:
-            self.report.problems.append(Problem(sheet, row, column, message))
+    def problem_in(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.problem(row, column, message, sheet=sheet)
 
     def warn(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         if len(self.report.warnings) < MAX_PROBLEMS:
             self.report.warnings.append(Problem(sheet, row, column, message))
 
-    def run(self) -> None:
-        report = self.report
+    def check(self) -> None:
         read = self._reading(self.tickets, self._read_tickets)
         if read and self.statuses is not None:
             read = self._reading(self.statuses, self._read_statuses)
         if read:
-            if not self.records and not report.problems:
-                self.problem(
-                    self.tickets.name, None, None, _("The sheet has a header but no tickets.")
-                )
+            if not self.records and not self.problems:
+                self.problem(None, None, _("The sheet has a header but no tickets."))
             for record in self.records:
                 self._rebuild(record)
             self._match()
-        if report.problems:
-            if self.problem_count > MAX_PROBLEMS:
-                report.problems.append(
-                    Problem(
-                        "",
-                        None,
-                        None,
-                        _("%(count)d more problems are not listed; fix these and import again.")
-                        % {"count": self.problem_count - MAX_PROBLEMS},
-                    )
-                )
-            report.summary = _empty_summary()
-            return
-        if not report.dry_run:
-            try:
-                plain = [PLAIN_FIELDS[key] for key in sorted(self.present)]
-                report.summary["events"] = writer.write(self.records, plain, self.now)
-            except writer.ConflictError as exc:
-                report.summary = _empty_summary()
-                self.problem(self.tickets.name, None, None, str(exc))
-                return
-        report.ok = True
+
+    def empty_summary(self) -> dict[str, Any]:
+        return _empty_summary()
+
+    def write(self) -> None:
+        plain = [PLAIN_FIELDS[key] for key in sorted(self.present)]
+        self.report.summary["events"] = writer.write(self.records, plain, self.now)
 
     def _reading(self, sheet: Sheet, read) -> bool:
         """Run ``read``; a file that turns out unreadable half-way is one problem."""
         try:
             return read() is not False
         except ImportFileError as exc:
-            self.problem(sheet.name, None, None, str(exc))
+            self.problem_in(sheet.name, None, None, str(exc))
             return False
 
     # Headers ----------------------------------------------------------------------------------
 
-    def _header(self, sheet: Sheet, headers: dict[str, Column], kind: str):
+    def _header(self, sheet: Sheet, headers: Headers[Column], kind: str):
         """Find the header among the first rows; the columns as {key: (index, label)} and the
         data rows, or None when a required column is missing."""
-        required = {c.key for c in headers.values() if c.required}
         first = list(islice(sheet.rows, HEADER_SEARCH_ROWS))
         if not first:
-            self.problem(sheet.name, None, None, _("The sheet is empty."))
+            self.problem_in(sheet.name, None, None, _("The sheet is empty."))
             return None
-        header_at, best = 0, -1
-        for i, (_number, row) in enumerate(first):
-            found = {c.key for c in (column_for(headers, cells.cell_text(v)) for v in row) if c}
-            if required <= found:
-                header_at = i
-                break
-            if len(found) > best:
-                header_at, best = i, len(found)
-        header_row, row = first[header_at]
-        columns: dict[str, tuple[int, str]] = {}
-        for index, value in enumerate(row):
-            label = cells.cell_text(value)
-            if not label:
-                continue
-            column = column_for(headers, label)
-            if column is None:
-                self.warn(
+        header = find_header(first, headers, cells.cell_text, search=HEADER_SEARCH_ROWS)
+        for _index, label in header.unknown:
+            self.warn(
+                sheet.name,
+                header.row,
+                label,
+                _("This column is not imported (it is not one of the accepted headers)."),
+            )
+        for _index, label, column, other in header.twice:
+            if not column.ignored:
+                self.problem_in(
                     sheet.name,
-                    header_row,
+                    header.row,
                     label,
-                    _("This column is not imported (it is not one of the accepted headers)."),
+                    _("This column appears twice (also as %(other)s).") % {"other": other},
                 )
-            elif column.key in columns:
-                self.problem(
-                    sheet.name,
-                    header_row,
-                    label,
-                    _("This column appears twice (also as %(other)s).")
-                    % {"other": columns[column.key][1]},
-                )
-            elif not column.ignored:
-                columns[column.key] = (index, label)
+        columns = header.columns()
         self.report.columns[kind] = [label for _index, label in columns.values()]
-        by_key = {c.key: c for c in headers.values()}
-        missing = [by_key[k] for k in sorted(required - set(columns))]
-        for column in missing:
-            self.problem(sheet.name, header_row, column.zh, _("This required column is missing."))
-        if missing:
+        for column in header.missing:
+            self.problem_in(
+                sheet.name, header.row, column.zh, _("This required column is missing.")
+            )
+        if header.missing:
             return None
-        return columns, chain(first[header_at + 1 :], sheet.rows)
+        return columns, chain(first[header.index + 1 :], sheet.rows)
 
     # Pass 1: tickets --------------------------------------------------------------------------
 
@@ -414,9 +244,9 @@ class _Import:
             return False
         columns, rows = found
         self.present = {key for key in columns if key in PLAIN_FIELDS}
-        self.teams, self.directories = _directories()
+        self.teams, self.directories = directories()
         self.labels = {key: label for key, (_index, label) in columns.items()}
-        readers, absent = self._ticket_readers(columns)
+        readers, absent = ticket_readers(columns, self.directories, self.tz)
         sheet = self.tickets.name
         by_external_id = self.by_external_id
         for number, row in rows:
@@ -433,19 +263,19 @@ class _Import:
                     try:
                         value = read(raw)
                     except cells.CellError as exc:
-                        self.problem(sheet, number, label, str(exc))
+                        self.problem_in(sheet, number, label, str(exc))
                         setattr(record, name, None)
                         ok = False
                         continue
-                if value is _REQUIRED:
-                    self.problem(sheet, number, label, _("Required."))
+                if value is REQUIRED:
+                    self.problem_in(sheet, number, label, _("Required."))
                     value = None
                     ok = False
                 setattr(record, name, value)
             if record.external_id is not None:
                 other = by_external_id.get(record.external_id)
                 if other is not None:
-                    self.problem(
+                    self.problem_in(
                         sheet,
                         number,
                         self.labels["external_id"],
@@ -459,84 +289,37 @@ class _Import:
                 self.records.append(record)
         return True
 
-    def _ticket_readers(self, columns: dict[str, tuple[int, str]]):
-        """(attribute, cell index, column label, parser, value of an empty cell) for each
-        column of the file, and the attributes of the columns it does not have."""
-        tz = self.tz
-
-        def reference(kind):
-            directory = self.directories[kind]
-
-            def read(raw):
-                pk, error = directory.find(cells.one_line(raw))
-                if error:
-                    raise cells.CellError(error)
-                return pk
-
-            return read
-
-        def enum(kind):
-            return _cached(lambda raw: cells.enum(kind, raw))
-
-        def when(raw):
-            return cells.timestamp(raw, tz)
-
-        # key: (attribute, parser, value of an empty cell)
-        parsers = {
-            "external_id": ("external_id", lambda raw: cells.one_line(raw, 64), _REQUIRED),
-            "title": ("title", lambda raw: cells.one_line(raw, 200), _REQUIRED),
-            "description": ("description", cells.text, ""),
-            "type": ("type", enum("type"), TicketType.CONSULTATION),
-            "channel": ("channel", enum("channel"), _REQUIRED),
-            "priority": ("priority", enum("priority"), Priority.NORMAL),
-            "item": ("item_id", reference("item"), None),
-            "customer": ("customer_id", reference("customer"), None),
-            "assignee": ("assignee_id", reference("assignee"), None),
-            "created_at": ("created_at", when, _REQUIRED),
-            "first_response_at": ("first_response_at", when, None),
-            "resolved_at": ("resolved_at", when, None),
-            "closed_at": ("closed_at", when, None),
-            "rating": ("rating", cells.rating, None),
-            "rating_comment": ("rating_comment", lambda raw: cells.text(raw, 2000), ""),
-        }
-        readers, absent = [], []
-        for key, (name, read, empty) in parsers.items():
-            if key in columns:
-                index, label = columns[key]
-                readers.append((name, index, label, read, empty))
-            else:
-                absent.append(name)
-        return readers, absent
-
     def _check_times(self, record: Record) -> None:
         sheet, labels, now = self.tickets.name, self.labels, self.now
         created = record.created_at
         for key in ("created_at", "first_response_at", "resolved_at", "closed_at"):
             value = getattr(record, key)
             if value is not None and value > now:
-                self.problem(sheet, record.row, labels.get(key), _("This time is in the future."))
+                self.problem_in(
+                    sheet, record.row, labels.get(key), _("This time is in the future.")
+                )
         for key in ("first_response_at", "resolved_at", "closed_at"):
             value = getattr(record, key)
             if value is not None and value < created:
-                self.problem(sheet, record.row, labels.get(key), _BEFORE_CREATED[key]())
+                self.problem_in(sheet, record.row, labels.get(key), _BEFORE_CREATED[key]())
         # Closing before resolving is checked once the status changes are known (_rebuild).
 
     # Pass 2: status changes -------------------------------------------------------------------
 
     def _read_statuses(self) -> None:
         sheet = self.statuses
+        assert sheet is not None  # read only when there is one
         found = self._header(sheet, STATUS_HEADERS, "status_changes")
         if found is None:
             return
         columns, rows = found
         name = sheet.name
-        tz, now = self.tz, self.now
-        by_external_id = self.by_external_id
+        tz = self.tz
         ext_index, ext_label = columns["external_id"]
         at_index, at_label = columns["at"]
         status_index, status_label = columns["status"]
         note_index, note_label = columns.get("note", (-1, ""))
-        read_status = _cached(lambda raw: cells.enum("status", raw))
+        read_status = cached(lambda raw: cells.enum("status", raw))
         count = 0
         for number, row in rows:
             count += 1
@@ -546,7 +329,9 @@ class _Import:
             raw_status = row[status_index] if status_index < width else ""
             raw_note = row[note_index] if 0 <= note_index < width else ""
             ok = True
-            external_id = at = status = None
+            external_id: Any = None
+            at: Any = None
+            status: Any = None
             note = ""
             for label, raw, read in (
                 (ext_label, raw_id, lambda raw: cells.one_line(raw, 64)),
@@ -554,13 +339,13 @@ class _Import:
                 (status_label, raw_status, read_status),
             ):
                 if raw is None or cells.cell_text(raw) == "":
-                    self.problem(name, number, label, _("Required."))
+                    self.problem_in(name, number, label, _("Required."))
                     ok = False
                     continue
                 try:
                     value = read(raw)
                 except cells.CellError as exc:
-                    self.problem(name, number, label, str(exc))
+                    self.problem_in(name, number, label, str(exc))
                     ok = False
                     continue
                 if label == ext_label:
@@ -573,98 +358,60 @@ class _Import:
                 try:
                     note = cells.text(raw_note, 1000)
                 except cells.CellError as exc:
-                    self.problem(name, number, note_label, str(exc))
+                    self.problem_in(name, number, note_label, str(exc))
                     ok = False
-            if external_id is None:
-                continue
-            record = by_external_id.get(external_id)
-            if record is None:
-                self.problem(
-                    name,
-                    number,
-                    ext_label,
-                    _("No ticket in %(sheet)s has external id %(id)s.")
-                    % {"sheet": self.tickets.name, "id": external_id},
+            if external_id is not None:
+                self._attach_change(
+                    number, (ext_label, at_label), external_id, at, (status, note), ok
                 )
-            elif at is None or record.created_at is None:
-                continue
-            elif at < record.created_at:
-                self.problem(
-                    name,
-                    number,
-                    at_label,
-                    _("This change is before the ticket was created (row %(row)d of %(sheet)s).")
-                    % {"row": record.row, "sheet": self.tickets.name},
-                )
-            elif at > now:
-                self.problem(name, number, at_label, _("This time is in the future."))
-            elif ok:
-                if record.changes is None:
-                    record.changes = []
-                record.changes.append((at, status, note))
         self.report.summary["status_changes"] = count
+
+    def _attach_change(
+        self,
+        number: int,
+        labels: tuple[str, str],
+        external_id: str,
+        at: Any,
+        change: tuple[Any, str],
+        ok: bool,
+    ) -> None:
+        """Add one status change to its ticket, after checking it names one and its time."""
+        name = self.statuses.name if self.statuses else ""
+        ext_label, at_label = labels
+        status, note = change
+        now = self.now
+        record = self.by_external_id.get(external_id)
+        if record is None:
+            self.problem_in(
+                name,
+                number,
+                ext_label,
+                _("No ticket in %(sheet)s has external id %(id)s.")
+                % {"sheet": self.tickets.name, "id": external_id},
+            )
+        elif at is None or record.created_at is None:
+            return
+        elif at < record.created_at:
+            self.problem_in(
+                name,
+                number,
+                at_label,
+                _("This change is before the ticket was created (row %(row)d of %(sheet)s).")
+                % {"row": record.row, "sheet": self.tickets.name},
+            )
+        elif at > now:
+            self.problem_in(name, number, at_label, _("This time is in the future."))
+        elif ok:
+            if record.changes is None:
+                record.changes = []
+            record.changes.append((at, status, note))
 
     # Rebuilding each ticket's life ------------------------------------------------------------
 
     def _rebuild(self, record: Record) -> None:
         """Status, times and reopen count from the status changes, or inferred without them."""
-        sheet, labels = self.tickets.name, self.labels
-        if record.changes is None:
-            changes = []
-            if record.resolved_at is not None:
-                changes.append((record.resolved_at, Status.RESOLVED, ""))
-            if record.closed_at is not None:
-                changes.append((record.closed_at, Status.CLOSED, ""))
-            record.changes = changes or None
-        else:
-            # Same-instant changes keep the file's order (the sort is stable).
-            record.changes.sort(key=itemgetter(0))
-        history = record.history()
-        status = history[-1][3]
-        record.status = status
-        record.acknowledged_at = next(
-            (at for kind, at, _f, to, _n in history if to == Status.ACKNOWLEDGED), None
-        )
-        record.reopened_count = sum(
-            1 for _k, _at, old, new, _n in history if old in DONE and new in OPEN_STATUSES
-        )
-        last = {to: at for _k, at, _f, to, _n in history}
-        record.cancelled_at = last.get(Status.CANCELLED) if status == Status.CANCELLED else None
-        label = Status(status).label
-        if status in DONE:
-            if record.resolved_at is None:
-                record.resolved_at = last.get(Status.RESOLVED)
-        elif record.resolved_at is not None:
-            self.problem(
-                sheet,
-                record.row,
-                labels.get("resolved_at"),
-                _("The ticket has a resolution time but its status changes leave it %(status)s.")
-                % {"status": label},
-            )
-        if status == Status.CLOSED:
-            if record.closed_at is None:
-                record.closed_at = last.get(Status.CLOSED)
-        elif record.closed_at is not None:
-            self.problem(
-                sheet,
-                record.row,
-                labels.get("closed_at"),
-                _("The ticket has a closing time but its status changes leave it %(status)s.")
-                % {"status": label},
-            )
-        if (
-            record.resolved_at is not None
-            and record.closed_at is not None
-            and record.closed_at < record.resolved_at
-        ):
-            self.problem(
-                sheet,
-                record.row,
-                labels.get("closed_at"),
-                _("The ticket is closed before it was resolved."),
-            )
-        record.team_id = self.teams.get(record.assignee_id) if record.assignee_id else None
+        for key, message in record.rebuild(self.teams):
+            self.problem_in(self.tickets.name, record.row, self.labels.get(key), message)
 
     # Pass 3: matching with the database -------------------------------------------------------
 
@@ -681,7 +428,7 @@ class _Import:
                 db = dict(zip(compared, values, strict=True))
                 record = batch[db["external_id"]]
                 if db["source"] != Source.IMPORT:
-                    self.problem(
+                    self.problem_in(
                         self.tickets.name,
                         record.row,
                         self.labels["external_id"],

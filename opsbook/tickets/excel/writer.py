@@ -2,7 +2,7 @@
 
 Per batch: new tickets are built (positionally, the fast path of ``Model.__init__``), their SLA
 columns computed by ``services.apply_sla`` with one ``PolicyResolver`` for the whole import (no
-query per ticket), and inserted with the checklist importer's ``bulk.Table`` (``executemany`` on
+query per ticket), and inserted with ``core.tabular.bulk.Table`` (``executemany`` on
 SQLite, ``COPY`` on PostgreSQL); their ids are read back by external id. Tickets to update are
 locked and must still have the version the import compared (else nothing is written). Then the
 timeline events of the batch: the imported status history of each ticket (marked
@@ -14,12 +14,11 @@ a backlog must not e-mail every breach of the past at once. They still show as b
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opsbook.catalog.choices import Priority
-from opsbook.catalog.excel import bulk
 from opsbook.core.errors import ConflictError
+from opsbook.core.tabular import bulk
 
 from .. import services
 from ..choices import OPEN_STATUSES, RUNNING_STATUSES, Source, TicketType
@@ -30,7 +29,8 @@ IMPORT_MARK = {"import": True}
 
 FIELDS = Ticket._meta.concrete_fields
 POSITION = {f.attname: i for i, f in enumerate(FIELDS)}
-SLA_COLUMNS = [Ticket._meta.get_field(name).attname for name in services.SLA_FIELDS]
+# get_field() may return a relation in the stubs; the SLA fields are concrete fields.
+SLA_COLUMNS = [Ticket._meta.get_field(name).attname for name in services.SLA_FIELDS]  # type: ignore[union-attr]
 # The columns a file may have (or not: then existing tickets keep theirs).
 PLAIN_COLUMNS = (
     "title", "description", "type", "channel", "priority", "item_id", "customer_id",
@@ -57,20 +57,20 @@ DEFAULTS = {
 
 
 def write(records, plain: list[str], now: datetime) -> int:
-    """Create and update the records marked so; returns the number of events written.
+    """Create and update the records marked so (inside the import's transaction); returns the
+    number of events written.
     ``plain`` names the ticket columns the file has (the others of existing tickets stay)."""
     writer = _Writer(plain, now)
     writer.resolver.preload({r.item_id for r in records if r.item_id is not None})
-    with transaction.atomic():
-        batch = []
-        for record in records:
-            if record.action in ("create", "update"):
-                batch.append(record)
-                if len(batch) == BATCH:
-                    writer.batch(batch)
-                    batch = []
-        if batch:
-            writer.batch(batch)
+    batch = []
+    for record in records:
+        if record.action in ("create", "update"):
+            batch.append(record)
+            if len(batch) == BATCH:
+                writer.batch(batch)
+                batch = []
+    if batch:
+        writer.batch(batch)
     return writer.events
 
 
@@ -142,7 +142,8 @@ class _Writer:
 
     def _update(self, records: list, table: bulk.Table) -> None:
         locked = Ticket.objects.select_for_update().in_bulk([r.pk for r in records])
-        rows, old_events = [], []
+        rows: list[dict] = []
+        old_events: list[int] = []
         for record in records:
             ticket = locked.get(record.pk)
             if ticket is None or ticket.version != record.db_version:
