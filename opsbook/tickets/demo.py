@@ -15,7 +15,7 @@ from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.models import CustomerService, ServiceItem
 from opsbook.core import clock
 
-from . import services
+from . import services, sla_store
 from .choices import FollowUpMethod, Source, Status, TicketType
 from .models import Ticket
 
@@ -316,5 +316,5 @@ def load_demo_tickets(now: datetime | None = None) -> int:
     )
 
     # The clocks above were stored as of each event; bring them up to now.
-    services.recompute_open_tickets()
+    sla_store.recompute_open_tickets(now=now)
     return created

@@ -12,9 +12,10 @@ from opsbook.core import clock
 from opsbook.jobs.claims import claim_update
 from opsbook.jobs.schedule import every
 
-from . import notifications, services
+from . import notifications, services, sla_store
 from .choices import EventKind, Status, TicketType
 from .models import FollowUp, Ticket, TicketEvent
+from .sla_policy import PolicyResolver
 
 BATCH = 200
 # Closing is one short transaction per ticket; a run closes at most this many.
@@ -34,7 +35,7 @@ def check_sla(now: datetime | None = None, *, limit: int = 1000) -> int:
         .order_by("sla_next_check_at")
         .values_list("pk", "sla_next_check_at")[:limit]
     )
-    resolver = services.PolicyResolver()
+    resolver = PolicyResolver()
     return sum(check_one(pk, moment, now, resolver) for pk, moment in due)
 
 
@@ -48,10 +49,10 @@ def check_one(pk: int, moment: datetime, now: datetime, resolver=None) -> bool:
         if not claimed:
             return False
         ticket = Ticket.objects.select_for_update().get(pk=pk)
-        running = services.apply_sla(ticket, services.status_history(ticket), now, resolver)
+        running = sla_store.apply_sla(ticket, sla_store.status_history(ticket), now, resolver)
         _announce(ticket, running, now)
-        ticket.sla_next_check_at = services.next_check(ticket, running)
-        ticket.save(update_fields=services.SLA_FIELDS)
+        ticket.sla_next_check_at = sla_store.next_check(ticket, running)
+        ticket.save(update_fields=sla_store.SLA_FIELDS)
     return True
 
 
@@ -135,4 +136,4 @@ def close_resolved_tickets_task() -> int:
 
 @task()
 def recompute_open_tickets_task(calendar_id: int | None = None, item_id: int | None = None) -> int:
-    return services.recompute_open_tickets(calendar_id=calendar_id, item_id=item_id)
+    return sla_store.recompute_open_tickets(calendar_id=calendar_id, item_id=item_id)
