@@ -106,10 +106,10 @@ def status_histories(tickets: Iterable[Ticket]) -> dict[int, History]:
     tickets = list(tickets)
     rows: dict[int, list[HistoryRow]] = {t.pk: [] for t in tickets}
     events = _history_events(TicketEvent.objects.filter(ticket_id__in=list(rows)))
-    for ticket_id, *row in events.values_list(
+    for ticket_id, pk, at, kind, from_status, to_status in events.values_list(
         "ticket_id", "id", "at", "kind", "from_status", "to_status"
     ):
-        rows[ticket_id].append((row[0], row[1], row[2], row[3], row[4]))
+        rows[ticket_id].append((pk, at, kind, from_status, to_status))
     return {t.pk: history_from_events(t.created_at, rows[t.pk]) for t in tickets}
 
 

@@ -17,20 +17,31 @@ from ..attachments import check_upload
 from ..choices import EventKind, Status
 from ..models import REOPEN_FROM, Attachment, Comment, Ticket
 from ..sla_store import recompute_sla
-from .common import bump, lock_ticket, record_event, require_worker, save, store_attachment
+from .common import (
+    AnyUser,
+    bump,
+    lock_ticket,
+    record_event,
+    require_worker,
+    save,
+    signed_in,
+    store_attachment,
+)
 from .status import STATUS_FIELDS, check_transition, set_status
 
 
-def _check_replier(actor: User, ticket: Ticket, *, public: bool, then_status: str | None) -> bool:
-    """PermissionDenied unless ``actor`` may write this reply; True for a customer contact."""
+def _check_replier(
+    actor: AnyUser, ticket: Ticket, *, public: bool, then_status: str | None
+) -> tuple[User, bool]:
+    """PermissionDenied unless ``actor`` may write this reply; the author, and whether they
+    write as the customer."""
     if not access.is_customer(actor):
-        require_worker(actor, ticket)
-        return False
+        return require_worker(actor, ticket), False
     if not access.can_reply_as_customer(actor, ticket):
         raise PermissionDenied(_("You may not reply to this ticket."))
     if not public or then_status:
         raise PermissionDenied(_("Customers write public replies only."))
-    return True
+    return signed_in(actor), True
 
 
 def _check_open_to_replies(
@@ -48,7 +59,7 @@ def _check_open_to_replies(
 
 def _after_reply(
     ticket: Ticket,
-    actor: User,
+    actor: AnyUser,
     *,
     customer: bool,
     public: bool,
@@ -74,7 +85,7 @@ def _after_reply(
 
 @transaction.atomic
 def do_reply(
-    actor: User,
+    actor: AnyUser,
     ticket: Ticket,
     body: str,
     *,
@@ -90,7 +101,7 @@ def do_reply(
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something first.")})
-    customer = _check_replier(actor, ticket, public=public, then_status=then_status)
+    author, customer = _check_replier(actor, ticket, public=public, then_status=then_status)
     for upload in files:
         check_upload(upload)
     ticket = lock_ticket(ticket, expected_version)
@@ -98,8 +109,8 @@ def do_reply(
     _check_open_to_replies(ticket, customer=customer, then_status=then_status, now=now)
     comment = Comment.objects.create(
         ticket=ticket,
-        author=actor,
-        author_name=str(actor),
+        author=author,
+        author_name=str(author),
         body=body,
         is_public=public,
         by_customer=customer,
@@ -130,14 +141,14 @@ def do_reply(
     return comment
 
 
-def do_add_note(actor: User, ticket: Ticket, body: str, **kw: Any) -> Comment:
+def do_add_note(actor: AnyUser, ticket: Ticket, body: str, **kw: Any) -> Comment:
     """An internal note: staff only, never shown to customers."""
     return do_reply(actor, ticket, body, public=False, **kw)
 
 
 @transaction.atomic
 def do_add_attachments(
-    actor: User,
+    actor: AnyUser,
     ticket: Ticket,
     files: Sequence[UploadedFile],
     *,

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -20,16 +22,32 @@ from ..attachments import check_upload
 from ..choices import EventKind
 from ..models import Attachment, Comment, Ticket, TicketEvent
 
-# Who may do something: a user, or nobody (the public form, the scheduler).
-Actor = User | None
+# Whoever calls a service (``request.user`` as it comes): the service checks what they may do.
+AnyUser = User | AnonymousUser
+# Who did something, for the timeline: a user, or nobody (the public form, the scheduler).
+Actor = AnyUser | None
 
 
-def require_worker(actor: Any, ticket: Ticket | None = None) -> None:
-    """PermissionDenied unless ``actor`` may work on tickets (on ``ticket``, when given)."""
+def signed_in(actor: Actor) -> User:
+    """``actor`` as a user account; PermissionDenied for anybody else. The permission checks of
+    ``access.py`` already refuse anonymous callers: this tells the type checker so."""
+    if not isinstance(actor, User):
+        raise PermissionDenied(_("You may not work on tickets."))
+    return actor
+
+
+def account(actor: Actor) -> User | None:
+    """The user account behind ``actor`` (None for nobody and for anonymous callers)."""
+    return actor if isinstance(actor, User) and actor.pk else None
+
+
+def require_worker(actor: Actor, ticket: Ticket | None = None) -> User:
+    """``actor``, who may work on tickets (on ``ticket``, when given); PermissionDenied if not."""
     if ticket is None:
         require(access.can_work_tickets(actor), _("You may not work on tickets."))
     else:
         require(access.can_edit_ticket(actor, ticket), _("You may not change this ticket."))
+    return signed_in(actor)
 
 
 def lock_ticket(ticket: Ticket, expected_version: int | None) -> Ticket:
@@ -48,7 +66,7 @@ def lock_ticket(ticket: Ticket, expected_version: int | None) -> Ticket:
 
 
 def bump(ticket: Ticket, now: datetime) -> None:
-    ticket.version = F("version") + 1  # type: ignore[assignment]  # an UPDATE expression
+    ticket.version = F("version") + 1
     ticket.updated_at = now
 
 
@@ -73,7 +91,7 @@ def record_event(
     return TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=account(actor),
         at=clock.or_now(at),
         from_status=from_status,
         to_status=to_status,
@@ -101,7 +119,7 @@ def store_attachment(
         size=checked.size,
         sha256=checked.sha256,
         is_public=public,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=account(actor),
         created_at=now,
     )
     attachment.file.save(checked.name, upload, save=False)

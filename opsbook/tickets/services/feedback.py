@@ -7,13 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opsbook.accounts.models import User
 from opsbook.core import clock
 
 from .. import access, satisfaction
 from ..choices import EventKind, FollowUpMethod, Status
 from ..models import FollowUp, SatisfactionRequest, Ticket
-from .common import bump, record_event, require_worker, save
+from .common import Actor, AnyUser, bump, record_event, require_worker, save
 
 # A follow-up stamped a little ahead of the server's clock (a phone's clock) is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -21,7 +20,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 @transaction.atomic
 def do_add_follow_up(
-    actor: User,
+    actor: AnyUser,
     ticket: Ticket,
     *,
     method: str,
@@ -32,7 +31,7 @@ def do_add_follow_up(
 ) -> FollowUp:
     """Record a follow-up visit: how, what the customer said, and whether they were satisfied
     (``at``: when it took place, ``now`` by default)."""
-    require_worker(actor, ticket)
+    worker = require_worker(actor, ticket)
     if method not in FollowUpMethod.values:
         raise ValidationError({"method": _("Unknown follow-up method %r.") % method})
     outcome = (outcome or "").strip()
@@ -45,7 +44,7 @@ def do_add_follow_up(
     follow_up = FollowUp.objects.create(
         ticket=ticket,
         at=at,
-        by=actor,
+        by=worker,
         method=method,
         outcome=outcome,
         customer_satisfied=customer_satisfied,
@@ -81,7 +80,7 @@ def _whole_rating(value: object) -> int | None:
     return None
 
 
-def _check_rater(ticket: Ticket, actor: User | None, token: str | None, now: datetime) -> None:
+def _check_rater(ticket: Ticket, actor: Actor, token: str | None, now: datetime) -> None:
     """PermissionDenied unless a contact of the ticket's organisation rates it, or the caller
     holds a valid link for it (which is used up here)."""
     if token is None:
@@ -104,7 +103,7 @@ def do_rate_ticket(
     rating: object,
     comment: str = "",
     *,
-    actor: User | None = None,
+    actor: Actor = None,
     token: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:

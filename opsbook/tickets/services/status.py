@@ -9,14 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opsbook.accounts.models import User
 from opsbook.core import clock
 
 from .. import notifications
 from ..choices import EventKind, Status
 from ..models import REOPEN_FROM, Ticket
 from ..sla_store import recompute_sla
-from .common import Actor, bump, lock_ticket, record_event, require_worker, save
+from .common import Actor, AnyUser, bump, lock_ticket, record_event, require_worker, save
 
 STATUS_FIELDS = [
     "status",
@@ -89,7 +88,7 @@ def set_status(ticket: Ticket, to_status: str, actor: Actor, now: datetime, note
 
 @transaction.atomic
 def do_change_status(
-    actor: User,
+    actor: AnyUser,
     ticket: Ticket,
     to_status: str,
     *,
@@ -111,35 +110,35 @@ def do_change_status(
     return ticket
 
 
-def acknowledge(actor: User, ticket: Ticket, **kw: Any) -> Ticket:
+def acknowledge(actor: AnyUser, ticket: Ticket, **kw: Any) -> Ticket:
     return do_change_status(actor, ticket, Status.ACKNOWLEDGED, **kw)
 
 
-def start(actor: User, ticket: Ticket, **kw: Any) -> Ticket:
+def start(actor: AnyUser, ticket: Ticket, **kw: Any) -> Ticket:
     return do_change_status(actor, ticket, Status.IN_PROGRESS, **kw)
 
 
-def wait_on_customer(actor: User, ticket: Ticket, **kw: Any) -> Ticket:
+def wait_on_customer(actor: AnyUser, ticket: Ticket, **kw: Any) -> Ticket:
     return do_change_status(actor, ticket, Status.WAITING, **kw)
 
 
-def resume(actor: User, ticket: Ticket, **kw: Any) -> Ticket:
+def resume(actor: AnyUser, ticket: Ticket, **kw: Any) -> Ticket:
     return do_change_status(actor, ticket, Status.IN_PROGRESS, **kw)
 
 
-def resolve(actor: User, ticket: Ticket, **kw: Any) -> Ticket:
+def resolve(actor: AnyUser, ticket: Ticket, **kw: Any) -> Ticket:
     return do_change_status(actor, ticket, Status.RESOLVED, **kw)
 
 
-def close(actor: User, ticket: Ticket, **kw: Any) -> Ticket:
+def close(actor: AnyUser, ticket: Ticket, **kw: Any) -> Ticket:
     return do_change_status(actor, ticket, Status.CLOSED, **kw)
 
 
-def reopen(actor: User, ticket: Ticket, **kw: Any) -> Ticket:
+def reopen(actor: AnyUser, ticket: Ticket, **kw: Any) -> Ticket:
     return do_change_status(actor, ticket, Status.IN_PROGRESS, **kw)
 
 
-def cancel(actor: User, ticket: Ticket, **kw: Any) -> Ticket:
+def cancel(actor: AnyUser, ticket: Ticket, **kw: Any) -> Ticket:
     return do_change_status(actor, ticket, Status.CANCELLED, **kw)
 
 

@@ -26,7 +26,18 @@ from ..attachments import check_upload
 from ..choices import EventKind, Source, Status, TicketType
 from ..models import Tag, Ticket
 from ..sla_store import recompute_sla
-from .common import Actor, bump, lock_ticket, record_event, require_worker, save, store_attachment
+from .common import (
+    Actor,
+    AnyUser,
+    account,
+    bump,
+    lock_ticket,
+    record_event,
+    require_worker,
+    save,
+    signed_in,
+    store_attachment,
+)
 
 EDITABLE_FIELDS = (
     "title",
@@ -155,11 +166,12 @@ def _check_public_form(fields: dict[str, Any], source: str) -> None:
         raise ValidationError({"requester_email": _("Leave an e-mail address or a phone number.")})
 
 
-def _as_customer(actor: User, fields: dict[str, Any], priority: str) -> None:
+def _as_customer(actor: AnyUser, fields: dict[str, Any], priority: str) -> None:
     """A contact's ticket: for their organisation, through the portal, never urgent."""
     if fields["item"] is None:
         raise ValidationError({"item": _("Choose the service this is about.")})
-    fields |= {"customer": actor.customer, "contact": actor}
+    contact = signed_in(actor)
+    fields |= {"customer": contact.customer, "contact": contact}
     fields["channel"] = Channel.PORTAL
     fields["priority"] = priority if priority != Priority.URGENT else Priority.HIGH
     _check_references(actor, fields)
@@ -218,7 +230,7 @@ def do_create_ticket(
     """Open a ticket. Customers open them for their own organisation on services it receives
     (``actor`` is the contact); ``actor=None`` is the public feedback form."""
     now = clock.or_now(now)
-    fields = {
+    fields: dict[str, Any] = {
         "title": title,
         "description": description.strip(),
         "type": type,
@@ -253,7 +265,7 @@ def do_create_ticket(
         assignee=assignee,
         team=team,
         source=source,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=account(actor),
         created_at=now,
         updated_at=now,
     )
@@ -283,7 +295,7 @@ def _tag_change(ticket: Ticket, tags: Iterable[str] | None) -> list[str] | None:
 
 @transaction.atomic
 def do_update_ticket(
-    actor: User,
+    actor: AnyUser,
     ticket: Ticket,
     *,
     expected_version: int | None,
@@ -330,7 +342,7 @@ def do_update_ticket(
 
 @transaction.atomic
 def do_assign_ticket(
-    actor: User,
+    actor: AnyUser,
     ticket: Ticket,
     *,
     assignee: User | None,
@@ -341,13 +353,13 @@ def do_assign_ticket(
     """Give the ticket to ``assignee`` (None: unassigned) and ``team``. Without a team, the
     ticket goes to the assignee's team, or stays with its own (unassigning, or an assignee in
     no team, leaves it in its team's queue instead of taking it out of every agent's view)."""
-    require_worker(actor, ticket)
+    worker = require_worker(actor, ticket)
     _check_assignee(assignee)
     ticket = lock_ticket(ticket, expected_version)
     if team is None:
         team = assignee.team if assignee is not None and assignee.team_id else ticket.team
     # Agents hand tickets over inside their team; managers move them between teams.
-    moves_team = team is not None and team.pk not in (actor.team_id, ticket.team_id)
+    moves_team = team is not None and team.pk not in (worker.team_id, ticket.team_id)
     if moves_team and not access.can_manage_tickets(actor):
         raise PermissionDenied(_("Only managers move tickets to another team."))
     if ticket.assignee_id == getattr(assignee, "pk", None) and ticket.team_id == getattr(
@@ -367,14 +379,14 @@ def do_assign_ticket(
         name=str(assignee or ""),
         team=str(team or ""),
     )
-    if assignee is not None and assignee != actor:
+    if assignee is not None and assignee != worker:
         notifications.on_commit_assigned(ticket, assignee)
     return ticket
 
 
 @transaction.atomic
 def do_set_watchers(
-    actor: User,
+    actor: AnyUser,
     ticket: Ticket,
     *,
     add: Iterable[User] = (),
