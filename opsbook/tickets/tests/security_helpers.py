@@ -201,8 +201,8 @@ def built_scene(
 
 @pytest.fixture
 def scene_copy(built_scene: Built, db, settings) -> tuple[Personas, Scene]:
-    """For one test: copies of the built personas and scene (one copy, so that the scene's
-    ticket's contact is the personas' dana, as when built per test), and the scene's settings."""
+    """For one test: copies of the built personas and scene (copied together, so an object
+    both hold stays one object), and the scene's settings."""
     settings.MEDIA_ROOT = built_scene.media
     settings.PUBLIC_FEEDBACK_ENABLED = True
     return copy.deepcopy((built_scene.personas, built_scene.scene))
