@@ -402,8 +402,9 @@ def test_searching_for_a_nul_byte_is_refused_with_a_reason(personas, scene):
     page = client_for(personas.alice)
 
     for name in ("q", "tag"):
-        assert name in error_fields(api.get("/tickets/", **{name: NUL_TEXT}))
-        html = page.get(reverse("tickets:list"), {name: NUL_TEXT})
+        query: dict[str, str] = {name: NUL_TEXT}
+        assert name in error_fields(api.get("/tickets/", **query))
+        html = page.get(reverse("tickets:list"), query)
         assert html.status_code == 200, name  # the bad value is explained and left out
         assert "Null characters are not allowed." in html.text
     saved = page.post(reverse("tickets:saved_filter_save"), {"name": NUL_TEXT, "query": ""})

@@ -30,8 +30,8 @@ NOW = datetime(2026, 11, 20, 16, 0, tzinfo=TZ)
 pytestmark = pytest.mark.django_db
 
 
-def at(*args):
-    return datetime(*args, tzinfo=TZ)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TZ)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -672,7 +673,7 @@ class Counts:
         )
 
 
-REFUSED_API_CREATES = {
+REFUSED_API_CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
     # caller, payload, the field named in the 422
     "dana-a-service-her-organisation-does-not-receive": (
         "dana",

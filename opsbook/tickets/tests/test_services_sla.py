@@ -71,6 +71,7 @@ def test_changing_the_channel_changes_the_standard_and_the_clocks(personas, item
     )
 
     assert ticket.response_target_seconds == 4 * 3600
+    assert ticket.sla_standard is not None
     assert ticket.sla_standard.channel == "email"
 
 
