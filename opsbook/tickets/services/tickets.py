@@ -177,6 +177,19 @@ def _as_customer(actor: AnyUser, fields: dict[str, Any], priority: str) -> None:
     _check_references(actor, fields)
 
 
+def _assignment(
+    actor: Actor, fields: dict[str, Any], assignee: User | None, team: Team | None
+) -> tuple[User | None, Team | None]:
+    """Who gets a new ticket: as the opener says (staff only), else the service's primary
+    owner; an assignee without a team brings their own."""
+    if actor is None or access.is_customer(actor) or (assignee is None and team is None):
+        assignee, team = default_assignment(fields["item"], fields["content"])
+    _check_assignee(assignee)
+    if assignee is not None and team is None:
+        team = assignee.team
+    return assignee, team
+
+
 def _opened(
     ticket: Ticket,
     actor: Actor,
@@ -253,11 +266,7 @@ def do_create_ticket(
     else:
         require_worker(actor)
         _check_references(actor, fields)
-    if actor is None or access.is_customer(actor) or (assignee is None and team is None):
-        assignee, team = default_assignment(fields["item"], fields["content"])
-    _check_assignee(assignee)
-    if assignee is not None and team is None:
-        team = assignee.team
+    assignee, team = _assignment(actor, fields, assignee, team)
     for upload in files:
         check_upload(upload)  # refuse a bad file before anything is written
     ticket = Ticket(
