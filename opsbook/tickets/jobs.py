@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.tasks import task
 
 from opsbook.core import clock
@@ -39,7 +39,9 @@ def check_sla(now: datetime | None = None, *, limit: int = 1000) -> int:
     return sum(check_one(pk, moment, now, resolver) for pk, moment in due)
 
 
-def check_one(pk: int, moment: datetime, now: datetime, resolver=None) -> bool:
+def check_one(
+    pk: int, moment: datetime, now: datetime, resolver: PolicyResolver | None = None
+) -> bool:
     """Handle one ticket read as due at ``moment``; False when another worker claimed it
     first (its ``sla_next_check_at`` no longer holds ``moment``)."""
     with transaction.atomic():
@@ -56,7 +58,7 @@ def check_one(pk: int, moment: datetime, now: datetime, resolver=None) -> bool:
     return True
 
 
-def _announce(ticket: Ticket, running: dict, now: datetime) -> None:
+def _announce(ticket: Ticket, running: sla_store.Running, now: datetime) -> None:
     """Record and notify, once each, a running clock's warning share used up and its breach.
 
     A clock that is found breached and was never warned gets the breach notice only (its
@@ -86,7 +88,7 @@ def _announce(ticket: Ticket, running: dict, now: datetime) -> None:
         notifications.on_commit_sla(ticket, which, level)
 
 
-def closable_tickets(now: datetime):
+def closable_tickets(now: datetime) -> QuerySet[Ticket]:
     """Resolved tickets past the reopen window, without complaints that still miss their root
     cause or follow-up visit (those wait, and do not hold up the others)."""
     cutoff = now - timedelta(days=settings.OPSBOOK_TICKET_REOPEN_DAYS)
