@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 OPSBOOK := $(BIN)/opsbook
 PG_URL ?= postgres://postgres@127.0.0.1:5432/opsbook
+DURATIONS := --durations=15
 # Python 3.12 as .python-version says: pyenv's if present, else one on PATH.
 PYTHON312 := $(shell (pyenv which python3.12 2>/dev/null || command -v python3.12) | head -n 1)
 APT_PACKAGES := chromium fonts-noto-cjk gettext
@@ -74,11 +75,13 @@ demo: setup ## Load the demo data into the SQLite database (once)
 	$(OPSBOOK) demo --if-empty
 
 # --- quality --------------------------------------------------------------------------------
-test: setup lint check test-sqlite test-postgres ## Everything CI runs: lint, checks, suite on SQLite and PostgreSQL
+test: setup lint check test-sqlite test-postgres ## Everything CI runs: lint (ruff, mypy, layers), checks, suite on SQLite and PostgreSQL
 
-lint: setup ## ruff lint and format check
+lint: setup ## ruff lint and format check, mypy, and the layer contract (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 
 format: setup ## Format the code with ruff
 	$(BIN)/ruff format .
@@ -88,13 +91,13 @@ check: setup ## Migration check and `check --deploy` under production settings
 	$(OPSBOOK) makemigrations --check --dry-run
 	$(PROD_ENV) $(OPSBOOK) check --deploy --fail-level WARNING
 
-test-sqlite: setup ## The suite on SQLite
-	$(BIN)/pytest
+test-sqlite: setup ## The suite on SQLite (lists the slowest tests)
+	$(BIN)/pytest $(DURATIONS)
 
-test-postgres: setup ## The suite on PostgreSQL (127.0.0.1:5432; started if down)
+test-postgres: setup ## The suite on PostgreSQL (127.0.0.1:5432; started if down; lists the slowest tests)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(DURATIONS)
 
 test-browser: setup ## Only the browser tests (Playwright + Debian Chromium)
 	$(BIN)/pytest -m browser

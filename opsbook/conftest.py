@@ -7,7 +7,7 @@ from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 import opsbook.settings
-from opsbook.core.testing import Personas
+from opsbook.accounts.testing import Personas
 from opsbook.jobs.testing import run_when_enqueued
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

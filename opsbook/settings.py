@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "opsbook.portal",
     "django_tasks_db",
     "opsbook.jobs",
+    "opsbook.demo",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "opsbook.core.context_processors.navigation",
+                "opsbook.accounts.context_processors.navigation",
                 "opsbook.calendars.context_processors.calendar_health_banner",
                 "opsbook.portal.context_processors.portal_navigation",
             ],

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 import zoneinfo
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -67,8 +68,8 @@ class Customer(models.Model):
         return self.name
 
 
-class OpsbookUserManager(UserManager):
-    def staff(self):
+class OpsbookUserManager(UserManager["User"]):
+    def staff(self) -> models.QuerySet["User"]:
         return self.filter(is_active=True, role__in=STAFF_ROLES)
 
 
@@ -109,7 +110,7 @@ class User(AbstractUser):
         help_text=_("Empty: the site's time zone."),
     )
 
-    objects = OpsbookUserManager()
+    objects: ClassVar[OpsbookUserManager] = OpsbookUserManager()
 
     class Meta:
         ordering = ["username"]

@@ -6,12 +6,14 @@ Every 4xx body is ``{"detail": ...}``: a message string, or for 422 a list of
 same shape django-ninja uses for a request that does not match its schema.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination
@@ -34,7 +36,13 @@ class Pagination(LimitOffsetPagination):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
 
-    def paginate_queryset(self, queryset, pagination, request, **params):
+    def paginate_queryset(  # type: ignore[override]  # our Input replaces the base class's
+        self,
+        queryset: QuerySet[Model],
+        pagination: Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> dict[str, Any]:
         # Evaluate the page here so that the count and the rows are two known queries.
         offset, limit = pagination.offset, pagination.limit
         return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
@@ -55,8 +63,11 @@ class ValidationErrors(Schema):
 
 
 def field_errors(
-    error: DjangoValidationError, *, prefix=("body", "payload"), rename: Mapping | None = None
-) -> list[dict]:
+    error: DjangoValidationError,
+    *,
+    prefix: Sequence[str] = ("body", "payload"),
+    rename: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """The 422 ``detail`` list for a Django ValidationError; ``rename`` maps model field names
     to the names the API uses (``category`` → ``category_id``)."""
     rename = rename or {}
@@ -65,7 +76,7 @@ def field_errors(
             {"loc": list(prefix), "msg": message, "type": "value_error"}
             for message in error.messages
         ]
-    errors = []
+    errors: list[dict[str, Any]] = []
     for field, messages in error.message_dict.items():
         loc = list(prefix)
         if field != NON_FIELD_ERRORS:
@@ -74,7 +85,7 @@ def field_errors(
     return errors
 
 
-def invalid(loc: list, message: str) -> ValidationError:
+def invalid(loc: Sequence[str | int], message: str) -> ValidationError:
     """A 422 for one field, e.g. ``raise invalid(["query", "owner"], "Unknown user.")``."""
     return ValidationError(
         [
@@ -88,7 +99,9 @@ def invalid(loc: list, message: str) -> ValidationError:
 
 
 @contextmanager
-def as_field_errors(*, prefix=("body", "payload"), rename: Mapping | None = None) -> Iterator:
+def as_field_errors(
+    *, prefix: Sequence[str] = ("body", "payload"), rename: Mapping[str, str] | None = None
+) -> Iterator[None]:
     """Turn a Django ValidationError raised by a service into the API's 422."""
     try:
         yield

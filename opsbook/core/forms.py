@@ -1,12 +1,16 @@
 """Form helpers shared by the apps."""
 
+from typing import Any
+
 from django import forms
 
 
 class StyledFormMixin:
     """Give every widget its Bootstrap class, so templates stay dumb."""
 
-    def __init__(self, *args, **kwargs):
+    fields: dict[str, forms.Field]  # the form's, once the form class's __init__ has run
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget

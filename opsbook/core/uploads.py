@@ -12,8 +12,11 @@ import re
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
@@ -35,7 +38,7 @@ class StagedUploads:
                 if path.stat().st_mtime < cutoff:
                     path.unlink()
 
-    def store(self, request, upload, **extra) -> None:
+    def store(self, request: HttpRequest, upload: UploadedFile[bytes], **extra: Any) -> None:
         token = secrets.token_urlsafe(24)
         path = self.directory() / f"{token}.upload"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -50,7 +53,9 @@ class StagedUploads:
             "stored_at": time.time(),
         }
 
-    def load(self, request, expected_token: str | None = None, **must_match):
+    def load(
+        self, request: HttpRequest, expected_token: str | None = None, **must_match: Any
+    ) -> tuple[Path, dict[str, Any]] | None:
         """(path, session info) of the user's pending upload if still there and fresh, with
         every ``must_match`` value equal to what was stored; else None."""
         info = request.session.get(self.session_key)
@@ -69,10 +74,10 @@ class StagedUploads:
             return None
         return path, info
 
-    def token(self, request) -> str:
-        return request.session[self.session_key]["token"]
+    def token(self, request: HttpRequest) -> str:
+        return str(request.session[self.session_key]["token"])
 
-    def discard(self, request) -> None:
+    def discard(self, request: HttpRequest) -> None:
         info = request.session.pop(self.session_key, None)
         token = str(info.get("token", "")) if isinstance(info, dict) else ""
         if TOKEN.fullmatch(token):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from types import FrameType
+from typing import Any
 
 from django.db import close_old_connections, transaction
 from django.utils import timezone
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 # After a pass in which something failed (the database was away, an enqueue raised), try again
 # this soon rather than waiting for the next slot.
 RETRY_SECONDS = 5.0
+# What signal.signal() accepts and returns (typeshed's private _HANDLER).
+SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
 class Outcome(StrEnum):
@@ -149,7 +152,7 @@ class StopFlag:
 
     def __init__(self):
         self.requested = False
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, SignalHandler] = {}
 
     def install(self) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -22,7 +22,7 @@ def run_queued_tasks(*, backend: str = DEFAULT_TASK_BACKEND_ALIAS) -> list[TaskR
         worker_id="opsbook-tests",
         excluded_queue_names=[],
     )
-    ran = []
+    ran: list[TaskResult] = []
     queued = DBTaskResult.objects.ready().filter(backend_name=backend)
     while (row := queued.first()) is not None:
         row.claim(worker.worker_id)

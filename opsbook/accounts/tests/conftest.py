@@ -3,7 +3,7 @@ import pytest
 
 @pytest.fixture
 def alice(personas):
-    """Alice exists and can sign in (with opsbook.core.testing.PASSWORD)."""
+    """Alice exists and can sign in (with opsbook.accounts.testing.PASSWORD)."""
     return personas.alice
 
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from opsbook.accounts.models import ApiToken
 from opsbook.accounts.services import do_create_api_token, do_deactivate_user, user_for_token
-from opsbook.core.testing import PASSWORD
+from opsbook.accounts.testing import PASSWORD
 
 PREFERENCES = reverse("accounts:preferences")
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from opsbook.core.testing import PASSWORD
+from opsbook.accounts.testing import PASSWORD
 
 LOGIN = reverse("accounts:login")
 PREFERENCES = reverse("accounts:preferences")

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from opsbook.core.testing import PASSWORD
+from opsbook.accounts.testing import PASSWORD
 
 LOGIN = reverse("accounts:login")
 PREFERENCES = reverse("accounts:preferences")

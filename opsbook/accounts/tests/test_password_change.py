@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from opsbook.core.testing import PASSWORD
+from opsbook.accounts.testing import PASSWORD
 
 CHANGE = reverse("accounts:password_change")
 NEW_PASSWORD = "a-brand-new-passphrase-42"

@@ -32,6 +32,7 @@ def test_token_create_with_days_sets_an_expiry(alice):
     opsbook("create", "--user", "alice", "--days", "30")
 
     expires = ApiToken.objects.get(user=alice).expires_at
+    assert expires is not None
     assert timezone.now() + timedelta(days=29) < expires <= timezone.now() + timedelta(days=30)
 
 

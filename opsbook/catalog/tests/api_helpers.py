@@ -6,7 +6,7 @@ import json
 from django.test import Client
 
 from opsbook.accounts.services import do_create_api_token
-from opsbook.core.testing import make_category, make_item
+from opsbook.catalog.testing import make_category, make_item
 
 BASE = "/api"
 

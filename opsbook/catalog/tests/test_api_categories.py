@@ -1,6 +1,6 @@
 """Categories through the API: a flat list that is easy to turn into a tree."""
 
-from opsbook.core.testing import make_category
+from opsbook.catalog.testing import make_category
 
 from .api_helpers import api_as, error_fields
 

@@ -1,6 +1,6 @@
 """Service content through the API: created inside an item, changed and retired on its own."""
 
-from opsbook.core.testing import make_content
+from opsbook.catalog.testing import make_content
 
 from .api_helpers import api_as, error_fields, item_for
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from opsbook.audit.models import AuditEntry
-from opsbook.core.testing import make_content
+from opsbook.catalog.testing import make_content
 
 from .api_helpers import api_as, item_for
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog.models import ServiceItem
-from opsbook.core.testing import make_category
+from opsbook.catalog.testing import make_category
 
 from .api_helpers import api_as, error_fields, item_for
 

@@ -2,7 +2,7 @@
 
 from opsbook.calendars.services import do_create_calendar
 from opsbook.catalog.models import ServiceItem
-from opsbook.core.testing import make_category, make_content
+from opsbook.catalog.testing import make_category, make_content
 
 from .api_helpers import api_as, error_fields, item_for
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from opsbook.catalog import services
 from opsbook.catalog.models import Kpi, Ownership, ServiceItem, ServiceStandard
-from opsbook.core.testing import make_category, make_content
+from opsbook.catalog.testing import make_category, make_content
 
 from .api_helpers import api_as, error_fields, item_for
 

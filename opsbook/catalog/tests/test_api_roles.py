@@ -2,7 +2,7 @@
 
 import pytest
 
-from opsbook.core.testing import make_content
+from opsbook.catalog.testing import make_content
 
 from .api_helpers import api_as, item_for
 

@@ -9,7 +9,7 @@ from opsbook.accounts.models import User
 from opsbook.catalog import services
 from opsbook.catalog.excel.exporter import export_catalog, write_template
 from opsbook.catalog.models import Kpi, Ownership, ServiceContent, ServiceItem, ServiceStandard
-from opsbook.core.testing import make_category, make_content, make_item
+from opsbook.catalog.testing import make_category, make_content, make_item
 
 from .excel_helpers import counts, run
 

@@ -19,7 +19,7 @@ from opsbook.catalog.excel.exporter import export_catalog
 from opsbook.catalog.excel.textformats import StandardSpec, TextFormatError
 from opsbook.catalog.models import ServiceContent, ServiceItem, ServiceStandard
 from opsbook.catalog.signals import standards_changed
-from opsbook.core.testing import make_content, make_item
+from opsbook.catalog.testing import make_content, make_item
 
 from .excel_helpers import counts, messages, row, run, table, xlsx
 

@@ -23,7 +23,7 @@ from opsbook.catalog.frequency import (
 )
 from opsbook.catalog.models import ServiceItem
 from opsbook.catalog.services import apply_frequency
-from opsbook.core.testing import make_item
+from opsbook.catalog.testing import make_item
 
 WORKING_WEEK = "BYDAY=MO,TU,WE,TH,FR"
 

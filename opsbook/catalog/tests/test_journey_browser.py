@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from opsbook.accounts.demo import PASSWORD as DEMO_PASSWORD
+from opsbook.accounts.testing import PASSWORD
 from opsbook.catalog.models import ServiceItem
 from opsbook.catalog.tests.excel_helpers import row, table, xlsx
-from opsbook.core.demo import PASSWORD as DEMO_PASSWORD
-from opsbook.core.demo import load_demo
-from opsbook.core.testing import PASSWORD
+from opsbook.demo.loader import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from opsbook.core.testing import make_category, make_content, make_item
+from opsbook.catalog.testing import make_category, make_content, make_item
 
 
 @pytest.fixture

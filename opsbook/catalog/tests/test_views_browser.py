@@ -6,7 +6,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from opsbook.catalog.models import ServiceItem
-from opsbook.core.testing import make_category, make_content, make_item
+from opsbook.catalog.testing import make_category, make_content, make_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog import forms, services
 from opsbook.catalog.models import Kpi, Ownership, ServiceContent, ServiceItem, ServiceStandard
-from opsbook.core.testing import make_category, make_content, make_item
+from opsbook.catalog.testing import make_category, make_content, make_item
 
 PARTS = ("owners", "standards", "kpis", "checkpoints", "resources")
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opsbook.catalog.models import ServiceContent, ServiceItem
+from opsbook.catalog.testing import make_item
 from opsbook.catalog.views import STAGED
-from opsbook.core.testing import make_item
 
 IMPORT = reverse("catalog:import")
 PREVIEW = reverse("catalog:import_preview")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog import services
 from opsbook.catalog.models import Checkpoint, Kpi, Ownership, Resource, ServiceStandard
-from opsbook.core.testing import make_category, make_content, make_item
+from opsbook.catalog.testing import make_category, make_content, make_item
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from opsbook.catalog import services
 from opsbook.catalog.models import Ownership, ServiceItem
-from opsbook.core.testing import make_category, make_content, make_item
+from opsbook.catalog.testing import make_category, make_content, make_item
 
 TREE = reverse("catalog:tree")
 

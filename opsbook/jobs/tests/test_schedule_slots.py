@@ -13,8 +13,10 @@ from opsbook.jobs.schedule import registry as project_registry
 from . import tasks
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, us, tzinfo=UTC)
 
 
 def test_every_minute_is_due_on_the_minute():
@@ -139,7 +141,7 @@ def test_a_plain_function_is_refused_with_a_hint_about_decorator_order():
         return None
 
     with pytest.raises(ImproperlyConfigured, match="put @every/@daily above @task"):
-        registry.every(minutes=1)(not_a_task)
+        registry.every(minutes=1)(not_a_task)  # type: ignore[arg-type]  # the mistake tested
 
 
 def test_a_task_that_needs_arguments_cannot_be_scheduled():

@@ -30,7 +30,7 @@ def test_schedulers_in_parallel_threads_enqueue_a_slot_once(
     registry.every(minutes=1)(tasks.say_done)
     registry.daily(at="02:00", tz="UTC")(tasks.break_down)
     start = threading.Barrier(SCHEDULERS)
-    outcomes = []
+    outcomes: list[Outcome] = []
 
     def run():
         scheduler = Scheduler(registry)

@@ -31,7 +31,7 @@ def test_sigterm_during_a_pass_lets_the_pass_finish_and_ends_the_loop(
     transactional_db, database_tasks, registry, stop
 ):
     registry.every(minutes=1)(tasks.say_done)
-    passes = []
+    passes: list[datetime] = []
 
     def clock():
         if not passes:

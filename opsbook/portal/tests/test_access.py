@@ -4,7 +4,7 @@ visitors the login page; staff are sent to the staff pages."""
 import pytest
 from django.urls import reverse
 
-from opsbook.core.testing import PASSWORD
+from opsbook.accounts.testing import PASSWORD
 from opsbook.tickets import services
 
 from .conftest import png

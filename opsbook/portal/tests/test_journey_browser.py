@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from opsbook.core.testing import PASSWORD
+from opsbook.accounts.testing import PASSWORD
 from opsbook.tickets import services
 from opsbook.tickets.models import Ticket
 from opsbook.tickets.tests.factories import give_service, make_calendar, make_service

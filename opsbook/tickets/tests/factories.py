@@ -11,7 +11,7 @@ from opsbook.calendars.businesstime import CompiledCalendar
 from opsbook.calendars.choices import DataSource, ExceptionKind
 from opsbook.catalog import services as catalog
 from opsbook.catalog.models import CustomerService, ServiceStandard
-from opsbook.core.testing import make_item
+from opsbook.catalog.testing import make_item
 from opsbook.tickets import services
 from opsbook.tickets.choices import Source
 

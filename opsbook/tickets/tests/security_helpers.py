@@ -35,9 +35,9 @@ from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
 import opsbook.settings
+from opsbook.accounts.testing import Personas
 from opsbook.calendars.models import Calendar
 from opsbook.catalog.models import ServiceItem
-from opsbook.core.testing import Personas
 from opsbook.jobs.testing import run_when_enqueued
 from opsbook.tickets import filters, satisfaction, services
 from opsbook.tickets.models import Attachment, Comment, SavedFilter, Ticket

@@ -2,7 +2,7 @@
 caller may see, the ``sla`` object and the rating on every ticket, optimistic locking."""
 
 from opsbook.catalog.models import ServiceStandard
-from opsbook.core.testing import make_content
+from opsbook.catalog.testing import make_content
 from opsbook.tickets.models import Ticket
 from opsbook.tickets.tests.factories import make_service
 

@@ -25,8 +25,8 @@ from django.utils.html import escape
 from pytest_django import DjangoDbBlocker
 
 from opsbook.accounts.models import Customer
+from opsbook.accounts.testing import Personas, make_user
 from opsbook.catalog.tests.api_helpers import api_as, error_fields
-from opsbook.core.testing import Personas, make_user
 from opsbook.tickets import satisfaction
 from opsbook.tickets.models import SavedFilter, Ticket
 

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from opsbook.accounts.choices import Role
-from opsbook.core.testing import make_user
+from opsbook.accounts.testing import make_user
 from opsbook.tickets.models import Ticket
 
 from .test_import_files import (

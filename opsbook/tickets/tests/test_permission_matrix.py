@@ -25,8 +25,8 @@ from django.urls import get_resolver, reverse
 
 from opsbook.accounts.models import User
 from opsbook.catalog.choices import Status as ItemStatus
+from opsbook.catalog.testing import make_content
 from opsbook.catalog.tests.api_helpers import api_as, error_fields
-from opsbook.core.testing import make_content
 from opsbook.tickets import services
 from opsbook.tickets.models import Attachment, Comment, FollowUp, SavedFilter, Ticket
 

@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from opsbook.accounts.testing import make_user
 from opsbook.catalog import services as catalog
 from opsbook.catalog.models import Ownership
-from opsbook.core.testing import make_content, make_item, make_user
+from opsbook.catalog.testing import make_content, make_item
 from opsbook.tickets import services
 from opsbook.tickets.choices import EventKind, Source, Status
 from opsbook.tickets.models import Ticket

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from opsbook.calendars.models import Calendar
 from opsbook.catalog import services as catalog
 from opsbook.catalog.models import ServiceStandard
-from opsbook.core.testing import make_content
+from opsbook.catalog.testing import make_content
 from opsbook.tickets import services, sla_policy
 from opsbook.tickets.choices import SlaState, Status
 from opsbook.tickets.models import Ticket

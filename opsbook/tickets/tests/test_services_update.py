@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from opsbook.catalog import services as catalog
-from opsbook.core.testing import make_content
+from opsbook.catalog.testing import make_content
 from opsbook.tickets import services
 from opsbook.tickets.choices import EventKind
 from opsbook.tickets.models import Ticket

@@ -25,12 +25,17 @@ POLL_SECONDS = 0.2
 class Child:
     name: str
     argv: list[str]
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
     pump: threading.Thread | None = field(default=None, repr=False)
 
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit status once the child has exited (negative: killed by that signal)."""
+        return self.process.returncode if self.process is not None else None
 
     def signal_group(self, signum: int) -> None:
         if self.process is None:
@@ -126,7 +131,8 @@ class Supervisor:
         if exited is None:
             return 0
         # Any exit of its own is a failure, even status 0; killed by a signal is negative.
-        return exited.process.returncode if exited.process.returncode > 0 else 1
+        status = exited.returncode
+        return status if status is not None and status > 0 else 1
 
     def _start(self, child: Child) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -154,7 +160,7 @@ class Supervisor:
                 if not child.running:
                     self.say(
                         child.name,
-                        f"exited with status {child.process.returncode}; stopping the others\n",
+                        f"exited with status {child.returncode}; stopping the others\n",
                     )
                     return child
             time.sleep(POLL_SECONDS)

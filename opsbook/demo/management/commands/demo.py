@@ -1,7 +1,11 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
+from opsbook.accounts.demo import PASSWORD
 from opsbook.catalog.models import ServiceItem
-from opsbook.core.demo import PASSWORD, load_demo
+from opsbook.demo.loader import load_demo
 
 
 class Command(BaseCommand):
@@ -10,14 +14,14 @@ class Command(BaseCommand):
         "again: only what is missing is created."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when the checklist already has a service item",
         )
 
-    def handle(self, *args, if_empty: bool, verbosity: int, **options):
+    def handle(self, *args: Any, if_empty: bool, verbosity: int, **options: Any) -> None:
         if if_empty and ServiceItem.objects.exists():
             return
         summary = load_demo()

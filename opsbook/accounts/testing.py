@@ -1,6 +1,5 @@
-"""Test personas and small factories shared by every app's tests.
+"""Test personas, shared by every app's tests (the ``personas`` fixture in opsbook/conftest.py).
 
-Personas (see docs/developers/testing.md):
   erin     administrator
   mia      operations manager
   alice    agent on the 客服部 team (owns things in tests)
@@ -9,19 +8,20 @@ Personas (see docs/developers/testing.md):
   vera     read-only viewer
   dana     customer contact of 星火教育
   carl     customer contact of another customer, 明远学校
+
+Each app's own factories live in its ``testing.py`` (``opsbook/catalog/testing.py``, ...).
 """
 
-from decimal import Decimal
+from collections.abc import Callable
+from typing import Any
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, Team, User
-from opsbook.catalog import services as catalog
-from opsbook.catalog.models import Category, Ownership
 
 PASSWORD = "correct-horse-battery-staple"
 
 
-def make_user(username: str, role: str = Role.AGENT, **fields) -> User:
+def make_user(username: str, role: str = Role.AGENT, **fields: Any) -> User:
     user = User(username=username, role=role, **fields)
     user.set_password(PASSWORD)
     user.save()
@@ -31,13 +31,14 @@ def make_user(username: str, role: str = Role.AGENT, **fields) -> User:
 class Personas:
     """Lazily created people; ``personas.alice`` creates Alice on first use."""
 
-    def __init__(self):
-        self._cache = {}
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] = {}
 
-    def _get(self, name, factory):
+    def _get[T](self, name: str, factory: Callable[[], T]) -> T:
         if name not in self._cache:
             self._cache[name] = factory()
-        return self._cache[name]
+        value: T = self._cache[name]
+        return value
 
     @property
     def support_team(self) -> Team:
@@ -98,28 +99,3 @@ class Personas:
     @property
     def carl(self) -> User:
         return self._get("carl", lambda: make_user("carl", Role.CUSTOMER, customer=self.customer_b))
-
-
-def make_category(name: str = "客户服务", parent: Category | None = None) -> Category:
-    category, _ = Category.objects.get_or_create(name=name, parent=parent)
-    return category
-
-
-def make_item(owner: User | None = None, category: Category | None = None, **values):
-    values.setdefault("name", "热线电话服务")
-    values.setdefault("frequency_text", "每日")
-    parts = catalog.Parts(owners=[Ownership(user=owner, is_primary=True)] if owner else None)
-    return catalog.do_create_item(
-        None, category=category or make_category(), parts=parts, source="test", **values
-    )
-
-
-def make_content(item, owner: User | None = None, **values):
-    values.setdefault("name", "接听来电")
-    values.setdefault("frequency_text", "工作日每天")
-    parts = catalog.Parts(owners=[Ownership(user=owner, is_primary=True)] if owner else None)
-    return catalog.do_create_content(None, item, parts=parts, source="test", **values)
-
-
-def kpi_target(value: str) -> Decimal:
-    return Decimal(value)

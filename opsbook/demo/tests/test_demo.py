@@ -5,11 +5,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from opsbook.accounts.choices import Role
+from opsbook.accounts.demo import PASSWORD
 from opsbook.accounts.models import ApiToken, Customer, Team, User
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog.models import Category, Ownership, ServiceContent, ServiceItem
-from opsbook.core.demo import PASSWORD
-from opsbook.core.testing import make_item
+from opsbook.catalog.testing import make_item
 
 
 def demo(*args) -> str:

@@ -1,0 +1,52 @@
+"""The demo loader, at the top of the layers: it calls each app's own ``demo.py`` in order
+(people, checklist, calendar, tickets) in one transaction.
+
+``load_demo()`` is idempotent: each app's loader creates only what is missing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from opsbook.accounts.demo import load_people
+from opsbook.calendars.demo import load_calendar
+from opsbook.catalog.demo import load_checklist
+from opsbook.core import clock
+from opsbook.tickets.demo import load_demo_tickets
+
+
+@dataclass
+class Summary:
+    users: int = 0
+    teams: int = 0
+    customers: int = 0
+    categories: int = 0
+    items: int = 0
+    contents: int = 0
+    tickets: int = 0
+
+    @property
+    def created_anything(self) -> bool:
+        return any(vars(self).values())
+
+
+@transaction.atomic
+def load_demo(today: date | None = None) -> Summary:
+    """Create whatever of the demo data is missing; returns what was created."""
+    people = load_people()
+    manager = people.users["manager"]
+    checklist = load_checklist(
+        manager, people.users, people.teams, today or timezone.localdate(clock.now())
+    )
+    load_calendar(manager)
+    return Summary(
+        users=people.created_users,
+        teams=people.created_teams,
+        customers=people.created_customers,
+        categories=checklist.categories,
+        items=checklist.items,
+        contents=checklist.contents,
+        tickets=load_demo_tickets(),
+    )
