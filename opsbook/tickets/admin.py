@@ -28,10 +28,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+COMMENT_FIELDS = ("created_at", "author_name", "is_public", "by_customer", "body")
+
+
 class CommentInline(admin.TabularInline):
     model = Comment
-    fields = ["created_at", "author_name", "is_public", "by_customer", "body"]
-    readonly_fields = fields
+    fields = COMMENT_FIELDS
+    readonly_fields = COMMENT_FIELDS
     extra = 0
     can_delete = False
     show_change_link = True

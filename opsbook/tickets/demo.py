@@ -8,6 +8,7 @@ exists.
 
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, User
@@ -15,7 +16,7 @@ from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.models import CustomerService, ServiceItem
 from opsbook.core import clock
 
-from . import services
+from . import services, sla_store
 from .choices import FollowUpMethod, Source, Status, TicketType
 from .models import Ticket
 
@@ -35,22 +36,286 @@ class Cast:
     zhouqiang: User
 
 
-def _ago(now: datetime, **delta) -> datetime:
-    return now - timedelta(**delta)
+class _Writer:
+    """What the stories below write with: the cast, the services and customers they use, the
+    moment the demo is loaded, and how many tickets were created."""
+
+    def __init__(
+        self,
+        cast: Cast,
+        items: dict[str, ServiceItem],
+        customers: dict[str, Customer],
+        now: datetime,
+    ) -> None:
+        self.cast, self.now, self.created = cast, now, 0
+        self.xinghuo, self.mingyuan = customers["xinghuo"], customers["mingyuan"]
+        self.tec, self.cs2 = items["TEC-003"], items["CS-002"]
+        self.cs3, self.stu = items["CS-003"], items["STU-001"]
+
+    def ago(self, **delta: float) -> datetime:
+        return self.now - timedelta(**delta)
+
+    def staff_ticket(self, actor: User, item: ServiceItem, at: datetime, **fields: Any) -> Ticket:
+        self.created += 1
+        return services.do_create_ticket(actor, item=item, now=at, **fields)
+
+    def portal_ticket(
+        self, contact: User, item: ServiceItem, at: datetime, **fields: Any
+    ) -> Ticket:
+        self.created += 1
+        return services.do_create_ticket(contact, item=item, now=at, **fields)
 
 
-def load_demo_tickets(now: datetime | None = None) -> int:
-    """Create the demo tickets when there are none; returns how many were created."""
-    if Ticket.objects.exists():
-        return 0
-    now = now or clock.now()
+def _open_tickets(w: _Writer) -> None:
+    """New, acknowledged and in-progress tickets, one with both clocks breached."""
+    # 1. New, just submitted in the portal.
+    w.portal_ticket(
+        w.cast.chenjing,
+        w.tec,
+        w.ago(minutes=20),
+        title="直播课堂无法进入，提示“网络错误”",
+        description="三年级 2 班 19:00 的直播课，学生点击进入后提示网络错误，换浏览器也一样。",
+        type=TicketType.INCIDENT,
+        channel=Channel.PORTAL,
+    )
+
+    # 2. Acknowledged by e-mail, not yet answered.
+    t = w.staff_ticket(
+        w.cast.alice,
+        w.cs2,
+        w.ago(hours=2),
+        title="咨询：暑期班可以用去年的优惠券吗",
+        channel=Channel.EMAIL,
+        customer=w.xinghuo,
+        contact=w.cast.chenjing,
+        tags=["优惠券"],
+    )
+    services.acknowledge(w.cast.alice, t, now=w.ago(hours=1, minutes=50))
+
+    # 3. Urgent incident, answered quickly, resolution clock at risk (calendar time).
+    t = w.staff_ticket(
+        w.cast.carol,
+        w.tec,
+        w.ago(hours=3, minutes=10),
+        title="全站无法登录",
+        description="多个校区反馈登录页一直转圈。",
+        type=TicketType.INCIDENT,
+        channel=Channel.PHONE,
+        priority=Priority.URGENT,
+        customer=w.mingyuan,
+        contact=w.cast.zhouqiang,
+        tags=["登录", "紧急"],
+    )
+    services.do_reply(
+        w.cast.carol,
+        t,
+        "已收到，正在排查认证服务，30 分钟内同步进展。",
+        then_status=Status.IN_PROGRESS,
+        now=w.ago(hours=3),
+    )
+    services.do_add_note(
+        w.cast.carol, t, "认证服务证书正常，怀疑是缓存节点故障。", now=w.ago(hours=2)
+    )
+
+    # 4. High-priority portal incident nobody answered: both clocks breached.
+    t = w.portal_ticket(
+        w.cast.zhouqiang,
+        w.tec,
+        w.ago(hours=10),
+        title="录播视频无法播放",
+        description="所有录播课程播放到 5 分钟左右卡住。",
+        type=TicketType.INCIDENT,
+        channel=Channel.PORTAL,
+        priority=Priority.HIGH,
+    )
+    services.acknowledge(w.cast.carol, t, now=w.ago(hours=9))
+
+
+def _waiting_and_resolved(w: _Writer) -> None:
+    """Waiting on the customer, resolved, rated."""
+    # 5. Waiting on the customer.
+    t = w.portal_ticket(
+        w.cast.chenjing,
+        w.cs2,
+        w.ago(days=1, hours=3),
+        title="发票抬头需要修改",
+        description="上月发票抬头写成了分公司，需要改为集团。",
+        channel=Channel.PORTAL,
+    )
+    services.do_reply(
+        w.cast.alice,
+        t,
+        "请提供集团的纳税人识别号和开票地址。",
+        then_status=Status.WAITING,
+        now=w.ago(days=1, hours=2),
+    )
+
+    # 6. Resolved, not rated yet.
+    t = w.staff_ticket(
+        w.cast.carol,
+        w.tec,
+        w.ago(days=3),
+        title="建议增加夜间模式",
+        type=TicketType.SUGGESTION,
+        channel=Channel.EMAIL,
+        priority=Priority.LOW,
+        customer=w.xinghuo,
+        contact=w.cast.chenjing,
+    )
+    services.do_reply(
+        w.cast.carol,
+        t,
+        "感谢建议，夜间模式已排入下个版本。",
+        then_status=Status.RESOLVED,
+        now=w.ago(days=2, hours=20),
+    )
+
+    # 7. Resolved and rated 5.
+    t = w.portal_ticket(
+        w.cast.chenjing,
+        w.cs2,
+        w.ago(days=2),
+        title="课程回放在哪里看",
+        channel=Channel.PORTAL,
+    )
+    services.do_reply(
+        w.cast.alice,
+        t,
+        "在“我的课程 → 已结束”中点击课程即可观看回放。",
+        then_status=Status.RESOLVED,
+        now=w.ago(days=2) + timedelta(minutes=40),
+    )
+    services.do_rate_ticket(t, 5, "回复很快，谢谢！", actor=w.cast.chenjing)
+
+
+def _closed_tickets(w: _Writer) -> None:
+    """Closed after a visit, and a complaint closed with its root cause and 回访."""
+    # 8. Closed after an on-site visit, rated 4.
+    t = w.staff_ticket(
+        w.cast.carol,
+        w.tec,
+        w.ago(days=9),
+        title="校区投影仪无法连接电脑",
+        type=TicketType.INCIDENT,
+        channel=Channel.ONSITE,
+        customer=w.mingyuan,
+        contact=w.cast.zhouqiang,
+    )
+    services.do_reply(
+        w.cast.carol, t, "明天上午安排工程师上门。", now=w.ago(days=9) + timedelta(hours=1)
+    )
+    services.resolve(w.cast.carol, t, now=w.ago(days=8))
+    services.do_rate_ticket(t, 4, "上门及时，但等了半天。", actor=w.cast.zhouqiang)
+    services.close(w.cast.carol, t, now=w.ago(days=7))
+
+    # 9. A complaint closed with its root cause and follow-up visit (回访).
+    t = w.staff_ticket(
+        w.cast.manager,
+        w.cs3,
+        w.ago(days=6),
+        title="直播课老师迟到 15 分钟",
+        type=TicketType.COMPLAINT,
+        channel=Channel.PHONE,
+        priority=Priority.HIGH,
+        customer=w.xinghuo,
+        contact=w.cast.chenjing,
+        tags=["投诉", "教学质量"],
+    )
+    services.do_reply(
+        w.cast.manager,
+        t,
+        "非常抱歉，我们已联系授课老师核实情况。",
+        now=w.ago(days=6) + timedelta(minutes=3),
+    )
+    services.do_update_ticket(
+        w.cast.manager,
+        t,
+        expected_version=None,
+        root_cause="排课系统未同步老师的调课申请，老师按旧时间到岗。",
+    )
+    services.resolve(w.cast.manager, t, now=w.ago(days=5))
+    services.do_add_follow_up(
+        w.cast.manager,
+        t,
+        method=FollowUpMethod.PHONE,
+        outcome="家长表示理解，已补课一次；建议提前通知调课。",
+        customer_satisfied=True,
+        at=w.ago(days=4),
+    )
+    services.close(w.cast.manager, t, now=w.ago(days=4))
+
+
+def _other_tickets(w: _Writer) -> None:
+    """A complaint in progress, a cancelled duplicate, a reopened ticket, public feedback."""
+    # 10. A complaint still being handled.
+    t = w.portal_ticket(
+        w.cast.zhouqiang,
+        w.cs3,
+        w.ago(days=1),
+        title="退费处理太慢",
+        description="两周前申请的退费至今未到账。",
+        type=TicketType.COMPLAINT,
+        channel=Channel.PORTAL,
+    )
+    services.do_reply(
+        w.cast.manager,
+        t,
+        "已转财务加急处理，预计 3 个工作日内到账。",
+        then_status=Status.IN_PROGRESS,
+        now=w.ago(hours=20),
+    )
+
+    # 11. Cancelled duplicate.
+    t = w.portal_ticket(
+        w.cast.chenjing,
+        w.tec,
+        w.ago(minutes=18),
+        title="直播课堂无法进入（重复提交）",
+        type=TicketType.INCIDENT,
+        channel=Channel.PORTAL,
+    )
+    services.cancel(w.cast.carol, t, note="与另一工单重复", now=w.ago(minutes=5))
+
+    # 12. Resolved, then reopened by the customer's reply.
+    t = w.portal_ticket(
+        w.cast.chenjing,
+        w.stu,
+        w.ago(days=2, hours=5),
+        title="作业提交后显示空白",
+        channel=Channel.PORTAL,
+    )
+    services.do_reply(
+        w.cast.alice,
+        t,
+        "请清除浏览器缓存后重试。",
+        then_status=Status.RESOLVED,
+        now=w.ago(days=2, hours=4),
+    )
+    services.do_reply(
+        w.cast.chenjing, t, "清除缓存后还是空白，截图见附件说明。", now=w.ago(days=1, hours=22)
+    )
+
+    # 13. Feedback through the public form (no organisation), waiting for triage.
+    w.created += 1
+    services.do_create_ticket(
+        None,
+        title="希望增加家长端的学习报告",
+        description="家长想每周看到孩子的出勤和作业情况。",
+        type=TicketType.SUGGESTION,
+        channel=Channel.PORTAL,
+        requester_name="李女士",
+        requester_email="parent@example.com",
+        source=Source.PUBLIC_FORM,
+        now=w.ago(hours=5),
+    )
+
+
+def _demo_cast() -> Cast | None:
+    """The demo's people, or None when they are not there (or are not the demo's)."""
     names = [f.name for f in fields(Cast)]
     users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
-    items = {i.code: i for i in ServiceItem.objects.all()}
-    customers = {c.code: c for c in Customer.objects.all()}
-    needed_items = {code for codes in CUSTOMER_SERVICES.values() for code in codes}
-    if len(users) < len(names) or not needed_items <= set(items) or len(customers) < 2:
-        return 0  # the demo checklist and people are not there (or were changed)
+    if len(users) < len(names):
+        return None
     cast = Cast(**{name: users[name] for name in names})
     roles = {
         cast.manager: Role.MANAGER,
@@ -62,259 +327,33 @@ def load_demo_tickets(now: datetime | None = None) -> int:
     if any(user.role != role for user, role in roles.items()) or not (
         cast.chenjing.customer_id and cast.zhouqiang.customer_id
     ):
-        return 0  # people with these names exist but are not the demo's: leave them alone
+        return None  # people with these names exist but are not the demo's: leave them alone
+    return cast
+
+
+STORIES = (_open_tickets, _waiting_and_resolved, _closed_tickets, _other_tickets)
+
+
+def load_demo_tickets(now: datetime | None = None) -> int:
+    """Create the demo tickets when there are none; returns how many were created."""
+    if Ticket.objects.exists():
+        return 0
+    now = clock.or_now(now)
+    items = {i.code: i for i in ServiceItem.objects.all()}
+    customers = {c.code: c for c in Customer.objects.all()}
+    needed_items = {code for codes in CUSTOMER_SERVICES.values() for code in codes}
+    cast = _demo_cast()
+    if cast is None or not needed_items <= set(items) or len(customers) < 2:
+        return 0  # the demo checklist and people are not there (or were changed)
     for code, item_codes in CUSTOMER_SERVICES.items():
         for item_code in item_codes:
             if code in customers and item_code in items:
                 CustomerService.objects.get_or_create(
                     customer=customers[code], item=items[item_code]
                 )
-    xinghuo, mingyuan = customers["xinghuo"], customers["mingyuan"]
-    tec, cs2, cs3, stu = items["TEC-003"], items["CS-002"], items["CS-003"], items["STU-001"]
-    created = 0
-
-    def staff_ticket(actor, item, at, **fields):
-        nonlocal created
-        created += 1
-        return services.do_create_ticket(actor, item=item, now=at, **fields)
-
-    def portal_ticket(contact, item, at, **fields):
-        nonlocal created
-        created += 1
-        return services.do_create_ticket(contact, item=item, now=at, **fields)
-
-    # 1. New, just submitted in the portal.
-    portal_ticket(
-        cast.chenjing,
-        tec,
-        _ago(now, minutes=20),
-        title="直播课堂无法进入，提示“网络错误”",
-        description="三年级 2 班 19:00 的直播课，学生点击进入后提示网络错误，换浏览器也一样。",
-        type=TicketType.INCIDENT,
-        channel=Channel.PORTAL,
-    )
-
-    # 2. Acknowledged by e-mail, not yet answered.
-    t = staff_ticket(
-        cast.alice,
-        cs2,
-        _ago(now, hours=2),
-        title="咨询：暑期班可以用去年的优惠券吗",
-        channel=Channel.EMAIL,
-        customer=xinghuo,
-        contact=cast.chenjing,
-        tags=["优惠券"],
-    )
-    services.acknowledge(cast.alice, t, now=_ago(now, hours=1, minutes=50))
-
-    # 3. Urgent incident, answered quickly, resolution clock at risk (calendar time).
-    t = staff_ticket(
-        cast.carol,
-        tec,
-        _ago(now, hours=3, minutes=10),
-        title="全站无法登录",
-        description="多个校区反馈登录页一直转圈。",
-        type=TicketType.INCIDENT,
-        channel=Channel.PHONE,
-        priority=Priority.URGENT,
-        customer=mingyuan,
-        contact=cast.zhouqiang,
-        tags=["登录", "紧急"],
-    )
-    services.do_reply(
-        cast.carol,
-        t,
-        "已收到，正在排查认证服务，30 分钟内同步进展。",
-        then_status=Status.IN_PROGRESS,
-        now=_ago(now, hours=3),
-    )
-    services.do_add_note(
-        cast.carol, t, "认证服务证书正常，怀疑是缓存节点故障。", now=_ago(now, hours=2)
-    )
-
-    # 4. High-priority portal incident nobody answered: both clocks breached.
-    t = portal_ticket(
-        cast.zhouqiang,
-        tec,
-        _ago(now, hours=10),
-        title="录播视频无法播放",
-        description="所有录播课程播放到 5 分钟左右卡住。",
-        type=TicketType.INCIDENT,
-        channel=Channel.PORTAL,
-        priority=Priority.HIGH,
-    )
-    services.acknowledge(cast.carol, t, now=_ago(now, hours=9))
-
-    # 5. Waiting on the customer.
-    t = portal_ticket(
-        cast.chenjing,
-        cs2,
-        _ago(now, days=1, hours=3),
-        title="发票抬头需要修改",
-        description="上月发票抬头写成了分公司，需要改为集团。",
-        channel=Channel.PORTAL,
-    )
-    services.do_reply(
-        cast.alice,
-        t,
-        "请提供集团的纳税人识别号和开票地址。",
-        then_status=Status.WAITING,
-        now=_ago(now, days=1, hours=2),
-    )
-
-    # 6. Resolved, not rated yet.
-    t = staff_ticket(
-        cast.carol,
-        tec,
-        _ago(now, days=3),
-        title="建议增加夜间模式",
-        type=TicketType.SUGGESTION,
-        channel=Channel.EMAIL,
-        priority=Priority.LOW,
-        customer=xinghuo,
-        contact=cast.chenjing,
-    )
-    services.do_reply(
-        cast.carol,
-        t,
-        "感谢建议，夜间模式已排入下个版本。",
-        then_status=Status.RESOLVED,
-        now=_ago(now, days=2, hours=20),
-    )
-
-    # 7. Resolved and rated 5.
-    t = portal_ticket(
-        cast.chenjing,
-        cs2,
-        _ago(now, days=2),
-        title="课程回放在哪里看",
-        channel=Channel.PORTAL,
-    )
-    services.do_reply(
-        cast.alice,
-        t,
-        "在“我的课程 → 已结束”中点击课程即可观看回放。",
-        then_status=Status.RESOLVED,
-        now=_ago(now, days=2) + timedelta(minutes=40),
-    )
-    services.do_rate_ticket(t, 5, "回复很快，谢谢！", actor=cast.chenjing)
-
-    # 8. Closed after an on-site visit, rated 4.
-    t = staff_ticket(
-        cast.carol,
-        tec,
-        _ago(now, days=9),
-        title="校区投影仪无法连接电脑",
-        type=TicketType.INCIDENT,
-        channel=Channel.ONSITE,
-        customer=mingyuan,
-        contact=cast.zhouqiang,
-    )
-    services.do_reply(
-        cast.carol, t, "明天上午安排工程师上门。", now=_ago(now, days=9) + timedelta(hours=1)
-    )
-    services.resolve(cast.carol, t, now=_ago(now, days=8))
-    services.do_rate_ticket(t, 4, "上门及时，但等了半天。", actor=cast.zhouqiang)
-    services.close(cast.carol, t, now=_ago(now, days=7))
-
-    # 9. A complaint closed with its root cause and follow-up visit (回访).
-    t = staff_ticket(
-        cast.manager,
-        cs3,
-        _ago(now, days=6),
-        title="直播课老师迟到 15 分钟",
-        type=TicketType.COMPLAINT,
-        channel=Channel.PHONE,
-        priority=Priority.HIGH,
-        customer=xinghuo,
-        contact=cast.chenjing,
-        tags=["投诉", "教学质量"],
-    )
-    services.do_reply(
-        cast.manager,
-        t,
-        "非常抱歉，我们已联系授课老师核实情况。",
-        now=_ago(now, days=6) + timedelta(minutes=3),
-    )
-    services.do_update_ticket(
-        cast.manager,
-        t,
-        expected_version=None,
-        root_cause="排课系统未同步老师的调课申请，老师按旧时间到岗。",
-    )
-    services.resolve(cast.manager, t, now=_ago(now, days=5))
-    services.do_add_follow_up(
-        cast.manager,
-        t,
-        method=FollowUpMethod.PHONE,
-        outcome="家长表示理解，已补课一次；建议提前通知调课。",
-        customer_satisfied=True,
-        at=_ago(now, days=4),
-    )
-    services.close(cast.manager, t, now=_ago(now, days=4))
-
-    # 10. A complaint still being handled.
-    t = portal_ticket(
-        cast.zhouqiang,
-        cs3,
-        _ago(now, days=1),
-        title="退费处理太慢",
-        description="两周前申请的退费至今未到账。",
-        type=TicketType.COMPLAINT,
-        channel=Channel.PORTAL,
-    )
-    services.do_reply(
-        cast.manager,
-        t,
-        "已转财务加急处理，预计 3 个工作日内到账。",
-        then_status=Status.IN_PROGRESS,
-        now=_ago(now, hours=20),
-    )
-
-    # 11. Cancelled duplicate.
-    t = portal_ticket(
-        cast.chenjing,
-        tec,
-        _ago(now, minutes=18),
-        title="直播课堂无法进入（重复提交）",
-        type=TicketType.INCIDENT,
-        channel=Channel.PORTAL,
-    )
-    services.cancel(cast.carol, t, note="与另一工单重复", now=_ago(now, minutes=5))
-
-    # 12. Resolved, then reopened by the customer's reply.
-    t = portal_ticket(
-        cast.chenjing,
-        stu,
-        _ago(now, days=2, hours=5),
-        title="作业提交后显示空白",
-        channel=Channel.PORTAL,
-    )
-    services.do_reply(
-        cast.alice,
-        t,
-        "请清除浏览器缓存后重试。",
-        then_status=Status.RESOLVED,
-        now=_ago(now, days=2, hours=4),
-    )
-    services.do_reply(
-        cast.chenjing, t, "清除缓存后还是空白，截图见附件说明。", now=_ago(now, days=1, hours=22)
-    )
-
-    # 13. Feedback through the public form (no organisation), waiting for triage.
-    created += 1
-    services.do_create_ticket(
-        None,
-        title="希望增加家长端的学习报告",
-        description="家长想每周看到孩子的出勤和作业情况。",
-        type=TicketType.SUGGESTION,
-        channel=Channel.PORTAL,
-        requester_name="李女士",
-        requester_email="parent@example.com",
-        source=Source.PUBLIC_FORM,
-        now=_ago(now, hours=5),
-    )
-
+    writer = _Writer(cast, items, customers, now)
+    for story in STORIES:
+        story(writer)
     # The clocks above were stored as of each event; bring them up to now.
-    services.recompute_open_tickets()
-    return created
+    sla_store.recompute_open_tickets(now=now)
+    return writer.created

@@ -5,16 +5,17 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.tasks import task
 
 from opsbook.core import clock
 from opsbook.jobs.claims import claim_update
 from opsbook.jobs.schedule import every
 
-from . import notifications, services
+from . import notifications, services, sla_store
 from .choices import EventKind, Status, TicketType
 from .models import FollowUp, Ticket, TicketEvent
+from .sla_policy import PolicyResolver
 
 BATCH = 200
 # Closing is one short transaction per ticket; a run closes at most this many.
@@ -34,11 +35,13 @@ def check_sla(now: datetime | None = None, *, limit: int = 1000) -> int:
         .order_by("sla_next_check_at")
         .values_list("pk", "sla_next_check_at")[:limit]
     )
-    resolver = services.PolicyResolver()
+    resolver = PolicyResolver()
     return sum(check_one(pk, moment, now, resolver) for pk, moment in due)
 
 
-def check_one(pk: int, moment: datetime, now: datetime, resolver=None) -> bool:
+def check_one(
+    pk: int, moment: datetime, now: datetime, resolver: PolicyResolver | None = None
+) -> bool:
     """Handle one ticket read as due at ``moment``; False when another worker claimed it
     first (its ``sla_next_check_at`` no longer holds ``moment``)."""
     with transaction.atomic():
@@ -48,14 +51,14 @@ def check_one(pk: int, moment: datetime, now: datetime, resolver=None) -> bool:
         if not claimed:
             return False
         ticket = Ticket.objects.select_for_update().get(pk=pk)
-        running = services.apply_sla(ticket, services.status_history(ticket), now, resolver)
+        running = sla_store.apply_sla(ticket, sla_store.status_history(ticket), now, resolver)
         _announce(ticket, running, now)
-        ticket.sla_next_check_at = services.next_check(ticket, running)
-        ticket.save(update_fields=services.SLA_FIELDS)
+        ticket.sla_next_check_at = sla_store.next_check(ticket, running)
+        ticket.save(update_fields=sla_store.SLA_FIELDS)
     return True
 
 
-def _announce(ticket: Ticket, running: dict, now: datetime) -> None:
+def _announce(ticket: Ticket, running: sla_store.Running, now: datetime) -> None:
     """Record and notify, once each, a running clock's warning share used up and its breach.
 
     A clock that is found breached and was never warned gets the breach notice only (its
@@ -85,7 +88,7 @@ def _announce(ticket: Ticket, running: dict, now: datetime) -> None:
         notifications.on_commit_sla(ticket, which, level)
 
 
-def closable_tickets(now: datetime):
+def closable_tickets(now: datetime) -> QuerySet[Ticket]:
     """Resolved tickets past the reopen window, without complaints that still miss their root
     cause or follow-up visit (those wait, and do not hold up the others)."""
     cutoff = now - timedelta(days=settings.OPSBOOK_TICKET_REOPEN_DAYS)
@@ -135,4 +138,4 @@ def close_resolved_tickets_task() -> int:
 
 @task()
 def recompute_open_tickets_task(calendar_id: int | None = None, item_id: int | None = None) -> int:
-    return services.recompute_open_tickets(calendar_id=calendar_id, item_id=item_id)
+    return sla_store.recompute_open_tickets(calendar_id=calendar_id, item_id=item_id)

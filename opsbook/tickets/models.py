@@ -7,7 +7,7 @@ so lists and reports read columns instead of walking calendars.
 """
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
@@ -278,23 +278,24 @@ class Ticket(models.Model):
     def is_done(self) -> bool:
         return self.status in DONE_STATUSES
 
-    def sla_calendar_tz(self):
+    def sla_calendar_tz(self) -> tzinfo:
         """The time zone due times are shown in (the calendar's, else the site's)."""
-        if self.sla_calendar_id:
-            return ZoneInfo(self.sla_calendar.time_zone)
+        calendar = self.sla_calendar
+        if calendar is not None:
+            return ZoneInfo(calendar.time_zone)
         return timezone.get_default_timezone()
 
-    def reopen_deadline(self):
+    def reopen_deadline(self) -> datetime | None:
         if self.resolved_at is None:
             return None
         return self.resolved_at + timedelta(days=settings.OPSBOOK_TICKET_REOPEN_DAYS)
 
-    def can_reopen(self, now=None) -> bool:
+    def can_reopen(self, now: datetime | None = None) -> bool:
         deadline = self.reopen_deadline()
-        now = now or clock.now()
+        now = clock.or_now(now)
         return self.status in REOPEN_FROM and deadline is not None and now <= deadline
 
-    def allowed_transitions(self, now=None) -> list[str]:
+    def allowed_transitions(self, now: datetime | None = None) -> list[str]:
         """Statuses this ticket may move to now (reopen only inside its window)."""
         allowed = []
         for status in TRANSITIONS[self.status]:
@@ -304,7 +305,7 @@ class Ticket(models.Model):
             allowed.append(status)
         return [s for s in Status.values if s in allowed]
 
-    def can_transition_to(self, status: str, now=None) -> bool:
+    def can_transition_to(self, status: str, now: datetime | None = None) -> bool:
         return status in self.allowed_transitions(now)
 
     def closing_blockers(self) -> list[str]:

@@ -8,6 +8,8 @@ recipient's language. Messages are plain text: nothing a user typed can become m
 """
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -26,18 +28,21 @@ from .models import Comment, Ticket
 
 logger = logging.getLogger(__name__)
 
+# A message written when it is sent, in the recipient's language: () -> (subject, body).
+Message = Callable[[], tuple[str, str]]
 
-def _enqueue(kind: str, ticket: Ticket, **params) -> None:
+
+def _enqueue(kind: str, ticket: Ticket, **params: Any) -> None:
     ticket_id = ticket.pk
     transaction.on_commit(lambda: send_ticket_notification.enqueue(kind, ticket_id, params))
 
 
-def on_commit_created(ticket: Ticket, actor=None) -> None:
+def on_commit_created(ticket: Ticket, actor: User | Any = None) -> None:
     """Staff hear of a new ticket, except the person who opened it."""
     _enqueue("created", ticket, actor_id=getattr(actor, "pk", None))
 
 
-def on_commit_assigned(ticket: Ticket, assignee) -> None:
+def on_commit_assigned(ticket: Ticket, assignee: User) -> None:
     _enqueue("assigned", ticket, user_id=assignee.pk)
 
 
@@ -61,9 +66,10 @@ def _staff_recipients(ticket: Ticket, *, escalate: bool = False) -> list[User]:
     """The assignee (or the team lead when nobody is assigned), plus watchers; with
     ``escalate``, also the team lead or, without one, the managers."""
     people: list[User] = []
-    if ticket.assignee_id:
+    if ticket.assignee is not None:
         people.append(ticket.assignee)
-    lead = ticket.team.lead if ticket.team_id and ticket.team.lead_id else None
+    team = ticket.team
+    lead = team.lead if team is not None and team.lead_id else None
     if lead is not None and (escalate or not ticket.assignee_id):
         people.append(lead)
     if escalate and lead is None:
@@ -74,16 +80,17 @@ def _staff_recipients(ticket: Ticket, *, escalate: bool = False) -> list[User]:
 
 def _customer_address(ticket: Ticket) -> tuple[str, str]:
     """(e-mail, language) of the person who raised the ticket, if known."""
-    if ticket.contact_id and ticket.contact.is_active and ticket.contact.email:
-        return ticket.contact.email, ticket.contact.language or settings.LANGUAGE_CODE
+    contact = ticket.contact
+    if contact is not None and contact.is_active and contact.email:
+        return contact.email, contact.language or settings.LANGUAGE_CODE
     return ticket.requester_email, settings.LANGUAGE_CODE
 
 
-def _link(name: str, *args) -> str:
+def _link(name: str, *args: Any) -> str:
     return settings.OPSBOOK_BASE_URL + reverse(name, args=args)
 
 
-def _send(to: str, language: str, subject_and_body) -> None:
+def _send(to: str, language: str, subject_and_body: Message) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
         subject, body = subject_and_body()
     EmailMessage(subject, body, to=[to]).send()
@@ -94,8 +101,8 @@ def _subject(ticket: Ticket, text: str) -> str:
     return f"[{ticket.number}] {text}: {ticket.title}"[:250]
 
 
-def _staff_message(ticket: Ticket, kind: str, params: dict):
-    def build():
+def _staff_message(ticket: Ticket, kind: str, params: dict[str, Any]) -> Message:
+    def build() -> tuple[str, str]:
         url = _link("tickets:detail", ticket.pk)
         if kind == "created":
             return _subject(
@@ -124,8 +131,10 @@ def _staff_message(ticket: Ticket, kind: str, params: dict):
     return build
 
 
-def _customer_message(ticket: Ticket, kind: str, params: dict, token: str = ""):
-    def build():
+def _customer_message(
+    ticket: Ticket, kind: str, params: dict[str, Any], token: str = ""
+) -> Message:
+    def build() -> tuple[str, str]:
         url = _link("portal:ticket", ticket.pk)
         if kind == "comment":
             comment = Comment.objects.get(pk=params["comment_id"])
@@ -150,7 +159,7 @@ def _customer_message(ticket: Ticket, kind: str, params: dict, token: str = ""):
 
 
 @task()
-def send_ticket_notification(kind: str, ticket_id: int, params: dict) -> int:
+def send_ticket_notification(kind: str, ticket_id: int, params: dict[str, Any]) -> int:
     """Send the e-mails for one ticket event; returns how many were sent."""
     ticket = (
         Ticket.objects.select_related("assignee", "team__lead", "contact", "sla_calendar")
@@ -168,9 +177,9 @@ def send_ticket_notification(kind: str, ticket_id: int, params: dict) -> int:
             _send(user.email, user.language, _staff_message(ticket, kind, params))
             sent += 1
     elif kind == "assigned":
-        user = User.objects.filter(pk=params["user_id"], is_active=True).first()
-        if user and user.email:
-            _send(user.email, user.language, _staff_message(ticket, kind, params))
+        assignee = User.objects.filter(pk=params["user_id"], is_active=True).first()
+        if assignee and assignee.email:
+            _send(assignee.email, assignee.language, _staff_message(ticket, kind, params))
             sent += 1
     elif kind == "comment":
         comment = Comment.objects.filter(pk=params["comment_id"]).first()

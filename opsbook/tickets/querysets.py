@@ -1,5 +1,7 @@
 """Table-wide reads of tickets. SLA states are decided from stored columns and ``now``."""
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
 
@@ -19,7 +21,7 @@ def _running() -> Q:
     return Q(status__in=RUNNING_STATUSES)
 
 
-def breached_q(now) -> Q:
+def breached_q(now: datetime) -> Q:
     """Breached already, or a running clock past its due time (before the job noticed)."""
     return (
         Q(response_breached=True)
@@ -29,7 +31,7 @@ def breached_q(now) -> Q:
     )
 
 
-def warning_q(now) -> Q:
+def warning_q(now: datetime) -> Q:
     return (
         _running()
         & (
@@ -47,7 +49,7 @@ def has_target_q() -> Q:
     ) & ~Q(status=Status.CANCELLED)
 
 
-def sla_state_q(state: str, now) -> Q:
+def sla_state_q(state: str, now: datetime) -> Q:
     if state == SlaState.NONE:
         return ~has_target_q() | Q(status=Status.CANCELLED)
     if state == SlaState.BREACHED:
@@ -73,12 +75,12 @@ class TicketQuerySet(models.QuerySet):
     def done(self):
         return self.filter(status__in=DONE_STATUSES)
 
-    def in_sla_state(self, state: str, now):
+    def in_sla_state(self, state: str, now: datetime):
         return self.filter(sla_state_q(state, now))
 
-    def breaching(self, now):
+    def breaching(self, now: datetime):
         return self.filter(has_target_q() & breached_q(now))
 
-    def sla_due_for_check(self, now):
+    def sla_due_for_check(self, now: datetime):
         """Open tickets whose next warning or breach moment has come."""
         return self.filter(sla_next_check_at__lte=now)

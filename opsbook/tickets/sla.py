@@ -30,7 +30,7 @@ counts from that earlier moment, so time never runs backwards; changes after ``n
 happened yet.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil, floor
@@ -159,7 +159,9 @@ def _add(cal: CompiledCalendar, start: datetime, seconds: int) -> datetime | Non
         return None
 
 
-def _reach(cal: CompiledCalendar, runs: list[Run], parts: list[int], target: int):
+def _reach(
+    cal: CompiledCalendar, runs: list[Run], parts: list[int], target: int
+) -> datetime | None:
     """The earliest instant at which the running stretches have counted ``target`` seconds."""
     counted = 0
     for (start, _end), part in zip(runs, parts, strict=True):
@@ -169,7 +171,9 @@ def _reach(cal: CompiledCalendar, runs: list[Run], parts: list[int], target: int
     return None
 
 
-def _project(cal: CompiledCalendar, runs: list[Run], parts: list[int], target: int, origin):
+def _project(
+    cal: CompiledCalendar, runs: list[Run], parts: list[int], target: int, origin: datetime
+) -> datetime | None:
     """Where ``target`` is reached if the last running stretch runs on (from ``origin`` when
     the clock never ran)."""
     if not runs:
@@ -283,7 +287,7 @@ def compute(
         origin=created_at,
     )
 
-    def counted_in(statuses) -> int:
+    def counted_in(statuses: Collection[str]) -> int:
         return sum(business_seconds(cal, s, e) for s, e, st in segments if st in statuses)
 
     incomplete = False

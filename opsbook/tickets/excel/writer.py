@@ -1,7 +1,7 @@
 """Write an import's tickets set-wise, in one transaction, a batch at a time.
 
 Per batch: new tickets are built (positionally, the fast path of ``Model.__init__``), their SLA
-columns computed by ``services.apply_sla`` with one ``PolicyResolver`` for the whole import (no
+columns computed by ``sla_store.apply_sla`` with one ``PolicyResolver`` for the whole import (no
 query per ticket), and inserted with ``core.tabular.bulk.Table`` (``executemany`` on
 SQLite, ``COPY`` on PostgreSQL); their ids are read back by external id. Tickets to update are
 locked and must still have the version the import compared (else nothing is written). Then the
@@ -20,7 +20,7 @@ from opsbook.catalog.choices import Priority
 from opsbook.core.errors import ConflictError
 from opsbook.core.tabular import bulk
 
-from .. import services
+from .. import sla_policy, sla_store
 from ..choices import OPEN_STATUSES, RUNNING_STATUSES, Source, TicketType
 from ..models import Ticket, TicketEvent
 
@@ -30,7 +30,7 @@ IMPORT_MARK = {"import": True}
 FIELDS = Ticket._meta.concrete_fields
 POSITION = {f.attname: i for i, f in enumerate(FIELDS)}
 # get_field() may return a relation in the stubs; the SLA fields are concrete fields.
-SLA_COLUMNS = [Ticket._meta.get_field(name).attname for name in services.SLA_FIELDS]  # type: ignore[union-attr]
+SLA_COLUMNS = [Ticket._meta.get_field(name).attname for name in sla_store.SLA_FIELDS]  # type: ignore[union-attr]
 # The columns a file may have (or not: then existing tickets keep theirs).
 PLAIN_COLUMNS = (
     "title", "description", "type", "channel", "priority", "item_id", "customer_id",
@@ -78,7 +78,7 @@ class _Writer:
     def __init__(self, plain: list[str], now: datetime):
         self.plain = plain
         self.now = now
-        self.resolver = services.PolicyResolver()
+        self.resolver = sla_policy.PolicyResolver()
         self.template = [f.get_default() for f in FIELDS]
         self.template[POSITION["source"]] = Source.IMPORT
         self.events = 0
@@ -137,7 +137,7 @@ class _Writer:
         return ticket
 
     def _sla(self, ticket: Ticket, record) -> None:
-        services.apply_sla(ticket, record.status_changes(), self.now, self.resolver)
+        sla_store.apply_sla(ticket, record.status_changes(), self.now, self.resolver)
         _quiet_past_alerts(ticket, self.now)
 
     def _update(self, records: list, table: bulk.Table) -> None:

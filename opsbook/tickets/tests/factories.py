@@ -41,7 +41,7 @@ def china_calendar(*, covered=(2025, 2026, 2027), tz="Asia/Shanghai") -> Compile
     """A compiled (database-free) China-style calendar: Mon–Fri 09:00–12:00 and 13:30–18:00,
     the 2026 holidays, make-up workdays with Monday's windows, ``covered`` years known."""
     weekly = {weekday: WORKDAY for weekday in range(1, 6)}
-    exceptions = {day: [] for day in CHINA_2026_HOLIDAYS}
+    exceptions: dict[date, list[tuple[time, time]]] = {day: [] for day in CHINA_2026_HOLIDAYS}
     exceptions |= {day: WORKDAY for day in CHINA_2026_MAKEUP_DAYS}
     return CompiledCalendar(tz, weekly, exceptions, covered)
 

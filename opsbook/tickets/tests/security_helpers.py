@@ -7,19 +7,38 @@ both 星火教育 (dana's organisation) and 明远学校 (carl's) receive, and o
 public file, with an internal note and an internal file beside them, and a one-time rating
 link. alice has a saved filter. Requests go through the whole URL and middleware stack:
 sessions for pages, real bearer tokens for the API.
+
+``scene`` builds it for each test. A module with many tests on the same scene builds it once
+instead (``built_scene``: created inside a transaction that is rolled back when the module
+ends); each of its tests runs in its own savepoint inside that transaction and gets fresh copies
+of the personas and the scene, so what one test changes, in the database or on the objects,
+never reaches the next. Such a module binds the fixtures under the usual names:
+
+    built_scene, scene_copy = security_helpers.built_scene, security_helpers.scene_copy
+    personas, scene = security_helpers.personas_of_built_scene, security_helpers.copied_scene
 """
 
+import copy
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
+from django.utils import translation
+from pytest_django import DjangoDbBlocker
 
+import opsbook.settings
+from opsbook.accounts.testing import Personas
 from opsbook.calendars.models import Calendar
 from opsbook.catalog.models import ServiceItem
+from opsbook.jobs.testing import run_when_enqueued
 from opsbook.tickets import filters, satisfaction, services
 from opsbook.tickets.models import Attachment, Comment, SavedFilter, Ticket
 from opsbook.tickets.tests.factories import give_service, make_calendar, make_service, make_ticket
@@ -69,6 +88,10 @@ def media(settings, tmp_path):
 @pytest.fixture
 def scene(personas, media, settings) -> Scene:
     settings.PUBLIC_FEEDBACK_ENABLED = True
+    return build_scene(personas)
+
+
+def build_scene(personas: Personas) -> Scene:
     for person, address in (
         (personas.dana, "dana@xinghuo.example"),
         (personas.carl, "carl@mingyuan.example"),
@@ -119,6 +142,80 @@ def scene(personas, media, settings) -> Scene:
         saved_filter=saved_filter,
         token=satisfaction.create_request(ticket),
     )
+
+
+# --- the scene built once per module ----------------------------------------------------------
+
+
+@dataclass
+class Built:
+    personas: Personas
+    scene: Scene
+    media: Path
+
+
+@contextmanager
+def rolled_back(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """A transaction on the test database, open while the block runs (and the tests inside it:
+    each of theirs is a savepoint within), rolled back at its end."""
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+@contextmanager
+def like_a_test(media: Path) -> Iterator[None]:
+    """What the suite's per-test fixtures (opsbook/conftest.py) and ``scene`` set, for writing
+    outside a test: fast password hashing, tasks run when enqueued, messages in English, files
+    under ``media``, the public feedback form on."""
+    with (
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            TASKS=run_when_enqueued(opsbook.settings.TASKS),
+            MEDIA_ROOT=media,
+            PUBLIC_FEEDBACK_ENABLED=True,
+        ),
+        translation.override("en"),
+    ):
+        yield
+
+
+@pytest.fixture(scope="module")
+def built_scene(
+    django_db_setup, django_db_blocker: DjangoDbBlocker, tmp_path_factory
+) -> Iterator[Built]:
+    """The scene, built once for the module and rolled back after its last test."""
+    media = tmp_path_factory.mktemp("media")
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock(), like_a_test(media):
+            personas = Personas()
+            built = Built(personas, build_scene(personas), media)
+        yield built
+
+
+@pytest.fixture
+def scene_copy(built_scene: Built, db, settings) -> tuple[Personas, Scene]:
+    """For one test: copies of the built personas and scene (copied together, so an object
+    both hold stays one object), and the scene's settings."""
+    settings.MEDIA_ROOT = built_scene.media
+    settings.PUBLIC_FEEDBACK_ENABLED = True
+    return copy.deepcopy((built_scene.personas, built_scene.scene))
+
+
+@pytest.fixture
+def personas_of_built_scene(scene_copy: tuple[Personas, Scene]) -> Personas:
+    return scene_copy[0]
+
+
+@pytest.fixture
+def copied_scene(scene_copy: tuple[Personas, Scene]) -> Scene:
+    return scene_copy[1]
 
 
 def client_for(user=None) -> Client:

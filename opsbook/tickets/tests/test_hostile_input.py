@@ -11,24 +11,40 @@ names lose path separators and direction overrides and come back only as downloa
 not be sniffed. NUL bytes are refused everywhere with a field error, never a server error.
 """
 
+import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils.html import escape
+from pytest_django import DjangoDbBlocker
 
 from opsbook.accounts.models import Customer
-from opsbook.accounts.testing import make_user
+from opsbook.accounts.testing import Personas, make_user
 from opsbook.catalog.tests.api_helpers import api_as, error_fields
 from opsbook.tickets import satisfaction
 from opsbook.tickets.models import SavedFilter, Ticket
 
 from . import security_helpers
-from .security_helpers import Scene, active_content, assert_inert, client_for
+from .security_helpers import (
+    Built,
+    Scene,
+    active_content,
+    assert_inert,
+    client_for,
+    like_a_test,
+    rolled_back,
+)
 
-scene, media = security_helpers.scene, security_helpers.media  # fixtures
+# The scene is built once for the module, each payload's writes once for the tests that read
+# them back (TestHostileTextReadBack); every test gets its own copies (security_helpers).
+built_scene, scene_copy = security_helpers.built_scene, security_helpers.scene_copy  # fixtures
+personas, scene = security_helpers.personas_of_built_scene, security_helpers.copied_scene
 
 CORPUS = {
     "script-tag": "<script>alert(1)</script>",
@@ -155,16 +171,34 @@ def _write_everything(personas, s: Scene, payload: str) -> Hostile:
     return hostile
 
 
-@pytest.fixture(params=PAYLOADS)
-def hostile(request, personas, scene, mailoutbox, django_capture_on_commit_callbacks) -> Hostile:
-    payload = request.param
+def _write_with_names(personas: Personas, s: Scene, payload: str) -> Hostile:
     # Names shown beside tickets and in autocomplete: a customer, a staff member.
     Customer.objects.create(code="evil", name=fit(payload, 200))
     make_user("mallory", display_name=fit(payload, 100), team=personas.support_team)
-    with django_capture_on_commit_callbacks(execute=True):
-        result = _write_everything(personas, scene, payload)
-    result.mail = list(mailoutbox)
+    sent_before = len(mail.outbox)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = _write_everything(personas, s, payload)
+    result.mail = list(mail.outbox[sent_before:])
     return result
+
+
+@pytest.fixture(scope="class", params=PAYLOADS)
+def hostile_written(
+    request, built_scene: Built, django_db_blocker: DjangoDbBlocker
+) -> Iterator[Hostile]:
+    """One payload written everywhere, once for the tests of the class that read it back, in a
+    savepoint rolled back after them (the next payload starts from the scene again)."""
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock(), like_a_test(built_scene.media):
+            personas, s = copy.deepcopy((built_scene.personas, built_scene.scene))
+            written = _write_with_names(personas, s, request.param)
+        yield written
+
+
+@pytest.fixture
+def hostile(hostile_written: Hostile, scene: Scene) -> Hostile:
+    """This test's copy of what was written (after the scene's settings are in place)."""
+    return copy.deepcopy(hostile_written)
 
 
 def shows(html: str, text: str) -> bool:
@@ -174,166 +208,158 @@ def shows(html: str, text: str) -> bool:
     return escape(line[:60]) in html
 
 
-# --- HTML surfaces --------------------------------------------------------------------------------
+class TestHostileTextReadBack:
+    """Each payload is written once (``hostile_written``) and read back on every surface."""
 
+    # --- HTML surfaces ----------------------------------------------------------------------------
 
-def test_the_staff_list_and_its_fragment_show_hostile_text_as_text(personas, hostile):
-    client = client_for(personas.alice)
-    page = client.get(reverse("tickets:list"))
-    fragment = client.get(reverse("tickets:list"), headers={"HX-Request": "true"})
-    searched = client.get(reverse("tickets:list"), {"q": fit(hostile.payload, 100)})
+    def test_the_staff_list_and_its_fragment_show_hostile_text_as_text(self, personas, hostile):
+        client = client_for(personas.alice)
+        page = client.get(reverse("tickets:list"))
+        fragment = client.get(reverse("tickets:list"), headers={"HX-Request": "true"})
+        searched = client.get(reverse("tickets:list"), {"q": fit(hostile.payload, 100)})
 
-    for response in (page, fragment, searched):
-        assert response.status_code == 200
-        assert_inert(response.text)
-        assert shows(response.text, hostile.expected["title"])
-    assert shows(page.text, hostile.expected["saved_filter"])
-    assert "<" not in fragment.get("HX-Push-Url", "")
+        for response in (page, fragment, searched):
+            assert response.status_code == 200
+            assert_inert(response.text)
+            assert shows(response.text, hostile.expected["title"])
+        assert shows(page.text, hostile.expected["saved_filter"])
+        assert "<" not in fragment.get("HX-Push-Url", "")
 
+    def test_the_ticket_page_shows_every_field_as_text(self, personas, hostile):
+        html = (
+            client_for(personas.alice).get(reverse("tickets:detail", args=[hostile.ticket.pk])).text
+        )
 
-def test_the_ticket_page_shows_every_field_as_text(personas, hostile):
-    html = client_for(personas.alice).get(reverse("tickets:detail", args=[hostile.ticket.pk])).text
-
-    assert_inert(html)
-    for name in ("title", "description", "requester_name", "tag", "reply", "note", "outcome"):
-        assert shows(html, hostile.expected[name]), name
-    for name in ("status_note", "root_cause", "customer_reply", "rating_comment"):
-        assert shows(html, hostile.expected[name]), name
-
-
-def test_autocomplete_fragments_show_hostile_names_as_text(personas, hostile):
-    client = client_for(personas.alice)
-    for name, params in (
-        ("customers", {}),
-        ("users", {"purpose": "assign", "q": "mallory"}),
-        ("items", {"q": "SVC"}),
-    ):
-        html = client.get(reverse(f"tickets:autocomplete_{name}"), params).text
         assert_inert(html)
-    html = client.get(reverse("tickets:autocomplete_customers"), {"q": "evil"}).text
-    assert shows(html, fit(hostile.payload, 200).strip())
+        for name in ("title", "description", "requester_name", "tag", "reply", "note", "outcome"):
+            assert shows(html, hostile.expected[name]), name
+        for name in ("status_note", "root_cause", "customer_reply", "rating_comment"):
+            assert shows(html, hostile.expected[name]), name
 
+    def test_autocomplete_fragments_show_hostile_names_as_text(self, personas, hostile):
+        client = client_for(personas.alice)
+        for name, params in (
+            ("customers", {}),
+            ("users", {"purpose": "assign", "q": "mallory"}),
+            ("items", {"q": "SVC"}),
+        ):
+            html = client.get(reverse(f"tickets:autocomplete_{name}"), params).text
+            assert_inert(html)
+        html = client.get(reverse("tickets:autocomplete_customers"), {"q": "evil"}).text
+        assert shows(html, fit(hostile.payload, 200).strip())
 
-def test_portal_pages_show_hostile_text_as_text(personas, hostile):
-    client = client_for(personas.dana)
-    home = client.get(reverse("portal:home"), {"state": "all"}).text
-    page = client.get(reverse("portal:ticket", args=[hostile.ticket.pk])).text
+    def test_portal_pages_show_hostile_text_as_text(self, personas, hostile):
+        client = client_for(personas.dana)
+        home = client.get(reverse("portal:home"), {"state": "all"}).text
+        page = client.get(reverse("portal:ticket", args=[hostile.ticket.pk])).text
 
-    for html in (home, page, hostile.rate_page):
-        assert_inert(html)
-        assert shows(html, hostile.expected["title"])
-    for name in ("description", "reply", "customer_reply", "rating_comment"):
-        assert shows(page, hostile.expected[name]), name
-    assert hostile.expected["note"] not in page
+        for html in (home, page, hostile.rate_page):
+            assert_inert(html)
+            assert shows(html, hostile.expected["title"])
+        for name in ("description", "reply", "customer_reply", "rating_comment"):
+            assert shows(page, hostile.expected[name]), name
+        assert hostile.expected["note"] not in page
 
+    def test_the_admin_site_lists_hostile_text_as_text(self, personas, hostile):
+        personas.erin.is_superuser = True
+        personas.erin.save()
+        client = client_for(personas.erin)
+        pages = {
+            "tickets": reverse("admin:tickets_ticket_changelist"),
+            "ticket": reverse("admin:tickets_ticket_change", args=[hostile.ticket.pk]),
+            "comments": reverse("admin:tickets_comment_changelist"),
+            "attachments": reverse("admin:tickets_attachment_changelist"),
+            "tags": reverse("admin:tickets_tag_changelist"),
+            "saved filters": reverse("admin:tickets_savedfilter_changelist"),
+        }
+        for name, url in pages.items():
+            response = client.get(url)
+            assert response.status_code == 200, name
+            assert not active_content(response.text), name
+        searched = client.get(pages["tickets"], {"q": fit(hostile.payload, 100)})
+        assert searched.status_code == 200
+        assert not active_content(searched.text)
+        assert shows(client.get(pages["tickets"]).text, hostile.expected["title"])
 
-def test_the_admin_site_lists_hostile_text_as_text(personas, hostile):
-    personas.erin.is_superuser = True
-    personas.erin.save()
-    client = client_for(personas.erin)
-    pages = {
-        "tickets": reverse("admin:tickets_ticket_changelist"),
-        "ticket": reverse("admin:tickets_ticket_change", args=[hostile.ticket.pk]),
-        "comments": reverse("admin:tickets_comment_changelist"),
-        "attachments": reverse("admin:tickets_attachment_changelist"),
-        "tags": reverse("admin:tickets_tag_changelist"),
-        "saved filters": reverse("admin:tickets_savedfilter_changelist"),
-    }
-    for name, url in pages.items():
-        response = client.get(url)
-        assert response.status_code == 200, name
-        assert not active_content(response.text), name
-    searched = client.get(pages["tickets"], {"q": fit(hostile.payload, 100)})
-    assert searched.status_code == 200
-    assert not active_content(searched.text)
-    assert shows(client.get(pages["tickets"]).text, hostile.expected["title"])
+    # --- JSON -------------------------------------------------------------------------------------
 
+    def test_the_api_gives_back_exactly_what_was_stored(self, personas, hostile):
+        api = api_as(personas.alice)
+        t = hostile.ticket.pk
+        expected = hostile.expected
 
-# --- JSON ----------------------------------------------------------------------------------------
+        detail = api.get(f"/tickets/{t}").json()
+        assert detail["title"] == expected["title"]
+        assert detail["description"] == expected["description"]
+        assert detail["requester_name"] == expected["requester_name"]
+        assert detail["tags"] == [expected["tag"]]
+        assert detail["root_cause"] == expected["root_cause"]
+        assert detail["rating_comment"] == expected["rating_comment"]
+        [listed] = [row for row in api.get("/tickets/").json()["items"] if row["id"] == t]
+        assert listed["title"] == expected["title"]
 
+        events = api.get(f"/tickets/{t}/events", limit=500).json()["items"]
+        bodies = [e["comment"]["body"] for e in events if e["comment"]]
+        assert bodies == [expected["reply"], expected["note"], expected["customer_reply"]]
+        assert expected["status_note"] in [e["data"].get("note") for e in events]
+        [visit] = api.get(f"/tickets/{t}/follow-ups").json()
+        assert visit["outcome"] == expected["outcome"]
 
-def test_the_api_gives_back_exactly_what_was_stored(personas, hostile):
-    api = api_as(personas.alice)
-    t = hostile.ticket.pk
-    expected = hostile.expected
+        customer = api_as(personas.dana).get(f"/tickets/{t}").json()
+        assert customer["title"] == expected["title"]
+        assert customer["description"] == expected["description"]
 
-    detail = api.get(f"/tickets/{t}").json()
-    assert detail["title"] == expected["title"]
-    assert detail["description"] == expected["description"]
-    assert detail["requester_name"] == expected["requester_name"]
-    assert detail["tags"] == [expected["tag"]]
-    assert detail["root_cause"] == expected["root_cause"]
-    assert detail["rating_comment"] == expected["rating_comment"]
-    [listed] = [row for row in api.get("/tickets/").json()["items"] if row["id"] == t]
-    assert listed["title"] == expected["title"]
+    def test_the_api_answers_with_json_whatever_the_text(self, personas, hostile):
+        response = api_as(personas.alice).get(f"/tickets/{hostile.ticket.pk}")
 
-    events = api.get(f"/tickets/{t}/events", limit=500).json()["items"]
-    bodies = [e["comment"]["body"] for e in events if e["comment"]]
-    assert bodies == [expected["reply"], expected["note"], expected["customer_reply"]]
-    assert expected["status_note"] in [e["data"].get("note") for e in events]
-    [visit] = api.get(f"/tickets/{t}/follow-ups").json()
-    assert visit["outcome"] == expected["outcome"]
+        assert response["Content-Type"].startswith("application/json")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response.json()["title"] == hostile.expected["title"]
 
-    customer = api_as(personas.dana).get(f"/tickets/{t}").json()
-    assert customer["title"] == expected["title"]
-    assert customer["description"] == expected["description"]
+    # --- e-mail -----------------------------------------------------------------------------------
 
+    def test_e_mails_have_one_line_subjects_and_plain_text_bodies(self, hostile):
+        assert hostile.mail, "the writes above send e-mails"
+        for message in hostile.mail:
+            assert "\n" not in message.subject and "\r" not in message.subject
+            assert message.content_subtype == "plain"
+            assert not getattr(message, "alternatives", [])
+            assert message.extra_headers == {}
+            rendered = message.message()
+            assert rendered["Bcc"] is None
+            assert rendered.get_all("To") == [", ".join(message.to)]
+        subjects = " ".join(m.subject for m in hostile.mail)
+        assert hostile.expected["title"][:40] in subjects
 
-def test_the_api_answers_with_json_whatever_the_text(personas, hostile):
-    response = api_as(personas.alice).get(f"/tickets/{hostile.ticket.pk}")
+    # --- files ------------------------------------------------------------------------------------
 
-    assert response["Content-Type"].startswith("application/json")
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response.json()["title"] == hostile.expected["title"]
+    def test_file_names_lose_path_separators_and_controls(self, personas, hostile):
+        [row] = [
+            f
+            for f in api_as(personas.alice).get(f"/tickets/{hostile.ticket.pk}/attachments").json()
+            if f["id"] == hostile.file_id
+        ]
+        name = row["name"]
 
+        assert "/" not in name and "\\" not in name
+        assert not re.search(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]", name)
+        assert name.endswith(".txt") and len(name) <= 200
 
-# --- e-mail ---------------------------------------------------------------------------------------
-
-
-def test_e_mails_have_one_line_subjects_and_plain_text_bodies(hostile):
-    assert hostile.mail, "the writes above send e-mails"
-    for message in hostile.mail:
-        assert "\n" not in message.subject and "\r" not in message.subject
-        assert message.content_subtype == "plain"
-        assert not getattr(message, "alternatives", [])
-        assert message.extra_headers == {}
-        rendered = message.message()
-        assert rendered["Bcc"] is None
-        assert rendered.get_all("To") == [", ".join(message.to)]
-    subjects = " ".join(m.subject for m in hostile.mail)
-    assert hostile.expected["title"][:40] in subjects
-
-
-# --- files ----------------------------------------------------------------------------------------
-
-
-def test_file_names_lose_path_separators_and_controls(personas, hostile):
-    [row] = [
-        f
-        for f in api_as(personas.alice).get(f"/tickets/{hostile.ticket.pk}/attachments").json()
-        if f["id"] == hostile.file_id
-    ]
-    name = row["name"]
-
-    assert "/" not in name and "\\" not in name
-    assert not re.search(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]", name)
-    assert name.endswith(".txt") and len(name) <= 200
-
-
-def test_every_download_is_an_attachment_that_may_not_be_sniffed(personas, hostile):
-    t, f = hostile.ticket.pk, hostile.file_id
-    downloads = {
-        "staff page": client_for(personas.alice).get(reverse("tickets:attachment", args=[f])),
-        "portal": client_for(personas.dana).get(reverse("portal:attachment", args=[f])),
-        "api": api_as(personas.alice).get(f"/tickets/{t}/attachments/{f}"),
-    }
-    for surface, response in downloads.items():
-        assert response.status_code == 200, surface
-        disposition = response["Content-Disposition"]
-        assert disposition.startswith("attachment;"), surface
-        assert "\n" not in disposition and "\r" not in disposition, surface
-        assert response["X-Content-Type-Options"] == "nosniff", surface
-        assert response["Content-Type"].startswith("text/plain"), surface
+    def test_every_download_is_an_attachment_that_may_not_be_sniffed(self, personas, hostile):
+        t, f = hostile.ticket.pk, hostile.file_id
+        downloads = {
+            "staff page": client_for(personas.alice).get(reverse("tickets:attachment", args=[f])),
+            "portal": client_for(personas.dana).get(reverse("portal:attachment", args=[f])),
+            "api": api_as(personas.alice).get(f"/tickets/{t}/attachments/{f}"),
+        }
+        for surface, response in downloads.items():
+            assert response.status_code == 200, surface
+            disposition = response["Content-Disposition"]
+            assert disposition.startswith("attachment;"), surface
+            assert "\n" not in disposition and "\r" not in disposition, surface
+            assert response["X-Content-Type-Options"] == "nosniff", surface
+            assert response["Content-Type"].startswith("text/plain"), surface
 
 
 # --- NUL bytes ------------------------------------------------------------------------------------
@@ -376,8 +402,9 @@ def test_searching_for_a_nul_byte_is_refused_with_a_reason(personas, scene):
     page = client_for(personas.alice)
 
     for name in ("q", "tag"):
-        assert name in error_fields(api.get("/tickets/", **{name: NUL_TEXT}))
-        html = page.get(reverse("tickets:list"), {name: NUL_TEXT})
+        query: dict[str, str] = {name: NUL_TEXT}
+        assert name in error_fields(api.get("/tickets/", **query))
+        html = page.get(reverse("tickets:list"), query)
         assert html.status_code == 200, name  # the bad value is explained and left out
         assert "Null characters are not allowed." in html.text
     saved = page.post(reverse("tickets:saved_filter_save"), {"name": NUL_TEXT, "query": ""})

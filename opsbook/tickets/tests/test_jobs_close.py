@@ -49,6 +49,7 @@ def test_a_resolved_ticket_closes_once_the_reopen_window_has_passed(personas, it
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.status == Status.CLOSED and ticket.closed_at == closed_at
     event = ticket.events.filter(kind=EventKind.STATUS).last()
+    assert event is not None
     assert (event.to_status, event.actor, event.data) == (Status.CLOSED, None, {"note": "auto"})
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from opsbook.calendars import services as calendars
 from opsbook.catalog import services as catalog
 from opsbook.catalog.models import ServiceStandard
-from opsbook.tickets import services
+from opsbook.tickets import services, sla_store
 from opsbook.tickets.choices import Status
 from opsbook.tickets.models import Ticket
 from opsbook.tickets.tests.factories import (
@@ -30,8 +30,8 @@ NOW = datetime(2026, 11, 20, 16, 0, tzinfo=TZ)
 pytestmark = pytest.mark.django_db
 
 
-def at(*args):
-    return datetime(*args, tzinfo=TZ)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TZ)
 
 
 @pytest.fixture
@@ -223,9 +223,9 @@ def test_recomputing_takes_the_same_number_of_queries_for_3_or_30_tickets(person
         Ticket.objects.all().delete()
         for _ in range(count):
             make_ticket(personas.alice, item, now=CREATED)
-        services.recompute_open_tickets(calendar_id=calendar.pk)  # warm the calendar cache
+        sla_store.recompute_open_tickets(calendar_id=calendar.pk)  # warm the calendar cache
         with CaptureQueriesContext(connection) as queries:
-            assert services.recompute_open_tickets(calendar_id=calendar.pk) == count
+            assert sla_store.recompute_open_tickets(calendar_id=calendar.pk) == count
         return len(queries)
 
     assert queries_for(3) == queries_for(30)
@@ -239,11 +239,11 @@ def test_recomputing_a_batch_stores_what_recomputing_one_ticket_stores(personas,
     )
     tickets = list(Ticket.objects.order_by("pk"))
 
-    services.recompute_many(tickets, NOW)
-    batch = {t.pk: [getattr(t, f) for f in services.SLA_FIELDS] for t in reloaded_all()}
+    sla_store.recompute_many(tickets, NOW)
+    batch = {t.pk: [getattr(t, f) for f in sla_store.SLA_FIELDS] for t in reloaded_all()}
     for one in Ticket.objects.order_by("pk"):
-        services.recompute_sla(one, NOW)
-    single = {t.pk: [getattr(t, f) for f in services.SLA_FIELDS] for t in reloaded_all()}
+        sla_store.recompute_sla(one, NOW)
+    single = {t.pk: [getattr(t, f) for f in sla_store.SLA_FIELDS] for t in reloaded_all()}
 
     assert batch == single
 

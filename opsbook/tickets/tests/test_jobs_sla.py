@@ -8,7 +8,7 @@ import pytest
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import User
-from opsbook.tickets import jobs, services
+from opsbook.tickets import jobs, services, sla_policy, sla_store
 from opsbook.tickets.choices import EventKind
 from opsbook.tickets.models import Ticket, TicketEvent
 from opsbook.tickets.tests.factories import give_service, make_calendar, make_service, make_ticket
@@ -195,11 +195,11 @@ def test_a_warning_is_given_again_when_a_recomputation_moves_it_into_the_future(
     assert ticket.response_warned_at is not None
 
     # A new standard (60 minutes to respond) moves the warning to 09:45.
-    later = services.PolicyResolver()
+    later = sla_policy.PolicyResolver()
     standard = ticket.sla_standard
     standard.response_minutes = 60
     standard.save()
-    services.recompute_sla(ticket, RESPONSE_WARN + timedelta(minutes=1), later)
+    sla_store.recompute_sla(ticket, RESPONSE_WARN + timedelta(minutes=1), later)
 
     ticket.refresh_from_db()
     assert ticket.response_warn_at == T0 + timedelta(minutes=45)

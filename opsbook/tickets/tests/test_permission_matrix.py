@@ -5,7 +5,8 @@ each kind of person, with the answer each must get, and for every write whether 
 People: anonymous; dana (星火教育, ticket A's organisation); carl (明远学校); charlie (an
 agent of another team); alice (the agent whose team owns ticket A); erin (administrator);
 vera (read-only viewer). Ticket A is resolved, with a public reply and file, an internal note
-and an internal file (security_helpers.scene). There are no ticket exports yet.
+and an internal file (security_helpers.build_scene, built once for the module). There are no
+ticket exports yet.
 
 Beyond the table: customers never meet internal notes or files anywhere; create and change
 endpoints refuse references the caller may not see and write nothing; autocomplete answers
@@ -16,6 +17,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -40,7 +42,9 @@ from .security_helpers import (
     png,
 )
 
-scene, media = security_helpers.scene, security_helpers.media  # fixtures
+# The scene is built once for the module; each test gets its own copy (security_helpers).
+built_scene, scene_copy = security_helpers.built_scene, security_helpers.scene_copy  # fixtures
+personas, scene = security_helpers.personas_of_built_scene, security_helpers.copied_scene
 
 PERSONAS = ("anonymous", "dana", "carl", "charlie", "alice", "erin", "vera")
 # Expected answers besides plain status codes:
@@ -669,7 +673,7 @@ class Counts:
         )
 
 
-REFUSED_API_CREATES = {
+REFUSED_API_CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
     # caller, payload, the field named in the 422
     "dana-a-service-her-organisation-does-not-receive": (
         "dana",

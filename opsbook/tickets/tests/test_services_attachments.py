@@ -141,8 +141,10 @@ def test_files_are_stored_under_random_names(personas, ticket, media):
 
     attachment = stored[0]
     assert attachment.name == "evil.txt"
-    assert re.fullmatch(r"attachments/[0-9a-f]{2}/[0-9a-f]{32}\.txt", attachment.file.name)
-    assert attachment.file.name.split("/")[2].startswith(attachment.pk.hex)
+    stored_name = attachment.file.name
+    assert stored_name is not None
+    assert re.fullmatch(r"attachments/[0-9a-f]{2}/[0-9a-f]{32}\.txt", stored_name)
+    assert stored_name.split("/")[2].startswith(attachment.pk.hex)
     on_disk = list(media.rglob("*.txt"))
     assert on_disk == [media / attachment.file.name]
     assert "evil" not in str(on_disk[0])

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from opsbook.core.errors import ConflictError
 from opsbook.tickets import services
 from opsbook.tickets.choices import EventKind, Status
 from opsbook.tickets.models import Ticket
@@ -34,7 +35,7 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused_and_writes_not
     services.do_update_ticket(
         personas.alice, opened_by_alice, expected_version=version, title="无法登录（已复现）"
     )
-    with pytest.raises(services.ConflictError) as excinfo:
+    with pytest.raises(ConflictError) as excinfo:
         services.do_update_ticket(
             personas.bob,
             opened_by_bob,
@@ -57,7 +58,7 @@ def test_a_stale_status_change_is_refused(personas, ticket):
     version = ticket.version
     services.start(personas.alice, ticket, expected_version=version)
 
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.resolve(personas.bob, ticket, expected_version=version)
 
     assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
@@ -67,7 +68,7 @@ def test_a_stale_reply_is_refused_and_no_comment_is_written(personas, ticket):
     version = ticket.version
     services.do_reply(personas.alice, ticket, "第一条", expected_version=version)
 
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.do_reply(personas.bob, ticket, "第二条", expected_version=version)
 
     assert list(ticket.comments.values_list("body", flat=True)) == ["第一条"]
@@ -77,7 +78,7 @@ def test_a_stale_assignment_is_refused(personas, ticket):
     version = ticket.version
     services.do_reply(personas.alice, ticket, "处理中", expected_version=version)
 
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.do_assign_ticket(
             personas.alice, ticket, assignee=personas.bob, expected_version=version
         )

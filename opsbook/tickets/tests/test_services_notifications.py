@@ -2,7 +2,9 @@
 suite runs tasks at once), so each action runs inside django_capture_on_commit_callbacks."""
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -54,21 +56,23 @@ def sent(mailoutbox, django_capture_on_commit_callbacks, clock):
     """Run ``action`` (with the clock at ``at`` when given) and return the e-mails it caused,
     as {recipient: message}."""
 
-    def run(action, at=None):
-        if at is not None:
-            clock.move_to(at, tick=False)
-        mailoutbox.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            result = action()
-        by_recipient = {}
-        for message in mailoutbox:
-            for to in message.to:
-                assert to not in by_recipient, f"{to} got two e-mails"
-                by_recipient[to] = message
-        run.result = result
-        return by_recipient
+    class Run:
+        result: Any = None  # what the last action returned
 
-    return run
+        def __call__(self, action: Callable[[], Any], at: datetime | None = None) -> dict:
+            if at is not None:
+                clock.move_to(at, tick=False)
+            mailoutbox.clear()
+            with django_capture_on_commit_callbacks(execute=True):
+                self.result = action()
+            by_recipient = {}
+            for message in mailoutbox:
+                for to in message.to:
+                    assert to not in by_recipient, f"{to} got two e-mails"
+                    by_recipient[to] = message
+            return by_recipient
+
+    return Run()
 
 
 def dana_ticket(people, item, **fields):
@@ -192,8 +196,10 @@ def test_the_customer_gets_one_rating_link_per_resolution(people, item, sent):
 
     assert set(mails) == {"dana@example.com"}
     [link_mail] = rating_links(mails)
-    token = re.search(r"/portal/rate/([^/\s]+)/", link_mail.body).group(1)
-    assert services.satisfaction_request_for_token(token).ticket == ticket
+    link = re.search(r"/portal/rate/([^/\s]+)/", link_mail.body)
+    assert link is not None
+    request = services.satisfaction_request_for_token(link.group(1))
+    assert request is not None and request.ticket == ticket
     # A retried notification job sends no second link for the same resolution.
     assert sent(lambda: send_ticket_notification.call("resolved", ticket.pk, {})) == {}
     assert SatisfactionRequest.objects.count() == 1

@@ -61,6 +61,7 @@ def test_every_status_change_is_allowed_exactly_when_the_machine_declares_it(
         ticket.refresh_from_db()
         assert ticket.status == to_status
         last = ticket.events.last()
+        assert last is not None
         assert (last.kind, last.from_status, last.to_status) == (
             EventKind.STATUS,
             from_status,

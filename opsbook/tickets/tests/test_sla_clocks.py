@@ -4,7 +4,7 @@ Monday–Friday 09:00–12:00 and 13:30–18:00, the 2026 holidays and 调休 ma
 Each example here is quoted in docs/users/sla.md under the test's name.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from opsbook.calendars.businesstime import CompiledCalendar, business_seconds
@@ -24,8 +24,18 @@ NEW, WAITING, IN_PROGRESS = Status.NEW, Status.WAITING, Status.IN_PROGRESS
 RESOLVED, CLOSED, CANCELLED = Status.RESOLVED, Status.CLOSED, Status.CANCELLED
 
 
-def at(*args, tz=TZ) -> datetime:
-    return datetime(*args, tzinfo=tz)
+def at(
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    microsecond: int = 0,
+    *,
+    tz: tzinfo = TZ,
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=tz)
 
 
 def clocks(created, *changes, now, first_response=None, policy=PHONE):
