@@ -13,13 +13,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from opsbook.accounts.access import is_staff_member
 from opsbook.catalog.choices import Channel
@@ -252,11 +253,9 @@ def attachment(request, pk):
 # --- the one-time rating link (no sign-in) --------------------------------------------------------
 
 
-def _link_problem(request_row: SatisfactionRequest | None) -> tuple[int, str] | None:
+def _link_problem(request_row: SatisfactionRequest) -> tuple[int, StrOrPromise] | None:
     """(status, message) when the link cannot be used, else None. Says nothing more than
     whether the link works."""
-    if request_row is None:
-        return 404, _("This rating link is not valid. Check that you copied the whole link.")
     ticket = request_row.ticket
     if ticket.rating is not None:
         return 410, _("This request has already been rated. Thank you!")
@@ -269,7 +268,7 @@ def _link_problem(request_row: SatisfactionRequest | None) -> tuple[int, str] | 
     return None
 
 
-def _link_gone(request, status: int, message: str):
+def _link_gone(request: HttpRequest, status: int, message: StrOrPromise) -> HttpResponse:
     return render(request, "portal/rate_gone.html", {"message": message}, status=status)
 
 
@@ -283,6 +282,9 @@ def rate(request, token):
             .filter(digest=satisfaction.digest(token))
             .first()
         )
+    if request_row is None:
+        message = _("This rating link is not valid. Check that you copied the whole link.")
+        return _link_gone(request, 404, message)
     problem = _link_problem(request_row)
     if problem:
         return _link_gone(request, *problem)

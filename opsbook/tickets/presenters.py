@@ -79,7 +79,8 @@ def duration(seconds: int | None) -> str:
 def field_label(name: str) -> str:
     """A ticket field's name as people read it."""
     try:
-        return capfirst(str(Ticket._meta.get_field(name).verbose_name))
+        model_field = Ticket._meta.get_field(name)
+        return capfirst(str(getattr(model_field, "verbose_name", name)))
     except FieldDoesNotExist:  # a field no longer on the model: show it as stored
         return name
 

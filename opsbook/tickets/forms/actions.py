@@ -24,7 +24,9 @@ class ReplyForm(VersionedForm):
         widget=forms.RadioSelect,
     )
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
-    files = MultipleFileField(label=_("Files"))
+    # A declared field: the form metaclass moves it to base_fields, so it never shadows
+    # BaseForm.files as the stubs believe.
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]
     then_status = forms.ChoiceField(label=_("Then set status"), required=False)
 
     def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
@@ -55,14 +57,15 @@ class StatusForm(VersionedForm):
         ]
 
 
-def _person_with_team(user: User) -> str:
-    return f"{user.label} · {user.team}" if user.team_id else user.label
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person shown with their team."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.label} · {obj.team}" if obj.team_id else obj.label
 
 
 class AssignForm(VersionedForm):
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=User.objects.none(), required=False
-    )
+    assignee = PersonChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
 
     def __init__(
@@ -88,7 +91,6 @@ class AssignForm(VersionedForm):
         assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
         assignee.queryset = people.order_by("team__name", "username")
         assignee.empty_label = _("Unassigned")
-        assignee.label_from_instance = _person_with_team  # type: ignore[method-assign]
 
     def target(self, ticket: Ticket) -> tuple[User | None, Team | None]:
         """(assignee, team) for services.do_assign_ticket."""
@@ -164,7 +166,9 @@ class FollowUpForm(StyledFormMixin, forms.Form):
 
 
 class AttachmentsForm(StyledFormMixin, forms.Form):
-    files = MultipleFileField(label=_("Files"), required=True)
+    # A declared field: the form metaclass moves it to base_fields, so it never shadows
+    # BaseForm.files as the stubs believe.
+    files = MultipleFileField(label=_("Files"), required=True)  # type: ignore[assignment]
     public = forms.BooleanField(label=_("Visible to the customer"), required=False, initial=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

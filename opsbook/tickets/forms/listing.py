@@ -247,7 +247,7 @@ class BulkActionForm(forms.Form):
         self.fields["tickets"].error_messages["required"] = _("Tick at least one ticket.")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+        cleaned = super().clean() or self.cleaned_data
         action = cleaned.get("action")
         if action == "assign":
             value = (cleaned.get("assignee") or "").strip()

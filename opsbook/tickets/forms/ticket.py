@@ -96,7 +96,9 @@ class TicketCreateForm(TicketFieldsMixin, StyledFormMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-    files = MultipleFileField(label=_("Files"))
+    # A declared field: the form metaclass moves it to base_fields, so it never shadows
+    # BaseForm.files as the stubs believe.
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -129,7 +131,7 @@ class TicketCreateForm(TicketFieldsMixin, StyledFormMixin, forms.Form):
         return names
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+        cleaned = super().clean() or self.cleaned_data
         self._clean_contact(cleaned)
         return cleaned
 
@@ -208,7 +210,7 @@ class TicketEditForm(TicketFieldsMixin, VersionedForm):
     clean_tags = TicketCreateForm.clean_tags
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+        cleaned = super().clean() or self.cleaned_data
         self._clean_contact(cleaned)
         return cleaned
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,12 +27,12 @@ from ..forms import (
     WatchersForm,
 )
 from .detail import render_conflict, render_detail
-from .helpers import add_errors, editable, messages_of, worker_required
+from .helpers import StaffRequest, add_errors, editable, messages_of, worker_required
 
 
 @worker_required
 @require_POST
-def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_edit(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = editable(request, pk)
     tags = [t.name for t in ticket.tags.all()]
     form = TicketEditForm(request.POST, user=request.user, ticket=ticket, tags=tags)
@@ -59,7 +59,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_reply(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = editable(request, pk)
     form = ReplyForm(request.POST, request.FILES, ticket=ticket)
     if not form.is_valid():
@@ -88,7 +88,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_status(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = editable(request, pk)
     form = StatusForm(request.POST, ticket=ticket)
     if not form.is_valid():
@@ -117,7 +117,7 @@ def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_assign(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = editable(request, pk)
     can_manage = access.can_manage_tickets(request.user)
     kwargs: dict[str, Any] = {"user": request.user, "can_manage": can_manage}
@@ -147,7 +147,7 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_watchers(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = editable(request, pk)
     current = list(ticket.watchers.all())
     me = request.POST.get("me")
@@ -170,7 +170,7 @@ def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def ticket_root_cause(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_root_cause(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = editable(request, pk)
     form = RootCauseForm(request.POST, ticket=ticket)
     if not form.is_valid():
@@ -193,7 +193,7 @@ def ticket_root_cause(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def ticket_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_follow_up(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = editable(request, pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
@@ -209,7 +209,7 @@ def ticket_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def ticket_attachments(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_attachments(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = editable(request, pk)
     form = AttachmentsForm(request.POST, request.FILES)
     if form.is_valid():

@@ -3,16 +3,16 @@ the browser may not sniff or cache."""
 
 from uuid import UUID
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from .. import access
-from .helpers import staff_required
+from .helpers import StaffRequest, staff_required
 
 
 @staff_required
 @require_GET
-def attachment(request: HttpRequest, pk: UUID) -> FileResponse:
+def attachment(request: StaffRequest, pk: UUID) -> FileResponse:
     """A file of a ticket the user sees, always as a download with its cleaned name."""
     found = access.get_attachment_for_user(request.user, pk)
     try:

@@ -4,7 +4,7 @@ people matching what was typed, at most ``AUTOCOMPLETE_LIMIT`` of each."""
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,17 +15,17 @@ from opsbook.catalog import access as catalog_access
 
 from .. import access
 from ..forms import assignable_users
-from .helpers import staff_required
+from .helpers import StaffRequest, staff_required
 
 AUTOCOMPLETE_LIMIT = 20
 
 
-def _search_text(request: HttpRequest) -> str:
+def _search_text(request: StaffRequest) -> str:
     return " ".join(request.GET.get("q", "").split())[:100]
 
 
 def _options(
-    request: HttpRequest, options: list[tuple[Any, str, str]], *, empty: str = ""
+    request: StaffRequest, options: list[tuple[Any, str, str]], *, empty: str = ""
 ) -> HttpResponse:
     return render(
         request,
@@ -36,7 +36,7 @@ def _options(
 
 @staff_required
 @require_GET
-def autocomplete_items(request: HttpRequest) -> HttpResponse:
+def autocomplete_items(request: StaffRequest) -> HttpResponse:
     """Service items: those a ticket may be raised on (purpose=new), else those the user
     reads in the checklist (for filters)."""
     text = _search_text(request)
@@ -52,7 +52,7 @@ def autocomplete_items(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def autocomplete_customers(request: HttpRequest) -> HttpResponse:
+def autocomplete_customers(request: StaffRequest) -> HttpResponse:
     text = _search_text(request)
     customers = Customer.objects.all()
     if request.GET.get("purpose") == "new":
@@ -76,7 +76,7 @@ def _person_filter(text: str) -> Q:
 
 @staff_required
 @require_GET
-def autocomplete_users(request: HttpRequest) -> HttpResponse:
+def autocomplete_users(request: StaffRequest) -> HttpResponse:
     """People: staff who may be assigned (purpose=assign or filter), or the contacts of one
     customer (purpose=contact&customer=<id>). Customers' contacts are never listed without
     naming their customer."""

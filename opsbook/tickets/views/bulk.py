@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,7 +17,7 @@ from opsbook.core.errors import ConflictError
 from .. import access, services
 from ..forms import BULK_ACTIONS, BulkActionForm
 from ..models import Ticket
-from .helpers import list_url, messages_of, worker_required
+from .helpers import StaffRequest, flash_errors, list_url, messages_of, worker_required
 
 
 def _bulk_apply(user: Any, ticket: Ticket, action: str, data: dict[str, Any]) -> None:
@@ -39,7 +39,7 @@ def _bulk_apply(user: Any, ticket: Ticket, action: str, data: dict[str, Any]) ->
 
 
 def _apply_all(
-    request: HttpRequest, ids: list[int], action: str, data: dict[str, Any]
+    request: StaffRequest, ids: list[int], action: str, data: dict[str, Any]
 ) -> tuple[int, list[str]]:
     """How many tickets were changed, and what stopped the others."""
     found = {t.pk: t for t in access.visible_tickets(request.user).filter(pk__in=ids).order_by()}
@@ -63,14 +63,12 @@ def _apply_all(
 
 @worker_required
 @require_POST
-def bulk(request: HttpRequest) -> HttpResponse:
+def bulk(request: StaffRequest) -> HttpResponse:
     form = BulkActionForm(request.POST)
     return_query = QueryDict(request.POST.get("return_query", ""))
     back = list_url(return_query.urlencode())
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form)
         return redirect(back)
     action = form.cleaned_data["action"]
     done, problems = _apply_all(request, form.cleaned_data["tickets"], action, form.cleaned_data)

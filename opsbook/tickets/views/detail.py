@@ -2,11 +2,12 @@
 the forms of what can be done on it. A form that failed comes back bound with its errors; a
 save over someone else's change comes back as a conflict (409) showing what differs."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -26,11 +27,11 @@ from ..forms import (
 )
 from ..models import Ticket
 from ..presenters import STATUS_CLASSES
-from .helpers import load, staff_required
+from .helpers import StaffRequest, load, staff_required
 
 
 def _action_forms(
-    request: HttpRequest,
+    request: StaffRequest,
     ticket: Ticket,
     now: datetime,
     tags: list[Any],
@@ -58,7 +59,7 @@ def _action_forms(
 
 
 def render_detail(
-    request: HttpRequest,
+    request: StaffRequest,
     ticket: Ticket,
     *,
     status: int = 200,
@@ -100,15 +101,15 @@ def render_detail(
 
 @staff_required
 @require_GET
-def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_detail(request: StaffRequest, pk: int) -> HttpResponse:
     return render_detail(request, load(request, pk))
 
 
 def render_conflict(
-    request: HttpRequest,
+    request: StaffRequest,
     pk: int,
     name: str,
-    form_class: type[forms.Form],
+    form_class: Callable[..., forms.Form],
     exc: Exception,
     section: str,
     **form_kwargs: Any,

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -27,7 +27,7 @@ from ..forms import (
     save_controls,
 )
 from ..presenters import ListRow
-from .helpers import is_partial, list_url, staff_required
+from .helpers import StaffRequest, is_partial, list_url, staff_required
 
 # The columns a list row shows or its SLA badge is decided from (and nothing else: loading
 # sixty columns of a hundred tickets and their related rows is most of a page's time).
@@ -78,7 +78,7 @@ def _page_number(raw: str | None) -> int:
 
 
 def _list_rows(
-    request: HttpRequest, parsed: filters.TicketFilters, now: datetime, page: int, per_page: int
+    request: StaffRequest, parsed: filters.TicketFilters, now: datetime, page: int, per_page: int
 ) -> tuple[list[ListRow], bool]:
     """One page of tickets and whether there is another: LIMIT n+1, no COUNT(*), a fixed
     number of queries whatever the page size (the page, then the tags of its tickets)."""
@@ -136,7 +136,7 @@ def _quick_links(user: Any) -> list[tuple[str, str]]:
 
 
 def _filter_form(
-    request: HttpRequest,
+    request: StaffRequest,
     parsed: filters.TicketFilters,
     errors: dict[str, list[str]],
     per_page: int,
@@ -162,7 +162,7 @@ def _filter_form(
 
 @staff_required
 @require_GET
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: StaffRequest) -> HttpResponse:
     now = clock.now()
     parsed, errors = filters.parse(request.GET, user=request.user)
     per_page = _page_size(request.GET.get("per_page"), errors)

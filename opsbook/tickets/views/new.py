@@ -2,18 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .. import access, services
 from ..choices import Source
 from ..forms import TicketCreateForm
-from .helpers import add_errors, messages_of, worker_required
+from .helpers import StaffRequest, add_errors, messages_of, worker_required
 
 
 @worker_required
-def ticket_new(request: HttpRequest) -> HttpResponse:
+def ticket_new(request: StaffRequest) -> HttpResponse:
     form = TicketCreateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

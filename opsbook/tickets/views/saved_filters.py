@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,19 +10,17 @@ from django.views.decorators.http import require_POST
 from .. import filters
 from ..forms import SaveFilterForm
 from ..models import SavedFilter
-from .helpers import list_url, staff_required
+from .helpers import StaffRequest, flash_errors, list_url, staff_required
 
 
 @staff_required
 @require_POST
-def saved_filter_save(request: HttpRequest) -> HttpResponse:
+def saved_filter_save(request: StaffRequest) -> HttpResponse:
     form = SaveFilterForm(request.POST)
     query = QueryDict(request.POST.get("query", ""))
     back = list_url(filters.parse(query, user=request.user)[0].to_query())
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form)
         return redirect(back)
     try:
         saved, created = filters.do_save_ticket_filter(
@@ -43,7 +41,7 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def saved_filter_delete(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         saved = filters.saved_filters_for(request.user).get(pk=pk)
     except SavedFilter.DoesNotExist:
