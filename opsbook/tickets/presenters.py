@@ -161,7 +161,8 @@ def sla_panel(ticket: Ticket, now: datetime) -> dict[str, Any]:
 @dataclass
 class ListRow:
     """A ticket of the list with what its row shows, prepared in plain Python: per-row template
-    work (translations, URL reversing, time zone switching) is what makes a long page slow."""
+    work (translations, URL reversing, time zone switching, following relations) is what makes
+    a long page slow."""
 
     ticket: Ticket
     url: str
@@ -171,6 +172,12 @@ class ListRow:
     priority_label: str
     priority_class: str
     kind_label: str
+    tags: list[str]
+    item: str  # the service's name, "" without one
+    customer: str
+    assignee: str  # the assignee's label, "" when unassigned
+    team: str | None  # the team's name, None without one
+    created: str  # in the current time zone
 
 
 def list_rows(tickets: Iterable[Ticket], now: datetime, detail_url: str) -> list[ListRow]:
@@ -191,6 +198,12 @@ def list_rows(tickets: Iterable[Ticket], now: datetime, detail_url: str) -> list
                 f"{type_labels.get(ticket.type, ticket.type)} · "
                 f"{channel_labels.get(ticket.channel, ticket.channel)}"
             ),
+            tags=[tag.name for tag in ticket.tags.all()],
+            item=ticket.item.name if ticket.item else "",
+            customer=ticket.customer.name if ticket.customer else "",
+            assignee=ticket.assignee.label if ticket.assignee else "",
+            team=ticket.team.name if ticket.team else None,
+            created=timezone.localtime(ticket.created_at).strftime("%Y-%m-%d %H:%M"),
         )
         for ticket in tickets
     ]
