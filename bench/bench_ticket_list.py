@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.bench_catalog_pages import admin_connection, measure, queries_for
+from bench.bench_catalog_pages import measure, queries_for
 
 TICKETS = int(os.environ.get("BENCH_TICKETS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100"))
@@ -244,6 +244,12 @@ def run(db: str) -> None:
             }
             result.update(db=db, tickets=size, setup_s=round(setup_s, 1))
             print(json.dumps(result, ensure_ascii=False), flush=True)
+
+
+def admin_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
 
 
 def use_postgres(url: str) -> str:
