@@ -10,6 +10,10 @@ can be read off the two lines. Aim (issue 3): p95 ≤ 50 ms for the default and 
 at most 10 queries, the same for every page size.
 
 ``BENCH_TICKETS`` (default 1,000,000) sets the final size; the first measurement is at a tenth.
+``BENCH_KEEP=1`` keeps the generated database (SQLite: ``var/bench/ticket_list.sqlite3``;
+PostgreSQL: the database ``opsbook_bench_ticket_list``) and a later run with ``BENCH_KEEP=1``
+reuses it, measuring only at the size it already has: building a million tickets takes minutes,
+measuring again (say beside a busy core) takes seconds.
 """
 
 import json
@@ -18,8 +22,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from bench.bench_catalog_pages import drop_postgres, measure, queries_for, use_postgres
+from bench.bench_catalog_pages import measure, queries_for
 
 TICKETS = int(os.environ.get("BENCH_TICKETS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100"))
@@ -29,6 +34,9 @@ EPOCH = 1704038400  # 2023-12-31 16:00 UTC = 2024-01-01 00:00 Asia/Shanghai
 SPACING = 94  # seconds between tickets: 1,000,000 tickets span about three years
 OPEN_EVERY = 33  # about 3 % of tickets are open, old and new (a backlog)
 BATCH = 100_000
+KEEP = os.environ.get("BENCH_KEEP", "") == "1"
+BENCH_DB = "opsbook_bench_ticket_list"  # not the catalog bench's, so both may run at once
+KEPT_SQLITE = Path("var/bench/ticket_list.sqlite3")
 
 
 def populate_people():
@@ -61,6 +69,25 @@ def populate_people():
         "agent": agents[0].pk,
         "customer": customers[0].pk,
         "item": items[0].pk,
+    }
+    return manager, agent, raw, ids
+
+
+def existing_people():
+    """The people, token and ids of a kept database (the token is made anew: only its digest
+    is stored)."""
+    from opsbook.accounts.models import Customer, Team, User
+    from opsbook.accounts.services import do_create_api_token
+    from opsbook.catalog.models import ServiceItem
+
+    manager = User.objects.get(username="manager")
+    agent = User.objects.get(username="agent000")
+    _t, raw = do_create_api_token(manager, name="bench")
+    ids = {
+        "team": Team.objects.order_by("pk").first().pk,
+        "agent": agent.pk,
+        "customer": Customer.objects.order_by("pk").first().pk,
+        "item": ServiceItem.objects.order_by("pk").first().pk,
     }
     return manager, agent, raw, ids
 
@@ -159,6 +186,8 @@ def insert_tickets(first: int, last: int, ids: dict, vendor: str) -> None:
 def grow_to(count: int, done: int, ids: dict, vendor: str) -> None:
     from django.db import connection, transaction
 
+    if done >= count:
+        return  # a kept database, already this size
     while done < count:
         last = min(done + BATCH, count)
         with transaction.atomic():
@@ -177,9 +206,13 @@ def run(db: str) -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from opsbook.accounts.models import User
+    from opsbook.tickets.models import Ticket
+
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    manager, agent, raw, ids = populate_people()
+    kept = KEEP and User.objects.filter(username="manager").exists()
+    manager, agent, raw, ids = existing_people() if kept else populate_people()
     vendor = connection.vendor
 
     page_manager = Client()
@@ -196,8 +229,8 @@ def run(db: str) -> None:
         ("ticket_api_list", api, "/api/tickets/", bearer, "limit"),
         ("ticket_api_filtered", api, f"/api/tickets/?{filtered}", bearer, "limit"),
     ]
-    done = 0
-    for size in (TICKETS // 10, TICKETS):
+    done = Ticket.objects.count() if kept else 0
+    for size in (done,) if kept else (TICKETS // 10, TICKETS):
         started = time.perf_counter()
         grow_to(size, done, ids, vendor)
         setup_s = time.perf_counter() - started
@@ -213,6 +246,38 @@ def run(db: str) -> None:
             print(json.dumps(result, ensure_ascii=False), flush=True)
 
 
+def admin_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def use_postgres(url: str) -> str:
+    """The URL of this bench's database on the server ``url`` names, created empty unless a
+    kept one is to be reused."""
+    from psycopg import sql
+
+    name = sql.Identifier(BENCH_DB)
+    with admin_connection(url) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        if exists and not KEEP:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
+        if not (exists and KEEP):
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    return urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}"))
+
+
+def drop_postgres(url: str) -> None:
+    from django.db import connections
+    from psycopg import sql
+
+    connections.close_all()
+    with admin_connection(url) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DB))
+        )
+
+
 def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="opsbook-bench-"))
     os.environ["OPSBOOK_VAR_DIR"] = str(scratch)
@@ -223,9 +288,14 @@ def main() -> None:
         try:
             run("postgresql")
         finally:
-            drop_postgres(server)
+            if not KEEP:
+                drop_postgres(server)
     else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+        database = scratch / "bench.sqlite3"
+        if KEEP:
+            KEPT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
+            database = KEPT_SQLITE.resolve()
+        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
         run("sqlite")
 
 

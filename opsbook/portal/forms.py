@@ -1,9 +1,13 @@
 """Portal forms. Input is checked again by the ticket services, which are the rule."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from opsbook.catalog.models import ServiceItem
 from opsbook.core.forms import StyledFormMixin
 from opsbook.tickets.attachments import check_upload
 from opsbook.tickets.choices import TicketType
@@ -30,7 +34,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class AttachmentsField(forms.FileField):
     """Up to ``MAX_FILES`` files, each checked like every ticket attachment."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
@@ -41,7 +45,7 @@ class AttachmentsField(forms.FileField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(uploads) > MAX_FILES:
             raise ValidationError(
@@ -59,7 +63,9 @@ class AttachmentsField(forms.FileField):
         return cleaned
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError, *, default_field=None) -> None:
+def add_service_errors(
+    form: forms.Form, exc: ValidationError, *, default_field: str | None = None
+) -> None:
     """Put a service's ValidationError on the form: on the field when the form has it."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -68,10 +74,17 @@ def add_service_errors(form: forms.Form, exc: ValidationError, *, default_field=
         form.add_error(default_field, exc)
 
 
+class ServiceChoiceField(forms.ModelChoiceField):
+    """A service item shown by code and name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.name}"
+
+
 class NewTicketForm(StyledFormMixin, forms.Form):
-    item = forms.ModelChoiceField(
+    item = ServiceChoiceField(
         label=_("Service"),
-        queryset=None,
+        queryset=ServiceItem.objects.none(),
         empty_label=_("Choose the service this is about"),
     )
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices)
@@ -82,19 +95,21 @@ class NewTicketForm(StyledFormMixin, forms.Form):
         max_length=20000,
         help_text=_("What happened, when, and what you expected."),
     )
-    files = AttachmentsField()
+    # A declared field: the form metaclass moves it to base_fields, so it never shadows
+    # BaseForm.files as the stubs believe.
+    files = AttachmentsField()  # type: ignore[assignment]
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args: Any, items: QuerySet[ServiceItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = items.order_by("code", "name")
-        self.fields["item"].label_from_instance = lambda item: f"{item.code} {item.name}"
+        cast(ServiceChoiceField, self.fields["item"]).queryset = items.order_by("code", "name")
 
 
 class ReplyForm(StyledFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
     )
-    files = AttachmentsField()
+    # See NewTicketForm.files.
+    files = AttachmentsField()  # type: ignore[assignment]
 
 
 class RatingForm(StyledFormMixin, forms.Form):
@@ -112,7 +127,7 @@ class RatingForm(StyledFormMixin, forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rating"].widget.attrs["class"] = "btn-check"
 
@@ -135,8 +150,8 @@ class FeedbackForm(StyledFormMixin, forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
         if not (data.get("email") or (data.get("phone") or "").strip()):
             self.add_error("email", _("Leave an e-mail address or a phone number."))
         return data

@@ -17,7 +17,9 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django_ratelimit.core import is_ratelimited
+
+# django-ratelimit ships no type hints (and pyproject's override names it ratelimit.*).
+from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
 
 MIN_FORM_SECONDS = 3
 MAX_FORM_SECONDS = 60 * 60

@@ -5,31 +5,34 @@ outside it) and written through ``tickets.services``. Staff who open a portal pa
 to the staff pages; anyone else signed in gets 404.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from opsbook.accounts.access import is_staff_member
 from opsbook.catalog.choices import Channel
 from opsbook.core import clock
+from opsbook.core.permissions import View, requires
 from opsbook.tickets import access, satisfaction, services
 from opsbook.tickets.choices import DONE_STATUSES, OPEN_STATUSES, Source, Status
 from opsbook.tickets.models import SatisfactionRequest
+from opsbook.tickets.presenters import public_timeline
 
 from . import guard
 from .forms import FeedbackForm, NewTicketForm, RatingForm, ReplyForm, add_service_errors
-from .timeline import public_timeline
 
 TICKETS_PER_PAGE = 25
 STATES = ("open", "closed", "all")
@@ -62,20 +65,29 @@ def _staff_ticket_url(pk) -> str:
     return reverse("tickets:detail", args=[pk])
 
 
-def customer_required(view=None, *, staff_url=None):
-    """Anonymous visitors get the login page; staff are sent to the matching staff page
-    (``staff_url(**kwargs)``, else the staff home); other signed-in users (none today) get 404.
-    """
+def _not_a_customer(user: Any) -> bool:
+    return not access.is_customer(user)
 
-    def decorator(view):
-        @login_required
+
+# Anonymous visitors get the login page, anyone but customer contacts 404.
+for_customers = requires(access.is_customer, hidden=_not_a_customer)
+
+
+def customer_required(
+    view: View | None = None, *, staff_url: Callable[..., str] | None = None
+) -> Any:
+    """``requires`` for customer contacts (anonymous visitors get the login page, other
+    signed-in users 404), except that staff are sent to the matching staff page
+    (``staff_url(**kwargs)``, else the staff home)."""
+
+    def decorator(view: View) -> View:
+        guarded = for_customers(view)
+
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if access.is_customer(request.user):
-                return view(request, *args, **kwargs)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if is_staff_member(request.user):
                 return redirect(staff_url(**kwargs) if staff_url else staff_home_url())
-            raise Http404
+            return guarded(request, *args, **kwargs)
 
         return wrapper
 
@@ -241,11 +253,9 @@ def attachment(request, pk):
 # --- the one-time rating link (no sign-in) --------------------------------------------------------
 
 
-def _link_problem(request_row: SatisfactionRequest | None) -> tuple[int, str] | None:
+def _link_problem(request_row: SatisfactionRequest) -> tuple[int, StrOrPromise] | None:
     """(status, message) when the link cannot be used, else None. Says nothing more than
     whether the link works."""
-    if request_row is None:
-        return 404, _("This rating link is not valid. Check that you copied the whole link.")
     ticket = request_row.ticket
     if ticket.rating is not None:
         return 410, _("This request has already been rated. Thank you!")
@@ -258,7 +268,7 @@ def _link_problem(request_row: SatisfactionRequest | None) -> tuple[int, str] | 
     return None
 
 
-def _link_gone(request, status: int, message: str):
+def _link_gone(request: HttpRequest, status: int, message: StrOrPromise) -> HttpResponse:
     return render(request, "portal/rate_gone.html", {"message": message}, status=status)
 
 
@@ -272,6 +282,9 @@ def rate(request, token):
             .filter(digest=satisfaction.digest(token))
             .first()
         )
+    if request_row is None:
+        message = _("This rating link is not valid. Check that you copied the whole link.")
+        return _link_gone(request, 404, message)
     problem = _link_problem(request_row)
     if problem:
         return _link_gone(request, *problem)

@@ -25,12 +25,14 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from opsbook.accounts.access import is_staff_member
 from opsbook.catalog.choices import Channel, Priority
 
 from .choices import PAUSED_STATUSES, RUNNING_STATUSES, SlaState, Status, TicketType
 from .models import SavedFilter, Ticket
+from .querysets import sla_state_q
 
 MAX_ID = 2**63 - 1
 MAX_TEXT = 100
@@ -46,7 +48,7 @@ NUMBER = re.compile(r"#?(\d{1,18})")
 
 @dataclass(frozen=True)
 class Ordering:
-    label: str
+    label: StrOrPromise
     order_by: tuple  # expressions or field names, always ending in a unique tie-breaker
 
 
@@ -373,7 +375,7 @@ def apply(qs: QuerySet[Ticket], filters: TicketFilters, now: datetime) -> QueryS
     if filters.team is not None:
         qs = qs.filter(team_id=filters.team)
     if filters.sla:
-        qs = qs.in_sla_state(filters.sla, now)
+        qs = qs.filter(sla_state_q(filters.sla, now))
     if filters.tag:
         tagged = Ticket.tags.through.objects.filter(ticket_id=OuterRef("pk"), tag__name=filters.tag)
         qs = qs.filter(Exists(tagged))

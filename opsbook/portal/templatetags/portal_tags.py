@@ -4,7 +4,7 @@ from opsbook.tickets.choices import Status
 
 register = template.Library()
 
-BADGES = {
+BADGES: dict[str, str] = {
     Status.NEW: "text-bg-primary",
     Status.ACKNOWLEDGED: "text-bg-info",
     Status.IN_PROGRESS: "text-bg-info",

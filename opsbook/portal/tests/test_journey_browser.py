@@ -34,7 +34,9 @@ def screenshot(page, name: str) -> None:
 
 def rating_link() -> str:
     """The one rating link e-mailed so far (its path)."""
-    [link] = [m.group(0) for x in mail.outbox if (m := re.search(r"/portal/rate/[^/\s]+/", x.body))]
+    [link] = [
+        m.group(0) for x in mail.outbox if (m := re.search(r"/portal/rate/[^/\s]+/", str(x.body)))
+    ]
     return link
 
 

@@ -21,7 +21,9 @@ def link(personas, world, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         resolved(world.dana_ticket, personas.alice)
     [mail] = [m for m in mailoutbox if "/portal/rate/" in m.body]
-    return re.search(r"/portal/rate/[^/\s]+/", mail.body).group(0)
+    found = re.search(r"/portal/rate/[^/\s]+/", str(mail.body))
+    assert found is not None
+    return found.group(0)
 
 
 def test_the_resolution_email_links_to_a_page_that_shows_only_the_title(client, world, link):

@@ -31,7 +31,7 @@ def test_staff_download_a_file_as_an_attachment_with_safe_headers(personas, atta
     response = client_for(personas.bob).get(download(attachment))
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert response.getvalue() == PDF  # the streamed file, joined
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''%E6%95%85%E9%9A%9C%20%E6%8A%A5%E5%91%8A.pdf"
