@@ -17,9 +17,7 @@ import time
 
 from django.conf import settings
 from django.core import signing
-
-# django-ratelimit ships no type hints (and pyproject's override names it ratelimit.*).
-from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
+from django_ratelimit.core import is_ratelimited
 
 MIN_FORM_SECONDS = 3
 MAX_FORM_SECONDS = 60 * 60

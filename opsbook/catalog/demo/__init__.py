@@ -44,7 +44,9 @@ def load_checklist(
 
 
 class _Loader:
-    def __init__(self, actor: User, users: dict[str, User], teams: dict[str, Team], today: date):
+    def __init__(
+        self, actor: User | None, users: dict[str, User], teams: dict[str, Team], today: date
+    ):
         self.actor = actor
         self.users = users
         self.teams = teams

@@ -1,6 +1,7 @@
 import io
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import openpyxl
 import pytest
@@ -67,7 +68,7 @@ def test_the_sheet_has_a_bold_frozen_filtered_header_and_drop_down_lists(catalog
 
 
 def test_cells_that_could_run_as_formulas_are_neutralised_and_read_back_exactly(personas):
-    nasty = {
+    nasty: dict[str, Any] = {
         "name": "=cmd|' /C calc'!A0",
         "description": "+SUM(1,2)",
         "notes": '@HYPERLINK("http://example.com")',

@@ -206,7 +206,7 @@ def test_an_edited_cell_updates_the_record_in_place_with_before_and_after(people
     assert calls.frequency_text == "每周两次"
     assert calls.frequency_period == "week"
     assert calls.version == version + 1
-    assert [o.user.username for o in calls.ownerships.all()] == ["bob"]
+    assert [o.user.username if o.user else None for o in calls.ownerships.all()] == ["bob"]
     entry = AuditEntry.objects.for_object(calls).filter(action="update").get()
     assert entry.actor == people[1]
     assert entry.changes["frequency_text"] == ["每日", "每周两次"]
@@ -284,8 +284,8 @@ def test_new_categories_are_created_once_and_existing_ones_are_reused(people):
 
 
 def _snapshot():
-    items = list(ServiceItem.objects.order_by("code").values())
-    contents = list(ServiceContent.objects.order_by("code").values())
+    items = [dict(row) for row in ServiceItem.objects.order_by("code").values()]
+    contents = [dict(row) for row in ServiceContent.objects.order_by("code").values()]
     for entry in items + contents:
         entry.pop("updated_at")
     return items, contents

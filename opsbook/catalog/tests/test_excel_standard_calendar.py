@@ -197,7 +197,7 @@ def _standards_cells(data: bytes) -> list[str]:
     sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     rows = sheet.get_sheet_by_name("服务清单").to_python()
     column = rows[0].index("服务标准")
-    return [r[column] for r in rows[1:]]
+    return [str(r[column]) for r in rows[1:]]
 
 
 def _standards(entry) -> list[tuple]:

@@ -163,6 +163,7 @@ def test_an_open_ticket_still_within_its_target_is_checked_when_its_warning_come
 
     ticket = Ticket.objects.get()
     assert ticket.sla_next_check_at == ticket.response_warn_at
+    assert ticket.sla_next_check_at is not None
     assert ticket.sla_next_check_at > NOW
 
 

@@ -114,8 +114,10 @@ def _chosen_labels(parsed: filters.TicketFilters, rows: list[ListRow]) -> dict[s
     elif parsed.assignee:
         if first:
             person = first.assignee
-        else:
+        elif parsed.assignee_id is not None:
             person = User.objects.staff().filter(pk=parsed.assignee_id).first()
+        else:
+            person = None
         labels["assignee"] = person.label if person else _("(unknown person)")
     return labels
 
