@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from opsbook.core import clock
+
 from .forms import PreferencesForm
 
 
@@ -19,6 +21,6 @@ def preferences(request):
     context = {
         "form": form,
         "active_time_zone": timezone.get_current_timezone_name(),
-        "local_now": timezone.localtime(),
+        "local_now": clock.localtime(),
     }
     return render(request, "accounts/preferences.html", context)

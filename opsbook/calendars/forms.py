@@ -6,9 +6,9 @@ from datetime import date, time
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opsbook.core import clock
 from opsbook.core.forms import StyledFormMixin
 
 from .businesstime import MIDNIGHT, Window
@@ -233,7 +233,7 @@ class ExportForm(StyledFormMixin, forms.Form):
     last_year = _year_field(label=_("to year"))
 
     def __init__(self, *args, **kwargs):
-        today = timezone.localdate()
+        today = clock.localdate()
         kwargs.setdefault("initial", {"first_year": today.year, "last_year": today.year + 1})
         super().__init__(*args, **kwargs)
 

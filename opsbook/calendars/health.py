@@ -4,8 +4,9 @@ and the banner administrators and managers see on every page."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from opsbook.core import clock
 
 from .choices import DataSource
 from .models import Calendar
@@ -90,5 +91,5 @@ def health_for_request(request) -> Health:
     """The health as of the user's today, computed once per request and kept on it."""
     health = getattr(request, "_opsbook_calendar_health", None)
     if health is None:
-        health = request._opsbook_calendar_health = check_health(timezone.localdate())
+        health = request._opsbook_calendar_health = check_health(clock.localdate())
     return health

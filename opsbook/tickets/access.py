@@ -10,12 +10,12 @@ Lookups outside a user's scope raise Http404, never 403, so ids do not leak.
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from opsbook.accounts.access import is_staff_member
 from opsbook.accounts.choices import Role
 from opsbook.catalog.choices import Status as ItemStatus
 from opsbook.catalog.models import CustomerService, ServiceItem
+from opsbook.core import clock
 
 from .models import Attachment, Ticket
 
@@ -104,7 +104,7 @@ def customer_items(user) -> QuerySet[ServiceItem]:
     """The active service items a customer contact's organisation receives today."""
     if not is_customer(user):
         return ServiceItem.objects.none()
-    today = timezone.localdate()
+    today = clock.localdate()
     received = CustomerService.objects.filter(
         Q(starts_on__isnull=True) | Q(starts_on__lte=today),
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),

@@ -7,10 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from opsbook.core import clock
 
 from .. import access, services
 from ..businesstime import format_window, format_years
@@ -59,7 +60,7 @@ def _hours_label(exc, weekly) -> str:
 
 
 def _selected_year(request, years: list[int]) -> int:
-    today = timezone.localdate()
+    today = clock.localdate()
     try:
         year = int(request.GET.get("year", today.year))
     except ValueError:
@@ -74,7 +75,7 @@ def calendar_detail(request, pk):
     weekly = calendar.weekly_windows()
     years = list(calendar.years.all())
     exception_years = [d.year for d in calendar.exceptions.dates("date", "year")]
-    choices = year_choices([*exception_years, *(r.year for r in years)], timezone.localdate())
+    choices = year_choices([*exception_years, *(r.year for r in years)], clock.localdate())
     year = _selected_year(request, choices)
     # Each exception gets the labels the page shows (not stored, hence Any).
     exceptions: list[Any] = list(

@@ -2,7 +2,6 @@
 history."""
 
 from django.db.models import Q
-from django.utils import timezone
 from ninja import Query
 from ninja.pagination import paginate
 from ninja.responses import Status as HttpStatus
@@ -10,6 +9,7 @@ from ninja.responses import Status as HttpStatus
 from opsbook.accounts.access import can_manage_catalog
 from opsbook.audit.models import AuditEntry
 from opsbook.audit.schemas import AuditEntryOut
+from opsbook.core import clock
 from opsbook.core.api import Message, Pagination, ValidationErrors, as_field_errors
 from opsbook.core.permissions import require
 
@@ -41,7 +41,7 @@ from .inputs import check_dates, entry_values, parts_from
 def list_items(request, filters: Query[ItemFilters]):
     """Service items, in checklist order, with their item-level owners and parts."""
     chosen = item_filters.from_api(filters.model_dump(), user=request.user)
-    qs = item_filters.apply(items_for_user(request.user), chosen, today=timezone.localdate())
+    qs = item_filters.apply(items_for_user(request.user), chosen, today=clock.localdate())
     return qs.select_related("category").prefetch_related(*part_prefetches(item_level=True))
 
 

@@ -3,13 +3,13 @@ importing one."""
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query
 from ninja.errors import HttpError
 from ninja.responses import Status as HttpStatus
 
 from opsbook.accounts.access import can_manage_catalog
+from opsbook.core import clock
 from opsbook.core.api import Message, ValidationErrors, invalid
 from opsbook.core.permissions import require
 
@@ -31,7 +31,7 @@ XLSX_RESPONSE = {
 
 def _attachment(data: bytes, stem: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
-    filename = f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = f"{stem}-{clock.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -47,7 +47,7 @@ def _attachment(data: bytes, stem: str) -> HttpResponse:
 def export_checklist(request, filters: Query[ItemFilters]):
     """The checklist as the workbook the importer reads; the item-list filters apply."""
     chosen = item_filters.from_api(filters.model_dump(), user=request.user)
-    items = item_filters.apply(items_for_user(request.user), chosen, today=timezone.localdate())
+    items = item_filters.apply(items_for_user(request.user), chosen, today=clock.localdate())
     return _attachment(export_catalog(items), "opsbook-checklist")
 
 

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from opsbook.core import clock
 from opsbook.core.uploads import StagedUploads
 
 from .. import access
@@ -58,7 +58,7 @@ def _preview(report) -> dict:
 
 def _xlsx_response(data: bytes, stem: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
-    filename = f"{stem}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    filename = f"{stem}-{clock.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

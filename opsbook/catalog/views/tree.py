@@ -9,12 +9,12 @@ from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.accounts.access import can_manage_catalog
+from opsbook.core import clock
 from opsbook.core.errors import ConflictError
 
 from .. import access, filters, services
@@ -57,7 +57,7 @@ def filtered_items(request, categories):
     form = ItemFilterForm(request.GET or None, categories=categories)
     form.is_valid()
     chosen, _problems = filters.parse(request.GET, user=request.user, categories=categories)
-    items = filters.apply(access.items_for_user(request.user), chosen, today=timezone.localdate())
+    items = filters.apply(access.items_for_user(request.user), chosen, today=clock.localdate())
     return form, items
 
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Min
-from django.utils import timezone
 
 from opsbook.calendars.businesstime import format_years
 from opsbook.calendars.health import calendar_health
@@ -13,6 +12,7 @@ from opsbook.calendars.models import FIRST_YEAR, LAST_YEAR, Calendar
 from opsbook.calendars.notice import export_ics, read_notice
 from opsbook.calendars.notice_import import do_import_notice
 from opsbook.calendars.sync import do_sync_china_calendar
+from opsbook.core import clock
 
 YEARS = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         elif action == "export":
             self._export(options)
         else:
-            self._health(options["today"] or timezone.localdate())
+            self._health(options["today"] or clock.localdate())
 
     def _calendar(self, name: str) -> Calendar:
         calendar = Calendar.objects.filter(name=name).first()
@@ -140,7 +140,7 @@ class Command(BaseCommand):
             first, last = options["years"]
         else:
             span = calendar.exceptions.aggregate(first=Min("date"), last=Max("date"))
-            today = timezone.localdate()
+            today = clock.localdate()
             first = span["first"].year if span["first"] else today.year
             last = span["last"].year if span["last"] else today.year
         data = export_ics(calendar, first, last)
