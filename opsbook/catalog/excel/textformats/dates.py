@@ -14,6 +14,7 @@ _DATE_ONLY = re.compile(rf"^{DATE}(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)
 
 
 def make_date(year: str, month: str, day: str, text: str) -> date:
+    """The date of the groups ``DATE`` matched in ``text``, or an error naming ``text``."""
     try:
         return date(int(year), int(month), int(day))
     except ValueError:

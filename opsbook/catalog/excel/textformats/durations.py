@@ -20,6 +20,8 @@ DURATION = rf"(\d+(?:\.\d+)?)\s*({alternation(w for ws in _UNITS.values() for w 
 
 
 def to_minutes(number: str, unit_word: str, text: str) -> int:
+    """``number`` ``unit_word`` (matched by ``DURATION``) in whole minutes; ``text`` is the entry
+    the error names."""
     unit = _UNIT_OF[unit_word.casefold()]
     amount = Decimal(number)
     factor = _UNIT_MINUTES[unit]
