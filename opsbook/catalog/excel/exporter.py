@@ -145,43 +145,59 @@ def _workbook(output: io.BytesIO):
     return new_workbook(output)
 
 
-def export_catalog(items=None) -> bytes:
-    """The items (a ServiceItem queryset; default: all of them, retired too) as .xlsx bytes."""
-    queryset = ServiceItem.objects.all() if items is None else items
-    items = list(queryset.order_by())
-    category_rows = {c.pk: c for c in Category.objects.all()}
-    paths: dict[int, list[Category]] = {}
+class _CategoryPaths:
+    """Each category's path from its root, every category read in one query."""
 
-    def path(pk: int) -> list[Category]:
-        if pk not in paths:
-            node = category_rows[pk]
-            paths[pk] = [*(path(node.parent_id) if node.parent_id else []), node]
-        return paths[pk]
+    def __init__(self) -> None:
+        self.categories = {c.pk: c for c in Category.objects.all()}
+        self.paths: dict[int, list[Category]] = {}
 
-    items.sort(
-        key=lambda i: ([(c.sort_order, c.name) for c in path(i.category_id)], i.sort_order, i.code)
-    )
-    ids = {i.pk for i in items}
-    contents = _select(ServiceContent.objects.order_by("sort_order", "code"), "item_id", ids)
-    contents_of = defaultdict(list)
-    for content in contents:
-        contents_of[content.item_id].append(content)
-    parts = {
-        kind: {
-            key: [part_specs.spec(kind, row) for row in rows]
-            for key, (rows, _ids) in part_specs.load(kind, ids).items()
+    def __call__(self, pk: int) -> list[Category]:
+        if pk not in self.paths:
+            node = self.categories[pk]
+            self.paths[pk] = [*(self(node.parent_id) if node.parent_id else []), node]
+        return self.paths[pk]
+
+
+class _CatalogRows:
+    """The sheet's rows for each item: its item-level row when it needs one, then its content."""
+
+    def __init__(self, path: _CategoryPaths, ids: set[int]) -> None:
+        self.path = path
+        contents = _select(ServiceContent.objects.order_by("sort_order", "code"), "item_id", ids)
+        self.contents_of: dict[int, list[ServiceContent]] = defaultdict(list)
+        for content in contents:
+            self.contents_of[content.item_id].append(content)
+        self.parts = {
+            kind: {
+                key: [part_specs.spec(kind, row) for row in rows]
+                for key, (rows, _ids) in part_specs.load(kind, ids).items()
+            }
+            for kind in part_specs.PART_KINDS
         }
-        for kind in part_specs.PART_KINDS
-    }
-    directory = OwnerDirectory()
-    depth = max((len(path(i.category_id)) for i in items), default=2)
-    output = io.BytesIO()
-    workbook = _workbook(output)
-    sheet = _Sheet(workbook, _layout(depth), comments=False)
-    row = 0
-    for item in items:
-        shared = {f"category{n}": c.name for n, c in enumerate(path(item.category_id), 1)}
-        shared.update(
+        self.directory = OwnerDirectory()
+
+    def of(self, item: ServiceItem) -> list[dict]:
+        shared = self._item_cells(item)
+        rows = []
+        own = {kind: self.parts[kind].get((item.pk, None), ()) for kind in ITEM_ROW_PARTS}
+        needs_item_row = (
+            not self.contents_of[item.pk]
+            or any(own.values())
+            or any((item.frequency_text, item.start_date, item.end_date, item.notes))
+        )
+        if needs_item_row:
+            rows.append({**shared, **_entry_cells(item, own)})
+        for content in self.contents_of[item.pk]:
+            rows.append({**shared, **self._content_cells(item, content)})
+        return rows
+
+    def _item_cells(self, item: ServiceItem) -> dict:
+        """The category and item columns, repeated on each of the item's rows."""
+        cells: dict[str, Any] = {
+            f"category{n}": c.name for n, c in enumerate(self.path(item.category_id), 1)
+        }
+        cells.update(
             item_code=item.code,
             item_name=item.name,
             item_description=item.description,
@@ -190,37 +206,46 @@ def export_catalog(items=None) -> bytes:
             service_hours=item.service_hours,
             delivery_mode=ENUM_LABELS["delivery"].get(item.delivery_mode, item.delivery_mode),
             region=item.region,
-            item_owners=directory.format(parts["owners"].get((item.pk, None), ())),
+            item_owners=self.directory.format(self.parts["owners"].get((item.pk, None), ())),
             item_status=ENUM_LABELS["status"].get(item.status, item.status),
             review_cycle_months=item.review_cycle_months,
             next_review_date=item.next_review_date,
         )
-        own = {kind: parts[kind].get((item.pk, None), ()) for kind in ITEM_ROW_PARTS}
-        needs_item_row = (
-            not contents_of[item.pk]
-            or any(own.values())
-            or any((item.frequency_text, item.start_date, item.end_date, item.notes))
+        return cells
+
+    def _content_cells(self, item: ServiceItem, content: ServiceContent) -> dict:
+        key = (item.pk, content.pk)
+        cells = _entry_cells(
+            content, {kind: self.parts[kind].get(key, ()) for kind in part_specs.PART_KINDS}
         )
-        if needs_item_row:
+        cells.update(
+            content_code=content.code,
+            content_name=content.name,
+            content_description=content.description,
+            owners=self.directory.format(self.parts["owners"].get(key, ())),
+            status=ENUM_LABELS["status"].get(content.status, content.status),
+        )
+        return cells
+
+
+def export_catalog(items=None) -> bytes:
+    """The items (a ServiceItem queryset; default: all of them, retired too) as .xlsx bytes."""
+    queryset = ServiceItem.objects.all() if items is None else items
+    items = list(queryset.order_by())
+    path = _CategoryPaths()
+    items.sort(
+        key=lambda i: ([(c.sort_order, c.name) for c in path(i.category_id)], i.sort_order, i.code)
+    )
+    catalog_rows = _CatalogRows(path, {i.pk for i in items})
+    depth = max((len(path(i.category_id)) for i in items), default=2)
+    output = io.BytesIO()
+    workbook = _workbook(output)
+    sheet = _Sheet(workbook, _layout(depth), comments=False)
+    row = 0
+    for item in items:
+        for cells in catalog_rows.of(item):
             row += 1
-            sheet.write_row(row, {**shared, **_entry_cells(item, own)})
-        for content in contents_of[item.pk]:
-            row += 1
-            cells = _entry_cells(
-                content,
-                {
-                    kind: parts[kind].get((item.pk, content.pk), ())
-                    for kind in part_specs.PART_KINDS
-                },
-            )
-            cells.update(
-                content_code=content.code,
-                content_name=content.name,
-                content_description=content.description,
-                owners=directory.format(parts["owners"].get((item.pk, content.pk), ())),
-                status=ENUM_LABELS["status"].get(content.status, content.status),
-            )
-            sheet.write_row(row, {**shared, **cells})
+            sheet.write_row(row, cells)
     sheet.finish(row)
     _help_sheet(workbook)
     workbook.close()
@@ -259,15 +284,24 @@ def write_template() -> bytes:
 
 def _help_sheet(workbook) -> None:
     sheet = workbook.add_worksheet(HELP_SHEET_NAME)
-    bold = workbook.add_format({"bold": True})
-    title = workbook.add_format({"bold": True, "font_size": 14})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    formats = {
+        "bold": workbook.add_format({"bold": True}),
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        "head": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+    }
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 2, 24)
     sheet.set_column(3, 4, 14)
     sheet.set_column(5, 5, 60)
-    sheet.write_string(0, 0, _("How to fill in the service checklist"), title)
+    row = _help_notes(sheet, formats)
+    row = _help_columns(sheet, formats, row)
+    _help_examples(sheet, formats, row + 2)
+
+
+def _help_notes(sheet, formats: dict) -> int:
+    """The title and the notes on filling in the sheet; returns the row after them."""
+    sheet.write_string(0, 0, _("How to fill in the service checklist"), formats["title"])
     notes = (
         _(
             "Fill in the sheet %(sheet)s, one row per piece of service content. This sheet is "
@@ -290,7 +324,11 @@ def _help_sheet(workbook) -> None:
     )
     for offset, note in enumerate(notes):
         sheet.write_string(1 + offset, 0, note)
-    row = 2 + len(notes)
+    return 2 + len(notes)
+
+
+def _help_columns(sheet, formats: dict, row: int) -> int:
+    """The table of columns from ``row`` on; returns its last row."""
     headers = (
         _("Column"),
         _("English"),
@@ -300,27 +338,32 @@ def _help_sheet(workbook) -> None:
         _("What to write"),
     )
     for index, text in enumerate(headers):
-        sheet.write_string(row, index, text, head)
+        sheet.write_string(row, index, text, formats["head"])
     levels = {
         "category": _("Category"),
         "item": _("Service item"),
         "row": _("Row"),
         "ignored": _("Ignored"),
     }
+    wrap = formats["wrap"]
     for column in COLUMNS:
         row += 1
-        sheet.write_string(row, 0, column.zh, bold)
+        sheet.write_string(row, 0, column.zh, formats["bold"])
         sheet.write_string(row, 1, column.en)
         sheet.write_string(row, 2, neutralise("、".join(column.synonyms)), wrap)
         sheet.write_string(row, 3, str(levels[column.level]))
         sheet.write_string(row, 4, _("yes") if column.required else "")
         sheet.write_string(row, 5, neutralise(str(column.help)), wrap)
-    row += 2
-    sheet.write_string(row, 0, _("Examples (not imported)"), title)
+    return row
+
+
+def _help_examples(sheet, formats: dict, row: int) -> None:
+    """The example rows, under a title at ``row``."""
+    sheet.write_string(row, 0, _("Examples (not imported)"), formats["title"])
     row += 1
     layout = _layout(2)
     for index, column in enumerate(layout):
-        sheet.write_string(row, index, column.zh, head)
+        sheet.write_string(row, index, column.zh, formats["head"])
     for example in EXAMPLE_ROWS:
         row += 1
         for index, column in enumerate(layout):

@@ -216,6 +216,49 @@ def _opened(
     recompute_sla(ticket, now)
 
 
+def _check_opener(
+    actor: Actor, fields: dict[str, Any], source: str, watchers: Iterable[User]
+) -> tuple[str, Iterable[User]]:
+    """Check ``fields`` for whoever opens the ticket: the public form, a customer's contact
+    (whose ticket comes through the portal, without watchers) or a member of staff."""
+    if actor is None:
+        _check_public_form(fields, source)
+    elif access.is_customer(actor):
+        _as_customer(actor, fields, fields["priority"])
+        return Source.PORTAL, ()
+    else:
+        require_worker(actor)
+        _check_references(actor, fields)
+    return source, watchers
+
+
+def _insert(
+    actor: Actor,
+    fields: dict[str, Any],
+    *,
+    assignee: User | None,
+    team: Team | None,
+    source: str,
+    files: Sequence[UploadedFile],
+    now: datetime,
+) -> Ticket:
+    """Save the new ticket, once its files are known to be acceptable."""
+    for upload in files:
+        check_upload(upload)  # refuse a bad file before anything is written
+    ticket = Ticket(
+        **fields,
+        assignee=assignee,
+        team=team,
+        source=source,
+        created_by=account(actor),
+        created_at=now,
+        updated_at=now,
+    )
+    ticket.full_clean(exclude=NOT_CLEANED)
+    ticket.save()
+    return ticket
+
+
 @transaction.atomic
 def do_create_ticket(
     actor: Actor,
@@ -258,28 +301,11 @@ def do_create_ticket(
         "requester_phone": requester_phone.strip()[:40],
     }
     _clean_text(fields)
-    if actor is None:
-        _check_public_form(fields, source)
-    elif access.is_customer(actor):
-        _as_customer(actor, fields, priority)
-        source, watchers = Source.PORTAL, ()
-    else:
-        require_worker(actor)
-        _check_references(actor, fields)
+    source, watchers = _check_opener(actor, fields, source, watchers)
     assignee, team = _assignment(actor, fields, assignee, team)
-    for upload in files:
-        check_upload(upload)  # refuse a bad file before anything is written
-    ticket = Ticket(
-        **fields,
-        assignee=assignee,
-        team=team,
-        source=source,
-        created_by=account(actor),
-        created_at=now,
-        updated_at=now,
+    ticket = _insert(
+        actor, fields, assignee=assignee, team=team, source=source, files=files, now=now
     )
-    ticket.full_clean(exclude=NOT_CLEANED)
-    ticket.save()
     _opened(ticket, actor, now, tags=tags, watchers=watchers, files=files)
     notifications.on_commit_created(ticket, actor)
     return ticket
