@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.accounts.access import can_manage_catalog, can_view_catalog
 from opsbook.audit.models import AuditEntry
+from opsbook.core.errors import ConflictError
 from opsbook.core.uploads import StagedUploads
 
 from . import access, services
@@ -172,7 +173,7 @@ def bulk_update(request):
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
-    except services.ConflictError as exc:
+    except ConflictError as exc:
         messages.error(request, str(exc))
     else:
         count = len(selected)
@@ -269,7 +270,7 @@ def item_detail(request, pk):
 def _edit_page(request, *, form, formsets, save, context):
     """Validate the form and its part rows, call ``save``, map service errors back to the form.
 
-    A concurrent edit (services.ConflictError) keeps what the user typed and answers 409.
+    A concurrent edit (ConflictError) keeps what the user typed and answers 409.
     """
     status = 200
     if request.method == "POST":
@@ -279,7 +280,7 @@ def _edit_page(request, *, form, formsets, save, context):
                 saved = save(form, parts_from(formsets))
             except ValidationError as exc:
                 _add_errors(form, exc)
-            except services.ConflictError as exc:
+            except ConflictError as exc:
                 form.add_error(None, str(exc))
                 context["conflict"] = True
                 status = 409
