@@ -32,3 +32,11 @@ def hours(n: float) -> int:
 def china() -> CompiledCalendar:
     """The default 中国大陆工作日 calendar, compiled straight from chinesecalendar's data."""
     return china_compiled_calendar()
+
+
+@pytest.fixture
+def in_2026(time_machine):
+    """Every clock stands still on Friday 9 October 2026, 10:00 in Shanghai: pages that open
+    on "this year" show the 2026 data the tests enter, whatever the date the suite runs on."""
+    time_machine.move_to(sh(2026, 10, 9, 10), tick=False)
+    return time_machine

@@ -1,16 +1,16 @@
 """The missing-year warning: on the calendar pages for all staff, and as a banner on every page
 for administrators and managers, from 1 November of the year before."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 
 from opsbook.calendars.context_processors import calendar_health_banner
 from opsbook.calendars.services import do_set_year
 
+from .conftest import SHANGHAI
 from .helpers import make_office
 
 
@@ -21,8 +21,9 @@ def office_2026(personas):
     return office
 
 
-def travel_to(monkeypatch, day: date) -> None:
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+def travel_to(time_machine, day: date) -> None:
+    """Every clock stands at noon of ``day`` in Shanghai (the users' time zone)."""
+    time_machine.move_to(datetime.combine(day, time(12), tzinfo=SHANGHAI), tick=False)
 
 
 def banner(client, user) -> str:
@@ -34,44 +35,44 @@ def banner(client, user) -> str:
 
 @pytest.mark.parametrize("name", ["erin", "mia"])
 def test_admins_and_managers_see_the_banner_from_november_first(
-    client, personas, office_2026, monkeypatch, name
+    client, personas, office_2026, time_machine, name
 ):
-    travel_to(monkeypatch, date(2026, 10, 31))
+    travel_to(time_machine, date(2026, 10, 31))
     assert banner(client, getattr(personas, name)) == ""
 
-    travel_to(monkeypatch, date(2026, 11, 1))
+    travel_to(time_machine, date(2026, 11, 1))
     text = banner(client, getattr(personas, name))
     assert "上海办公室" in text and "2027" in text
 
 
 @pytest.mark.parametrize("name", ["alice", "vera", "dana"])
 def test_agents_viewers_and_customers_get_no_banner(
-    client, personas, office_2026, monkeypatch, name
+    client, personas, office_2026, time_machine, name
 ):
-    travel_to(monkeypatch, date(2026, 11, 20))
+    travel_to(time_machine, date(2026, 11, 20))
 
     assert banner(client, getattr(personas, name)) == ""
 
 
-def test_the_banner_goes_once_the_next_year_is_covered(client, personas, office_2026, monkeypatch):
-    travel_to(monkeypatch, date(2026, 11, 20))
+def test_the_banner_goes_once_the_next_year_is_covered(client, personas, office_2026, time_machine):
+    travel_to(time_machine, date(2026, 11, 20))
     do_set_year(None, office_2026, 2027, note="2027年通知")
 
     assert banner(client, personas.erin) == ""
 
 
 def test_an_incomplete_current_year_is_a_warning_all_year(
-    client, personas, office_2026, monkeypatch
+    client, personas, office_2026, time_machine
 ):
-    travel_to(monkeypatch, date(2026, 3, 1))
+    travel_to(time_machine, date(2026, 3, 1))
     do_set_year(None, office_2026, 2026, complete=False)
 
     text = banner(client, personas.mia)
     assert "上海办公室" in text and "2026" in text
 
 
-def test_agents_see_the_warning_on_the_calendar_pages(client, personas, office_2026, monkeypatch):
-    travel_to(monkeypatch, date(2026, 11, 20))
+def test_agents_see_the_warning_on_the_calendar_pages(client, personas, office_2026, time_machine):
+    travel_to(time_machine, date(2026, 11, 20))
     client.force_login(personas.alice)
 
     listing = client.get(reverse("calendars:list"))
@@ -85,9 +86,9 @@ def test_agents_see_the_warning_on_the_calendar_pages(client, personas, office_2
 
 
 def test_the_banner_costs_two_queries_once_per_request(
-    personas, office_2026, monkeypatch, django_assert_num_queries
+    personas, office_2026, time_machine, django_assert_num_queries
 ):
-    travel_to(monkeypatch, date(2026, 11, 20))
+    travel_to(time_machine, date(2026, 11, 20))
     request = RequestFactory().get("/")
     request.user = personas.erin
     context = calendar_health_banner(request)
@@ -110,9 +111,9 @@ def test_nothing_is_queried_for_people_who_do_not_see_the_banner(
 
 
 def test_the_calendar_pages_show_the_warning_once_in_place_not_as_a_banner(
-    client, personas, office_2026, monkeypatch
+    client, personas, office_2026, time_machine
 ):
-    travel_to(monkeypatch, date(2026, 11, 20))
+    travel_to(time_machine, date(2026, 11, 20))
     client.force_login(personas.erin)
 
     html = client.get(reverse("calendars:detail", args=[office_2026.pk])).content.decode()

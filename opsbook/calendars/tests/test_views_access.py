@@ -10,7 +10,7 @@ from .helpers import make_office, with_2026_data
 
 
 @pytest.fixture
-def office(personas):
+def office(personas, in_2026):
     return with_2026_data(make_office(personas.erin))
 
 

@@ -3,6 +3,8 @@ customer on it (owned by alice's team), and a few small helpers. Requests go thr
 URL and middleware stack with real bearer tokens (opsbook/catalog/tests/api_helpers.py)."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +15,9 @@ from opsbook.tickets.tests.factories import give_service, make_calendar, make_se
 
 __all__ = ["ApiClient", "World", "api_as", "error_fields", "png", "world"]
 
+# The world's clock starts on a Tuesday morning in a year its calendar covers (make_calendar:
+# 2025-2027) and runs on from there, whatever the date the suite runs on.
+WORLD_STARTS = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -36,7 +41,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def world(personas, media) -> World:
+def world(personas, media, time_machine) -> World:
+    time_machine.move_to(WORLD_STARTS, tick=True)
     make_calendar()
     item = make_service(
         personas.alice,

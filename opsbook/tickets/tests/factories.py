@@ -2,9 +2,8 @@
 
 from contextlib import contextmanager
 from datetime import date, datetime, time
-from unittest import mock
 
-from django.utils import timezone
+import time_machine
 
 from opsbook.calendars import services as calendars
 from opsbook.calendars.businesstime import CompiledCalendar
@@ -99,12 +98,12 @@ def make_ticket(actor, item=None, *, title="无法登录", channel="phone", **fi
 
 @contextmanager
 def frozen_time(moment: datetime):
-    """``timezone.now()`` returns ``moment`` inside the block (for services, jobs and links
-    that read the clock themselves); yields a setter to move it on."""
-    current = [moment]
+    """Every clock (``clock.now()``, ``timezone.now()``, ``date.today()``, ``time.time()``)
+    stands at ``moment`` inside the block, for services, jobs and links that read the clock
+    themselves; yields a setter to move it on (it stays frozen there)."""
+    with time_machine.travel(moment, tick=False) as traveller:
 
-    def move_to(new_moment: datetime) -> None:
-        current[0] = new_moment
+        def move_to(new_moment: datetime) -> None:
+            traveller.move_to(new_moment, tick=False)
 
-    with mock.patch.object(timezone, "now", lambda: current[0]):
         yield move_to
