@@ -29,6 +29,7 @@ from opsbook.core.tabular.pipeline import Report, paused_gc
 from opsbook.core.tabular.problems import MAX_PROBLEMS, Problem
 from opsbook.core.tabular.reading import Table, basename, read_table
 
+from ..access import check_can_manage
 from . import writer
 from .cells import CellReader
 from .collect import PREVIEW_ROWS
@@ -73,7 +74,9 @@ class ImportReport(Report):
 def import_catalog(
     data: bytes, filename: str, *, actor, dry_run: bool = False, source: str = "import"
 ) -> ImportReport:
-    """Validate ``data`` (an .xlsx or .csv) and, if it has no problem, write it in one go."""
+    """Validate ``data`` (an .xlsx or .csv) and, if it has no problem, write it in one go.
+    PermissionDenied unless ``actor`` manages the checklist (``None``: the system)."""
+    check_can_manage(actor)
     report = ImportReport(ok=False, dry_run=dry_run)
     name = basename(filename)
     with paused_gc():

@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog import services
+from opsbook.catalog.excel.importer import import_catalog
 from opsbook.catalog.models import Category, Ownership, ServiceContent, ServiceItem
 from opsbook.catalog.testing import make_category, make_content, make_item
+from opsbook.catalog.tests.excel_helpers import row, table, xlsx
 
 # Charlie is an agent on another team than Alice, who owns the item; Vera a viewer; Dana a
 # customer contact.
@@ -115,3 +117,27 @@ def test_an_actor_of_none_is_the_system_and_is_not_checked(scene, write):
     _writes(scene)[write](None)
 
     assert AuditEntry.objects.filter(actor=None).count() > before
+
+
+@pytest.mark.parametrize("name", NOT_MANAGERS)
+def test_the_spreadsheet_import_refuses_anyone_but_a_manager_and_writes_nothing(
+    personas, scene, name
+):
+    data = xlsx(table([row(一级分类="客户服务", 服务项目="新的服务", 服务内容="新内容")]))
+    before = _state()
+
+    with pytest.raises(PermissionDenied):
+        import_catalog(data, "清单.xlsx", actor=getattr(personas, name))
+
+    assert _state() == before
+
+
+@pytest.mark.parametrize("name", ["mia", "erin", None])
+def test_managers_administrators_and_the_system_may_import(personas, scene, name):
+    data = xlsx(table([row(一级分类="客户服务", 服务项目="新的服务", 服务内容="新内容")]))
+    actor = getattr(personas, name) if name else None
+
+    report = import_catalog(data, "清单.xlsx", actor=actor)
+
+    assert report.ok, report.problems
+    assert ServiceItem.objects.filter(name="新的服务").exists()
