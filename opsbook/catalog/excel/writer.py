@@ -68,6 +68,7 @@ class _Writer:
         self.now = now
         self.labeller = parts.Labeller(job.directory, job.cells.calendars)
         self.entries: list[dict] = []
+        self._fields: dict[int, tuple] = {}  # id(spec) → (spec, model fields)
         actor = job.actor
         self.actor_id = actor.pk if getattr(actor, "pk", None) else None
         self.actor_label = str(actor) if actor else "system"
@@ -205,6 +206,7 @@ class _Writer:
         doomed: dict[str, list[int]] = defaultdict(list)
         born: dict[str, list[dict]] = defaultdict(list)
         restandarded: dict[int, None] = {}  # existing items whose standards changed
+        fields = self._part_fields
         for plan in job.item_plans + job.content_plans:
             if not plan.parts:
                 continue
@@ -221,7 +223,7 @@ class _Writer:
                         "item_id": item_id,
                         "content_id": content_id,
                         "position": position,
-                        **parts.values(kind, spec, job.cells.calendars),
+                        **fields(kind, spec),
                     }
                     for position, spec in enumerate(new)
                 )
@@ -234,6 +236,14 @@ class _Writer:
             transaction.on_commit(
                 partial(standards_changed.send, sender=ServiceItem, item_id=item_id)
             )
+
+    def _part_fields(self, kind: str, spec) -> dict:
+        """``parts.values``, remembered by identity: cells with the same text share specs."""
+        hit = self._fields.get(id(spec))
+        if hit is None:
+            values = parts.values(kind, spec, self.job.cells.calendars)
+            hit = self._fields[id(spec)] = (spec, values)  # keeps the spec alive: ids stay unique
+        return hit[1]
 
     def _entry(self, action, model, pk, label: str, changes: dict, parent=None) -> None:
         self.entries.append(

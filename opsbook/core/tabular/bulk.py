@@ -112,6 +112,8 @@ class Table:
     def _values(row: Row, plan: "_RowPlan") -> tuple[Any, ...]:
         # The row over its defaults, picked in column order in C; then the few adapted columns.
         picked = plan.get(plan.defaults | row)
+        if not plan.adapters:
+            return (picked,) if plan.single else picked
         values = [picked] if plan.single else list(picked)
         for i, adapt in plan.adapters:
             value = values[i]
