@@ -187,7 +187,7 @@ class _Writer:
     def _changes(self, plan) -> dict:
         if plan.db is None:
             changes = {
-                name: [None, _plain(value)]
+                name: [None, value if value.__class__ is str else _plain(value)]
                 for name, value in plan.after.items()
                 if value not in ("", None)
             }
@@ -198,7 +198,7 @@ class _Writer:
             )
         labels = self.labeller.labels
         for kind, (_ids, old, new) in plan.parts.items():
-            changes[kind] = [labels(kind, old), labels(kind, new)]
+            changes[kind] = [labels(kind, old) if old else [], labels(kind, new) if new else []]
         return changes
 
     def _parts(self) -> None:

@@ -15,6 +15,7 @@ from .dates import DATE, make_date
 
 _DONE_MARKS = ("✓", "✔", "√", "☑", "[x]", "[X]")
 _DONE_WORDS = ("已完成", "完成", "done", "已办结")
+_DONE = frozenset(normalize(w) for w in _DONE_WORDS)
 _DATE_FIRST = re.compile(rf"^{DATE}\s*(?P<title>.*)$")
 _DATE_LAST = re.compile(rf"^(?P<title>.*?)\s*{DATE}$")
 
@@ -33,7 +34,7 @@ def _parse_checkpoint(entry: str) -> CheckpointSpec:
             break
     else:
         rest, groups = peel_parentheses(text)
-        if groups and normalize(groups[0]) in {normalize(w) for w in _DONE_WORDS}:
+        if groups and normalize(groups[0]) in _DONE:
             text, done = rest, True
     match = _DATE_FIRST.match(text) or _DATE_LAST.match(text)
     if not match:
