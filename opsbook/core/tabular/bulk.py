@@ -122,11 +122,24 @@ class Table:
         return tuple(values)
 
     def insert(self, rows: Iterable[Row]) -> None:
-        names = [f.attname for f in self.fields]
+        plan = self._plan(self.names)
+        self.insert_values(self._values(row, plan) for row in rows)
+
+    @property
+    def names(self) -> list[str]:
+        """The inserted columns' attnames, in the order ``insert_values`` takes them."""
+        return [f.attname for f in self.fields]
+
+    def template(self, row: Row) -> list[Any]:
+        """``row``'s values as ``insert_values`` takes them (defaults filled, adapted), as a
+        list: rows that differ in a few plain columns copy it and set those."""
+        return list(self._values(row, self._plan(self.names)))
+
+    def insert_values(self, values: Iterable[tuple[Any, ...]]) -> None:
+        """Insert rows given as complete, adapted values in the order of ``names``."""
+        names = self.names
         table = self.quote(self.model._meta.db_table)
         columns = ", ".join(self.quote(self.columns[n]) for n in names)
-        plan = self._plan(names)
-        values = (self._values(row, plan) for row in rows)
         if connection.vendor == "postgresql":
             # COPY streams every row in one statement: ten times faster than executemany.
             with (
