@@ -96,6 +96,9 @@ class Table:
                 self.adapters[field.attname] = adapt
         self.columns: dict[str, str] = {f.attname: str(f.column) for f in self.fields}
         self.defaults["id"] = None
+        # The inserted columns' attnames, in the order ``insert_values`` takes them.
+        self.names = [f.attname for f in self.fields]
+        self._insert_plan = self._plan(self.names)
         self.quote = connection.ops.quote_name
 
     def _plan(self, names: list[str]) -> "_RowPlan":
@@ -122,18 +125,13 @@ class Table:
         return tuple(values)
 
     def insert(self, rows: Iterable[Row]) -> None:
-        plan = self._plan(self.names)
+        plan = self._insert_plan
         self.insert_values(self._values(row, plan) for row in rows)
-
-    @property
-    def names(self) -> list[str]:
-        """The inserted columns' attnames, in the order ``insert_values`` takes them."""
-        return [f.attname for f in self.fields]
 
     def template(self, row: Row) -> list[Any]:
         """``row``'s values as ``insert_values`` takes them (defaults filled, adapted), as a
         list: rows that differ in a few plain columns copy it and set those."""
-        return list(self._values(row, self._plan(self.names)))
+        return list(self._values(row, self._insert_plan))
 
     def insert_values(self, values: Iterable[tuple[Any, ...]]) -> None:
         """Insert rows given as complete, adapted values in the order of ``names``."""
