@@ -28,10 +28,11 @@ class CheckpointSpec(NamedTuple):
 
 def _parse_checkpoint(entry: str) -> CheckpointSpec:
     text, done = entry.strip(), False
-    for mark in _DONE_MARKS:
-        if text.endswith(mark):
-            text, done = text[: -len(mark)].strip(), True
-            break
+    if text.endswith(_DONE_MARKS):
+        for mark in _DONE_MARKS:
+            if text.endswith(mark):
+                text, done = text[: -len(mark)].strip(), True
+                break
     else:
         rest, groups = peel_parentheses(text)
         if groups and normalize(groups[0]) in _DONE:
@@ -53,7 +54,7 @@ def _parse_checkpoint(entry: str) -> CheckpointSpec:
         raise TextFormatError(
             _("%(text)s: a checkpoint is at most 200 characters.") % {"text": entry}
         )
-    return CheckpointSpec(due_date=make_date(year, month, day, entry), title=title, done=done)
+    return CheckpointSpec(make_date(year, month, day, entry), title, done)
 
 
 def parse_checkpoints(text: str) -> tuple[CheckpointSpec, ...]:
