@@ -81,7 +81,7 @@ class CellReader:
             return text
         specs: Any = tf.PARSERS[kind](text)
         if kind == "checkpoints":
-            specs = tuple(sorted(specs, key=lambda s: s.due_date))
+            specs = tuple(sorted(specs, key=_due)) if len(specs) > 1 else tuple(specs)
         elif kind == "standards":
             specs = self.calendars.resolve_specs(specs)
         return specs
@@ -93,6 +93,10 @@ class CellReader:
             services.apply_frequency(entry)  # raises ValidationError with the parser's message
             self.frequencies[text] = (entry.frequency, entry.frequency_kind, entry.frequency_period)
         return self.frequencies[text]
+
+
+def _due(spec: tf.CheckpointSpec) -> date:
+    return spec.due_date
 
 
 def _months(raw, text: str) -> int:

@@ -56,6 +56,7 @@ class _Rows:
     content_codes: dict[str, int] = field(default_factory=dict)
     previous_path: tuple | None = None
     previous_item: _ItemDraft | None = None
+    content_labels: dict[str | None, str] = field(default_factory=dict)  # shared by every content
 
 
 class Collecting(Pipeline):
@@ -76,10 +77,26 @@ class Collecting(Pipeline):
             item_columns=[c for _i, c, _l in columns if c.level == "item" and c.item_field],
             row_columns=[c for _i, c, _l in columns if c.level == "row"],
         )
+        state.content_labels = {c.content_field: self.labels[c.key] for c in state.row_columns}
         preview = self.report.rows
-        readers = [(i, c, c.key, label, self.cells.cache(c)) for i, c, label in columns]
+        item_fields = [
+            (c.key, c.item_field, self.labels[c.key])
+            for c in state.item_columns
+            if c.item_field and c.key not in ("item_code", "item_name")
+        ]
+        # Per kind of column, the parsed value of each text cell that parsed without error to
+        # something not empty: most cells are found there, in one dictionary lookup.
+        found: dict[int, dict[str, object]] = {}
+        readers = []
+        for i, c, label in columns:
+            cache = self.cells.cache(c)
+            readers.append((i, c.key, found.setdefault(id(cache), {}), c, label, cache))
+        need = max((i for i, _c, _l in columns), default=-1) + 1
         for number, raw_cells in data_rows:
-            values, raws = self._read_cells(number, raw_cells, readers)
+            cells = (
+                raw_cells if len(raw_cells) >= need else raw_cells + [""] * (need - len(raw_cells))
+            )
+            values, raws = self._read_cells(number, cells, readers)
             if len(preview) < PREVIEW_ROWS:
                 width = len(raw_cells)
                 preview.append(
@@ -96,35 +113,38 @@ class Collecting(Pipeline):
             item = self._item_of_row(number, values, state)
             if item is None:
                 continue
-            for column in state.item_columns:
-                key = column.key
-                if values.get(key) is not None and key not in ("item_code", "item_name"):
-                    self._merge(
-                        item,
-                        column.item_field,
-                        values[key],
-                        number,
-                        self.labels[key],
-                        raws.get(key),
-                    )
+            merged = item.values
+            for key, name, label in item_fields:
+                value = values.get(key)
+                if value is None:
+                    continue
+                # The row repeats its item's value (the common case): nothing to merge.
+                have = merged.get(name)
+                if have is not None and have[0] == value:
+                    continue
+                self._merge(item, name, value, number, label, raws.get(key))
             if values.get("content_name", "") is None or values.get("content_code", "") is None:
                 continue  # the cell had an error, already reported
             self._content_of_row(number, values, raws, item, state)
 
-    def _read_cells(self, number: int, raw_cells: list, readers: list) -> tuple[dict, dict]:
+    def _read_cells(self, number: int, cells: list, readers: list) -> tuple[dict, dict]:
         """The row's parsed values (None where a cell has an error) and raw cells, by key."""
-        width = len(raw_cells)
         values: dict[str, object] = {}
         raws: dict[str, object] = {}
-        read = self.cells.read
         # Kept lean: it runs for every cell (a quarter of a million in a 10,000-row sheet).
-        for index, column, key, label, cache in readers:
-            raw = raw_cells[index] if index < width else ""
+        for index, key, found, column, label, cache in readers:
+            raw = cells[index]
+            value = found.get(raw)  # text cells only: 1, 1.0 and True never match a str key
+            if value is not None:
+                values[key] = value
+                raws[key] = raw
+                continue
             if raw == "" or raw is None:
                 continue
-            hit = cache.get(raw if raw.__class__ is str else (raw.__class__, raw))
+            is_text = raw.__class__ is str
+            hit = cache.get(raw if is_text else (raw.__class__, raw))
             if hit is None:
-                hit = read(column, raw, cache)
+                hit = self.cells.read(column, raw, cache)
             value, error, unknown = hit
             if error is not None:
                 self.problem(number, label, error)
@@ -134,6 +154,8 @@ class Collecting(Pipeline):
                 continue
             if value == "" or value == ():
                 continue
+            if is_text and value is not None:
+                found[raw] = value
             values[key] = value
             raws[key] = raw
         return values, raws
@@ -191,7 +213,7 @@ class Collecting(Pipeline):
                     for c in state.row_columns
                     if c.key in values and values[c.key] is not None
                 },
-                {c.content_field: labels[c.key] for c in state.row_columns},
+                state.content_labels,
             )
             content_code = values.get("content_code")
             if content_code:

@@ -68,6 +68,7 @@ class _Writer:
         self.now = now
         self.labeller = parts.Labeller(job.directory, job.cells.calendars)
         self.entries: list[dict] = []
+        self._rows: dict[tuple, tuple] = {}  # (kind, id(spec)) → (spec, its insert values)
         actor = job.actor
         self.actor_id = actor.pk if getattr(actor, "pk", None) else None
         self.actor_label = str(actor) if actor else "system"
@@ -186,7 +187,7 @@ class _Writer:
     def _changes(self, plan) -> dict:
         if plan.db is None:
             changes = {
-                name: [None, _plain(value)]
+                name: [None, value if value.__class__ is str else _plain(value)]
                 for name, value in plan.after.items()
                 if value not in ("", None)
             }
@@ -197,14 +198,20 @@ class _Writer:
             )
         labels = self.labeller.labels
         for kind, (_ids, old, new) in plan.parts.items():
-            changes[kind] = [labels(kind, old), labels(kind, new)]
+            changes[kind] = [labels(kind, old) if old else [], labels(kind, new) if new else []]
         return changes
 
     def _parts(self) -> None:
         job = self.job
         doomed: dict[str, list[int]] = defaultdict(list)
-        born: dict[str, list[dict]] = defaultdict(list)
+        born: dict[str, list[tuple]] = defaultdict(list)
         restandarded: dict[int, None] = {}  # existing items whose standards changed
+        tables = {kind: bulk.Table(model, self.now) for kind, model in parts.PART_MODELS.items()}
+        # Where a part's owner and position go in a row of its table.
+        slots = {
+            kind: tuple(table.names.index(n) for n in ("item_id", "content_id", "position"))
+            for kind, table in tables.items()
+        }
         for plan in job.item_plans + job.content_plans:
             if not plan.parts:
                 continue
@@ -216,24 +223,31 @@ class _Writer:
                 restandarded[item_id] = None
             for kind, (old_ids, _old, new) in plan.parts.items():
                 doomed[kind].extend(old_ids)
-                born[kind].extend(
-                    {
-                        "item_id": item_id,
-                        "content_id": content_id,
-                        "position": position,
-                        **parts.values(kind, spec, job.cells.calendars),
-                    }
-                    for position, spec in enumerate(new)
-                )
+                at_item, at_content, at_position = slots[kind]
+                rows = born[kind]
+                for position, spec in enumerate(new):
+                    row = self._part_row(tables[kind], kind, spec)
+                    row[at_item], row[at_content], row[at_position] = item_id, content_id, position
+                    rows.append(tuple(row))
         for kind, model in parts.PART_MODELS.items():
             bulk.delete_ids(model, doomed.get(kind, []))
             if born.get(kind):
-                bulk.Table(model, self.now).insert(born[kind])
+                tables[kind].insert_values(born[kind])
         # Records created by this import have no tickets yet: nothing to measure again.
         for item_id in restandarded:
             transaction.on_commit(
                 partial(standards_changed.send, sender=ServiceItem, item_id=item_id)
             )
+
+    def _part_row(self, table: bulk.Table, kind: str, spec) -> list:
+        """A copy of the insert values of ``spec``'s part, its owner and position to be set.
+        Remembered by identity: cells with the same text share specs."""
+        hit = self._rows.get((kind, id(spec)))
+        if hit is None:
+            values = parts.values(kind, spec, self.job.cells.calendars)
+            row = table.template({"item_id": None, "content_id": None, "position": 0, **values})
+            hit = self._rows[kind, id(spec)] = (spec, row)  # keeps the spec alive: ids stay unique
+        return hit[1].copy()
 
     def _entry(self, action, model, pk, label: str, changes: dict, parent=None) -> None:
         self.entries.append(

@@ -96,6 +96,9 @@ class Table:
                 self.adapters[field.attname] = adapt
         self.columns: dict[str, str] = {f.attname: str(f.column) for f in self.fields}
         self.defaults["id"] = None
+        # The inserted columns' attnames, in the order ``insert_values`` takes them.
+        self.names = [f.attname for f in self.fields]
+        self._insert_plan = self._plan(self.names)
         self.quote = connection.ops.quote_name
 
     def _plan(self, names: list[str]) -> "_RowPlan":
@@ -112,6 +115,8 @@ class Table:
     def _values(row: Row, plan: "_RowPlan") -> tuple[Any, ...]:
         # The row over its defaults, picked in column order in C; then the few adapted columns.
         picked = plan.get(plan.defaults | row)
+        if not plan.adapters:
+            return (picked,) if plan.single else picked
         values = [picked] if plan.single else list(picked)
         for i, adapt in plan.adapters:
             value = values[i]
@@ -120,11 +125,19 @@ class Table:
         return tuple(values)
 
     def insert(self, rows: Iterable[Row]) -> None:
-        names = [f.attname for f in self.fields]
+        plan = self._insert_plan
+        self.insert_values(self._values(row, plan) for row in rows)
+
+    def template(self, row: Row) -> list[Any]:
+        """``row``'s values as ``insert_values`` takes them (defaults filled, adapted), as a
+        list: rows that differ in a few plain columns copy it and set those."""
+        return list(self._values(row, self._insert_plan))
+
+    def insert_values(self, values: Iterable[tuple[Any, ...]]) -> None:
+        """Insert rows given as complete, adapted values in the order of ``names``."""
+        names = self.names
         table = self.quote(self.model._meta.db_table)
         columns = ", ".join(self.quote(self.columns[n]) for n in names)
-        plan = self._plan(names)
-        values = (self._values(row, plan) for row in rows)
         if connection.vendor == "postgresql":
             # COPY streams every row in one statement: ten times faster than executemany.
             with (

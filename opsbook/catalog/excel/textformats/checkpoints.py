@@ -15,6 +15,7 @@ from .dates import DATE, make_date
 
 _DONE_MARKS = ("✓", "✔", "√", "☑", "[x]", "[X]")
 _DONE_WORDS = ("已完成", "完成", "done", "已办结")
+_DONE = frozenset(normalize(w) for w in _DONE_WORDS)
 _DATE_FIRST = re.compile(rf"^{DATE}\s*(?P<title>.*)$")
 _DATE_LAST = re.compile(rf"^(?P<title>.*?)\s*{DATE}$")
 
@@ -27,13 +28,14 @@ class CheckpointSpec(NamedTuple):
 
 def _parse_checkpoint(entry: str) -> CheckpointSpec:
     text, done = entry.strip(), False
-    for mark in _DONE_MARKS:
-        if text.endswith(mark):
-            text, done = text[: -len(mark)].strip(), True
-            break
+    if text.endswith(_DONE_MARKS):
+        for mark in _DONE_MARKS:
+            if text.endswith(mark):
+                text, done = text[: -len(mark)].strip(), True
+                break
     else:
         rest, groups = peel_parentheses(text)
-        if groups and normalize(groups[0]) in {normalize(w) for w in _DONE_WORDS}:
+        if groups and normalize(groups[0]) in _DONE:
             text, done = rest, True
     match = _DATE_FIRST.match(text) or _DATE_LAST.match(text)
     if not match:
@@ -52,7 +54,7 @@ def _parse_checkpoint(entry: str) -> CheckpointSpec:
         raise TextFormatError(
             _("%(text)s: a checkpoint is at most 200 characters.") % {"text": entry}
         )
-    return CheckpointSpec(due_date=make_date(year, month, day, entry), title=title, done=done)
+    return CheckpointSpec(make_date(year, month, day, entry), title, done)
 
 
 def parse_checkpoints(text: str) -> tuple[CheckpointSpec, ...]:
