@@ -107,3 +107,24 @@ def as_field_errors(
         yield
     except DjangoValidationError as exc:
         raise ValidationError(field_errors(exc, prefix=prefix, rename=rename)) from None
+
+
+# Room for the multipart envelope around the files when comparing Content-Length with a limit.
+MULTIPART_SLACK = 64 * 1024
+# Form values that mean "yes" in a multipart form field such as ``dry_run`` or ``public``.
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+def multipart_body(properties: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` for a route that reads a multipart form with a required ``file`` field
+    (django-ninja cannot describe ``request.FILES`` read by hand)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "required": ["file"], "properties": properties}
+                }
+            },
+        }
+    }

@@ -10,7 +10,14 @@ from ninja.responses import Status as HttpStatus
 
 from opsbook.accounts.access import can_manage_catalog
 from opsbook.core import clock
-from opsbook.core.api import Message, ValidationErrors, invalid
+from opsbook.core.api import (
+    MULTIPART_SLACK,
+    TRUE_WORDS,
+    Message,
+    ValidationErrors,
+    invalid,
+    multipart_body,
+)
 from opsbook.core.permissions import require
 
 from .. import filters as item_filters
@@ -62,26 +69,12 @@ def import_template(request):
     return _attachment(write_template(), "opsbook-checklist-template")
 
 
-# Room for the multipart envelope around the file when comparing Content-Length with the limit.
-MULTIPART_SLACK = 64 * 1024
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-IMPORT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "dry_run": {"type": "boolean", "default": False},
-                    },
-                }
-            }
-        },
+IMPORT_BODY = multipart_body(
+    {
+        "file": {"type": "string", "format": "binary"},
+        "dry_run": {"type": "boolean", "default": False},
     }
-}
+)
 
 
 def _too_large() -> HttpError:

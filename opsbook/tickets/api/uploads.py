@@ -10,40 +10,25 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
-from opsbook.core.api import invalid
+from opsbook.core.api import MULTIPART_SLACK, TRUE_WORDS, invalid, multipart_body
 
 from ..attachments import check_upload
 
 MAX_FILES = 10
-# Room for the multipart envelope around the files when comparing Content-Length.
-MULTIPART_SLACK = 64 * 1024
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "array",
-                            "items": {"type": "string", "format": "binary"},
-                            "description": f"One to {MAX_FILES} files (repeat the field).",
-                        },
-                        "public": {
-                            "type": "boolean",
-                            "default": True,
-                            "description": "Staff: false keeps the files from the customer.",
-                        },
-                    },
-                }
-            }
+UPLOAD_BODY = multipart_body(
+    {
+        "file": {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "description": f"One to {MAX_FILES} files (repeat the field).",
+        },
+        "public": {
+            "type": "boolean",
+            "default": True,
+            "description": "Staff: false keeps the files from the customer.",
         },
     }
-}
+)
 DOWNLOAD_RESPONSE = {
     200: {
         "description": "The file, as an attachment.",
