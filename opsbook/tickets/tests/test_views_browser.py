@@ -113,11 +113,15 @@ def test_a_conflicting_edit_keeps_what_was_typed(page, live_server, personas, wo
     page.goto(f"/tickets/{ticket.pk}/")
     page.click('[data-bs-target="#edit-section"]')
     page.fill("#id_edit_title", "我的新标题")
+    # On SQLite the live server shares the test's in-memory database connection: let the page
+    # finish every request (assets, favicon) before this thread writes through that connection.
+    page.wait_for_load_state("networkidle")
     services.do_update_ticket(
         personas.bob, ticket, expected_version=ticket.version, title="别人的标题"
     )
 
-    page.click("#edit-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#edit-form button[type=submit]")
 
     expect(page.locator("#conflict")).to_contain_text("别人的标题")  # what they saved
     assert page.input_value("#id_edit_title") == "我的新标题"
