@@ -94,9 +94,9 @@ def part_label(part) -> str:
         label = str(part.user.label if part.user is not None else part.team)
         return f"{label} (primary)" if part.is_primary else label
     if isinstance(part, ServiceStandard):
-        bits = [part.text] if part.text else []
-        if part.channel:
-            bits.append(part.channel)
+        if not part.has_structure:
+            return part.text
+        bits = [part.channel] if part.channel else []
         if part.priority:
             bits.append(part.priority)
         if part.response_minutes is not None:
@@ -119,9 +119,7 @@ def part_label(part) -> str:
         else:
             op = ">=" if part.direction == "at_least" else "<="
             label = f"{part.name} {op} {part.target.normalize():f}{part.unit}"
-        if part.metric:
-            label += f" [{part.metric}]"
-        return label if not part.text or part.text == label else f"{part.text} = {label}"
+        return label
     if isinstance(part, Checkpoint):
         return f"{part.due_date.isoformat()} {part.title}{' (done)' if part.done else ''}"
     if isinstance(part, Resource):

@@ -176,7 +176,10 @@ def parse_kpi(entry: str) -> KpiSpec:
         target, unit = target / 10, "%"
     if unit and (len(unit) > 20 or not _plausible_unit(unit)):
         return _qualitative(entry, body)._replace(text=entry)
-    name = _NAME_TAIL.sub("", match["name"].strip()).strip() or match["name"].strip()
+    name = match["name"].strip()
+    if not (match["op"] or "").startswith(("≥", "≤", ">", "<", "＞", "＜")):
+        # 满意度应达到95%: 应 is not part of the name (a name written before ≥ is kept whole).
+        name = _NAME_TAIL.sub("", name).strip() or name
     if match["op"] and match["after"]:
         op_up = match["op"] in _AT_LEAST_OPS
         after_up = match["after"] in _AT_LEAST_AFTER
