@@ -16,7 +16,7 @@ from opsbook.catalog import services as catalog
 from opsbook.catalog.choices import Channel, Priority, TimeBasis
 from opsbook.catalog.excel import textformats as tf
 from opsbook.catalog.excel.exporter import export_catalog
-from opsbook.catalog.excel.textformats import StandardSpec, TextFormatError
+from opsbook.catalog.excel.textformats import StandardSpec
 from opsbook.catalog.models import ServiceContent, ServiceItem, ServiceStandard
 from opsbook.catalog.signals import standards_changed
 from opsbook.catalog.testing import make_content, make_item
