@@ -204,7 +204,7 @@ def _standard_spec(standard: ServiceStandard) -> tf.StandardSpec:
         resolution_minutes=standard.resolution_minutes,
         time_basis=standard.time_basis,
         description=standard.description,
-        calendar=standard.calendar.name if standard.calendar_id else None,
+        calendar=standard.calendar.name if standard.calendar is not None else None,
         followup_minutes=standard.followup_minutes,
         lead_days=standard.lead_days,
         due_day=standard.due_day,

@@ -240,7 +240,7 @@ def keep_structure(kind: str, old_specs, new) -> tuple:
     """``new`` with each standard or KPI whose sentence is unchanged taking its stored structure:
     what a manager added by hand to a sentence Opsbook could not read survives an export and
     import of the same sentence."""
-    stored = {}
+    stored: dict[str, tuple] = {}
     for row in old_specs:
         spec = parts.spec(kind, tuple(row))
         if spec.text:

@@ -31,7 +31,7 @@ _ROUND_THE_CLOCK = re.compile(
 _BUSINESS = re.compile(r"工作日|工作时间|工作时段|上班时间|营业时间|办公时间")
 _COVERAGE = re.compile(r"7\s*[×xX*＊✕]\s*24\s*(?:小时|h|H)?")
 
-_UNIT_MINUTES = {
+_UNIT_MINUTES: dict[str, int | str | None] = {
     "秒": None,
     "秒钟": None,
     "分钟": 1,
@@ -76,7 +76,7 @@ _FULL_DATE = re.compile(DATE)
 def _check_dates(entry: str, text: str) -> None:
     """An impossible date anywhere in the sentence is an error; nothing else is."""
     for match in _FULL_DATE.finditer(text):
-        make_date(*match.groups(), entry)
+        make_date(match[1], match[2], match[3], entry)
     for match in _YEAR_DAY.finditer(text):
         try:
             date(2024, int(match["m"]), int(match["d"]))  # a leap year: 2月29日 is possible
@@ -98,7 +98,7 @@ def _minutes(number: str, unit: str, basis: str) -> int | None:
     elif per == "week":
         minutes = amount * (2400 if basis == TimeBasis.BUSINESS else 10080)
     else:
-        minutes = amount * per
+        minutes = amount * int(per)
     if minutes <= 0 or minutes != int(minutes):
         return None  # 10秒内接听: not whole minutes, kept as text
     return int(minutes)
