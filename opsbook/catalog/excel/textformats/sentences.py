@@ -7,7 +7,8 @@
     3个工作日内回访                 → follow-up 24 business hours
     3天内解决                       → resolution 3 days, calendar time
     节假日值班不少于2人              → at least 2 staff
-    材料提前3天发布                 → 3 days ahead
+    材料提前3天发布                 → 3 days ahead (合同到期前30天提醒: 30 days ahead)
+    1个工作日内开通                 → resolution (completion) 8 business hours
     每月5日前提交月报                → by the 5th of each month
 
 ``read`` returns the fields it found (a dict, possibly empty); the caller decides the channel
@@ -57,7 +58,10 @@ _DURATION = re.compile(
 _VERBS = {
     "response": r"响应|回复|答复|应答|受理|接听|接通|回应|反馈|response|respond|reply",
     "arrival": r"到场|到达现场|到现场|赶到|抵达|上门",
-    "resolution": r"解决|处理完毕|处理完成|处理|修复|排除|恢复|办结|完成|resolve|fix",
+    "resolution": (
+        r"解决|处理完毕|处理完成|处理|修复|排除|恢复|办结|完成|办理|开通|录入|发出|发送|出具|"
+        r"给出|提供|resolve|fix"
+    ),
     "followup": r"回访|跟进|follow[- ]?up",
 }
 _VERB = re.compile("|".join(f"(?P<{name}>{words})" for name, words in _VERBS.items()), re.I)
@@ -67,7 +71,9 @@ _MIN_STAFF = re.compile(
     r"|(?P<m>\d+)\s*(?:个)?(?:人|名)\s*(?:以上|及以上)"
     r"|(?:值班|在岗|驻场|配备|安排)[^，,。；]*?(?P<k>\d+)\s*(?:个)?(?:人|名)"
 )
-_LEAD = re.compile(r"提前\s*(?P<n>\d+)\s*(?P<unit>个工作日|工作日|天|日|个星期|星期|周)")
+_LEAD = re.compile(r"前\s*(?P<n>\d+)\s*(?P<unit>个工作日|工作日|天|日|个星期|星期|周)")
+# 课前30分钟完成检查: a time before an event is a lead time, not a target to respond within.
+_BEFORE = re.compile(r"前\s*\d+(?:\.\d+)?\s*个?(?:小时|钟头|分钟|天|日|工作日|星期|周)")
 _DUE_DAY = re.compile(r"每月\s*(?P<n>\d+)\s*(?:日|号)")
 _YEAR_DAY = re.compile(r"每年\s*(?P<m>\d+)\s*月\s*(?P<d>\d+)\s*(?:日|号)")
 _FULL_DATE = re.compile(DATE)
@@ -146,7 +152,7 @@ def read(entry: str) -> dict:
     found: dict = {}
     basis, named = _basis(text)
     for_durations = text
-    for pattern in (_COVERAGE, _DUE_DAY, _YEAR_DAY, _FULL_DATE, _LEAD):
+    for pattern in (_COVERAGE, _DUE_DAY, _YEAR_DAY, _FULL_DATE, _LEAD, _BEFORE):
         for_durations = pattern.sub(" ", for_durations)
     if not named and _DURATION.search(for_durations):
         units = [m["unit"] for m in _DURATION.finditer(for_durations)]
