@@ -4,16 +4,18 @@ preview, the list filter and SLA clocks."""
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from opsbook.catalog import services as catalog
 from opsbook.catalog.excel.exporter import export_catalog
 from opsbook.catalog.models import Kpi, ServiceStandard
-from opsbook.catalog.testing import make_item
+from opsbook.catalog.testing import make_category, make_item
 
 from .api_helpers import api_as
 from .excel_helpers import run, table, xlsx
+from .test_views_edit import item_data, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,10 @@ def test_a_standard_given_as_text_is_read_like_the_import_reads_it(personas):
     item = make_item(personas.alice)
     _parts(
         item,
-        standards=[ServiceStandard(text="接到报修后2小时内到场"), ServiceStandard(text="服务态度良好")],
+        standards=[
+            ServiceStandard(text="接到报修后2小时内到场"),
+            ServiceStandard(text="服务态度良好"),
+        ],
         kpis=[Kpi(text="学员满意度九成以上"), Kpi(text="按期完成")],
     )
     onsite, polite = ServiceStandard.objects.order_by("position")
@@ -134,8 +139,6 @@ def test_the_import_preview_lists_notices_and_imports(personas, settings, tmp_pa
     )  # fmt: skip
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(personas.mia)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("清单.xlsx", xlsx(cells))
     client.post(reverse("catalog:import"), {"file": upload})
     preview = client.get(reverse("catalog:import_preview"))
@@ -162,3 +165,50 @@ def test_a_code_used_twice_and_a_contradicting_target_are_still_errors(personas)
     text = " ".join(str(p) for p in report.problems)
     assert "contradicts itself" in text
     assert "C-1" in text  # the content code used twice
+
+
+def test_the_item_page_takes_sentences_and_lets_a_manager_add_structure(personas):
+    category = make_category("后勤")
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(personas.mia)
+    data = item_data(
+        category,
+        **rows("standards", {"text": "尽快上门处理", "time_basis": "business"}),
+        **rows("kpis", {"text": "学员满意度九成以上", "direction": "at_least"}),
+    )
+
+    response = client.post(reverse("catalog:item_create"), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    standard = ServiceStandard.objects.get()
+    assert standard.text == "尽快上门处理" and not standard.has_structure
+    kpi = Kpi.objects.get()
+    assert (kpi.name, kpi.target, kpi.metric) == ("学员满意度", Decimal(90), "satisfaction")
+    page = client.get(response["Location"])
+    assert "尽快上门处理" in page.text and "text only" in page.text
+
+    item = standard.item
+    item.refresh_from_db()
+    edit = item_data(
+        category,
+        item,
+        **rows(
+            "standards",
+            {"text": "尽快上门处理", "channel": "onsite", "response_minutes": "240",
+             "time_basis": "business"},
+            initial=1,
+        ),
+        **rows(
+            "kpis",
+            {"text": "学员满意度九成以上", "name": "学员满意度", "target": "90", "unit": "%",
+             "direction": "at_least", "metric": "satisfaction"},
+            initial=1,
+        ),
+    )  # fmt: skip
+    response = client.post(reverse("catalog:item_edit", args=[item.pk]), edit)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    standard = ServiceStandard.objects.get()
+    assert (standard.text, standard.channel, standard.response_minutes) == (
+        "尽快上门处理", "onsite", 240,
+    )  # fmt: skip
