@@ -212,3 +212,36 @@ def test_the_item_page_takes_sentences_and_lets_a_manager_add_structure(personas
     assert (standard.text, standard.channel, standard.response_minutes) == (
         "尽快上门处理", "onsite", 240,
     )  # fmt: skip
+
+
+def test_values_the_api_accepts_with_separators_export_and_import_back_unchanged(personas):
+    # Issue 8, Why: a KPI named 接通率;首解率 and a checkpoint 完成A；完成B made an export the
+    # importer refused.
+    from opsbook.accounts.models import Team
+
+    Team.objects.create(name="热线、投诉组")
+    item = make_item(personas.alice)
+    api = api_as(personas.mia)
+    response = api.patch(
+        f"/catalog/items/{item.pk}",
+        {
+            "owners": [{"team": "热线、投诉组", "primary": True}],
+            "kpis": [
+                {"name": "接通率;首解率", "target": "90", "unit": "%"},
+                {"name": "多行\n名称", "target": "1", "unit": "次", "direction": "at_most"},
+            ],
+            "checkpoints": [{"due_date": "2026-03-31", "title": "完成A；完成B"}],
+            "resources": [{"kind": "tool", "description": "系统A;系统B"}],
+            "standards": [{"text": "\"引号\"开头；也有分号"}],
+        },
+    )
+    assert response.status_code == 200, response.content
+    before = api.get(f"/catalog/items/{item.pk}").json()
+
+    report = run(export_catalog())
+
+    assert report.problems == [] and report.ok
+    assert report.summary["items"]["updated"] == 0
+    after = api.get(f"/catalog/items/{item.pk}").json()
+    for key in ("owners", "kpis", "checkpoints", "resources", "standards"):
+        assert after[key] == before[key], key
