@@ -370,12 +370,14 @@ class StandardForm(PartForm):
             "due_day",
             "min_staff",
         ]
+        widgets = {"text": forms.TextInput(attrs={"class": "part-text"})}
 
 
 class KpiForm(PartForm):
     class Meta:
         model = Kpi
         fields = ["text", "name", "direction", "target", "unit", "metric", "description"]
+        widgets = {"text": forms.TextInput(attrs={"class": "part-text"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

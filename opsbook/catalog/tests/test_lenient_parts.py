@@ -232,7 +232,7 @@ def test_values_the_api_accepts_with_separators_export_and_import_back_unchanged
             ],
             "checkpoints": [{"due_date": "2026-03-31", "title": "完成A；完成B"}],
             "resources": [{"kind": "tool", "description": "系统A;系统B"}],
-            "standards": [{"text": "\"引号\"开头；也有分号"}],
+            "standards": [{"text": '"引号"开头；也有分号'}],
         },
     )
     assert response.status_code == 200, response.content
