@@ -38,8 +38,8 @@ METRICS: tuple[Metric, ...] = (
         _("Response within SLA rate"),
         "%",
         True,
-        ("响应及时率", "及时响应率", "响应达标率", "响应率", "及时率", "接通率",
-         "response on time", "response within sla", "response rate"),
+        ("响应及时率", "及时响应率", "响应达标率", "响应率", "response on time",
+         "response within sla", "response rate"),
     ),
     Metric(
         "resolution_on_time",

@@ -22,6 +22,9 @@ from opsbook.catalog.excel.textformats import TextFormatError
         ("节假日值班不少于2人", {"min_staff": 2}),
         ("材料提前3天发布", {"lead_days": 3}),
         ("每月5日前提交月报", {"due_day": 5}),
+        ("每月底前完成", {"due_day": 31}),
+        ("合同到期前30天提醒", {"lead_days": 30}),
+        ("1个工作日内开通", {"resolution_minutes": 480}),
         ("3天内解决", {"resolution_minutes": 4320, "time_basis": TimeBasis.CALENDAR}),
         ("两小时内上门", {"channel": Channel.ONSITE, "response_minutes": 120}),
         ("热线电话30分钟内响应", {"channel": Channel.PHONE, "response_minutes": 30}),
@@ -125,3 +128,15 @@ def test_what_import_reads_export_writes_back_unchanged(texts):
         except TextFormatError:
             continue
         assert parse(format_(specs)) == specs
+
+
+def test_the_metric_registry_has_unique_keys_and_prefers_the_longest_word():
+    from opsbook.catalog import kpi_metrics
+
+    keys = [m.key for m in kpi_metrics.METRICS]
+    assert len(keys) == len(set(keys))
+    assert kpi_metrics.match_metric("一次解决率").key == "first_contact_resolution"
+    assert kpi_metrics.match_metric("工单解决率").key == "resolution_rate"
+    assert kpi_metrics.match_metric("Customer satisfaction").key == "satisfaction"
+    assert kpi_metrics.match_metric("网络可用率") is None
+    assert {value for value, _label in kpi_metrics.CHOICES} == set(keys)

@@ -9,7 +9,7 @@
     节假日值班不少于2人              → at least 2 staff
     材料提前3天发布                 → 3 days ahead (合同到期前30天提醒: 30 days ahead)
     1个工作日内开通                 → resolution (completion) 8 business hours
-    每月5日前提交月报                → by the 5th of each month
+    每月5日前提交月报                → by the 5th of each month (每月底前: by day 31, the last)
 
 ``read`` returns the fields it found (a dict, possibly empty); the caller decides the channel
 and priority. It raises TextFormatError only for what is really wrong: an impossible date.
@@ -75,6 +75,7 @@ _LEAD = re.compile(r"前\s*(?P<n>\d+)\s*(?P<unit>个工作日|工作日|天|日|
 # 课前30分钟完成检查: a time before an event is a lead time, not a target to respond within.
 _BEFORE = re.compile(r"前\s*\d+(?:\.\d+)?\s*个?(?:小时|钟头|分钟|天|日|工作日|星期|周)")
 _DUE_DAY = re.compile(r"每月\s*(?P<n>\d+)\s*(?:日|号)")
+_MONTH_END = re.compile(r"每月\s*(?:底|末|最后一天|最后一个工作日)\s*(?:前|之前|以前)?")
 _YEAR_DAY = re.compile(r"每年\s*(?P<m>\d+)\s*月\s*(?P<d>\d+)\s*(?:日|号)")
 _FULL_DATE = re.compile(DATE)
 
@@ -185,6 +186,8 @@ def read(entry: str) -> dict:
                 % {"text": entry, "day": due["n"]}
             )
         found["due_day"] = day
+    elif _MONTH_END.search(text):
+        found["due_day"] = 31  # by the end of each month: day 31, or the month's last day
     staff = _MIN_STAFF.search(text)
     if staff:
         count = int(staff["n"] or staff["m"] or staff["k"])
