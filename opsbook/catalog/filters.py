@@ -9,12 +9,14 @@ checked against its choices or converted to an id, a date or bounded text.
 
       q=<text>  status=<Status>|all (default: not retired)  tier=<Tier>
       period=<FrequencyPeriod>|on_demand  category=<id>  owner=mine|user:<id>|team:<id>  due=on
+      unread=standards|kpis|any (text-only standards, qualitative KPIs)
 
 * The API (``from_api``) reads the values its query schema has already typed (a bad value is a
   422 there); a category, person or team that does not exist matches nothing::
 
       q  status  tier  frequency_period  category=<id>  owner=<id or username>
       team=<id or name>  due_for_review=true|false  updated_since=<datetime>
+      unread=standards|kpis|any
 
 Content (the API's /contents list) has its own small set: ``apply_content_filters``.
 """
@@ -33,11 +35,12 @@ from opsbook.accounts.models import Team, User
 
 from .access import categories_for_user
 from .choices import FrequencyKind, FrequencyPeriod, Status, Tier
-from .models import Category, Ownership, ServiceContent, ServiceItem
+from .models import Category, Kpi, Ownership, ServiceContent, ServiceItem, ServiceStandard
 from .querysets import ItemQuerySet
 from .refs import find_team, find_user, query_ref
 
 ON_DEMAND = "on_demand"
+UNREAD = ("standards", "kpis", "any")  # text-only standards, qualitative KPIs, either
 ANY_STATUS = "all"
 MINE = "mine"
 MAX_TEXT = 100
@@ -59,6 +62,7 @@ class ItemFilters:
     team_id: int | None = None  # items a team owns, or one of its members
     due: bool | None = None  # True: due for review; False: not due
     updated_since: datetime | None = None
+    unread: str = ""  # one of UNREAD: items with text-only standards / qualitative KPIs
     nothing: bool = False  # a category, person or team named does not exist: match nothing
 
 
@@ -87,6 +91,7 @@ def parse(data, *, user, categories: Iterable[Category]) -> tuple[ItemFilters, P
         owner_user_id=owner_user_id,
         team_id=team_id,
         due=_checked(data.get("due")) or None,
+        unread=_choice(data, "unread", {"", *UNREAD}, problems),
     ), problems
 
 
@@ -176,6 +181,7 @@ def from_api(values: Mapping, *, user) -> ItemFilters:
         team_id=team.pk if team else None,
         due=values.get("due_for_review"),
         updated_since=since,
+        unread=values.get("unread") or "",
         nothing=nothing,
     )
 
@@ -206,7 +212,29 @@ def apply(items: ItemQuerySet, f: ItemFilters, *, today: date) -> ItemQuerySet:
         items = items.exclude(pk__in=due)
     if f.updated_since is not None:
         items = items.filter(updated_at__gte=f.updated_since)
+    if f.unread:
+        items = _unread(items, f.unread)
     return items.search(f.q)
+
+
+def _unread(items: ItemQuerySet, which: str) -> ItemQuerySet:
+    """Items (through their own or their content's parts) with a standard kept as text only,
+    a qualitative KPI, or either."""
+    text_only = ServiceStandard.objects.filter(
+        item=OuterRef("pk"),
+        response_minutes__isnull=True,
+        resolution_minutes__isnull=True,
+        followup_minutes__isnull=True,
+        lead_days__isnull=True,
+        due_day__isnull=True,
+        min_staff__isnull=True,
+    )
+    qualitative = Kpi.objects.filter(item=OuterRef("pk"), target__isnull=True)
+    if which == "standards":
+        return items.filter(Exists(text_only))
+    if which == "kpis":
+        return items.filter(Exists(qualitative))
+    return items.filter(Exists(text_only) | Exists(qualitative))
 
 
 def _by_owner(items: ItemQuerySet, f: ItemFilters) -> ItemQuerySet:

@@ -84,6 +84,16 @@ class ItemFilterForm(StyledFormMixin, forms.Form):
         label=_("Tier"), required=False, choices=[("", _("Any tier")), *Tier.choices]
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
+    unread = forms.ChoiceField(
+        label=_("Standards and KPIs"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("standards", _("Text-only standards")),
+            ("kpis", _("Qualitative KPIs")),
+            ("any", _("Text-only or qualitative")),
+        ],
+    )
     due = forms.BooleanField(label=_("Due for review"), required=False)
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -347,6 +357,7 @@ class StandardForm(PartForm):
     class Meta:
         model = ServiceStandard
         fields = [
+            "text",
             "channel",
             "priority",
             "response_minutes",
@@ -354,13 +365,37 @@ class StandardForm(PartForm):
             "time_basis",
             "calendar",
             "description",
+            "followup_minutes",
+            "lead_days",
+            "due_day",
+            "min_staff",
         ]
+        widgets = {"text": forms.TextInput(attrs={"class": "part-text"})}
 
 
 class KpiForm(PartForm):
     class Meta:
         model = Kpi
-        fields = ["name", "direction", "target", "unit", "description"]
+        fields = ["text", "name", "direction", "target", "unit", "metric", "description"]
+        widgets = {"text": forms.TextInput(attrs={"class": "part-text"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Empty: read from the KPI's text.")
+
+    def clean(self):
+        data = super().clean()
+        if data is not None and not data.get("name") and data.get("text"):
+            kpi = Kpi(text=data["text"])
+            try:
+                services.read_kpi_text(kpi)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+            for name in ("name", "target", "unit", "direction", "description", "metric"):
+                data[name] = getattr(kpi, name)
+                setattr(self.instance, name, getattr(kpi, name))
+        return data
 
 
 class CheckpointForm(PartForm):

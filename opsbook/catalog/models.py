@@ -5,12 +5,13 @@ they belong to that piece of content instead of the item as a whole.
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import kpi_metrics
 from .choices import (
     Channel,
     DeliveryMode,
@@ -246,13 +247,31 @@ class Ownership(ItemPart):
 
 
 class ServiceStandard(ItemPart):
-    """A response/resolution target for one channel (and optionally one priority)."""
+    """A service standard as the team wrote it (``text``), and what Opsbook read from it.
+
+    The structure is optional: response/resolution targets for a channel (only a standard with
+    a channel and a target sets an SLA clock), a follow-up deadline, a submission deadline (days
+    ahead, or a day of the month) and a minimum staffing level. A standard none of which could be
+    read is text-only; a manager may add the structure by hand.
+    """
 
     item = models.ForeignKey(ServiceItem, models.CASCADE, related_name="standards")
     content = models.ForeignKey(
         ServiceContent, models.CASCADE, null=True, blank=True, related_name="standards"
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    text = models.CharField(
+        _("standard"),
+        max_length=500,
+        blank=True,
+        help_text=_("The standard as the team writes it; kept and exported as written."),
+    )
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=Channel.choices,
+        blank=True,
+        help_text=_("Empty: no channel (the standard sets no SLA clock)."),
+    )
     priority = models.CharField(
         _("priority"),
         max_length=10,
@@ -279,29 +298,104 @@ class ServiceStandard(ItemPart):
         help_text=_("Business hours and holidays to count in. Empty: the default calendar."),
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
+    followup_minutes = models.PositiveIntegerField(
+        _("follow-up within (minutes)"), null=True, blank=True
+    )
+    lead_days = models.PositiveSmallIntegerField(
+        _("due days ahead"),
+        null=True,
+        blank=True,
+        help_text=_("Submitted or published this many days ahead, e.g. 材料提前3天发布."),
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("due by day of month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("Submitted by this day of each month, e.g. 每月5日前提交."),
+    )
+    min_staff = models.PositiveSmallIntegerField(
+        _("minimum staff"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
 
     class Meta(ItemPart.Meta):
         verbose_name = _("service standard")
         verbose_name_plural = _("service standards")
         constraints = [
             models.CheckConstraint(
-                condition=Q(response_minutes__isnull=False) | Q(resolution_minutes__isnull=False),
-                name="standard_has_a_target",
+                condition=~Q(text="")
+                | Q(response_minutes__isnull=False)
+                | Q(resolution_minutes__isnull=False),
+                name="standard_has_text_or_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_day__isnull=True) | Q(due_day__gte=1, due_day__lte=31),
+                name="standard_due_day_in_month",
             ),
         ]
+        indexes = [models.Index(fields=["channel"], name="standard_channel_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.response_minutes}/{self.resolution_minutes}"
+        return self.text or (
+            f"{self.get_channel_display()} {self.response_minutes}/{self.resolution_minutes}"
+        )
+
+    @property
+    def has_structure(self) -> bool:
+        return any(
+            value is not None
+            for value in (
+                self.response_minutes,
+                self.resolution_minutes,
+                self.followup_minutes,
+                self.lead_days,
+                self.due_day,
+                self.min_staff,
+            )
+        )
+
+    @property
+    def sets_sla(self) -> bool:
+        """Only a standard with a channel and a target measures tickets."""
+        return bool(self.channel) and (
+            self.response_minutes is not None or self.resolution_minutes is not None
+        )
 
 
 class Kpi(ItemPart):
+    """A KPI as the team wrote it (``text``) and, when it states one, its measurable target.
+
+    A KPI with no target (按期完成, 服务态度良好) is qualitative. ``metric`` names the entry of
+    ``kpi_metrics.METRICS`` it can be measured by, if any.
+    """
+
     item = models.ForeignKey(ServiceItem, models.CASCADE, related_name="kpis")
     content = models.ForeignKey(
         ServiceContent, models.CASCADE, null=True, blank=True, related_name="kpis"
     )
+    text = models.CharField(
+        _("KPI"),
+        max_length=500,
+        blank=True,
+        help_text=_("The KPI as the team writes it; kept and exported as written."),
+    )
     name = models.CharField(_("name"), max_length=100)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
-    target = models.DecimalField(_("target"), max_digits=14, decimal_places=4)
+    target = models.DecimalField(
+        _("target"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Empty: a qualitative KPI, judged by hand."),
+    )
+    metric = models.CharField(
+        _("measured by"),
+        max_length=40,
+        choices=kpi_metrics.CHOICES,
+        blank=True,
+        help_text=_("The metric Opsbook can measure this KPI by; empty: none."),
+    )
     direction = models.CharField(
         _("direction"), max_length=10, choices=KpiDirection.choices, default=KpiDirection.AT_LEAST
     )
@@ -310,9 +404,14 @@ class Kpi(ItemPart):
     class Meta(ItemPart.Meta):
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
+        indexes = [models.Index(fields=["metric"], name="kpi_metric_idx")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.text or self.name
+
+    @property
+    def is_qualitative(self) -> bool:
+        return self.target is None
 
 
 class Checkpoint(ItemPart):

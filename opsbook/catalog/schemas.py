@@ -8,6 +8,7 @@ category paths come from one query per request (``category_paths``).
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -26,6 +27,7 @@ from .choices import (
     Tier,
     TimeBasis,
 )
+from .kpi_metrics import KpiMetric
 from .models import Category
 
 # --- Category paths, one query per request ----------------------------------------------------
@@ -113,17 +115,31 @@ class OwnerOut(Schema):
 
 class StandardOut(Schema):
     content_id: int | None = Field(description="Null: the standard covers the whole item.")
-    channel: Channel
+    text: str = Field(description="The standard as the team wrote it.")
+    channel: Channel | None = Field(description="Null: no channel (sets no SLA clock).")
     priority: Priority | None = Field(description="Null: every priority.")
     response_minutes: int | None
     resolution_minutes: int | None
     time_basis: TimeBasis
     calendar: str | None = Field(description="Calendar name; null: the default calendar.")
     description: str
+    followup_minutes: int | None
+    lead_days: int | None = Field(description="Due this many days ahead.")
+    due_day: int | None = Field(description="Due by this day of each month.")
+    min_staff: int | None
+    text_only: bool = Field(description="True: nothing measurable was read from the text.")
 
     @staticmethod
     def resolve_priority(obj) -> str | None:
         return obj.priority or None
+
+    @staticmethod
+    def resolve_channel(obj) -> str | None:
+        return obj.channel or None
+
+    @staticmethod
+    def resolve_text_only(obj) -> bool:
+        return not obj.has_structure
 
     @staticmethod
     def resolve_calendar(obj) -> str | None:
@@ -132,11 +148,22 @@ class StandardOut(Schema):
 
 class KpiOut(Schema):
     content_id: int | None
+    text: str = Field(description="The KPI as the team wrote it.")
     name: str
     unit: str
-    target: float
+    target: float | None = Field(description="Null: a qualitative KPI.")
     direction: KpiDirection
     description: str
+    metric: str | None = Field(description="The metric it is measured by; null: none.")
+    qualitative: bool
+
+    @staticmethod
+    def resolve_metric(obj) -> str | None:
+        return obj.metric or None
+
+    @staticmethod
+    def resolve_qualitative(obj) -> bool:
+        return obj.target is None
 
 
 class CheckpointOut(Schema):
@@ -273,27 +300,53 @@ class OwnerIn(Schema):
 
 
 class StandardIn(Schema):
-    channel: Channel
+    """The team's sentence (``text``), its structure, or both. Text alone is read as the import
+    reads it; structure alone gets its canonical text."""
+
+    text: Annotated[str, Field(max_length=500)] = ""
+    channel: Channel | None = None
     priority: Priority | None = None
-    response_minutes: int | None = Field(None, ge=0)
-    resolution_minutes: int | None = Field(None, ge=0)
+    response_minutes: int | None = Field(None, ge=0, le=2_147_483_647)
+    resolution_minutes: int | None = Field(None, ge=0, le=2_147_483_647)
     time_basis: TimeBasis = TimeBasis.BUSINESS
     calendar: str | None = Field(None, description="Calendar name; null: the default calendar.")
     description: Annotated[str, Field(max_length=300)] = ""
+    followup_minutes: int | None = Field(None, ge=0, le=2_147_483_647)
+    lead_days: int | None = Field(None, ge=0, le=32767)
+    due_day: int | None = Field(None, ge=1, le=31)
+    min_staff: int | None = Field(None, ge=1, le=32767)
 
     @model_validator(mode="after")
-    def _has_a_target(self):
-        if self.response_minutes is None and self.resolution_minutes is None:
-            raise ValueError(_("Give a response time, a resolution time, or both."))
+    def _has_text_or_structure(self):
+        structure = (
+            self.response_minutes,
+            self.resolution_minutes,
+            self.followup_minutes,
+            self.lead_days,
+            self.due_day,
+            self.min_staff,
+        )
+        if not self.text.strip() and all(v is None for v in structure):
+            raise ValueError(_("Write the standard, or give a target for it."))
         return self
 
 
 class KpiIn(Schema):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    """The team's sentence (``text``), or name and target, or both."""
+
+    text: Annotated[str, Field(max_length=500)] = ""
+    name: Annotated[str, Field(max_length=100)] = ""
     unit: Annotated[str, Field(max_length=20)] = ""
-    target: Annotated[Decimal, Field(max_digits=14, decimal_places=4)]
+    target: Annotated[Decimal, Field(max_digits=14, decimal_places=4)] | None = None
     direction: KpiDirection = KpiDirection.AT_LEAST
     description: Annotated[str, Field(max_length=300)] = ""
+    metric: KpiMetric | None = None
+
+    @model_validator(mode="after")
+    def _has_text_or_name(self):
+        if not self.text.strip() and not self.name.strip():
+            raise ValueError(_("Write the KPI, or give its name."))
+        return self
 
 
 class CheckpointIn(Schema):
@@ -394,6 +447,12 @@ class ItemPatch(ContentPatch):
     )(blank_if_null)
 
 
+class UnreadParts(StrEnum):
+    STANDARDS = "standards"
+    KPIS = "kpis"
+    ANY = "any"
+
+
 class ItemFilters(Schema):
     q: str | None = Field(None, description="Words in the code, name or description.")
     category: int | None = Field(None, description="A category id; its descendants count too.")
@@ -408,6 +467,11 @@ class ItemFilters(Schema):
         None, description="true: the next review date has passed (retired items excluded)."
     )
     updated_since: datetime | None = None
+    unread: UnreadParts | None = Field(
+        None,
+        description="standards: items with a text-only standard; kpis: with a qualitative KPI; "
+        "any: either.",
+    )
 
 
 class ContentFilters(Schema):
@@ -448,3 +512,9 @@ class ImportReportOut(Schema):
     unknown_owners: list[str]
     rows: list[dict[str, Any]] = Field(description="A preview of the rows as they were read.")
     columns: list[str] = Field(description="The recognised headers, in file order.")
+    notices: list[ImportProblemOut] = Field(
+        description="Not problems: standards kept as text only and qualitative KPIs."
+    )
+    readings: dict[str, dict[str, int]] = Field(
+        description="standards / kpis → structured (read into structure), text (text only)."
+    )

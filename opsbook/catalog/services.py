@@ -22,8 +22,10 @@ from opsbook.audit import services as audit
 from opsbook.audit.models import Action
 from opsbook.core.locking import bump_version
 
+from . import kpi_metrics
 from .access import check_can_edit_content, check_can_edit_item, check_can_manage
 from .choices import Status
+from .excel import textformats as tf
 from .frequency import FrequencyError, parse_frequency
 from .models import (
     Category,
@@ -92,7 +94,9 @@ def part_label(part) -> str:
         label = str(part.user.label if part.user is not None else part.team)
         return f"{label} (primary)" if part.is_primary else label
     if isinstance(part, ServiceStandard):
-        bits = [part.channel]
+        if not part.has_structure:
+            return part.text
+        bits = [part.channel] if part.channel else []
         if part.priority:
             bits.append(part.priority)
         if part.response_minutes is not None:
@@ -104,10 +108,18 @@ def part_label(part) -> str:
             bits.append(f"@{part.calendar}")
         if part.description:
             bits.append(part.description)
+        for name in ("followup_minutes", "lead_days", "due_day", "min_staff"):
+            value = getattr(part, name)
+            if value is not None:
+                bits.append(f"{name}={value}")
         return " ".join(bits)
     if isinstance(part, Kpi):
-        op = ">=" if part.direction == "at_least" else "<="
-        return f"{part.name} {op} {part.target.normalize():f}{part.unit}"
+        if part.target is None:
+            label = part.name
+        else:
+            op = ">=" if part.direction == "at_least" else "<="
+            label = f"{part.name} {op} {part.target.normalize():f}{part.unit}"
+        return label
     if isinstance(part, Checkpoint):
         return f"{part.due_date.isoformat()} {part.title}{' (done)' if part.done else ''}"
     if isinstance(part, Resource):
@@ -131,12 +143,85 @@ def apply_frequency(entry: ChecklistEntry) -> None:
     entry.frequency_period = parsed.period or ""
 
 
+def read_standard_text(standard: ServiceStandard) -> None:
+    """Give a standard its sentence, or its structure: a standard given only as text is read
+    (as the import reads it); one given only as structure gets its canonical text. One given
+    both keeps both (a manager adding structure to a sentence Opsbook could not read)."""
+    standard.text = (standard.text or "").strip()
+    structured = standard.channel or any(
+        getattr(standard, name) is not None for name in STANDARD_STRUCTURE
+    )
+    if standard.text and not structured:
+        try:
+            spec = tf.parse_standard(standard.text)
+        except tf.TextFormatError as exc:
+            raise ValidationError({"text": str(exc)}) from None
+        for name in ("channel", "priority", "time_basis", *STANDARD_STRUCTURE):
+            setattr(standard, name, getattr(spec, name))
+    elif not standard.text:
+        if not structured:
+            raise ValidationError({"text": _("Write the standard, or give a target for it.")})
+        standard.text = tf.format_standard(_standard_spec(standard))[:500]
+
+
+def read_kpi_text(kpi: Kpi) -> None:
+    """Like ``read_standard_text`` for a KPI; a KPI named only gets its name as text."""
+    kpi.text = (kpi.text or "").strip()
+    kpi.name = (kpi.name or "").strip()
+    if kpi.text and not kpi.name:
+        try:
+            spec = tf.parse_kpi(kpi.text)
+        except tf.TextFormatError as exc:
+            raise ValidationError({"text": str(exc)}) from None
+        for name in ("name", "target", "unit", "direction", "description", "metric"):
+            setattr(kpi, name, getattr(spec, name))
+    elif not kpi.text:
+        if not kpi.name:
+            raise ValidationError({"name": _("Write the KPI, or give its name.")})
+        kpi.text = tf.format_kpi(
+            tf.KpiSpec(kpi.name, kpi.target, kpi.unit, kpi.direction, kpi.description)
+        )[:500]
+    if kpi.target is not None and not kpi.metric:
+        metric = kpi_metrics.match_metric(kpi.name)
+        kpi.metric = metric.key if metric else ""
+
+
+STANDARD_STRUCTURE = (
+    "response_minutes",
+    "resolution_minutes",
+    "followup_minutes",
+    "lead_days",
+    "due_day",
+    "min_staff",
+)
+
+
+def _standard_spec(standard: ServiceStandard) -> tf.StandardSpec:
+    return tf.StandardSpec(
+        channel=standard.channel,
+        priority=standard.priority,
+        response_minutes=standard.response_minutes,
+        resolution_minutes=standard.resolution_minutes,
+        time_basis=standard.time_basis,
+        description=standard.description,
+        calendar=standard.calendar.name if standard.calendar is not None else None,
+        followup_minutes=standard.followup_minutes,
+        lead_days=standard.lead_days,
+        due_day=standard.due_day,
+        min_staff=standard.min_staff,
+    )
+
+
 def _validate_parts(parts: Parts) -> None:
     owners = parts.owners
     if owners is not None and owners and sum(1 for o in owners if o.is_primary) != 1:
         raise ValidationError({"owners": _("Exactly one owner must be the primary owner.")})
     for _name, rows in parts.given():
         for row in rows:
+            if isinstance(row, ServiceStandard):
+                read_standard_text(row)
+            elif isinstance(row, Kpi):
+                read_kpi_text(row)
             row.full_clean(exclude=["item", "content"])
 
 

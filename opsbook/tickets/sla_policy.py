@@ -56,12 +56,15 @@ def find_standard(
     item_id: int | None, content_id: int | None, channel: str, priority: str
 ) -> ServiceStandard | None:
     """The service standard for a ticket: content-specific before item-wide, exact priority
-    before "every priority"; None when the item sets no target for the channel."""
+    before "every priority"; None when the item sets no target for the channel. Only standards
+    with a channel and a response or resolution target count (issue 8: a standard may be
+    text only, or state only a deadline or a staffing level)."""
     if item_id is None:
         return None
     candidates = ServiceStandard.objects.filter(
         Q(content__isnull=True) | Q(content_id=content_id),
         Q(priority=priority) | Q(priority=""),
+        Q(response_minutes__isnull=False) | Q(resolution_minutes__isnull=False),
         item_id=item_id,
         channel=channel,
     ).select_related("calendar")
@@ -85,6 +88,7 @@ def pick_standard(
         s
         for s in standards
         if s.channel == channel
+        and s.sets_sla  # a text-only standard, or one with only a deadline, sets no clock
         and s.content_id in (None, content_id)
         and s.priority in ("", priority)
     ]

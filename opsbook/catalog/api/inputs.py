@@ -47,7 +47,11 @@ def parts_from(payload: PartsIn, prefix=PAYLOAD) -> services.Parts:
     if payload.standards is not None:
         parts.standards = []
         for i, row in enumerate(payload.standards):
-            values = row.model_dump() | {"priority": row.priority or "", "calendar": None}
+            values = row.model_dump() | {
+                "priority": row.priority or "",
+                "channel": row.channel or "",
+                "calendar": None,
+            }
             if row.calendar:
                 values["calendar"] = Calendar.objects.filter(name=row.calendar).first()
                 if values["calendar"] is None:
@@ -57,7 +61,9 @@ def parts_from(payload: PartsIn, prefix=PAYLOAD) -> services.Parts:
                     )
             parts.standards.append(ServiceStandard(**values))
     if payload.kpis is not None:
-        parts.kpis = [Kpi(**row.model_dump()) for row in payload.kpis]
+        parts.kpis = [
+            Kpi(**(row.model_dump() | {"metric": row.metric or ""})) for row in payload.kpis
+        ]
     if payload.checkpoints is not None:
         parts.checkpoints = [Checkpoint(**row.model_dump()) for row in payload.checkpoints]
     if payload.resources is not None:

@@ -57,6 +57,10 @@ def _empty_summary() -> dict[str, Any]:
     }
 
 
+def _empty_readings() -> dict[str, dict[str, int]]:
+    return {kind: {"structured": 0, "text": 0} for kind in ("standards", "kpis")}
+
+
 @dataclass
 class ImportReport(Report):
     """What an import found and did. ``summary`` counts records per level; ``rows`` previews the
@@ -66,6 +70,10 @@ class ImportReport(Report):
     unknown_owners: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # the recognised headers, in file order
+    # Not problems: standards kept as text only and qualitative KPIs, to complete by hand later.
+    notices: list[Problem] = field(default_factory=list)
+    # standards / kpis → structured (read into structure) and text (kept as text only).
+    readings: dict[str, dict[str, int]] = field(default_factory=_empty_readings)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -107,12 +115,53 @@ class _Import(Planning):
             self.directory = OwnerDirectory()
             self.cells = CellReader(self.directory)
             self._collect(data_rows)
+            self._notice_unread()
             if not self.drafts and not self.problems:
                 self.problem(None, None, _("The sheet has a header but no rows to import."))
             self._load()
             self._match()
             self._plan()
         self.report.unknown_owners = list(self.unknown)
+
+    def _notice_unread(self) -> None:
+        """Count the standards and KPIs read into structure, and list a notice for each one kept
+        as text only (it imports; a manager can add the structure on the item's page)."""
+        readings, notices = self.report.readings, self.report.notices
+        cells = []
+        for draft in self.drafts:
+            for kind in ("standards", "kpis"):
+                cell = draft.values.get(kind)
+                if cell:
+                    cells.append((kind, cell[0], cell[1], cell[2]))
+            for content in draft.contents:
+                for kind in ("standards", "kpis"):
+                    specs = content.values.get(kind)
+                    if specs:
+                        cells.append((kind, specs, content.row, content.labels.get(kind)))
+        for kind, specs, row, label in cells:
+            for spec in specs:
+                if kind == "standards":
+                    structured = spec.has_structure
+                    message = (
+                        _(
+                            "%(text)s: kept as a text-only standard (no target, deadline or "
+                            "staffing level could be read)."
+                        )
+                        % {"text": spec.text}
+                        if not structured
+                        else None
+                    )
+                else:
+                    structured = not spec.is_qualitative
+                    message = (
+                        _("%(text)s: kept as a qualitative KPI (no target could be read).")
+                        % {"text": spec.text}
+                        if not structured
+                        else None
+                    )
+                readings[kind]["structured" if structured else "text"] += 1
+                if message and len(notices) < MAX_PROBLEMS:
+                    notices.append(Problem(self.sheet, row, label, message))
 
     def sort_problems(self) -> None:
         order = {label: i for i, (_idx, _col, label) in enumerate(self.columns)}

@@ -8,7 +8,7 @@ from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Team, User
 
 from .columns import normalize
-from .textformats import TextFormatError, split_names
+from .textformats import TextFormatError, join_names, split_names
 
 Owner = tuple[int | None, int | None]  # (user id, team id): exactly one is set
 
@@ -99,4 +99,4 @@ class OwnerDirectory:
         return user
 
     def format(self, owners) -> str:
-        return "、".join(self.name_for(u, t) for u, t, _primary in owners)
+        return join_names(self.name_for(u, t) for u, t, _primary in owners)

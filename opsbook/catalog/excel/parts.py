@@ -29,9 +29,10 @@ PART_FIELDS = {
     "owners": ("user_id", "team_id", "is_primary"),
     "standards": (
         "channel", "priority", "response_minutes", "resolution_minutes", "time_basis",
-        "description", "calendar__name",
+        "description", "calendar__name", "followup_minutes", "lead_days", "due_day", "min_staff",
+        "text",
     ),
-    "kpis": ("name", "target", "unit", "direction", "description"),
+    "kpis": ("name", "target", "unit", "direction", "description", "metric", "text"),
     "checkpoints": ("due_date", "title", "done"),
     "resources": ("kind", "description"),
 }  # fmt: skip

@@ -216,6 +216,8 @@ class Planning(Matching):
         for kind in kinds:
             new = given.get(kind) or ()
             old_specs, old_ids = self.parts[kind].get(key, ((), ())) if key else ((), ())
+            if kind in ("standards", "kpis") and old_specs and new:
+                new = keep_structure(kind, old_specs, new)
             if tuple(old_specs) != tuple(new):
                 changed[kind] = (list(old_ids), tuple(old_specs), tuple(new))
         return changed
@@ -232,6 +234,20 @@ class Planning(Matching):
 
 
 # --- Helpers ----------------------------------------------------------------------------------
+
+
+def keep_structure(kind: str, old_specs, new) -> tuple:
+    """``new`` with each standard or KPI whose sentence is unchanged taking its stored structure:
+    what a manager added by hand to a sentence Opsbook could not read survives an export and
+    import of the same sentence."""
+    stored: dict[str, tuple] = {}
+    for row in old_specs:
+        spec = parts.spec(kind, tuple(row))
+        if spec.text:
+            stored.setdefault(spec.text, spec)
+    if not stored:
+        return tuple(new)
+    return tuple(stored.get(spec.text, spec) for spec in new)
 
 
 class _Codes:

@@ -46,7 +46,13 @@ _ZH_ALIASES = {
     "月底": "每月最后一天",
     "月末": "每月最后一天",
     "半月": "每半月",
+    # A school's term: twice a year, as 每半年 (issue 8: checklists of education services).
+    "每学期": "每半年",
+    "学期": "每半年",
+    "每个学期": "每半年",
 }
+# 每次课前, 每次会议后, 每批次: done each time something happens, i.e. on demand.
+_ZH_EACH_EVENT = re.compile(r"每(?:次|场|批次?|轮)[\u3400-\u9fff]{1,8}")
 _ZH_LAST_DAY = {"最后一天", "最后一日", "最后1天", "末", "底", "月末", "月底", "末日"}
 _ZH_PERIODS = {
     "天": DAY,
@@ -109,7 +115,7 @@ def _normalise_zh(s: str) -> str:
 
 def parse_zh(text: str) -> dict:
     s = _normalise_zh(text)
-    if s in _ZH_ON_DEMAND:
+    if s in _ZH_ON_DEMAND or _ZH_EACH_EVENT.fullmatch(s):
         return {"period": None}
     business_days_only = False
     for prefix in ("每工作日", "工作日"):

@@ -58,6 +58,13 @@ def test_a_manager_creates_an_item_with_its_owners_and_parts(personas):
         "time_basis": "business",
         "calendar": None,
         "description": "",
+        # Issue 8: a standard given as structure gets its canonical text.
+        "text": "电话/紧急：响应≤5分钟（工作时间）",
+        "followup_minutes": None,
+        "lead_days": None,
+        "due_day": None,
+        "min_staff": None,
+        "text_only": False,
     }
     assert body["standards"][1]["priority"] is None
     assert body["kpis"][0]["target"] == 95.5

@@ -141,3 +141,27 @@ def test_compiled_calendars_are_reused_until_the_calendar_changes(personas, item
 
     Calendar.objects.filter(pk=calendar.pk).update(version=calendar.version + 1)
     assert sla_policy.calendars.get(Calendar.objects.get()) is not first
+
+
+def test_only_a_standard_with_a_channel_and_a_target_sets_a_clock(personas):
+    # Issue 8: a standard may be a sentence only (服务态度良好), or state a deadline or a staffing
+    # level for a channel; neither measures a ticket. 接到报修后2小时内到场 does, on site.
+    make_calendar()
+    item = make_service(personas.alice, standards=())
+    catalog.do_update_item(
+        None,
+        item,
+        parts=catalog.Parts(
+            standards=[
+                ServiceStandard(text="电话服务态度良好", channel="phone"),
+                ServiceStandard(text="节假日值班不少于2人", channel="phone", min_staff=2),
+                ServiceStandard(text="接到报修后2小时内到场"),
+            ]
+        ),
+        source="test",
+    )
+    phone = make_ticket(personas.alice, item, channel="phone", now=T0)
+    onsite = make_ticket(personas.alice, item, channel="onsite", now=T0)
+
+    assert phone.sla_standard is None and phone.response_target_seconds is None
+    assert onsite.response_target_seconds == 7200

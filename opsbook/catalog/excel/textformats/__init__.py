@@ -23,12 +23,15 @@ from .common import (
     ENTRY_SEPARATOR,
     NAME_SEPARATOR,
     TextFormatError,
+    join_entries,
+    join_names,
+    quote,
     split_entries,
     split_names,
 )
 from .dates import EXCEL_EPOCH, EXCEL_SERIALS, parse_date
 from .durations import format_minutes
-from .kpis import KpiSpec, format_kpi, format_kpis, parse_kpis
+from .kpis import KpiSpec, format_kpi, format_kpis, parse_kpi, parse_kpis
 from .resources import (
     RESOURCE_LABELS,
     RESOURCE_WORDS,
@@ -49,6 +52,7 @@ from .standards import (
     StandardSpec,
     format_standard,
     format_standards,
+    parse_standard,
     parse_standards,
 )
 
@@ -96,11 +100,16 @@ __all__ = [
     "format_resources",
     "format_standard",
     "format_standards",
+    "join_entries",
+    "join_names",
     "parse_checkpoints",
     "parse_date",
+    "parse_kpi",
     "parse_kpis",
     "parse_resources",
+    "parse_standard",
     "parse_standards",
+    "quote",
     "split_entries",
     "split_names",
 ]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from ..columns import normalize
-from .common import TextFormatError, peel_parentheses, split_entries
+from .common import TextFormatError, join_entries, peel_parentheses, split_entries
 from .dates import DATE, make_date
 
 _DONE_MARKS = ("✓", "✔", "√", "☑", "[x]", "[X]")
@@ -66,4 +66,4 @@ def format_checkpoint(spec: CheckpointSpec) -> str:
 
 
 def format_checkpoints(specs) -> str:
-    return "；".join(format_checkpoint(s) for s in specs)
+    return join_entries(format_checkpoint(s) for s in specs)

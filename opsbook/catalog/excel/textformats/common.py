@@ -12,15 +12,93 @@ class TextFormatError(ValueError):
 
 ENTRY_SEPARATOR = re.compile(r"[；;\n\r]+")
 NAME_SEPARATOR = re.compile(r"[、,，;；/／\n\r]+")
+ENTRY_SEPARATORS = "；;\n\r"
+NAME_SEPARATORS = "、,，;；/／\n\r"
 COLON = "[:：]"
+QUOTE = '"'
+
+
+def _split(text: str, separators: str, brackets: bool = False) -> list[str] | None:
+    """Split ``text`` at ``separators``. An entry that starts with ``"`` is quoted, as in CSV:
+    it runs to the next ``"`` not doubled, and separators inside it do not split (``""`` is
+    one ``"``). With ``brackets``, separators inside (…) or （…） do not split either; None
+    when the brackets do not balance."""
+    parts: list[str] = []
+    current: list[str] = []
+    index, length, depth = 0, len(text), 0
+    at_start = True
+    while index < length:
+        char = text[index]
+        if at_start and char.isspace():
+            index += 1
+            continue
+        if at_start and char == QUOTE:
+            end = index + 1
+            while True:
+                end = text.find(QUOTE, end)
+                if end < 0 or text[end + 1 : end + 2] != QUOTE:
+                    break
+                end += 2
+            if end < 0:  # no closing quote: the quote is an ordinary character
+                current.append(char)
+                index += 1
+                at_start = False
+                continue
+            current.append(text[index + 1 : end].replace(QUOTE * 2, QUOTE))
+            index = end + 1
+            # Whatever follows the closing quote up to the separator belongs to the entry.
+            while index < length and text[index] not in separators:
+                current.append(text[index])
+                index += 1
+            parts.append("".join(current))
+            current = []
+            index += 1
+            at_start = True
+            continue
+        at_start = False
+        if brackets and char in _OPENING:
+            depth += 1
+        elif brackets and char in _CLOSING:
+            depth -= 1
+            if depth < 0:
+                return None
+        if char in separators and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            at_start = True
+        else:
+            current.append(char)
+        index += 1
+    if depth:
+        return None
+    parts.append("".join(current).strip())
+    return [part for part in parts if part.strip()]
 
 
 def split_entries(text: str) -> list[str]:
-    return [part.strip() for part in ENTRY_SEPARATOR.split(text) if part.strip()]
+    """Entries separated by ；, ; or a new line; ``"…"`` quotes an entry holding one."""
+    return _split(text, ENTRY_SEPARATORS) or []
 
 
 def split_names(text: str) -> list[str]:
-    return [part.strip() for part in NAME_SEPARATOR.split(text) if part.strip()]
+    """Names separated by 、, a comma, ；, / or a new line; ``"…"`` quotes a name holding one."""
+    return _split(text, NAME_SEPARATORS) or []
+
+
+def quote(text: str, separators: str = ENTRY_SEPARATORS) -> str:
+    """``text`` as one entry: quoted when it holds a separator or starts with a quote or a
+    space, so that ``split`` gives it back unchanged."""
+    if any(char in separators for char in text) or text.startswith(QUOTE) or text != text.strip():
+        return QUOTE + text.replace(QUOTE, QUOTE * 2) + QUOTE
+    return text
+
+
+def join_entries(texts) -> str:
+    return "；".join(quote(text) for text in texts)
+
+
+def join_names(names) -> str:
+    return "、".join(quote(name, NAME_SEPARATORS) for name in names)
 
 
 def alternation(words) -> str:
@@ -73,18 +151,5 @@ def split_outside_brackets(text: str) -> list[str]:
     calendar name may hold ；); with unbalanced brackets, every separator splits."""
     if not any(char in _OPENING for char in text):
         return split_entries(text)
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        if char in _OPENING:
-            depth += 1
-        elif char in _CLOSING:
-            depth -= 1
-            if depth < 0:
-                return split_entries(text)
-        elif depth == 0 and char in "；;\n\r":
-            parts.append(text[start:index])
-            start = index + 1
-    if depth:
-        return split_entries(text)
-    parts.append(text[start:])
-    return [part.strip() for part in parts if part.strip()]
+    parts = _split(text, ENTRY_SEPARATORS, brackets=True)
+    return split_entries(text) if parts is None else parts

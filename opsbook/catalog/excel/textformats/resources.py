@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ...choices import ResourceKind
 from ..columns import normalize
-from .common import COLON, TextFormatError, lookup, split_entries
+from .common import COLON, TextFormatError, join_entries, lookup, split_entries
 
 RESOURCE_WORDS: dict[str, tuple[str, ...]] = {
     ResourceKind.PEOPLE: ("人员", "人力", "人手", "people", "staff"),
@@ -52,4 +52,4 @@ def format_resource(spec: ResourceSpec) -> str:
 
 
 def format_resources(specs) -> str:
-    return "；".join(format_resource(s) for s in specs)
+    return join_entries(format_resource(s) for s in specs)

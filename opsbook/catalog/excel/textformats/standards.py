@@ -1,8 +1,17 @@
-"""Service standards: per channel (and priority), response and resolution targets, the time
-basis, the calendar and a remark.
+"""Service standards: first of all the team's own sentence, kept as written (``text``); and
+what can be read from it: per channel (and priority) response and resolution targets, the time
+basis, the calendar, a follow-up deadline, a submission deadline and a minimum staffing level.
+
+Two ways of writing are read. The strict grammar (also what Opsbook writes for a standard that
+has no sentence of its own):
 
     电话：响应≤5分钟，解决≤4小时（工作时间）；在线客服/紧急：响应≤1分钟（日历时间）
     邮件：响应≤24小时（工作时间）（日历：上海客服日历）（节假日顺延）
+
+and sentences as teams write them, read by ``sentences``: 接到报修后2小时内到场,
+工作日2小时内响应，24小时内解决, 3个工作日内回访, 节假日值班不少于2人, 材料提前3天发布,
+每月5日前提交月报. A sentence nothing can be read from (服务态度良好) is a text-only standard.
+Only what is really wrong is an error: an impossible date (每月32日前).
 """
 
 import re
@@ -12,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from ...choices import Channel, Priority, TimeBasis
 from ..columns import normalize
+from . import sentences
 from .common import (
     COLON,
     TextFormatError,
     alternation,
+    join_entries,
     lookup,
     peel_parentheses,
     split_outside_brackets,
@@ -100,6 +111,31 @@ class StandardSpec(NamedTuple):
     time_basis: str = TimeBasis.BUSINESS
     description: str = ""
     calendar: str | None = None  # the calendar's name; None: the default calendar
+    followup_minutes: int | None = None
+    lead_days: int | None = None
+    due_day: int | None = None
+    min_staff: int | None = None
+    text: str = ""  # the standard as written
+
+    @property
+    def has_structure(self) -> bool:
+        return any(
+            value is not None
+            for value in (
+                self.response_minutes,
+                self.resolution_minutes,
+                self.followup_minutes,
+                self.lead_days,
+                self.due_day,
+                self.min_staff,
+            )
+        )
+
+    @property
+    def sets_sla(self) -> bool:
+        return bool(self.channel) and (
+            self.response_minutes is not None or self.resolution_minutes is not None
+        )
 
 
 def _read_remarks(entry: str, groups: list[str]) -> tuple[str | None, str | None, str | None]:
@@ -170,7 +206,8 @@ def _read_targets(
     return response, resolution, basis
 
 
-def _parse_standard(entry: str) -> StandardSpec:
+def parse_strict(entry: str) -> StandardSpec:
+    """One entry in the strict grammar (TextFormatError if it is not), ``text`` left empty."""
     body, groups = peel_parentheses(entry, nested=True)
     basis, description, calendar = _read_remarks(entry, groups)
     channel, priority, clauses = _read_head(entry, body)
@@ -190,11 +227,134 @@ def _parse_standard(entry: str) -> StandardSpec:
     )
 
 
+# In a sentence, only words that cannot mean anything else name a channel or a priority.
+_SENTENCE_CHANNELS: dict[str, tuple[str, ...]] = {
+    Channel.PHONE: ("热线电话", "电话热线", "服务热线", "热线", "电话", "来电", "hotline", "phone"),
+    Channel.EMAIL: ("电子邮件", "邮件", "邮箱", "e-mail", "email"),
+    Channel.CHAT: ("在线客服", "在线咨询", "live chat", "online chat"),
+    Channel.PORTAL: ("服务门户", "门户", "网站", "portal"),
+    Channel.WECOM: ("企业微信", "wecom"),
+    Channel.API: ("API", "接口"),
+    Channel.ONSITE: ("到现场", "现场", "上门", "到场", "驻场", "on-site", "onsite"),
+}
+_SENTENCE_CHANNEL = re.compile(
+    alternation(w for ws in _SENTENCE_CHANNELS.values() for w in ws), re.IGNORECASE
+)
+_SENTENCE_CHANNEL_OF = {w.casefold(): value for value, ws in _SENTENCE_CHANNELS.items() for w in ws}
+_SENTENCE_PRIORITIES: dict[str, tuple[str, ...]] = {
+    Priority.URGENT: ("紧急", "特急", "重大故障", "重大问题", "严重故障", "一级故障", "P1"),
+    Priority.HIGH: ("高优先级", "重要故障", "二级故障", "P2"),
+    Priority.NORMAL: ("一般故障", "一般问题", "普通故障", "普通问题", "三级故障", "P3"),
+    Priority.LOW: ("低优先级", "轻微故障", "四级故障", "P4"),
+}
+_SENTENCE_PRIORITY = re.compile(
+    alternation(w for ws in _SENTENCE_PRIORITIES.values() for w in ws), re.IGNORECASE
+)
+_SENTENCE_PRIORITY_OF = {
+    w.casefold(): value for value, ws in _SENTENCE_PRIORITIES.items() for w in ws
+}
+
+
+def read_sentence(entry: str) -> StandardSpec:
+    """A standard written as a sentence: what can be measured in it, else text only."""
+    found = sentences.read(entry)
+    measured = {k: v for k, v in found.items() if k not in ("time_basis", "arrival")}
+    if not measured:
+        return StandardSpec(channel="")
+    targets = "response_minutes" in found or "resolution_minutes" in found
+    channel = priority = ""
+    if targets:
+        channels = {
+            _SENTENCE_CHANNEL_OF[m[0].casefold()] for m in _SENTENCE_CHANNEL.finditer(entry)
+        }
+        if found.get("arrival"):
+            channels = {Channel.ONSITE}
+        if len(channels) == 1:
+            channel = channels.pop()
+        priorities = {
+            _SENTENCE_PRIORITY_OF[m[0].casefold()] for m in _SENTENCE_PRIORITY.finditer(entry)
+        }
+        if len(priorities) > 1:
+            # 一般故障4小时内解决，重大故障1小时内响应: two standards in one sentence; reading
+            # it as one would mix their targets.
+            return StandardSpec(channel="")
+        priority = priorities.pop() if priorities else ""
+    return StandardSpec(
+        channel=channel,
+        priority=priority,
+        response_minutes=found.get("response_minutes"),
+        resolution_minutes=found.get("resolution_minutes"),
+        time_basis=found.get("time_basis", TimeBasis.BUSINESS),
+        followup_minutes=found.get("followup_minutes"),
+        lead_days=found.get("lead_days"),
+        due_day=found.get("due_day"),
+        min_staff=found.get("min_staff"),
+    )
+
+
+def parse_standard(entry: str) -> StandardSpec:
+    """One standard as written: the strict grammar, else a sentence, else text only. Raises
+    TextFormatError only for what is really wrong (an impossible date)."""
+    entry = entry.strip()
+    try:
+        spec = parse_strict(entry)
+    except TextFormatError:
+        spec = read_sentence(entry)
+    return spec._replace(text=entry)
+
+
 def parse_standards(text: str) -> tuple[StandardSpec, ...]:
-    return tuple(_parse_standard(entry) for entry in split_outside_brackets(text))
+    return tuple(parse_standard(entry) for entry in split_outside_brackets(text))
 
 
 def format_standard(spec: StandardSpec) -> str:
+    """The canonical (strict-grammar) text of a standard's channel targets; other structure
+    (follow-up, deadlines, staffing) is written as a sentence."""
+    if not spec.channel or (spec.response_minutes is None and spec.resolution_minutes is None):
+        return _describe_other(spec)
+    return _format_strict(spec) + (("，" + _describe_other(spec)) if _other(spec) else "")
+
+
+def _other(spec: StandardSpec) -> bool:
+    return any(
+        v is not None for v in (spec.followup_minutes, spec.lead_days, spec.due_day, spec.min_staff)
+    )
+
+
+def _describe_other(spec: StandardSpec) -> str:
+    bits = []
+    basis = spec.time_basis
+    if not spec.channel:
+        if spec.response_minutes is not None:
+            bits.append(f"{format_minutes(spec.response_minutes, basis)}内响应")
+        if spec.resolution_minutes is not None:
+            bits.append(f"{format_minutes(spec.resolution_minutes, basis)}内解决")
+    if spec.followup_minutes is not None:
+        bits.append(f"{format_minutes(spec.followup_minutes, basis)}内回访")
+    if spec.lead_days is not None:
+        bits.append(f"提前{spec.lead_days}天提交")
+    if spec.due_day is not None:
+        bits.append(f"每月{spec.due_day}日前提交")
+    if spec.min_staff is not None:
+        bits.append(f"值班不少于{spec.min_staff}人")
+    if not bits:
+        return spec.description
+    text = "，".join(bits)
+    if (
+        spec.response_minutes is not None
+        or spec.resolution_minutes is not None
+        or (spec.followup_minutes is not None)
+    ):
+        text += f"（{BASIS_LABELS[basis]}）"
+    return text
+
+
+def canonical_text(spec: StandardSpec) -> str:
+    """The text Opsbook writes for a standard that has no sentence of its own."""
+    return format_standard(spec)
+
+
+def _format_strict(spec: StandardSpec) -> str:
     head = CHANNEL_LABELS[spec.channel]
     if spec.priority:
         head += "/" + PRIORITY_LABELS[spec.priority]
@@ -213,4 +373,11 @@ def format_standard(spec: StandardSpec) -> str:
 
 
 def format_standards(specs) -> str:
-    return "；".join(format_standard(s) for s in specs)
+    """The cell: each standard's own text (quoted if it holds a separator), else its canonical
+    text."""
+    return join_entries(_text_of(s) for s in specs)
+
+
+def _text_of(spec) -> str:
+    spec = StandardSpec(*spec) if not isinstance(spec, StandardSpec) else spec
+    return spec.text or format_standard(spec)

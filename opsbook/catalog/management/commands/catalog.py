@@ -81,6 +81,22 @@ class Command(BaseCommand):
                     )
                     % {"level": names[level], **counts}
                 )
+            readings = report.readings
+            if any(n for counts in readings.values() for n in counts.values()):
+                self.stdout.write(
+                    _(
+                        "Standards: %(s)d read, %(st)d text only; KPIs: %(k)d with a target, "
+                        "%(kt)d qualitative"
+                    )
+                    % {
+                        "s": readings["standards"]["structured"],
+                        "st": readings["standards"]["text"],
+                        "k": readings["kpis"]["structured"],
+                        "kt": readings["kpis"]["text"],
+                    }
+                )
+            for notice in report.notices:
+                self.stdout.write(str(notice))
         else:
             for problem in report.problems:
                 self.stdout.write(str(problem))
