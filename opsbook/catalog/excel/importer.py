@@ -29,7 +29,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from opsbook.accounts.access import can_create_staff
-
 from opsbook.core.tabular.cells import cell_text
 from opsbook.core.tabular.files import ImportFileError
 from opsbook.core.tabular.headers import find_header
@@ -49,8 +48,8 @@ __all__ = [
     "MAX_PROBLEMS",
     "PREVIEW_ROWS",
     "ImportFileError",
-    "OwnerChoices",
     "ImportReport",
+    "OwnerChoices",
     "Problem",
     "cell_text",
     "import_catalog",

@@ -126,8 +126,10 @@ class OwnerChoices:
                 choices[name] = OwnerChoice(TEAM, team.pk, team.name)
                 continue
             errors.append(
-                _("%(pair)s: no active staff member has the username %(login)s and no team has "
-                  "that name.")
+                _(
+                    "%(pair)s: no active staff member has the username %(login)s and no team has "
+                    "that name."
+                )
                 % {"pair": pair[:120], "login": login[:120]}
             )
         if errors:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from opsbook.core.tabular.cells import cell_text
 
 from ..models import ServiceContent, ServiceItem
+from . import parts
 from . import textformats as tf
 from .collect import PREVIEW_ROWS
 from .columns import normalize
@@ -145,7 +146,8 @@ class _Describer:
             return ""
         if kind == "owners":
             return self.job.directory.format(specs)
-        return str(tf.FORMATTERS[kind](list(specs)))
+        named = [s if hasattr(s, "_fields") else parts.spec(kind, s) for s in specs]
+        return str(tf.FORMATTERS[kind](named))
 
 
 def _value(model, name: str, value) -> str:
