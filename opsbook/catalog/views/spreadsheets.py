@@ -46,9 +46,6 @@ class PreviewRow:
     created: list[str]
 
 
-ROW_CLASSES = {"refused": "table-danger", "created": "table-success", "updated": "table-info"}
-
-
 def _preview(report) -> dict:
     """The rows as the importer ordered them (refused, then changed, then the rest), with what
     changes in each and the cells that have a problem marked and linked from the problem list."""
@@ -57,14 +54,11 @@ def _preview(report) -> dict:
         at_cell.setdefault((p.row, p.column), []).append(p.message)
     columns = report.columns or (list(report.rows[0]["values"]) if report.rows else [])
     rows = []
-    shown: set[tuple] = set()
     for row in report.rows:
         number = row["row"]
         cells = []
         for index, column in enumerate(columns):
             problems = at_cell.get((number, column), [])
-            if problems:
-                shown.add((number, column))
             cells.append(
                 PreviewCell(row["values"].get(column, ""), problems, f"cell-{number}-{index}")
             )
@@ -105,7 +99,6 @@ def _preview(report) -> dict:
         "rows": rows,
         "summary": summary,
         "problems": problems,
-        "row_classes": ROW_CLASSES,
         "statuses": statuses,
     }
 
