@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import User
+from opsbook.accounts.testing import make_user
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog.excel.exporter import export_catalog
 from opsbook.catalog.excel.owners import CREATE, OwnerChoice, OwnerChoices
@@ -149,8 +150,6 @@ def test_a_name_with_no_choice_still_refuses_the_whole_file(staff):
 
 @pytest.mark.parametrize("role", [Role.AGENT, Role.VIEWER])
 def test_only_managers_and_admins_may_create_owners(staff, role):
-    from opsbook.accounts.testing import make_user
-
     someone = make_user(f"someone-{role}", role)
     users = User.objects.count()
 
