@@ -87,21 +87,21 @@ class OwnerChoices:
                 wanted[name] = (action, int(target))
             else:
                 errors.append(_("%(name)s: choose what to do with this owner.") % {"name": name})
-        user_ids = [t for a, t in wanted.values() if a == USER]
-        team_ids = [t for a, t in wanted.values() if a == TEAM]
-        users = {u.pk: u.label for u in assignable_users().filter(pk__in=user_ids)}
-        teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+        user_ids = [t for a, t in wanted.values() if a == USER and t is not None]
+        team_ids = [t for a, t in wanted.values() if a == TEAM and t is not None]
+        users: dict[int, str] = {u.pk: u.label for u in assignable_users().filter(pk__in=user_ids)}
+        teams: dict[int, str] = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
         choices = {}
-        for name, (action, target) in wanted.items():
-            found = {USER: users, TEAM: teams}.get(action)
-            if found is not None and target not in found:
+        for name, (kind, pk) in wanted.items():
+            found = {USER: users, TEAM: teams}.get(kind)
+            if found is not None and pk not in found:
                 errors.append(
                     _("%(name)s: the chosen user or team no longer exists or is inactive.")
                     % {"name": name}
                 )
                 continue
-            label = found[target] if found is not None and target is not None else ""
-            choices[name] = OwnerChoice(action, target, label)
+            label = found[pk] if found is not None and pk is not None else ""
+            choices[name] = OwnerChoice(kind, pk, label)
         if errors:
             raise ValidationError(errors)
         return cls(choices, create_all=create_all)

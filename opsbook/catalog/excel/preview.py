@@ -191,7 +191,7 @@ def owner_names(job, data_rows) -> list[dict]:
             for hit in hits:
                 if not rows[hit] or rows[hit][-1] != number:
                     rows[hit].append(number)
-    out = []
+    out: list[dict[str, Any]] = []
     for key, name in names.items():
         choice = directory.choices.get(name)
         used = rows.get(key, [])

@@ -3,6 +3,7 @@ dry run), confirm."""
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -58,10 +59,8 @@ def _preview(report) -> dict:
         number = row["row"]
         cells = []
         for index, column in enumerate(columns):
-            problems = at_cell.get((number, column), [])
-            cells.append(
-                PreviewCell(row["values"].get(column, ""), problems, f"cell-{number}-{index}")
-            )
+            here = at_cell.get((number, column), [])
+            cells.append(PreviewCell(row["values"].get(column, ""), here, f"cell-{number}-{index}"))
         rows.append(
             PreviewRow(
                 number=number,
@@ -74,7 +73,7 @@ def _preview(report) -> dict:
         )
     anchors = {(r.number, c): f"cell-{r.number}-{i}" for r in rows for i, c in enumerate(columns)}
     numbers = {r.number for r in rows}
-    problems = [
+    problems: list[tuple[Any, str]] = [
         (
             problem,
             anchors.get((problem.row, problem.column))
