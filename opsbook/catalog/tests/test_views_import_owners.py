@@ -202,3 +202,20 @@ def test_the_preview_puts_refused_then_changed_rows_first_with_what_changes(mana
     assert re.search(
         r'class="cell-error" title="[^"]*2026[^"]*" aria-invalid="true">2026-02-30<', bad
     )
+
+
+def test_the_preview_queries_do_not_grow_with_names_rows_or_staff(
+    manager, django_assert_max_num_queries
+):
+    def preview_with(count: int) -> int:
+        for n in range(count):
+            make_user(f"staff-extra-{count}-{n}", Role.AGENT)
+        lines = ["一级分类,服务项目,服务内容,责任人"]
+        lines += [f"客户服务,热线,内容{n},新人{n}、王工" for n in range(count)]
+        upload(manager, "\n".join(lines))
+        with django_assert_max_num_queries(40) as captured:
+            html = manager.get(PREVIEW).text
+        assert len(re.findall(r'class="owner-name"', html)) == count + 1
+        return len(captured)
+
+    assert preview_with(2) == preview_with(30)
