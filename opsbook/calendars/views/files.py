@@ -139,6 +139,9 @@ def _import_context(calendar, result) -> dict:
             }
         )
     rows.sort(key=lambda r: (_ORDER[r["status"]], r["entry"].date))
+    # A file refused while it was read was never compared with the calendar: no rows to show.
+    if not result.ok and not any(r["status"] for r in rows):
+        rows = []
     return {"calendar": calendar, "result": result, "rows": rows}
 
 
