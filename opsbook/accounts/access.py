@@ -24,3 +24,9 @@ def is_admin(user: User) -> bool:
 def can_read_audit_log(user) -> bool:
     """The whole audit trail, across records: administrators and managers."""
     return is_staff_member(user) and user.role in {Role.ADMIN, Role.MANAGER}
+
+
+def can_create_staff(user) -> bool:
+    """Add staff members (for now: owners named in an imported checklist): administrators and
+    managers."""
+    return is_staff_member(user) and user.role in {Role.ADMIN, Role.MANAGER}

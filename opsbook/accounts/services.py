@@ -1,11 +1,17 @@
 """Writes for accounts: API tokens and account state. Each function is one transaction."""
 
+import unicodedata
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from opsbook.core import clock
 
+from .access import can_create_staff
+from .choices import Role
 from .models import ApiToken, User
 
 # Writing last_used_at on every request would turn every API read into a write.
@@ -55,3 +61,66 @@ def do_deactivate_user(user: User) -> None:
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+# --- Staff known by name only ------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_USERNAME_BASE = 30  # characters of the name's ASCII form kept in a generated username
+
+
+def staff_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a new staff member's display name, or None."""
+    if not name.strip():
+        return _("A name is required.")
+    limit = User._meta.get_field("display_name").max_length or 100
+    if len(name) > limit:
+        return _("%(name)s… is longer than %(limit)d characters, too long for a name.") % {
+            "name": name[:20],
+            "limit": limit,
+        }
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        return _("The name contains control characters.")
+    if name.startswith(_FORMULA_STARTS):
+        return _(
+            "%(name)s looks like a spreadsheet formula, not a name: map it to an existing user "
+            "or team, or correct the cell."
+        ) % {"name": name[:40]}
+    return None
+
+
+def generated_username(name: str) -> str:
+    """A free username for a staff member known by ``name``: its ASCII form (``zhang-wei``), else
+    ``staff``, numbered when taken (``staff-2``)."""
+    base = slugify(name)[:_USERNAME_BASE].strip("-_") or "staff"
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    if base not in taken and base != "staff":
+        return base
+    n = 1 if base == "staff" else 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+@transaction.atomic
+def do_create_named_staff(name: str, *, actor) -> User:
+    """A staff member known so far only by name (an owner named in an imported checklist): an
+    active agent with a generated username, no e-mail and an unusable password, so nobody can
+    sign in as them until they are invited. Administrators and managers only (``actor`` None:
+    the system). ValidationError when the name cannot be a name (``staff_name_problem``)."""
+    if actor is not None and not can_create_staff(actor):
+        raise PermissionDenied(_("Only administrators and managers may add staff members."))
+    name = name.strip()
+    problem = staff_name_problem(name)
+    if problem is not None:
+        raise ValidationError({"display_name": problem})
+    user = User(
+        username=generated_username(name),
+        display_name=name,
+        role=Role.AGENT,
+        is_active=True,
+        email="",
+    )
+    user.set_unusable_password()
+    user.save()
+    return user

@@ -35,6 +35,8 @@ class ImportResult:
     added: list[date] = field(default_factory=list)
     updated: list[date] = field(default_factory=list)
     unchanged: list[date] = field(default_factory=list)
+    # The exception each updated date had: (kind, name, pattern weekday, windows).
+    replaced: dict[date, tuple] = field(default_factory=dict)
     mark_covered: int | None = None
     covered: bool = False  # the year was newly marked covered (or would be)
 
@@ -114,11 +116,17 @@ def _plan_import(calendar: Calendar, notice: Notice, result: ImportResult) -> li
             continue
         old = existing.get(entry.date)
         wanted = _exception_state(entry.kind, entry.name, pattern, windows)
-        if old is not None and wanted == _exception_state(
-            old.kind, old.name, old.pattern_weekday, [(w.start, w.end) for w in old.windows.all()]
-        ):
-            result.unchanged.append(entry.date)
-            continue
+        if old is not None:
+            was = _exception_state(
+                old.kind,
+                old.name,
+                old.pattern_weekday,
+                [(w.start, w.end) for w in old.windows.all()],
+            )
+            if wanted == was:
+                result.unchanged.append(entry.date)
+                continue
+            result.replaced[entry.date] = was
         (result.updated if old is not None else result.added).append(entry.date)
         plan.append((entry, old, pattern, windows))
     return plan

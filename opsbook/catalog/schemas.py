@@ -502,6 +502,21 @@ class ImportProblemOut(Schema):
     message: str
 
 
+class ImportOwnerNameOut(Schema):
+    name: str
+    rows: list[int] = Field(description="The first rows using the name.")
+    row_count: int
+    choice: str = Field(description="create, user, team, or empty: not decided.")
+    value: str
+    target: str = Field(description="The chosen user's or team's name.")
+
+
+class ImportCreatedOwnerOut(Schema):
+    name: str
+    username: str
+    id: int
+
+
 class ImportReportOut(Schema):
     ok: bool = Field(description="True: imported (or, on a dry run, would import) cleanly.")
     dry_run: bool
@@ -510,7 +525,17 @@ class ImportReportOut(Schema):
         description="categories / items / contents → created, updated, unchanged."
     )
     unknown_owners: list[str]
-    rows: list[dict[str, Any]] = Field(description="A preview of the rows as they were read.")
+    owner_names: list[ImportOwnerNameOut] = Field(
+        description="Owner names no user or team has, and those mapped or created by the "
+        "request, each once with the rows using it."
+    )
+    created_owners: list[ImportCreatedOwnerOut] = Field(
+        description="The staff members the import created (name only, to be invited)."
+    )
+    rows: list[dict[str, Any]] = Field(
+        description="Rows as they were read, refused rows first, then rows that create or "
+        "change something (with ``status``, ``changes`` and ``problem_columns``), then the rest."
+    )
     columns: list[str] = Field(description="The recognised headers, in file order.")
     notices: list[ImportProblemOut] = Field(
         description="Not problems: standards kept as text only and qualitative KPIs."

@@ -21,6 +21,7 @@ urlpatterns = [
     path("template/", spreadsheets.template, name="template"),
     path("import/", spreadsheets.import_upload, name="import"),
     path("import/preview/", spreadsheets.import_preview, name="import_preview"),
+    path("import/owners/", spreadsheets.import_owners, name="import_owners"),
     path("import/confirm/", spreadsheets.import_confirm, name="import_confirm"),
     path("import/cancel/", spreadsheets.import_cancel, name="import_cancel"),
 ]

@@ -74,6 +74,12 @@ class StagedUploads:
             return None
         return path, info
 
+    def update(self, request: HttpRequest, **extra: Any) -> None:
+        """Remember more about the pending upload (choices made on the preview page)."""
+        info = request.session.get(self.session_key)
+        if isinstance(info, dict):
+            request.session[self.session_key] = {**info, **extra}
+
     def token(self, request: HttpRequest) -> str:
         return str(request.session[self.session_key]["token"])
 

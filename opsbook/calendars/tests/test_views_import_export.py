@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from opsbook.calendars.choices import ExceptionKind
 from opsbook.calendars.models import Calendar, CalendarException
 from opsbook.calendars.services import do_set_exception
 
@@ -157,3 +158,28 @@ def test_an_export_with_years_backwards_goes_back_with_a_message(client, persona
     )
 
     assert response.status_code == 302
+
+
+def test_the_preview_shows_refused_then_changed_dates_first_and_marks_the_bad_cell(admin, office):
+    do_set_exception(None, office, date=date(2027, 1, 1), kind=ExceptionKind.HOLIDAY, name="元旦")
+    do_set_exception(None, office, date=date(2027, 2, 8), kind=ExceptionKind.HOLIDAY, name="旧名")
+    rows = [*NOTICE_2027, ["2027-02-06", "假日", "又一次", "", ""]]
+    upload(admin, office, csv_bytes(rows), "2027.csv")
+
+    preview = admin.get(reverse("calendars:import_preview", args=[office.pk]))
+
+    shown = [(r["entry"].date.isoformat(), r["status"]) for r in preview.context["rows"]]
+    assert shown == [
+        ("2027-02-06", "refused"),  # the date appears twice: the second row is refused
+        ("2027-02-05", "added"),
+        ("2027-02-06", "added"),
+        ("2027-02-08", "replaced"),
+        ("2027-01-01", "unchanged"),
+    ]
+    refused = preview.context["rows"][0]
+    assert "2027-02-06" in refused["bad"]["date"]  # the message, on the date cell
+    assert set(refused["bad"]) == {"date"}
+    assert "旧名" in preview.context["rows"][3]["previous"]  # what the replaced date was
+    html = preview.content.decode()
+    assert html.index('data-status="refused"') < html.index('data-status="unchanged"')
+    assert 'class="text-nowrap cell-error" title="' in html

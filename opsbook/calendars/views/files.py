@@ -57,32 +57,91 @@ def _stored_upload(request, calendar: Calendar, expected_token: str | None = Non
     return path, str(info.get("filename", "")), mark if isinstance(mark, int) else None
 
 
+# The preview's columns and the notice fields whose problems mark them.
+_CELL_FIELDS = {
+    "date": ("date",),
+    "kind": ("kind",),
+    "name": ("name",),
+    "hours": ("windows", "pattern_weekday"),
+}
+_ORDER = {"refused": 0, "added": 1, "replaced": 1, "unchanged": 2, "": 2}
+
+
+def _hours(kind, pattern_weekday, windows, weekly) -> str:
+    if kind == ExceptionKind.HOLIDAY:
+        return _("closed")
+    if kind == ExceptionKind.WORKDAY:
+        day = Weekday(pattern_weekday or Weekday.MONDAY)
+        shown = ", ".join(format_window(s, e) for s, e in weekly.get(day.value, []))
+        return _("as on %(day)s: %(hours)s") % {"day": day.label, "hours": shown or "—"}
+    return ", ".join(format_window(s, e) for s, e in windows)
+
+
+def _where(location) -> tuple:
+    return (location.sheet, location.row, location.line)
+
+
 def _import_context(calendar, result) -> dict:
+    """The entries to show, refused first, then those that add or replace an exception (with
+    what it was), then the unchanged; cells with a problem are marked."""
     weekly = calendar.weekly_windows()
     changes = {
-        **dict.fromkeys(result.added, _("added")),
-        **dict.fromkeys(result.updated, _("replaced")),
-        **dict.fromkeys(result.unchanged, _("unchanged")),
+        **dict.fromkeys(result.added, "added"),
+        **dict.fromkeys(result.updated, "replaced"),
+        **dict.fromkeys(result.unchanged, "unchanged"),
     }
+    labels = {
+        "refused": _("refused"),
+        "added": _("added"),
+        "replaced": _("replaced"),
+        "unchanged": _("unchanged"),
+    }
+    bad: dict[tuple, dict[str, list[str]]] = {}
+    for problem in result.problems:
+        where = problem.location
+        if where.row is None and where.line is None:
+            continue
+        bad.setdefault(_where(where), {}).setdefault(problem.field or "", []).append(
+            problem.message
+        )
     rows = []
-    for entry in sorted(result.entries, key=lambda e: e.date):
-        if entry.kind == ExceptionKind.HOLIDAY:
-            hours = _("closed")
-        elif entry.kind == ExceptionKind.WORKDAY:
-            day = Weekday(entry.pattern_weekday or Weekday.MONDAY)
-            windows = ", ".join(format_window(s, e) for s, e in weekly.get(day.value, []))
-            hours = _("as on %(day)s: %(hours)s") % {"day": day.label, "hours": windows or "—"}
-        else:
-            hours = ", ".join(format_window(s, e) for s, e in entry.windows)
+    for entry in result.entries:
+        fields = bad.get(_where(entry.location))
+        status = "refused" if fields is not None else changes.get(entry.date, "")
+        was = result.replaced.get(entry.date)
+        previous = ""
+        if was is not None:
+            kind, name, pattern, windows = was
+            previous = " · ".join(
+                bit
+                for bit in (
+                    str(ExceptionKind(kind).label),
+                    name,
+                    _hours(kind, pattern, windows, weekly),
+                )
+                if bit
+            )
         rows.append(
             {
                 "entry": entry,
                 "weekday": Weekday(entry.date.isoweekday()).label,
                 "kind": ExceptionKind(entry.kind).label,
-                "hours": hours,
-                "change": changes.get(entry.date, ""),
+                "hours": _hours(entry.kind, entry.pattern_weekday, entry.windows, weekly),
+                "status": status,
+                "change": labels.get(status, ""),
+                "previous": previous,
+                "bad": {
+                    cell: " ".join(m for f in names for m in (fields or {}).get(f, []))
+                    for cell, names in _CELL_FIELDS.items()
+                    if fields and any(f in fields for f in names)
+                },
+                "row_problem": " ".join((fields or {}).get("", [])),
             }
         )
+    rows.sort(key=lambda r: (_ORDER[r["status"]], r["entry"].date))
+    # A file refused while it was read was never compared with the calendar: no rows to show.
+    if not result.ok and not any(r["status"] for r in rows):
+        rows = []
     return {"calendar": calendar, "result": result, "rows": rows}
 
 

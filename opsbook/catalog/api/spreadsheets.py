@@ -2,6 +2,7 @@
 importing one."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query
@@ -24,6 +25,7 @@ from .. import filters as item_filters
 from ..access import items_for_user
 from ..excel.exporter import export_catalog, write_template
 from ..excel.importer import import_catalog
+from ..excel.owners import OwnerChoices
 from ..schemas import ImportReportOut, ItemFilters
 from .common import READ_ERRORS, router
 
@@ -73,6 +75,18 @@ IMPORT_BODY = multipart_body(
     {
         "file": {"type": "string", "format": "binary"},
         "dry_run": {"type": "boolean", "default": False},
+        "create_owners": {
+            "type": "boolean",
+            "default": False,
+            "description": "Create a staff member (name only, invited later) for each owner "
+            "name no user or team has, unless map_owner names it. Managers and administrators.",
+        },
+        "map_owner": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "NAME=LOGIN: an owner name in the file means this staff member "
+            "(username) or team. Repeat the field for more names.",
+        },
     }
 )
 
@@ -100,7 +114,10 @@ def import_checklist(request, dry_run: bool = False):
     """Import a checklist workbook (.xlsx or .csv) sent as the multipart field ``file``.
 
     All or nothing: 200 with the report when it was imported (or, with ``dry_run``, would
-    import cleanly); 422 with the report's ``problems`` when it was not.
+    import cleanly); 422 with the report's ``problems`` when it was not. Owner names no user or
+    team has are problems unless ``map_owner`` (``NAME=LOGIN``) maps them or ``create_owners``
+    creates them (``owner_names`` lists them with their rows; ``created_owners`` who was
+    created).
     """
     require(can_manage_catalog(request.user))
     try:
@@ -115,7 +132,19 @@ def import_checklist(request, dry_run: bool = False):
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise _too_large()
     dry_run = dry_run or request.POST.get("dry_run", "").strip().lower() in TRUE_WORDS
+    create_owners = request.POST.get("create_owners", "").strip().lower() in TRUE_WORDS
+    try:
+        owners = OwnerChoices.from_logins(
+            request.POST.getlist("map_owner")[:1000], create_all=create_owners
+        )
+    except ValidationError as exc:
+        raise invalid(["body", "map_owner"], " ".join(exc.messages)) from None
     report = import_catalog(
-        upload.read(), upload.name, actor=request.user, dry_run=dry_run, source="api"
+        upload.read(),
+        upload.name,
+        actor=request.user,
+        dry_run=dry_run,
+        source="api",
+        owners=owners,
     )
     return HttpStatus(200 if report.ok else 422, report.as_dict())

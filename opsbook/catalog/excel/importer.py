@@ -11,6 +11,11 @@ The import is a ``core.tabular`` pipeline over data held in memory:
 4. unless there was a problem or this is a dry run, write everything in one transaction with bulk
    inserts and updates, one audit entry per created or changed record (``writer``).
 
+Owner names no user or team has are problems unless ``owners`` says what to do with them
+(create a staff member of that name, or use an existing user or team; ``owners.OwnerChoices``):
+the staff members are then created in the same transaction, and only for names still unknown,
+so importing again with the same choices creates nobody.
+
 Any problem anywhere means nothing is written. Importing the same file twice changes nothing.
 Records in the database that the file does not mention are left alone. A column the file does
 not have leaves that field alone; an empty cell in a column it has clears the field (status and
@@ -20,8 +25,10 @@ tier excepted: empty keeps them, or gives new records the default).
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from opsbook.accounts.access import can_create_staff
 from opsbook.core.tabular.cells import cell_text
 from opsbook.core.tabular.files import ImportFileError
 from opsbook.core.tabular.headers import find_header
@@ -30,11 +37,11 @@ from opsbook.core.tabular.problems import MAX_PROBLEMS, Problem
 from opsbook.core.tabular.reading import Table, basename, read_table
 
 from ..access import check_can_manage
-from . import writer
+from . import preview, writer
 from .cells import CellReader
 from .collect import PREVIEW_ROWS
 from .columns import HEADERS, sheet_rules
-from .owners import OwnerDirectory
+from .owners import OwnerChoices, OwnerDirectory
 from .planning import Planning
 
 __all__ = [
@@ -42,6 +49,7 @@ __all__ = [
     "PREVIEW_ROWS",
     "ImportFileError",
     "ImportReport",
+    "OwnerChoices",
     "Problem",
     "cell_text",
     "import_catalog",
@@ -63,11 +71,15 @@ def _empty_readings() -> dict[str, dict[str, int]]:
 
 @dataclass
 class ImportReport(Report):
-    """What an import found and did. ``summary`` counts records per level; ``rows`` previews the
-    first rows as parsed, for the wizard."""
+    """What an import found and did. ``summary`` counts records per level; ``rows`` previews
+    rows for the wizard, refused and changed rows first (``preview.preview_rows``);
+    ``owner_names`` lists the owner names no user or team has, and those the import was told
+    what to do with; ``created_owners`` the staff members the import created."""
 
     summary: dict[str, Any] = field(default_factory=_empty_summary)
     unknown_owners: list[str] = field(default_factory=list)
+    owner_names: list[dict] = field(default_factory=list)
+    created_owners: list[dict] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # the recognised headers, in file order
     # Not problems: standards kept as text only and qualitative KPIs, to complete by hand later.
@@ -80,11 +92,20 @@ class ImportReport(Report):
 
 
 def import_catalog(
-    data: bytes, filename: str, *, actor, dry_run: bool = False, source: str = "import"
+    data: bytes,
+    filename: str,
+    *,
+    actor,
+    dry_run: bool = False,
+    source: str = "import",
+    owners: OwnerChoices | None = None,
 ) -> ImportReport:
     """Validate ``data`` (an .xlsx or .csv) and, if it has no problem, write it in one go.
-    PermissionDenied unless ``actor`` manages the checklist (``None``: the system)."""
+    PermissionDenied unless ``actor`` manages the checklist (``None``: the system), or when
+    ``owners`` creates staff members and ``actor`` may not."""
     check_can_manage(actor)
+    if owners is not None and owners.creates and actor is not None and not can_create_staff(actor):
+        raise PermissionDenied(_("Only administrators and managers may add staff members."))
     report = ImportReport(ok=False, dry_run=dry_run)
     name = basename(filename)
     with paused_gc():
@@ -93,13 +114,16 @@ def import_catalog(
         except ImportFileError as exc:
             report.problems.append(Problem(sheet=name, row=None, column=None, message=str(exc)))
             return report
-        _Import(table, report, actor=actor, source=source).run()
+        _Import(table, report, actor=actor, source=source, owners=owners).run()
     return report
 
 
 class _Import(Planning):
-    def __init__(self, table: Table, report: ImportReport, *, actor, source: str):
+    def __init__(
+        self, table: Table, report: ImportReport, *, actor, source: str, owners: OwnerChoices | None
+    ):
         super().__init__(report)
+        self.owner_choices = owners
         self.table = table
         self.sheet = table.sheet
         self.actor = actor
@@ -108,11 +132,13 @@ class _Import(Planning):
         self.columns = []
         self.labels = {}
         self.drafts = []
+        self.data_rows: list = []
 
     def check(self) -> None:
         data_rows = self._read_header()
         if data_rows is not None:
-            self.directory = OwnerDirectory()
+            self.data_rows = data_rows
+            self.directory = OwnerDirectory(choices=self.owner_choices)
             self.cells = CellReader(self.directory)
             self._collect(data_rows)
             self._notice_unread()
@@ -121,6 +147,7 @@ class _Import(Planning):
             self._load()
             self._match()
             self._plan()
+            self.report.owner_names = preview.owner_names(self, data_rows)
         self.report.unknown_owners = list(self.unknown)
 
     def _notice_unread(self) -> None:
@@ -162,6 +189,10 @@ class _Import(Planning):
                 readings[kind]["structured" if structured else "text"] += 1
                 if message and len(notices) < MAX_PROBLEMS:
                     notices.append(Problem(self.sheet, row, label, message))
+    def run(self) -> None:
+        super().run()
+        if self.data_rows:
+            self.report.rows = preview.preview_rows(self, self.data_rows)
 
     def sort_problems(self) -> None:
         order = {label: i for i, (_idx, _col, label) in enumerate(self.columns)}

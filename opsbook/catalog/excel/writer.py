@@ -15,6 +15,8 @@ from functools import partial
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from opsbook.accounts.models import User
+from opsbook.accounts.services import do_create_named_staff
 from opsbook.audit import services as audit
 from opsbook.audit.models import Action, AuditEntry
 from opsbook.core import clock
@@ -76,6 +78,7 @@ class _Writer:
     def run(self) -> None:
         job = self.job
         self._check_versions()
+        self._create_owners()
         categories = self._create_categories()
         self._records(
             ServiceItem,
@@ -111,6 +114,40 @@ class _Writer:
                             )
                             % {"code": expected[pk]["code"]}
                         )
+
+    def _create_owners(self) -> None:
+        """Create the staff members the import was told to create for owner names no user or
+        team has, and put their ids in place of the planning's placeholders."""
+        job = self.job
+        directory = job.directory
+        if not directory.pending:
+            return
+        plans = [plan for plan in job.item_plans + job.content_plans if "owners" in plan.parts]
+        used = {u for plan in plans for u, _t, _p in plan.parts["owners"][2] if u and u < 0}
+        real: dict[int, int] = {}
+        for placeholder in sorted(used, reverse=True):  # -1 first: in the order the file names them
+            name = directory.pending[placeholder]
+            user = do_create_named_staff(name, actor=job.actor)
+            directory.created(placeholder, user)
+            real[placeholder] = user.pk
+            self._entry(
+                Action.CREATE,
+                User,
+                user.pk,
+                user.label,
+                {
+                    "username": [None, user.username],
+                    "display_name": [None, user.display_name],
+                    "role": [None, user.role],
+                },
+            )
+            job.report.created_owners.append(
+                {"name": name, "username": user.username, "id": user.pk}
+            )
+        for plan in plans:
+            old_ids, old, new = plan.parts["owners"]
+            remapped = tuple((real.get(u, u) if u else u, t, p) for u, t, p in new)
+            plan.parts["owners"] = (old_ids, old, remapped)
 
     def _create_categories(self) -> dict[tuple, int]:
         job = self.job

@@ -104,7 +104,7 @@ def refuses_a_bad_file(page) -> None:
     by_column = {cells[2]: cells for cells in listed}
     assert by_column["责任人"][1] == "2" and "王小二" in by_column["责任人"][3]
     assert by_column["开始时间"][1] == "3" and "2026年2月30日" in by_column["开始时间"][3]
-    expect(page.locator("#unknown-owners")).to_contain_text("王小二")
+    expect(page.locator("#owner-choices")).to_contain_text("王小二")
     expect(page.locator("#import-rows tr.table-warning")).to_have_count(2)
     expect(page.locator("#import-rows td.cell-error")).to_have_count(2)
     expect(page.locator('form[action="/catalog/import/confirm/"]')).to_have_count(0)

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import time
 
 import pytest
@@ -105,12 +106,15 @@ def test_a_bad_file_lists_each_problem_by_row_and_column_and_writes_nothing(mana
 
     problems = html[html.index('id="import-problems"') :]
     assert "每当月亮升起" in problems or "frequency" in problems.lower()
-    assert '<td data-label="Row">2</td>' in problems
+    # Each problem's row links to its cell, which is marked in the rows (refused rows first).
+    links = re.findall(r'<td data-label="Row"><a href="#(cell-\d+-\d+)">(\d+)</a></td>', problems)
+    assert [row for _anchor, row in links] == ["2", "3"]
     assert '<td data-label="Column">服务频率</td>' in problems
-    assert '<td data-label="Row">3</td>' in problems
     assert '<td data-label="Column">结束时间</td>' in problems
-    assert 'class="cell-error">每当月亮升起</td>' in html
-    assert 'class="cell-error">2026-04-01</td>' in html
+    marked = dict(re.findall(r'<td id="(cell-\d+-\d+)" class="cell-error"[^>]*>([^<]*)</td>', html))
+    assert [marked[anchor] for anchor, _row in links] == ["每当月亮升起", "2026-04-01"]
+    rows = re.findall(r'<tr id="row-(\d+)" data-status="(\w*)"', html)
+    assert rows[:2] == [("2", "refused"), ("3", "refused")]
     assert CONFIRM not in html  # no confirm button
 
     refused = confirm(manager)  # posting anyway

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.accounts.access import can_manage_catalog
 from opsbook.audit.models import AuditEntry
+from opsbook.core import clock
 from opsbook.core.errors import ConflictError
 
 from .. import access, services
@@ -99,8 +100,18 @@ def item_detail(request, pk):
         "can_edit": access.can_edit_item(request.user, item),
         "can_manage": can_manage,
         "can_retire": can_manage and item.status != Status.RETIRED,
+        "review": _review_state(item, clock.localdate()),
     }
     return render(request, "catalog/item_detail.html", context)
+
+
+def _review_state(item, today) -> dict | None:
+    """Whether the item's review is due (today) or overdue (by how many days); None when it is
+    not due yet, has no date or the item is retired (the rule of ``due_for_review``)."""
+    due = item.next_review_date
+    if due is None or due > today or item.status == Status.RETIRED:
+        return None
+    return {"overdue": due < today, "days": (today - due).days}
 
 
 def _edit_page(request, *, form, formsets, save, context):
