@@ -145,6 +145,9 @@ class _Import(Pipeline):
             self._read_table(kind, table)
         if self.problems:
             return
+        if not any(self.records.values()):
+            self.problem(None, None, _("The file has headers but no rows to import."))
+            return
         self._load_database()
         self._check_teams()
         self._check_customers()
