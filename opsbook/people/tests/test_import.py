@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, Team, User
+from opsbook.accounts.services import do_create_api_token, user_for_token
 from opsbook.catalog.models import CustomerService
 from opsbook.catalog.testing import make_item
 
@@ -136,8 +137,6 @@ def test_a_changed_row_updates_only_that_record(db):
 
 
 def test_a_row_marked_inactive_deactivates_the_account_for_good(db):
-    from opsbook.accounts.services import do_create_api_token, user_for_token
-
     assert run(xlsx(sheets())).ok
     wang = User.objects.get(username="wangfang")
     _token, raw = do_create_api_token(wang)

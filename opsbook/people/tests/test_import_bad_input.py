@@ -9,6 +9,7 @@ import zipfile
 import pytest
 import xlsxwriter
 
+from opsbook.accounts.models import User
 from opsbook.accounts.testing import make_user
 from opsbook.core.tabular import files
 
@@ -158,8 +159,9 @@ def test_control_characters_in_a_cell_are_refused(db):
 
 
 def test_formula_like_text_is_kept_as_text(db):
-    report = run(xlsx({"员工": staff(row(name="=HYPERLINK(1)"))}))
+    report = run(xlsx({"员工": staff(row(name="'=HYPERLINK(1)"))}))
     assert report.ok, messages(report)
+    assert User.objects.get(username="wangfang").display_name == "=HYPERLINK(1)"
 
 
 def test_a_csv_without_a_kind_column_is_refused(db):
