@@ -150,7 +150,7 @@ class User(AbstractUser):
         # Django's hash covers the password; ours also covers the session stamp, so that
         # rotating the stamp (on deactivation) signs out every session for good. With no
         # stamp yet, the hash is Django's own, so existing sessions survive an upgrade.
-        base = super()._get_session_auth_hash(secret=secret)
+        base = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         if not self.session_stamp:
             return base
         return salted_hmac(

@@ -46,7 +46,9 @@ class PersonForm(StyledFormMixin, forms.Form):
         roles = [(v, label) for v, label in Role.choices if v != Role.CUSTOMER]
         if not can_grant_admin:
             roles = [(v, label) for v, label in roles if v != Role.ADMIN]
-        self.fields["role"].choices = roles
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = roles
 
     @classmethod
     def initial_for(cls, person: User) -> dict:

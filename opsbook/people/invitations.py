@@ -21,7 +21,7 @@ from opsbook.core import clock
 class InvitationTokens(PasswordResetTokenGenerator):
     key_salt = "opsbook.people.invitations.InvitationTokens"
 
-    def _make_hash_value(self, user, timestamp):  # type: ignore[no-untyped-def]
+    def _make_hash_value(self, user, timestamp):
         login = (
             "" if user.last_login is None else user.last_login.replace(microsecond=0, tzinfo=None)
         )

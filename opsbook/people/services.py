@@ -38,14 +38,14 @@ def _clean_text(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_username_free(username: str, exclude_pk: int | None = None) -> None:
-    if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists():
+    if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk or 0).exists():
         raise ValidationError(
             {"username": _("The login %(login)s is taken.") % {"login": username}}
         )
 
 
 def check_email_free(email: str, exclude_pk: int | None = None) -> None:
-    if email and User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+    if email and User.objects.filter(email__iexact=email).exclude(pk=exclude_pk or 0).exists():
         raise ValidationError(
             {"email": _("The e-mail %(email)s belongs to another account.") % {"email": email}}
         )
@@ -140,11 +140,11 @@ def do_save_person(
 
 def _set_lead(actor, person: User, old_team_id: int | None, lead: bool | None, source: str):
     if old_team_id and old_team_id != person.team_id:
-        for team in Team.objects.filter(pk=old_team_id, lead=person):
-            _save_team_lead(actor, team, None, source)
+        for old_team in Team.objects.filter(pk=old_team_id, lead=person):
+            _save_team_lead(actor, old_team, None, source)
     if lead is None:
         return
-    team = person.team
+    team: Team | None = person.team
     if lead:
         if team is None:
             raise ValidationError({"team": _("A team lead needs a team.")})

@@ -5,6 +5,7 @@ public page where an invited person sets their password."""
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.accounts.access import can_grant_role
 from opsbook.accounts.choices import Role
+from opsbook.accounts.models import Team
 from opsbook.core import clock
 from opsbook.core.permissions import requires
 from opsbook.core.uploads import StagedUploads
@@ -166,7 +168,7 @@ def _invite(request, person, back: str):
     form = InviteForm(request.POST)
     email = form.cleaned_data["email"] or None if form.is_valid() else None
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return redirect(back, person.pk)
     try:
         services.do_invite(request.user, person, email=email)
@@ -218,7 +220,9 @@ def _team_page(request, team=None):
     )
     form = TeamForm(request.POST or None, initial=initial)
     if team is not None:
-        form.fields["parent"].queryset = form.fields["parent"].queryset.exclude(pk=team.pk)
+        parent = form.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        parent.queryset = Team.objects.exclude(pk=team.pk)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.do_save_team(request.user, team, **form.cleaned_data)

@@ -48,7 +48,7 @@ def test_unticking_then_ticking_active_in_the_admin_site_revives_no_token_or_ses
 
 def test_a_save_that_keeps_the_account_active_ends_nothing(client, personas):
     alice = personas.alice
-    _token, raw = do_create_api_token(alice)
+    do_create_api_token(alice)
     client.force_login(alice)
 
     alice.phone = "123"
@@ -60,7 +60,7 @@ def test_a_save_that_keeps_the_account_active_ends_nothing(client, personas):
 
 def test_the_service_then_a_plain_reactivation_revives_nothing(client, personas):
     alice = personas.alice
-    _token, raw = do_create_api_token(alice)
+    do_create_api_token(alice)
     client.force_login(alice)
 
     do_deactivate_user(alice)

@@ -124,8 +124,9 @@ def _read(data: bytes, name: str) -> list[tuple[str | None, Table]]:
 
 
 class _Import(Pipeline):
-    def __init__(self, report, tables, *, actor, now):
+    def __init__(self, report: PeopleImportReport, tables, *, actor, now):
         super().__init__(report)
+        self.people_report = report
         self.tables, self.actor, self.now = tables, actor, now
         self.sheet = tables[0][1].sheet
         self.records: dict[str, list[Record]] = {kind: [] for kind in KINDS}
@@ -509,7 +510,7 @@ class _Import(Pipeline):
                     }
                 )
         rows.sort(key=lambda r: (r["action"] == "unchanged", r["sheet"], r["row"]))
-        self.report.rows = rows
+        self.people_report.rows = rows
 
     def _change(self, changes: dict, name: str, old: Any, new: Any) -> None:
         if old != new:
@@ -569,13 +570,13 @@ class _Import(Pipeline):
                 if kind == STAFF:
                     self._plan_staff(record, stored, changes)
                 else:
-                    key, _c = self._customer_for(record.text("customer"))
+                    code, _c = self._customer_for(record.text("customer"))
                     old = (
                         stored.customer.code.casefold()
                         if stored.customer_id and stored.customer
                         else ""
                     )
-                    self._change(changes, "customer", old, key)
+                    self._change(changes, "customer", old, code)
             self.plan[kind].append((record, stored, changes))
 
     def _plan_staff(self, record: Record, stored: User, changes: dict) -> None:
@@ -652,9 +653,9 @@ class _Import(Pipeline):
         for record, stored, changes in self.plan[CONTACT]:
             if stored is not None and not changes:
                 continue
-            key, _c = self._customer_for(record.text("customer"))
+            code, _c = self._customer_for(record.text("customer"))
             data = self._person_data(record, stored)
-            data["customer"] = customers[key]
+            data["customer"] = customers[code or ""]
             active = self._yes_no_quiet(record, "active")
             contact = services.do_save_contact(
                 actor, stored, source=source, now=self.now, invite=active is not False, **data
@@ -701,7 +702,7 @@ class _Import(Pipeline):
 
     def _count_invite(self, stored: User | None, person: User) -> None:
         if stored is None and person.invited_at is not None:
-            self.report.invited += 1
+            self.people_report.invited += 1
 
 
 def _show(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from typing import Any
 
 import openpyxl
 
@@ -10,22 +11,32 @@ from opsbook.audit.models import AuditEntry
 from opsbook.catalog.models import CustomerService
 from opsbook.people.excel.importer import import_people
 
-TEAMS = [["名称", "上级团队", "说明"], ["运营中心", "", "总部"], ["客服部", "运营中心", ""]]
-STAFF = [
+Rows = list[list[Any]]
+
+TEAMS: Rows = [["名称", "上级团队", "说明"], ["运营中心", "", "总部"], ["客服部", "运营中心", ""]]
+STAFF: Rows = [
     ["姓名", "登录名", "邮箱", "电话", "团队", "角色", "团队负责人", "月工时", "启用"],
     ["王芳", "wangfang", "wangfang@example.com", "13800000001", "客服部", "客服", "是", 160, "是"],
     ["赵强", "zhaoqiang", "zhaoqiang@example.com", "", "客服部", "客服", "否", 120, "是"],
     ["刘洋", "liuyang", "", "", "运营中心", "运营经理", "否", "", "是"],
 ]
-CUSTOMERS = [["编号", "名称", "服务项目", "启用", "备注"], ["xinghe", "星河学校", "", "是", ""]]
-CONTACTS = [
+CUSTOMERS: Rows = [
+    ["编号", "名称", "服务项目", "启用", "备注"],
+    ["xinghe", "星河学校", "", "是", ""],
+]
+CONTACTS: Rows = [
     ["姓名", "登录名", "邮箱", "电话", "客户", "启用"],
     ["陈静", "chenjing", "chenjing@example.com", "", "xinghe", "是"],
 ]
 
 
-def sheets(**overrides) -> dict[str, list[list]]:
-    base = {"团队": TEAMS, "员工": STAFF, "客户": CUSTOMERS, "联系人": CONTACTS}
+def sheets(**overrides: list[list] | None) -> dict[str, list[list]]:
+    base: dict[str, list[list] | None] = {
+        "团队": TEAMS,
+        "员工": STAFF,
+        "客户": CUSTOMERS,
+        "联系人": CONTACTS,
+    }
     base.update(overrides)
     return {name: rows for name, rows in base.items() if rows is not None}
 
@@ -65,10 +76,23 @@ def counts() -> dict[str, int]:
 def state() -> list:
     """Everything an import may change, to compare before and after."""
     return [
-        list(User.objects.order_by("pk").values_list(
-            "username", "display_name", "email", "phone", "role", "team_id", "customer_id",
-            "capacity_hours", "is_active", "invited_at")),
-        list(Team.objects.order_by("pk").values_list("name", "parent_id", "lead_id", "description")),
+        list(
+            User.objects.order_by("pk").values_list(
+                "username",
+                "display_name",
+                "email",
+                "phone",
+                "role",
+                "team_id",
+                "customer_id",
+                "capacity_hours",
+                "is_active",
+                "invited_at",
+            )
+        ),
+        list(
+            Team.objects.order_by("pk").values_list("name", "parent_id", "lead_id", "description")
+        ),
         list(Customer.objects.order_by("pk").values_list("code", "name", "is_active", "notes")),
         list(CustomerService.objects.order_by("pk").values_list("customer_id", "item_id")),
     ]

@@ -87,7 +87,10 @@ def test_a_person_is_created_invited_updated_and_deactivated(
     assert api.send("post", f"/staff/{person_id}/deactivate").json()["account"] == "deactivated"
     assert api.send("post", f"/staff/{person_id}/reactivate").json()["is_active"] is True
     assert ApiToken.objects.filter(user=wang, revoked_at__isnull=True).count() == 0
-    assert Client().get("/api/people/staff", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    assert (
+        Client().get("/api/people/staff", headers={"Authorization": f"Bearer {raw}"}).status_code
+        == 401
+    )
 
 
 def test_bad_input_is_422_with_the_field_named(api, personas):
@@ -113,8 +116,12 @@ def test_a_manager_cannot_make_or_change_an_administrator(api, personas):
     erin = personas.erin
     assert api.send("patch", f"/staff/{erin.pk}", {"role": "viewer"}).status_code == 403
     assert api.send("post", f"/staff/{erin.pk}/deactivate").status_code == 403
-    assert Api(erin).send("post", "/staff", {"username": "boss", "name": "B",
-                                             "role": "admin"}).status_code == 201
+    assert (
+        Api(erin)
+        .send("post", "/staff", {"username": "boss", "name": "B", "role": "admin"})
+        .status_code
+        == 201
+    )
 
 
 def test_unknown_ids_and_contacts_through_staff_routes_are_404(api, personas):
@@ -127,26 +134,27 @@ def test_teams_customers_and_contacts(api, personas):
     item = make_item(code="HOT-1", name="热线")
     team = api.send("post", "/teams", {"name": "财务部", "lead_id": personas.alice.pk})
     assert team.status_code == 201, team.json()
-    cycle = api.send("patch", f"/teams/{personas.support_team.pk}",
-                     {"parent_id": team.json()["id"]})
+    cycle = api.send(
+        "patch", f"/teams/{personas.support_team.pk}", {"parent_id": team.json()["id"]}
+    )
     assert cycle.status_code == 200
-    loop = api.send("patch", f"/teams/{team.json()['id']}",
-                    {"parent_id": personas.support_team.pk})
+    loop = api.send("patch", f"/teams/{team.json()['id']}", {"parent_id": personas.support_team.pk})
     assert loop.status_code == 422
     assert api.send("post", "/teams", {"name": "财务部"}).status_code == 422
 
-    customer = api.send("post", "/customers",
-                        {"code": "xinghe", "name": "星河学校", "services": ["hot-1"]})
+    customer = api.send(
+        "post", "/customers", {"code": "xinghe", "name": "星河学校", "services": ["hot-1"]}
+    )
     assert customer.status_code == 201, customer.json()
     assert customer.json()["services"] == ["HOT-1"]
     unknown = api.send("post", "/customers", {"code": "x2", "name": "X2", "services": ["NOPE"]})
     assert unknown.status_code == 422
     customer_id = customer.json()["id"]
-    assert api.send("patch", f"/customers/{customer_id}", {"services": []}).json()[
-        "services"] == []
+    assert api.send("patch", f"/customers/{customer_id}", {"services": []}).json()["services"] == []
 
-    contact = api.send("post", "/contacts",
-                       {"username": "chenjing", "name": "陈静", "customer_id": customer_id})
+    contact = api.send(
+        "post", "/contacts", {"username": "chenjing", "name": "陈静", "customer_id": customer_id}
+    )
     assert contact.status_code == 201, contact.json()
     assert contact.json()["customer"] == "xinghe"
     assert api.get("/contacts", customer_id=customer_id).json()["count"] == 1

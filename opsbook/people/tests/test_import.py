@@ -23,16 +23,21 @@ def test_a_roster_creates_teams_staff_customers_and_contacts(db):
     assert report.summary["team"]["created"] == 2
     assert report.summary["staff"]["created"] == 3
     support = Team.objects.get(name="客服部")
-    assert support.parent.name == "运营中心"
-    assert support.lead.username == "wangfang"
+    assert Team.objects.filter(pk=support.pk).values_list(
+        "parent__name", "lead__username"
+    ).get() == ("运营中心", "wangfang")
     wang = User.objects.get(username="wangfang")
     assert (wang.display_name, wang.role, wang.team, wang.capacity_hours, wang.phone) == (
-        "王芳", Role.AGENT, support, 160, "13800000001",
+        "王芳",
+        Role.AGENT,
+        support,
+        160,
+        "13800000001",
     )
     assert not wang.has_usable_password()
     assert User.objects.get(username="liuyang").role == Role.MANAGER
     contact = User.objects.get(username="chenjing")
-    assert (contact.role, contact.customer.code) == (Role.CUSTOMER, "xinghe")
+    assert (contact.role, contact.customer) == (Role.CUSTOMER, Customer.objects.get(code="xinghe"))
 
 
 def test_new_accounts_with_an_e_mail_get_a_set_password_link_and_no_password(
@@ -76,7 +81,7 @@ def test_a_dry_run_reports_and_writes_nothing(db):
 
 
 def test_english_headers_and_sheet_names_work(db):
-    book = {
+    book: dict[str, list[list]] = {
         "Teams": [["Name", "Parent team"], ["Support", ""]],
         "Staff": [
             ["Name", "Login", "E-mail", "Team", "Role", "Team lead", "Capacity (hours per month)"],
@@ -89,8 +94,8 @@ def test_english_headers_and_sheet_names_work(db):
     report = run(xlsx(book))
 
     assert report.ok, messages(report)
-    assert Team.objects.get(name="Support").lead.username == "amy"
-    assert User.objects.get(username="bo").customer.code == "acme"
+    assert Team.objects.filter(name="Support", lead__username="amy").exists()
+    assert User.objects.filter(username="bo", customer__code="acme").exists()
 
 
 def test_one_sheet_with_a_kind_column_imports_every_kind(db):
@@ -105,8 +110,8 @@ def test_one_sheet_with_a_kind_column_imports_every_kind(db):
     report = run(csv_bytes(rows), "roster.csv")
 
     assert report.ok, messages(report)
-    assert User.objects.get(username="wangfang").team.name == "客服部"
-    assert User.objects.get(username="chenjing").customer.name == "星河学校"
+    assert User.objects.filter(username="wangfang", team__name="客服部").exists()
+    assert User.objects.filter(username="chenjing", customer__name="星河学校").exists()
 
 
 def test_customers_receive_the_service_items_named_by_code(db, personas):
@@ -118,8 +123,9 @@ def test_customers_receive_the_service_items_named_by_code(db, personas):
 
     assert report.ok, messages(report)
     xinghe = Customer.objects.get(code="xinghe")
-    assert sorted(CustomerService.objects.filter(customer=xinghe).values_list(
-        "item__code", flat=True)) == ["HOT-1", "VISIT-2"]
+    assert sorted(
+        CustomerService.objects.filter(customer=xinghe).values_list("item__code", flat=True)
+    ) == ["HOT-1", "VISIT-2"]
 
 
 def test_a_changed_row_updates_only_that_record(db):

@@ -241,8 +241,14 @@ def test_bad_cells_are_each_named(db):
 def test_two_leads_for_one_team_are_refused(db):
     teams = [["名称"], ["客服部"]]
     problems = refused(
-        xlsx({"团队": teams, "员工": staff(row(team="客服部", lead="是"),
-                                         row(login="b", team="客服部", lead="是"))})
+        xlsx(
+            {
+                "团队": teams,
+                "员工": staff(
+                    row(team="客服部", lead="是"), row(login="b", team="客服部", lead="是")
+                ),
+            }
+        )
     )
     assert problems == ["员工!R3 C(团队负责人): 客服部 appears twice (also 员工 row 2)."]
 

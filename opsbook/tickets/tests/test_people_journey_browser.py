@@ -89,7 +89,9 @@ def test_a_team_from_a_roster_then_an_invited_agent_sets_a_password_and_handles_
     (message,) = [
         m for m in mail.outbox if m.to == ["wangfang@example.com"] and "/people/welcome/" in m.body
     ]
-    link = re.search(r"https?://\S+/people/welcome/\S+/", message.body).group(0)
+    found = re.search(r"https?://\S+/people/welcome/\S+/", str(message.body))
+    assert found is not None
+    link = found.group(0)
     assert link.startswith(live_server.url)
     page.context.clear_cookies()
     page.goto(link)
