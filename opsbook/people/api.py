@@ -54,6 +54,11 @@ RENAMED = {
 }
 
 
+def _query(q: str) -> str:
+    """A search text as the pages take it: at most 100 characters, no control characters."""
+    return "".join(ch for ch in q[:100] if ord(ch) >= 32)
+
+
 def _missing(field: str) -> DjangoValidationError:
     return DjangoValidationError({field: _("No such record.")})
 
@@ -123,7 +128,7 @@ def _person(request, pk: int) -> User:
 @paginate(Pagination)
 def list_staff(request, q: str = "", active: bool | None = None):
     """Members of staff by login; ``q`` searches name, login, e-mail, phone and team."""
-    return access.staff_for_user(request.user, q[:100], active=active)
+    return access.staff_for_user(request.user, _query(q), active=active)
 
 
 @router.post("/staff", response={201: PersonOut, **WRITE_ERRORS})
@@ -204,7 +209,7 @@ def _contact(request, pk: int) -> User:
 @router.get("/contacts", response={200: list[ContactOut], **LIST_ERRORS})
 @paginate(Pagination)
 def list_contacts(request, q: str = "", customer_id: int | None = None):
-    contacts = access.contacts_for_user(request.user, q[:100])
+    contacts = access.contacts_for_user(request.user, _query(q))
     if customer_id is not None:
         contacts = contacts.filter(customer_id=customer_id)
     return contacts
@@ -262,7 +267,7 @@ def invite_contact(request, contact_id: int, payload: PeopleInviteIn):
 @router.get("/teams", response={200: list[TeamOut], **LIST_ERRORS})
 @paginate(Pagination)
 def list_teams(request, q: str = ""):
-    return access.teams_for_user(request.user, q[:100])
+    return access.teams_for_user(request.user, _query(q))
 
 
 def _team_values(payload: Any, fields: set[str]) -> dict[str, Any]:
@@ -313,7 +318,7 @@ def _customers(request):
 @router.get("/customers", response={200: list[CustomerOut], **LIST_ERRORS})
 @paginate(Pagination)
 def list_customers(request, q: str = ""):
-    return access.customers_for_user(request.user, q[:100]).prefetch_related("services__item")
+    return access.customers_for_user(request.user, _query(q)).prefetch_related("services__item")
 
 
 @router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS})

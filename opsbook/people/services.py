@@ -33,7 +33,20 @@ CUSTOMER_FIELDS = ("code", "name", "notes", "is_active")
 MAX_CAPACITY_HOURS = 744  # every hour of a 31-day month
 
 
+MULTILINE_FIELDS = frozenset({"description", "notes"})
+
+
 def _clean_text(data: dict[str, Any]) -> dict[str, Any]:
+    """Text values stripped; control characters (NUL included, which PostgreSQL refuses) are
+    an error on their field, except line breaks and tabs in descriptions and notes."""
+    errors: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            allowed = "\n\r\t" if key in MULTILINE_FIELDS else ""
+            if any(ord(ch) < 32 and ch not in allowed or ch == "\x7f" for ch in value):
+                errors[key] = _("Control characters are not allowed.")
+    if errors:
+        raise ValidationError(errors)
     return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
 
 

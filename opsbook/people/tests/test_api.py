@@ -16,10 +16,10 @@ from opsbook.catalog.testing import make_item
 class Api:
     def __init__(self, user=None):
         self.client = Client()
-        self.headers = {}
+        self.headers = {"Accept-Language": "en"}
         if user is not None:
             _token, raw = do_create_api_token(user)
-            self.headers = {"Authorization": f"Bearer {raw}"}
+            self.headers["Authorization"] = f"Bearer {raw}"
 
     def get(self, path, **params):
         return self.client.get("/api/people" + path, params, headers=self.headers)
@@ -168,3 +168,12 @@ def test_the_openapi_document_lists_the_people_routes_with_their_errors(client):
     staff = schema["paths"]["/api/people/staff"]["post"]["responses"]
     assert {"201", "401", "403", "404", "409", "422"} <= set(staff)
     assert "PersonOut" in schema["components"]["schemas"]
+
+
+def test_control_characters_are_422_and_searches_ignore_them(api, personas):
+    response = api.send("post", "/staff", {"username": "nul", "name": "a\u0000b"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "name"
+    assert api.get("/staff", q="al\u0000ice").status_code == 200
+    team = api.send("post", "/teams", {"name": "甲\r\n乙"})
+    assert team.status_code == 422
