@@ -425,15 +425,6 @@ class _Import(Pipeline):
                 _("%(text)s is not one of %(choices)s.")
                 % {"text": role_text, "choices": "、".join(ROLE_LABELS)},
             )
-        if self.actor is not None:
-            for checked in (role, stored.role if stored else None):
-                if checked and not can_grant_role(self.actor, checked):
-                    self.bad(
-                        record,
-                        "role" if checked == role else "login",
-                        _("Only an administrator can make or change an administrator."),
-                    )
-                    break
         capacity = record.text("capacity")
         if capacity:
             try:
@@ -577,7 +568,25 @@ class _Import(Pipeline):
                         else ""
                     )
                     self._change(changes, "customer", old, code)
+            if kind == STAFF:
+                self._check_admin(record, stored, changes)
             self.plan[kind].append((record, stored, changes))
+
+    def _check_admin(self, record: Record, stored: User | None, changes: dict) -> None:
+        """Only an administrator makes an administrator or changes one; a manager's file may
+        still list administrators unchanged (as the export does)."""
+        if self.actor is None or can_grant_role(self.actor, Role.ADMIN):
+            return
+        role_text = record.text("role")
+        role = ROLE_WORDS.get(normalize(role_text)) if role_text else None
+        making = role == Role.ADMIN and (stored is None or stored.role != Role.ADMIN)
+        changing = stored is not None and stored.role == Role.ADMIN and bool(changes)
+        if making or changing:
+            self.bad(
+                record,
+                "role" if record.has("role") else "login",
+                _("Only an administrator can make or change an administrator."),
+            )
 
     def _plan_staff(self, record: Record, stored: User, changes: dict) -> None:
         if record.has("team"):

@@ -12,6 +12,7 @@ from opsbook.accounts.models import Customer, Team, User
 from opsbook.accounts.services import do_create_api_token, user_for_token
 from opsbook.catalog.models import CustomerService
 from opsbook.catalog.testing import make_item
+from opsbook.people.excel.exporter import export_people
 
 from .helpers import counts, csv_bytes, messages, run, sheets, state, xlsx
 
@@ -200,3 +201,12 @@ def test_the_command_exits_1_listing_the_problems(db, tmp_path, capsys):
     assert exc.value.returncode == 1
     assert "员工!R3 C(团队): There is no team called 不存在的部门." in capsys.readouterr().out
     assert not User.objects.exists()
+
+
+def test_a_manager_reimports_an_export_listing_administrators_unchanged(db, personas):
+    personas.erin, personas.alice, personas.mia  # noqa: B018 (created on first use)
+    before = state()
+    report = run(export_people(), actor=personas.mia)
+
+    assert report.ok, messages(report)
+    assert state() == before
