@@ -43,7 +43,7 @@ def _clean_text(data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if isinstance(value, str):
             allowed = "\n\r\t" if key in MULTILINE_FIELDS else ""
-            if any(ord(ch) < 32 and ch not in allowed or ch == "\x7f" for ch in value):
+            if any((ord(ch) < 32 and ch not in allowed) or ch == "\x7f" for ch in value):
                 errors[key] = _("Control characters are not allowed.")
     if errors:
         raise ValidationError(errors)
