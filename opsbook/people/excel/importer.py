@@ -39,12 +39,15 @@ from .columns import (
     KIND_WORDS,
     KINDS,
     MIXED_HEADERS,
+    NO,
     REQUIRED,
     ROLE_LABELS,
+    ROLE_TEXT,
     ROLE_WORDS,
     SHEET_NAMES,
     STAFF,
     TEAM,
+    YES,
     sheet_rules,
 )
 
@@ -497,7 +500,10 @@ class _Import(Pipeline):
                         "kind": kind,
                         "key": record.text("login") or record.text("code") or record.text("name"),
                         "action": action,
-                        "changes": {k: [_show(v[0]), _show(v[1])] for k, v in changes.items()},
+                        "changes": {
+                            record.label(COLUMN_OF.get(k, k)): [_show(k, v[0]), _show(k, v[1])]
+                            for k, v in changes.items()
+                        },
                     }
                 )
         rows.sort(key=lambda r: (r["action"] == "unchanged", r["sheet"], r["row"]))
@@ -505,6 +511,11 @@ class _Import(Pipeline):
 
     def _change(self, changes: dict, name: str, old: Any, new: Any) -> None:
         if old != new:
+            changes[name] = (old, new)
+
+    def _change_folded(self, changes: dict, name: str, old: str, new: str) -> None:
+        """A change of a name that matches without case (teams, parents)."""
+        if old.casefold() != new.casefold():
             changes[name] = (old, new)
 
     def _plan_teams(self) -> None:
@@ -515,9 +526,7 @@ class _Import(Pipeline):
                 self._change(changes, "name", stored.name, record.text("name"))
                 if record.has("parent"):
                     old = stored.parent.name if stored.parent_id and stored.parent else ""
-                    self._change(
-                        changes, "parent", old.casefold(), record.text("parent").casefold()
-                    )
+                    self._change_folded(changes, "parent", old, record.text("parent"))
                 if record.has("description"):
                     self._change(
                         changes, "description", stored.description, record.text("description")
@@ -562,12 +571,9 @@ class _Import(Pipeline):
                     self._plan_staff(record, stored, changes)
                 else:
                     code, _c = self._customer_for(record.text("customer"))
-                    old = (
-                        stored.customer.code.casefold()
-                        if stored.customer_id and stored.customer
-                        else ""
-                    )
-                    self._change(changes, "customer", old, code)
+                    old = stored.customer.code if stored.customer_id and stored.customer else ""
+                    if old.casefold() != code:
+                        changes["customer"] = (old, record.text("customer"))
             if kind == STAFF:
                 self._check_admin(record, stored, changes)
             self.plan[kind].append((record, stored, changes))
@@ -590,8 +596,8 @@ class _Import(Pipeline):
 
     def _plan_staff(self, record: Record, stored: User, changes: dict) -> None:
         if record.has("team"):
-            old = stored.team.name.casefold() if stored.team_id and stored.team else ""
-            self._change(changes, "team", old, record.text("team").casefold())
+            old = stored.team.name if stored.team_id and stored.team else ""
+            self._change_folded(changes, "team", old, record.text("team"))
         if record.text("role"):
             self._change(changes, "role", stored.role, ROLE_WORDS[normalize(record.text("role"))])
         if record.has("capacity"):
@@ -714,7 +720,21 @@ class _Import(Pipeline):
             self.people_report.invited += 1
 
 
-def _show(value: Any) -> Any:
+# The column a planned change is read from, so the preview names it as the file heads it.
+COLUMN_OF = {
+    "display_name": "name",
+    "is_active": "active",
+    "capacity_hours": "capacity",
+    "team_lead": "lead",
+}
+
+
+def _show(field_name: str, value: Any) -> Any:
+    """A planned value as the file writes it (是/否, 客服, codes joined with 、)."""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if field_name == "role" and value in ROLE_TEXT:
+        return ROLE_TEXT[value][0]
     if isinstance(value, list):
         return "、".join(value)
     return "" if value is None else value

@@ -140,7 +140,7 @@ def test_a_changed_row_updates_only_that_record(db):
     assert report.summary["staff"] == {"created": 0, "updated": 1, "unchanged": 2}
     assert User.objects.get(username="zhaoqiang").capacity_hours == 80
     assert report.rows[0]["key"] == "zhaoqiang"  # changed rows first
-    assert report.rows[0]["changes"] == {"capacity_hours": [120, 80]}
+    assert report.rows[0]["changes"] == {"月工时": [120, 80]}
 
 
 def test_a_row_marked_inactive_deactivates_the_account_for_good(db):
@@ -210,3 +210,15 @@ def test_a_manager_reimports_an_export_listing_administrators_unchanged(db, pers
 
     assert report.ok, messages(report)
     assert state() == before
+
+
+def test_the_preview_names_changes_as_the_file_heads_them(db):
+    assert run(xlsx(sheets())).ok
+    staff = [list(r) for r in sheets()["员工"]]
+    staff[2][4] = "运营中心"  # 赵强 moves team
+    staff[2][5] = "只读"
+
+    report = run(xlsx(sheets(员工=staff)), dry_run=True)
+
+    (changed,) = [r for r in report.rows if r["action"] == "updated"]
+    assert changed["changes"] == {"团队": ["客服部", "运营中心"], "角色": ["客服", "只读"]}

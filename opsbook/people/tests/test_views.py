@@ -278,3 +278,20 @@ def test_the_export_downloads_a_workbook(manager, personas):
     response = manager.get(reverse("people:export"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
+
+
+def test_every_form_page_renders(manager, personas):
+    pages = [
+        reverse("people:staff_new"),
+        reverse("people:staff_edit", args=[personas.alice.pk]),
+        reverse("people:team_new"),
+        reverse("people:team_edit", args=[personas.support_team.pk]),
+        reverse("people:customer_new"),
+        reverse("people:customer_edit", args=[personas.customer_a.pk]),
+        reverse("people:contact_new") + f"?customer={personas.customer_a.pk}",
+        reverse("people:contact_edit", args=[personas.dana.pk]),
+    ]
+    for url in pages:
+        assert manager.get(url).status_code == 200, url
+    assert manager.get(reverse("people:staff_edit", args=[personas.dana.pk])).status_code == 404
+    assert manager.get(reverse("people:contact_edit", args=[personas.alice.pk])).status_code == 404
