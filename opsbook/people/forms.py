@@ -94,6 +94,10 @@ class CustomerForm(StyledFormMixin, forms.Form):
         label=_("Services received"),
         queryset=ServiceItem.objects.order_by("code"),
         required=False,
+        help_text=_(
+            "The service items its contacts may raise requests on. Hold Ctrl (⌘ on a Mac) to "
+            "choose several."
+        ),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
