@@ -1,7 +1,8 @@
 """Who sees which people, teams and organisations: managers and administrators see them all;
 everybody else sees none of them here (the pages answer 403 to staff, 404 to customers)."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from opsbook.accounts.access import can_grant_role, can_manage_people, is_staff_member
@@ -81,20 +82,35 @@ def customers_for_user(actor, search: str = "") -> QuerySet[Customer]:
     return customers.order_by("name")
 
 
+MAX_PK = 2**63 - 1
+
+
+def is_valid_pk(pk: int | None) -> bool:
+    """Whether ``pk`` can be a row id at all (a larger number overflows the database's
+    integer and would be a server error, not "not found")."""
+    return pk is not None and 0 < pk <= MAX_PK
+
+
+def _get[M: Model](queryset: QuerySet[M], pk: int) -> M:
+    if not is_valid_pk(pk):
+        raise Http404
+    return get_object_or_404(queryset, pk=pk)
+
+
 def get_person_for_user(actor, pk: int) -> User:
-    return get_object_or_404(staff_for_user(actor), pk=pk)
+    return _get(staff_for_user(actor), pk)
 
 
 def get_contact_for_user(actor, pk: int) -> User:
-    return get_object_or_404(contacts_for_user(actor), pk=pk)
+    return _get(contacts_for_user(actor), pk)
 
 
 def get_team_for_user(actor, pk: int) -> Team:
-    return get_object_or_404(teams_for_user(actor), pk=pk)
+    return _get(teams_for_user(actor), pk)
 
 
 def get_customer_for_user(actor, pk: int) -> Customer:
-    return get_object_or_404(customers_for_user(actor), pk=pk)
+    return _get(customers_for_user(actor), pk)
 
 
 def check_can_manage(actor) -> None:

@@ -66,14 +66,14 @@ def _missing(field: str) -> DjangoValidationError:
 def _team(pk: int | None) -> Team | None:
     if pk is None:
         return None
-    team = Team.objects.filter(pk=pk).first()
+    team = Team.objects.filter(pk=pk).first() if access.is_valid_pk(pk) else None
     if team is None:
         raise _missing("team")
     return team
 
 
 def _customer(pk: int) -> Customer:
-    customer = Customer.objects.filter(pk=pk).first()
+    customer = Customer.objects.filter(pk=pk).first() if access.is_valid_pk(pk) else None
     if customer is None:
         raise _missing("customer")
     return customer
@@ -82,7 +82,7 @@ def _customer(pk: int) -> Customer:
 def _lead(pk: int | None) -> User | None:
     if pk is None:
         return None
-    lead = User.objects.staff().filter(pk=pk).first()
+    lead = User.objects.staff().filter(pk=pk).first() if access.is_valid_pk(pk) else None
     if lead is None:
         raise _missing("lead")
     return lead
@@ -211,7 +211,11 @@ def _contact(request, pk: int) -> User:
 def list_contacts(request, q: str = "", customer_id: int | None = None):
     contacts = access.contacts_for_user(request.user, _query(q))
     if customer_id is not None:
-        contacts = contacts.filter(customer_id=customer_id)
+        contacts = (
+            contacts.filter(customer_id=customer_id)
+            if access.is_valid_pk(customer_id)
+            else contacts.none()
+        )
     return contacts
 
 
@@ -276,7 +280,9 @@ def _team_values(payload: Any, fields: set[str]) -> dict[str, Any]:
         if key == "parent_id":
             values["parent"] = None
             if value is not None:
-                values["parent"] = Team.objects.filter(pk=value).first()
+                values["parent"] = (
+                    Team.objects.filter(pk=value).first() if access.is_valid_pk(value) else None
+                )
                 if values["parent"] is None:
                     raise _missing("parent")
         elif key == "lead_id":

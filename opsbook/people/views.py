@@ -347,7 +347,7 @@ def _contact_page(request, contact=None):
             "phone": contact.phone,
             "customer": contact.customer_id,
         }
-    elif request.GET.get("customer", "").isdigit():
+    elif request.GET.get("customer", "").isdigit() and len(request.GET["customer"]) < 19:
         initial = {"customer": int(request.GET["customer"])}
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -177,3 +177,14 @@ def test_control_characters_are_422_and_searches_ignore_them(api, personas):
     assert api.get("/staff", q="al\u0000ice").status_code == 200
     team = api.send("post", "/teams", {"name": "甲\r\n乙"})
     assert team.status_code == 422
+
+
+def test_ids_too_large_for_the_database_are_404_or_422_never_500(api):
+    huge = 2**63
+    for path in (f"/staff/{huge}", f"/contacts/{huge}", f"/teams/{huge}", f"/customers/{huge}"):
+        assert api.get(path).status_code == 404, path
+    assert api.get("/contacts", customer_id=huge).json()["count"] == 0
+    response = api.send("post", "/staff", {"username": "big", "name": "B", "team_id": huge})
+    assert response.status_code == 422
+    response = api.send("post", "/teams", {"name": "大", "parent_id": huge, "lead_id": huge})
+    assert response.status_code == 422
