@@ -12,6 +12,34 @@ from opsbook.catalog.models import ServiceItem
 from opsbook.core.forms import StyledFormMixin
 
 IMPORT_EXTENSIONS = (".xlsx", ".csv")
+MAX_PK = 2**63 - 1
+
+
+def _beyond_any_id(value) -> bool:
+    text = str(value).strip()
+    return text.isdigit() and int(text) > MAX_PK
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose impossible ids are "not one of the choices", not a database
+    overflow."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _beyond_any_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        for pk in value or ():
+            if _beyond_any_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
 
 
 class SearchForm(StyledFormMixin, forms.Form):
@@ -34,7 +62,7 @@ class PersonForm(StyledFormMixin, forms.Form):
         help_text=_("The invitation to set a password is sent here."),
     )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = RecordChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
     role = forms.ChoiceField(label=_("Role"))
     is_team_lead = forms.BooleanField(label=_("Team lead"), required=False)
     capacity_hours = forms.IntegerField(
@@ -71,26 +99,20 @@ class ContactForm(StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("Login"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    customer = forms.ModelChoiceField(
-        label=_("Customer organisation"), queryset=Customer.objects.all()
-    )
+    customer = RecordChoiceField(label=_("Customer organisation"), queryset=Customer.objects.all())
 
 
 class TeamForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    parent = forms.ModelChoiceField(
-        label=_("Parent team"), queryset=Team.objects.all(), required=False
-    )
-    lead = forms.ModelChoiceField(
-        label=_("Team lead"), queryset=User.objects.staff(), required=False
-    )
+    parent = RecordChoiceField(label=_("Parent team"), queryset=Team.objects.all(), required=False)
+    lead = RecordChoiceField(label=_("Team lead"), queryset=User.objects.staff(), required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
 
 
 class CustomerForm(StyledFormMixin, forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=50)
     name = forms.CharField(label=_("Name"), max_length=200)
-    services = forms.ModelMultipleChoiceField(
+    services = RecordsChoiceField(
         label=_("Services received"),
         queryset=ServiceItem.objects.order_by("code"),
         required=False,

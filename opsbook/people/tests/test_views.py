@@ -295,3 +295,17 @@ def test_every_form_page_renders(manager, personas):
         assert manager.get(url).status_code == 200, url
     assert manager.get(reverse("people:staff_edit", args=[personas.dana.pk])).status_code == 404
     assert manager.get(reverse("people:contact_edit", args=[personas.alice.pk])).status_code == 404
+
+
+def test_impossible_ids_in_a_form_are_field_errors(manager, personas):
+    huge = str(2**63)
+    made = manager.post(
+        reverse("people:staff_new"),
+        {"display_name": "X", "username": "x", "role": "agent", "team": huge},
+    )
+    assert made.status_code == 200 and "team" in made.context["form"].errors
+    org = manager.post(
+        reverse("people:customer_new"), {"code": "c", "name": "C", "services": [huge]}
+    )
+    assert org.status_code == 200 and "services" in org.context["form"].errors
+    assert manager.get(reverse("people:contact_new") + "?customer=" + huge * 2).status_code == 200
