@@ -1,6 +1,7 @@
 """Who sees which people, teams and organisations: managers and administrators see them all;
 everybody else sees none of them here (the pages answer 403 to staff, 404 to customers)."""
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -20,6 +21,14 @@ def is_hidden_from(user) -> bool:
 
 def _scope(actor) -> bool:
     return can_manage_people(actor)
+
+
+def not_invited(people: QuerySet[User]) -> QuerySet[User]:
+    """Active accounts that have no password and were never sent an invitation (people
+    created with a name only, e.g. owners named in a checklist import)."""
+    return people.filter(
+        is_active=True, invited_at__isnull=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
 
 
 def staff_for_user(actor, search: str = "", *, active: bool | None = None) -> QuerySet[User]:

@@ -47,7 +47,12 @@ class SearchForm(StyledFormMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("State"),
         required=False,
-        choices=[("", _("Active")), ("inactive", _("Deactivated")), ("all", _("All"))],
+        choices=[
+            ("", _("Active")),
+            ("uninvited", _("Not invited yet")),
+            ("inactive", _("Deactivated")),
+            ("all", _("All")),
+        ],
     )
 
 

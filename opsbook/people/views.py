@@ -59,8 +59,13 @@ def _search(request) -> tuple[SearchForm, str, bool | None]:
     q, state = "", ""
     if form.is_valid():
         q, state = form.cleaned_data["q"].strip(), form.cleaned_data["state"]
-    active = {"": True, "inactive": False}.get(state)
+    active = {"": True, "inactive": False, "uninvited": True}.get(state)
     return form, q, active
+
+
+def _only_uninvited(request, people):
+    """The "not invited yet" state of the staff and contact lists."""
+    return access.not_invited(people) if request.GET.get("state") == "uninvited" else people
 
 
 def _page(request, queryset):
@@ -74,7 +79,8 @@ def _page(request, queryset):
 @require_GET
 def staff_list(request):
     form, q, active = _search(request)
-    page = _page(request, access.staff_for_user(request.user, q, active=active))
+    people = access.staff_for_user(request.user, q, active=active)
+    page = _page(request, _only_uninvited(request, people))
     return render(
         request,
         "people/staff_list.html",
@@ -329,7 +335,7 @@ def contact_list(request):
     contacts = access.contacts_for_user(request.user, q)
     if active is not None:
         contacts = contacts.filter(is_active=active)
-    page = _page(request, contacts)
+    page = _page(request, _only_uninvited(request, contacts))
     return render(
         request,
         "people/contact_list.html",

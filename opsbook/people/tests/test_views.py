@@ -309,3 +309,17 @@ def test_impossible_ids_in_a_form_are_field_errors(manager, personas):
     )
     assert org.status_code == 200 and "services" in org.context["form"].errors
     assert manager.get(reverse("people:contact_new") + "?customer=" + huge * 2).status_code == 200
+
+
+def test_the_staff_list_finds_people_not_invited_yet(manager, personas):
+    nameless = User(username="owner1", display_name="清单负责人")
+    nameless.set_unusable_password()
+    nameless.save()
+    invited = User(username="owner2", display_name="已邀请", invited_at=personas.mia.date_joined)
+    invited.set_unusable_password()
+    invited.save()
+
+    page = manager.get(reverse("people:staff"), {"state": "uninvited"})
+
+    assert "owner1" in page.text
+    assert "owner2" not in page.text and "alice" not in page.text
