@@ -19,6 +19,7 @@ from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
 from opsbook.core.api import field_errors
 from opsbook.core.errors import ConflictError
+from opsbook.people.api import router as people_router
 from opsbook.tickets.api import router as tickets_router
 
 
@@ -63,3 +64,4 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/calendars/", calendars_router)
 api.add_router("/audit", audit_router)
 api.add_router("/tickets/", tickets_router)
+api.add_router("/people/", people_router)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "opsbook.catalog",
     "opsbook.calendars",
     "opsbook.tickets",
+    "opsbook.people",
     "opsbook.portal",
     "django_tasks_db",
     "opsbook.jobs",
@@ -314,6 +315,8 @@ OPSBOOK_TICKET_REOPEN_DAYS = env_int("TICKET_REOPEN_DAYS", 7, minimum=0)
 # One-time satisfaction links stay valid this many days.
 OPSBOOK_SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 14, minimum=1)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# One-time links sent to new accounts to set their password stay valid this many days.
+PASSWORD_RESET_TIMEOUT = env_int("INVITATION_DAYS", 7, minimum=1) * 86400
 # The address links in e-mails point at (satisfaction links, ticket links).
 OPSBOOK_BASE_URL = env_str("OPSBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

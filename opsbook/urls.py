@@ -10,6 +10,7 @@ urlpatterns = [
     path("catalog/", include("opsbook.catalog.urls")),
     path("calendars/", include("opsbook.calendars.urls")),
     path("tickets/", include("opsbook.tickets.urls")),
+    path("people/", include("opsbook.people.urls")),
     path("portal/", include("opsbook.portal.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,6 +8,7 @@ from .models import ApiToken, Customer, Team, User
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "role", "team", "customer", "is_active"]
     list_filter = ["role", "team", "is_active"]
+    readonly_fields = ["invited_at"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (
@@ -19,6 +20,8 @@ class UserAdmin(BaseUserAdmin):
                     "team",
                     "customer",
                     "phone",
+                    "capacity_hours",
+                    "invited_at",
                     "language",
                     "time_zone",
                 ]

@@ -1,4 +1,4 @@
-from opsbook.accounts.access import can_manage_catalog, is_staff_member
+from opsbook.accounts.access import can_manage_catalog, can_manage_people, is_staff_member
 
 
 def navigation(request):
@@ -6,4 +6,5 @@ def navigation(request):
     return {
         "nav_staff": is_staff_member(user),
         "nav_manage_catalog": can_manage_catalog(user),
+        "nav_people": can_manage_people(user),
     }

@@ -21,9 +21,9 @@ CUSTOMERS = [
 PEOPLE: list[tuple[str, str, str, str | None, str | None, dict[str, Any]]] = [
     ("admin", "系统管理员", Role.ADMIN, None, None, {"is_superuser": True}),
     ("manager", "王芳", Role.MANAGER, "课程运营部", None, {"first_name": "芳", "last_name": "王"}),
-    ("alice", "张三", Role.AGENT, "学员服务部", None, {}),
-    ("bob", "李四", Role.AGENT, "市场部", None, {}),
-    ("carol", "赵敏", Role.AGENT, "技术支持部", None, {}),
+    ("alice", "张三", Role.AGENT, "学员服务部", None, {"capacity_hours": 160}),
+    ("bob", "李四", Role.AGENT, "市场部", None, {"capacity_hours": 120}),
+    ("carol", "赵敏", Role.AGENT, "技术支持部", None, {"capacity_hours": 160}),
     ("viewer", "刘洋", Role.VIEWER, None, None, {}),
     ("chenjing", "陈静", Role.CUSTOMER, None, "xinghuo", {}),
     ("zhouqiang", "周强", Role.CUSTOMER, None, "mingyuan", {}),

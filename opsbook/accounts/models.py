@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from opsbook.core import clock
@@ -110,6 +111,17 @@ class User(AbstractUser):
         help_text=_("Empty: the site's time zone."),
     )
 
+    capacity_hours = models.PositiveSmallIntegerField(
+        _("capacity (hours per month)"),
+        null=True,
+        blank=True,
+        help_text=_("Hours a month this person can give to service work; empty: not planned."),
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True, editable=False)
+    # Rotated when the account is deactivated: every session signed in before then stops
+    # matching (see get_session_auth_hash), even after a reactivation.
+    session_stamp = models.CharField(max_length=32, blank=True, editable=False)
+
     objects: ClassVar[OpsbookUserManager] = OpsbookUserManager()
 
     class Meta:
@@ -133,6 +145,24 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.is_active and self.role in STAFF_ROLES
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password; ours also covers the session stamp, so that
+        # rotating the stamp (on deactivation) signs out every session for good. With no
+        # stamp yet, the hash is Django's own, so existing sessions survive an upgrade.
+        base = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        if not self.session_stamp:
+            return base
+        return salted_hmac(
+            "opsbook.accounts.User.session_stamp",
+            base + self.session_stamp,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    @property
+    def has_no_password(self) -> bool:
+        return not self.has_usable_password()
 
     def save(self, *args, **kwargs):
         # The role is the one source of truth: a superuser (e.g. from `createsuperuser`) is an

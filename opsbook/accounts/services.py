@@ -1,7 +1,8 @@
 """Writes for accounts: API tokens and account state. Each function is one transaction."""
 
+import secrets
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -54,13 +55,26 @@ def do_revoke_api_token(token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
+def end_access(user: User, now: datetime | None = None) -> None:
+    """Revoke every API token of ``user`` and sign out every session they have, for good: the
+    tokens keep their ``revoked_at`` and the sessions' hash no longer matches the new stamp,
+    so a later reactivation revives neither. Called inside the deactivating transaction,
+    wherever the deactivation happens (services, the import, the admin site via the receiver
+    in ``receivers.py``)."""
+    ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(
+        revoked_at=clock.or_now(now)
+    )
+    user.session_stamp = secrets.token_hex(16)
+    User.objects.filter(pk=user.pk).update(session_stamp=user.session_stamp)
+
+
 @transaction.atomic
-def do_deactivate_user(user: User) -> None:
-    """Deactivate a user: their sessions stop working at once (ModelBackend refuses inactive
-    users on every request) and their API tokens are revoked."""
+def do_deactivate_user(user: User, now: datetime | None = None) -> None:
+    """Deactivate a user: their sessions stop working at once and for good, and their API
+    tokens are revoked (reactivating them later revives neither)."""
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+    end_access(user, now)
 
 
 # --- Staff known by name only ------------------------------------------------------------------

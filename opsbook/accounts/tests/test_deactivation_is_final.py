@@ -1,0 +1,72 @@
+"""Deactivation is final wherever it happens: reactivating an account revives neither its old
+API tokens nor its old sessions (issue 8)."""
+
+from django.urls import reverse
+
+from opsbook.accounts.models import ApiToken
+from opsbook.accounts.services import do_create_api_token, do_deactivate_user
+
+PREFERENCES = reverse("accounts:preferences")
+
+
+def _admin_save(admin_client, user, *, active: bool):
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "is_active": "on" if active else "",
+            "team": user.team_id or "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+        }
+    )
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_unticking_then_ticking_active_in_the_admin_site_revives_no_token_or_session(
+    client, admin_client, personas
+):
+    alice = personas.alice
+    _token, raw = do_create_api_token(alice)
+    client.force_login(alice)
+    assert client.get(PREFERENCES).status_code == 200
+
+    _admin_save(admin_client, alice, active=False)
+    _admin_save(admin_client, alice, active=True)
+
+    assert client.get(PREFERENCES).status_code == 302  # the old session is signed out
+    api = client.get("/api/people/staff", headers={"authorization": f"Bearer {raw}"})
+    assert api.status_code == 401
+    assert ApiToken.objects.get(user=alice).revoked_at is not None
+    # The reactivated person signs in afresh and works.
+    alice.refresh_from_db()
+    client.force_login(alice)
+    assert client.get(PREFERENCES).status_code == 200
+
+
+def test_a_save_that_keeps_the_account_active_ends_nothing(client, personas):
+    alice = personas.alice
+    do_create_api_token(alice)
+    client.force_login(alice)
+
+    alice.phone = "123"
+    alice.save()
+
+    assert client.get(PREFERENCES).status_code == 200
+    assert ApiToken.objects.get(user=alice).revoked_at is None
+
+
+def test_the_service_then_a_plain_reactivation_revives_nothing(client, personas):
+    alice = personas.alice
+    do_create_api_token(alice)
+    client.force_login(alice)
+
+    do_deactivate_user(alice)
+    alice.refresh_from_db()
+    alice.is_active = True
+    alice.save()
+
+    assert client.get(PREFERENCES).status_code == 302
+    assert ApiToken.objects.get(user=alice).revoked_at is not None
