@@ -30,6 +30,8 @@ def can_create_staff(user) -> bool:
     """Add staff members (for now: owners named in an imported checklist): administrators and
     managers."""
     return is_staff_member(user) and user.role in {Role.ADMIN, Role.MANAGER}
+
+
 def can_manage_people(user) -> bool:
     """Staff, teams, customer organisations and their contacts: administrators and managers."""
     return is_staff_member(user) and user.role in {Role.ADMIN, Role.MANAGER}

@@ -189,6 +189,7 @@ class _Import(Planning):
                 readings[kind]["structured" if structured else "text"] += 1
                 if message and len(notices) < MAX_PROBLEMS:
                     notices.append(Problem(self.sheet, row, label, message))
+
     def run(self) -> None:
         super().run()
         if self.data_rows:
