@@ -25,6 +25,7 @@ from .access import can_see_calendar_health, check_can_edit
 from .businesstime import Window
 from .checks import check_exception, check_windows, exception_label
 from .choices import DataSource, Weekday
+from .health import years_to_check
 from .models import (
     Calendar,
     CalendarException,
@@ -33,7 +34,6 @@ from .models import (
     WorkingWindow,
     YearWarningDismissal,
 )
-from .health import years_to_check
 from .versions import announce_change, touch
 
 CALENDAR_FIELDS = ("name", "time_zone", "description", "is_default")

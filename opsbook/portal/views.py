@@ -88,9 +88,7 @@ def customer_required(
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if is_staff_member(request.user):
-                return redirect(
-                    staff_url(**kwargs) if staff_url else staff_home_url(request.user)
-                )
+                return redirect(staff_url(**kwargs) if staff_url else staff_home_url(request.user))
             return guarded(request, *args, **kwargs)
 
         return wrapper

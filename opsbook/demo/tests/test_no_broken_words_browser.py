@@ -81,9 +81,7 @@ def demo(time_machine, settings, tmp_path):
     load_demo(TODAY)
 
 
-def test_no_button_or_header_breaks_a_chinese_word_at_1440_pixels(
-    browser_page, live_server, demo
-):
+def test_no_button_or_header_breaks_a_chinese_word_at_1440_pixels(browser_page, live_server, demo):
     page = browser_page
     page.set_viewport_size({"width": 1440, "height": 900})
     item = ServiceItem.objects.filter(contents__isnull=False).order_by("pk").first()
@@ -103,8 +101,22 @@ def test_no_button_or_header_breaks_a_chinese_word_at_1440_pixels(
             f"/catalog/items/{item.pk}/",
             f"/catalog/items/{item.pk}/edit/",
             "/catalog/import/",
+            "/catalog/categories/",
             "/calendars/",
             f"/calendars/{calendar.pk}/",
+            "/accounts/preferences/",
+        ],
+    )
+    page.context.clear_cookies()
+    sign_in(page, live_server, "admin")
+    found += wrapped_on(
+        page,
+        [
+            "/tickets/",
+            f"/calendars/{calendar.pk}/hours/",
+            f"/calendars/{calendar.pk}/years/",
+            f"/calendars/{calendar.pk}/exceptions/new/",
+            f"/calendars/{calendar.pk}/import/?year=2027",
         ],
     )
     page.context.clear_cookies()
