@@ -140,3 +140,8 @@ def test_on_a_narrow_window_the_ticket_table_scrolls_instead_of_breaking_headers
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1]  # the table scrolls in its box, the page does not
+    box = page.evaluate(
+        "() => { const box = document.querySelector('#ticket-table').parentElement;"
+        " return [box.scrollWidth, box.clientWidth]; }"
+    )
+    assert box[0] > box[1]
