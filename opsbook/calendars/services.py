@@ -356,7 +356,8 @@ def do_delete_year(
 def do_dismiss_year_warning(actor, year: int, *, now: datetime | None = None) -> None:
     """``actor`` stops seeing the banner's warnings about ``year`` (one of the years the health
     check looks at today: this year, and from November the next). Idempotent; the calendar
-    pages keep showing the warnings, and the next year's come back as usual."""
+    pages keep showing the warnings, and the next year's come back as usual. A person's own
+    choice: ``actor`` is the signed-in administrator or manager, never ``None``."""
     require(can_see_calendar_health(actor))
     now = clock.or_now(now)
     today = clock.localdate(now)

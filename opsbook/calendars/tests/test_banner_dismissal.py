@@ -6,13 +6,14 @@ import re
 from datetime import date, datetime, time
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from opsbook.calendars.models import YearWarningDismissal
-from opsbook.calendars.services import do_set_year
+from opsbook.calendars.services import do_dismiss_year_warning, do_set_year
 
-from .conftest import SHANGHAI
+from .conftest import SHANGHAI, sh
 from .helpers import make_office
 
 DISMISS = reverse("calendars:dismiss_year")
@@ -209,3 +210,25 @@ def test_dismissing_twice_keeps_one_row(personas, office, time_machine):
     erin.post(DISMISS, {"year": "2027"})
 
     assert YearWarningDismissal.objects.filter(user=personas.erin).count() == 1
+
+
+def test_the_service_refuses_people_who_see_no_banner(personas, office):
+    with pytest.raises(PermissionDenied):
+        do_dismiss_year_warning(personas.alice, 2026, now=sh(2026, 11, 20, 12))
+    with pytest.raises(PermissionDenied):
+        do_dismiss_year_warning(None, 2026, now=sh(2026, 11, 20, 12))
+
+
+def test_the_service_names_the_year_field_when_the_year_is_not_warned_about(personas, office):
+    with pytest.raises(ValidationError) as raised:
+        do_dismiss_year_warning(personas.mia, 2027, now=sh(2026, 10, 31, 12))  # before November
+
+    assert list(raised.value.message_dict) == ["year"]
+    assert not YearWarningDismissal.objects.exists()
+
+
+def test_the_service_records_when_the_warning_was_hidden(personas, office):
+    do_dismiss_year_warning(personas.mia, 2027, now=sh(2026, 11, 1, 8))
+
+    row = YearWarningDismissal.objects.get()
+    assert (row.user, row.year, row.dismissed_at) == (personas.mia, 2027, sh(2026, 11, 1, 8))
