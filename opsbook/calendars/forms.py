@@ -228,6 +228,10 @@ class ImportForm(StyledFormMixin, forms.Form):
     )
 
 
+class DismissYearForm(forms.Form):
+    year = _year_field(label=_("year"))
+
+
 class ExportForm(StyledFormMixin, forms.Form):
     first_year = _year_field(label=_("from year"))
     last_year = _year_field(label=_("to year"))

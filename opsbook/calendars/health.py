@@ -22,10 +22,20 @@ def years_to_check(today: date) -> list[int]:
     return [today.year]
 
 
+@dataclass(frozen=True)
+class YearWarning:
+    """One calendar's missing or incomplete data for one year."""
+
+    calendar_id: int
+    year: int
+    text: str
+
+
 @dataclass
 class Health:
     general: list[str] = field(default_factory=list)  # about the set of calendars
     by_calendar: dict[int, list[str]] = field(default_factory=dict)  # calendar id → warnings
+    by_year: dict[int, list[YearWarning]] = field(default_factory=dict)  # year → warnings
 
     @property
     def messages(self) -> list[str]:
@@ -35,7 +45,7 @@ class Health:
         return bool(self.general or any(self.by_calendar.values()))
 
 
-def _calendar_warnings(calendar: Calendar, today: date) -> list[str]:
+def _calendar_warnings(calendar: Calendar, today: date) -> list[YearWarning]:
     rows = {row.year: row for row in calendar.years.all()}
     from_library = any(row.source == DataSource.CHINESECALENDAR for row in rows.values())
     how = (
@@ -59,7 +69,7 @@ def _calendar_warnings(calendar: Calendar, today: date) -> list[str]:
         else:
             continue
         params = {"calendar": calendar.name, "year": year}
-        warnings.append(f"{problem % params} {how}")
+        warnings.append(YearWarning(calendar.pk, year, f"{problem % params} {how}"))
     return warnings
 
 
@@ -78,7 +88,10 @@ def check_health(today: date) -> Health:
     if not any(c.is_default for c in calendars):
         health.general.append(_("No calendar is marked as the default calendar."))
     for calendar in calendars:
-        health.by_calendar[calendar.pk] = _calendar_warnings(calendar, today)
+        warnings = _calendar_warnings(calendar, today)
+        health.by_calendar[calendar.pk] = [w.text for w in warnings]
+        for warning in warnings:
+            health.by_year.setdefault(warning.year, []).append(warning)
     return health
 
 

@@ -9,6 +9,7 @@ bump, audit).
 from collections import defaultdict
 from datetime import time
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -227,3 +228,33 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.calendar} {self.year}"
+
+
+class YearWarningDismissal(models.Model):
+    """A person chose to stop seeing the banner's warnings about one year's calendar data.
+
+    Per person and per year: the warnings about the next year come back as usual, and the
+    calendar pages (and ``opsbook calendar health``) keep showing every warning.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="calendar_year_dismissals",
+        verbose_name=_("user"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    dismissed_at = models.DateTimeField(_("dismissed at"))
+
+    class Meta:
+        ordering = ["user", "year"]
+        verbose_name = _("dismissed calendar warning")
+        verbose_name_plural = _("dismissed calendar warnings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "year"], name="calendar_dismissal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.year}"

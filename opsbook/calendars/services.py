@@ -10,7 +10,7 @@ end of the day. Weekly windows are ``(weekday, start, end)`` with ISO weekdays 1
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,17 +18,21 @@ from django.utils.translation import gettext as _
 
 from opsbook.audit import services as audit
 from opsbook.audit.models import Action
+from opsbook.core import clock
+from opsbook.core.permissions import require
 
-from .access import check_can_edit
+from .access import can_see_calendar_health, check_can_edit
 from .businesstime import Window
 from .checks import check_exception, check_windows, exception_label
 from .choices import DataSource, Weekday
+from .health import years_to_check
 from .models import (
     Calendar,
     CalendarException,
     CalendarYear,
     ExceptionWindow,
     WorkingWindow,
+    YearWarningDismissal,
 )
 from .versions import announce_change, touch
 
@@ -343,3 +347,23 @@ def do_delete_year(
         changes=audit.diff(audit.snapshot(row, ("source", "complete", "note")), {}),
     )
     row.delete()
+
+
+# --- The health banner ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_dismiss_year_warning(actor, year: int, *, now: datetime | None = None) -> None:
+    """``actor`` stops seeing the banner's warnings about ``year`` (one of the years the health
+    check looks at today: this year, and from November the next). Idempotent; the calendar
+    pages keep showing the warnings, and the next year's come back as usual. A person's own
+    choice: ``actor`` is the signed-in administrator or manager, never ``None``."""
+    require(can_see_calendar_health(actor))
+    now = clock.or_now(now)
+    today = clock.localdate(now)
+    if year not in years_to_check(today):
+        message = _("There is no warning about %(year)s to hide.") % {"year": year}
+        raise ValidationError({"year": message})
+    YearWarningDismissal.objects.get_or_create(
+        user=actor, year=year, defaults={"dismissed_at": now}
+    )

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import exceptions, files, pages
+from .views import banner, exceptions, files, pages
 
 app_name = "calendars"
 
 urlpatterns = [
     path("", pages.calendar_list, name="list"),
     path("new/", pages.calendar_create, name="create"),
+    path("health/dismiss/", banner.dismiss_year, name="dismiss_year"),
     path("<int:pk>/", pages.calendar_detail, name="detail"),
     path("<int:pk>/edit/", pages.calendar_edit, name="edit"),
     path("<int:pk>/hours/", pages.calendar_hours, name="hours"),

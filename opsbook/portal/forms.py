@@ -5,6 +5,8 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from opsbook.catalog.models import ServiceItem
@@ -31,6 +33,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _files_help_text() -> str:
+    return gettext("Up to %(count)s files: images, PDF, Office documents, text or zip.") % {
+        "count": MAX_FILES
+    }
+
+
+# Lazy: the field is built when the module is imported, the text in each request's language.
+_files_help = lazy(_files_help_text, str)
+
+
 class AttachmentsField(forms.FileField):
     """Up to ``MAX_FILES`` files, each checked like every ticket attachment."""
 
@@ -38,11 +50,7 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
-        kwargs.setdefault(
-            "help_text",
-            _("Up to %(count)s files: images, PDF, Office documents, text or zip.")
-            % {"count": MAX_FILES},
-        )
+        kwargs.setdefault("help_text", _files_help())
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:

@@ -28,6 +28,7 @@ from opsbook.core import clock
 from opsbook.core.permissions import View, requires
 from opsbook.tickets import access, satisfaction, services
 from opsbook.tickets.choices import DONE_STATUSES, OPEN_STATUSES, Source, Status
+from opsbook.tickets.landing import staff_landing_url
 from opsbook.tickets.models import SatisfactionRequest
 from opsbook.tickets.presenters import public_timeline
 
@@ -43,18 +44,19 @@ USED_OR_EXPIRED = gettext_lazy("This rating link has expired or has already been
 # --- where people land ----------------------------------------------------------------------------
 
 
-def staff_home_url() -> str:
-    return reverse("catalog:tree")
+def staff_home_url(user: Any) -> str:
+    """Staff land on their open tickets (``tickets.landing``)."""
+    return staff_landing_url(user)
 
 
 def start(request):
     """The site root and the page after signing in: customers go to the portal, staff to
-    their pages, anonymous visitors to the login page."""
+    their open tickets, anonymous visitors to the login page."""
     user = request.user
     if access.is_customer(user):
         return redirect("portal:home")
     if is_staff_member(user):
-        return redirect(staff_home_url())
+        return redirect(staff_home_url(user))
     if user.is_authenticated:
         raise Http404
     return redirect(settings.LOGIN_URL)
@@ -86,7 +88,7 @@ def customer_required(
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if is_staff_member(request.user):
-                return redirect(staff_url(**kwargs) if staff_url else staff_home_url())
+                return redirect(staff_url(**kwargs) if staff_url else staff_home_url(request.user))
             return guarded(request, *args, **kwargs)
 
         return wrapper

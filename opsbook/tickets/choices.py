@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TicketType(models.TextChoices):
@@ -46,7 +47,7 @@ class SlaState(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", _("Created")
+    CREATED = "created", pgettext_lazy("ticket event", "Created")
     STATUS = "status", _("Status changed")
     ASSIGNED = "assigned", _("Assigned")
     CHANGED = "changed", _("Fields changed")

@@ -16,7 +16,7 @@ from .. import access
 from ..businesstime import format_window
 from ..choices import ExceptionKind, Weekday
 from ..forms import ExportForm, ImportForm
-from ..models import Calendar
+from ..models import FIRST_YEAR, LAST_YEAR, Calendar
 from ..notice import export_ics, read_notice
 from ..notice_import import do_import_notice
 from .common import admin_required, staff_required
@@ -145,6 +145,14 @@ def _import_context(calendar, result) -> dict:
     return {"calendar": calendar, "result": result, "rows": rows}
 
 
+def _year_asked(request) -> dict:
+    """``?year=2027`` (the health banner's link) proposes to mark that year covered."""
+    year = request.GET.get("year", "")
+    if year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return {"mark_covered": int(year)}
+    return {}
+
+
 @admin_required
 def import_upload(request, pk):
     calendar = access.get_calendar_for_user(request.user, pk)
@@ -161,7 +169,7 @@ def import_upload(request, pk):
             % {"limit": settings.IMPORT_MAX_BYTES // 1048576},
         )
         return redirect("calendars:import", pk=calendar.pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, initial=_year_asked(request))
     if request.method == "POST" and form.is_valid():
         STAGED.discard(request)
         data = form.cleaned_data

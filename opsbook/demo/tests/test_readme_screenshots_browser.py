@@ -29,6 +29,7 @@ def test_readme_screenshots_of_the_demo(browser_page, tmp_path, settings):
     page.set_viewport_size({"width": 1280, "height": 800})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, "manager", DEMO_PASSWORD)
+    page.goto("/catalog/")
 
     page.locator("#tree-table .content-rows").first.evaluate("row => row.classList.add('show')")
     page.screenshot(path=SCREENSHOTS / "catalog-tree.png")

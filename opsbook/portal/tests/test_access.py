@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from opsbook.accounts.testing import PASSWORD
 from opsbook.tickets import services
+from opsbook.tickets.landing import staff_landing_url
 
 from .conftest import png
 
@@ -42,7 +43,7 @@ def test_the_site_root_sends_each_kind_of_user_to_their_pages(client, personas):
     client.force_login(personas.dana)
     assert client.get("/").url == reverse("portal:home")
     client.force_login(personas.alice)
-    assert client.get("/").url == reverse("catalog:tree")
+    assert client.get("/").url == staff_landing_url(personas.alice)
 
 
 def test_a_customer_signing_in_lands_on_the_portal(client, personas):
@@ -90,7 +91,7 @@ def test_staff_opening_portal_pages_are_sent_to_the_staff_pages(
         if f"/tickets/{world.dana_ticket.pk}/" in url:
             assert response.url == staff_ticket_page, url
         else:
-            assert response.url == reverse("catalog:tree"), url
+            assert response.url == staff_landing_url(getattr(personas, name)), url
 
 
 def test_the_staff_ticket_page_keeps_its_own_scope(client, personas, world):
