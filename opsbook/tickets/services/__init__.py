@@ -8,13 +8,15 @@ Callers use this package's names (``services.do_reply(...)``); the writes live b
 * ``tickets``   opening, changing, handing over and watching tickets;
 * ``status``    the status machine (``do_change_status`` and its verbs, ``system_close``);
 * ``comments``  replies, internal notes and files;
-* ``feedback``  follow-up visits and the customer's rating;
+* ``feedback``  follow-up visits, the customer's rating, corrections of a closed complaint;
+* ``defaults``  the organisation's default SLA targets per ticket type and priority;
 * ``common``    what they are built from (permission, lock, version, event, stored file).
 
 Which policy measures a ticket is ``sla_policy``; its clocks as columns are ``sla_store``.
 """
 
 from .comments import do_add_attachments, do_add_note, do_reply
+from .defaults import Targets, do_update_default_targets
 from .feedback import do_add_follow_up, do_rate_ticket, satisfaction_request_for_token
 from .status import (
     acknowledge,
@@ -39,6 +41,7 @@ from .tickets import (
 __all__ = [
     "EDITABLE_FIELDS",
     "ConflictError",
+    "Targets",
     "acknowledge",
     "cancel",
     "close",
@@ -51,6 +54,7 @@ __all__ = [
     "do_rate_ticket",
     "do_reply",
     "do_set_watchers",
+    "do_update_default_targets",
     "do_update_ticket",
     "reopen",
     "resolve",
