@@ -85,9 +85,16 @@ def record_event(
     public: bool = False,
     from_status: str = "",
     to_status: str = "",
+    rule: str = "",
     **data: Any,
 ) -> TicketEvent:
-    """One entry of the ticket's timeline (``public``: customers see it too)."""
+    """One entry of the ticket's timeline (``public``: customers see it too).
+
+    ``rule`` (an ``AutoRule``) marks something the system did by itself, such as assigning a
+    new ticket to the service's owner: the event then has no actor, whoever's action set it
+    off, and the timeline shows the system and the rule."""
+    if rule:
+        actor, data = None, {**data, "rule": rule}
     return TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
