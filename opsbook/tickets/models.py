@@ -370,6 +370,12 @@ class Ticket(models.Model):
     def can_transition_to(self, status: str, now: datetime | None = None) -> bool:
         return status in self.allowed_transitions(now)
 
+    @property
+    def record_is_final(self) -> bool:
+        """A closed complaint's root cause and follow-up visits are its record: read-only, and
+        changed afterwards only by a manager's recorded correction (until it is reopened)."""
+        return self.type == TicketType.COMPLAINT and self.status == Status.CLOSED
+
     def closing_blockers(self) -> list[str]:
         """Why this ticket may not be closed yet (complaints need a root cause and a 回访)."""
         if self.type != TicketType.COMPLAINT:

@@ -20,12 +20,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from opsbook.accounts.choices import Role
-from opsbook.catalog.choices import Channel, Priority, TimeBasis
+from opsbook.catalog.choices import Channel, Priority
 
 from . import filters
 from .access import visible_attachments
 from .choices import AutoRule, Correctable, EventKind, FollowUpMethod, SlaState, Status, TicketType
-from .models import Attachment, Comment, DefaultTarget, Ticket, TicketEvent
+from .models import Attachment, Comment, Ticket, TicketEvent
 
 STATUS_CLASSES: dict[str, str] = {
     Status.NEW: "text-bg-primary",

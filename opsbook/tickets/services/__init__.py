@@ -17,7 +17,13 @@ Which policy measures a ticket is ``sla_policy``; its clocks as columns are ``sl
 
 from .comments import do_add_attachments, do_add_note, do_reply
 from .defaults import Targets, do_update_default_targets
-from .feedback import do_add_follow_up, do_rate_ticket, satisfaction_request_for_token
+from .feedback import (
+    do_add_follow_up,
+    do_correct_follow_up,
+    do_correct_root_cause,
+    do_rate_ticket,
+    satisfaction_request_for_token,
+)
 from .status import (
     acknowledge,
     cancel,
@@ -50,6 +56,8 @@ __all__ = [
     "do_add_note",
     "do_assign_ticket",
     "do_change_status",
+    "do_correct_follow_up",
+    "do_correct_root_cause",
     "do_create_ticket",
     "do_rate_ticket",
     "do_reply",

@@ -50,6 +50,13 @@ def require_worker(actor: Actor, ticket: Ticket | None = None) -> User:
     return signed_in(actor)
 
 
+def final_record_message() -> str:
+    return _(
+        "The complaint is closed: its root cause and follow-up visits are part of its record "
+        "and can no longer be edited. A manager can record a correction, with the reason."
+    )
+
+
 def lock_ticket(ticket: Ticket, expected_version: int | None) -> Ticket:
     """The ticket locked for this transaction; ConflictError when someone saved it since the
     caller read ``expected_version``."""

@@ -31,6 +31,7 @@ from .common import (
     AnyUser,
     account,
     bump,
+    final_record_message,
     lock_ticket,
     record_event,
     require_worker,
@@ -367,6 +368,8 @@ def do_update_ticket(
     if changed_refs:
         _check_references(actor, merged, changed_refs)
     before = {name: getattr(ticket, name) for name in changes}
+    if ticket.record_is_final and changes.get("root_cause", ticket.root_cause) != ticket.root_cause:
+        raise ValidationError({"root_cause": final_record_message()})
     for name, value in changes.items():
         setattr(ticket, name, value)
     changed = {

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from opsbook.core import clock
@@ -18,8 +19,10 @@ from ..choices import Status, TicketType
 from ..forms import (
     AssignForm,
     AttachmentsForm,
+    FollowUpCorrectionForm,
     FollowUpForm,
     ReplyForm,
+    RootCauseCorrectionForm,
     RootCauseForm,
     StatusForm,
     TicketEditForm,
@@ -93,8 +96,19 @@ def render_detail(
         if ticket.status in {Status.RESOLVED, Status.CLOSED}
         else None,
     }
+    context["sla"]["defaults_url"] = reverse("tickets:default_targets")
     if can_edit:
         context |= _action_forms(request, ticket, now, tags, watchers, bound)
+    # A closed complaint's root cause and visits are read-only; managers record corrections.
+    context["record_final"] = ticket.record_is_final
+    context["can_correct"] = can_edit and ticket.record_is_final and access.can_manage_tickets(user)
+    if context["can_correct"]:
+        context["correct_cause_form"] = bound.get(
+            "correct_cause_form"
+        ) or RootCauseCorrectionForm(ticket=ticket)
+        context["correct_visit_form"] = bound.get(
+            "correct_visit_form"
+        ) or FollowUpCorrectionForm(ticket=ticket)
     context["conflict"] = bound.get("conflict")
     return render(request, "tickets/detail.html", context, status=status)
 
