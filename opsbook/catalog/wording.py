@@ -34,7 +34,7 @@ def basis_text(basis: str) -> str:
 
 
 def targets_text(response: int | None, resolution: int | None, basis: str) -> str:
-    """"响应≤5分钟，解决≤1天（工作时间）"; "" when neither target is set."""
+    """ "响应≤5分钟，解决≤1天（工作时间）"; "" when neither target is set."""
     bits = []
     if response is not None:
         bits.append(_("response ≤ %(duration)s") % {"duration": duration_text(response)})

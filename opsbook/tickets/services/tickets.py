@@ -318,9 +318,7 @@ def do_create_ticket(
     ticket = _insert(
         actor, fields, assignee=assignee, team=team, source=source, files=files, now=now
     )
-    _opened(
-        ticket, actor, now, tags=tags, watchers=watchers, files=files, auto_assigned=automatic
-    )
+    _opened(ticket, actor, now, tags=tags, watchers=watchers, files=files, auto_assigned=automatic)
     notifications.on_commit_created(ticket, actor)
     return ticket
 

@@ -1,6 +1,7 @@
 """What is done on one ticket from its page: edit its fields, reply or add a note, change its
 status, assign it, choose its watchers, record a complaint's root cause and follow-up visits
-(and, once it is closed, a manager's corrections of them), add files. Each posts one form to one service; a refused form comes back on the ticket page."""
+(and, once it is closed, a manager's corrections of them), add files. Each posts one form to
+one service; a refused form comes back on the ticket page."""
 
 from typing import Any
 

@@ -103,12 +103,12 @@ def render_detail(
     context["record_final"] = ticket.record_is_final
     context["can_correct"] = can_edit and ticket.record_is_final and access.can_manage_tickets(user)
     if context["can_correct"]:
-        context["correct_cause_form"] = bound.get(
-            "correct_cause_form"
-        ) or RootCauseCorrectionForm(ticket=ticket)
-        context["correct_visit_form"] = bound.get(
-            "correct_visit_form"
-        ) or FollowUpCorrectionForm(ticket=ticket)
+        context["correct_cause_form"] = bound.get("correct_cause_form") or RootCauseCorrectionForm(
+            ticket=ticket
+        )
+        context["correct_visit_form"] = bound.get("correct_visit_form") or FollowUpCorrectionForm(
+            ticket=ticket
+        )
     context["conflict"] = bound.get("conflict")
     return render(request, "tickets/detail.html", context, status=status)
 
