@@ -20,12 +20,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from opsbook.accounts.choices import Role
-from opsbook.catalog.choices import Channel, Priority
+from opsbook.catalog import wording
+from opsbook.catalog.choices import Channel, Priority, TimeBasis
 
 from . import filters
 from .access import visible_attachments
 from .choices import AutoRule, Correctable, EventKind, FollowUpMethod, SlaState, Status, TicketType
 from .models import Attachment, Comment, Ticket, TicketEvent
+from .sla_policy import PolicyResolver
 
 STATUS_CLASSES: dict[str, str] = {
     Status.NEW: "text-bg-primary",
@@ -497,3 +499,44 @@ def _event_entry(event: TicketEvent, tz: tzinfo | None) -> TimelineEntry:
     if entry.kind == "rated":
         entry.rating = _data(event).get("rating")
     return entry
+
+
+# --- what a customer is promised -------------------------------------------------------------
+
+
+def promise_text(
+    item_id: int | None,
+    ticket_type: str,
+    *,
+    channel: str = Channel.PORTAL,
+    priority: str = Priority.NORMAL,
+    resolver: PolicyResolver | None = None,
+) -> str:
+    """What a new ticket of this service and type is promised, in the words a customer reads
+    ("我们将在1小时（工作时间）内首次答复…"), from the same policy that will measure it (the
+    checklist's standard, else the organisation's default); "" when nothing sets a target."""
+    choice = (resolver or PolicyResolver()).choose(item_id, None, channel, priority, ticket_type)
+    source = choice.standard or choice.default
+    if source is None:
+        return ""
+    business = source.time_basis != TimeBasis.CALENDAR
+    parts = []
+    if source.response_minutes is not None:
+        duration = wording.duration_text(source.response_minutes)
+        parts.append(
+            _("We answer within %(duration)s of business hours.")
+            if business
+            else _("We answer within %(duration)s, around the clock.")
+        )
+        parts[-1] = parts[-1] % {"duration": duration}
+    if source.resolution_minutes is not None:
+        duration = wording.duration_text(source.resolution_minutes)
+        text = (
+            _("We aim to resolve it within %(duration)s of business hours.")
+            if business
+            else _("We aim to resolve it within %(duration)s.")
+        )
+        parts.append(text % {"duration": duration})
+    if business and parts:
+        parts.append(_("Evenings, weekends and public holidays are not counted."))
+    return " ".join(parts)

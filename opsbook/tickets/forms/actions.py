@@ -193,10 +193,15 @@ class RootCauseCorrectionForm(VersionedForm):
         super().__init__(*args, **kwargs)
 
 
+class VisitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{clock.localtime(obj.at):%Y-%m-%d %H:%M} · {obj.get_method_display()}"
+
+
 class FollowUpCorrectionForm(StyledFormMixin, forms.Form):
     """A manager's correction of what a follow-up visit of a closed complaint recorded."""
 
-    follow_up = forms.ModelChoiceField(label=_("Follow-up visit"), queryset=FollowUp.objects.none())
+    follow_up = VisitChoiceField(label=_("Follow-up visit"), queryset=FollowUp.objects.none())
     outcome = forms.CharField(
         label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -214,6 +219,3 @@ class FollowUpCorrectionForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["follow_up"])
         field.queryset = ticket.follow_ups.all()
-        field.label_from_instance = lambda visit: (  # type: ignore[method-assign]
-            f"{clock.localtime(visit.at):%Y-%m-%d %H:%M} · {visit.get_method_display()}"
-        )

@@ -83,7 +83,8 @@ def render_detail(
         "tags": tags,
         "watchers": watchers,
         "is_watching": any(w.pk == user.pk for w in watchers),
-        "sla": presenters.sla_panel(ticket, now),
+        "sla": presenters.sla_panel(ticket, now)
+        | {"defaults_url": reverse("tickets:default_targets")},
         "timeline": presenters.timeline(ticket, ticket.sla_calendar_tz()),
         "follow_ups": list(ticket.follow_ups.select_related("by")),
         "can_edit": can_edit,
@@ -96,7 +97,6 @@ def render_detail(
         if ticket.status in {Status.RESOLVED, Status.CLOSED}
         else None,
     }
-    context["sla"]["defaults_url"] = reverse("tickets:default_targets")
     if can_edit:
         context |= _action_forms(request, ticket, now, tags, watchers, bound)
     # A closed complaint's root cause and visits are read-only; managers record corrections.
