@@ -149,7 +149,7 @@ def sla_panel(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "default": ticket.sla_default,
         "no_clock": badge.state == SlaState.NO_CLOCK,
         "basis": ticket.get_sla_time_basis_display() if ticket.sla_time_basis else "",
-        "has_target": badge.state != SlaState.NONE
+        "has_target": badge.state not in (SlaState.NONE, SlaState.NO_CLOCK)
         or ticket.response_target_seconds is not None
         or ticket.resolution_target_seconds is not None,
         "response_target": duration(ticket.response_target_seconds),

@@ -50,8 +50,10 @@ class DefaultTargetsForm(StyledFormMixin, forms.Form):
                 {
                     "type": type_labels[ticket_type],
                     "priority": priority_labels[priority],
-                    "response": self[f"{key}-response_minutes"],
-                    "resolution": self[f"{key}-resolution_minutes"],
+                    "minutes": [
+                        self[f"{key}-response_minutes"],
+                        self[f"{key}-resolution_minutes"],
+                    ],
                     "basis": self[f"{key}-time_basis"],
                     "basis_label": TimeBasis(target.time_basis).label if target else "",
                     "text": targets_text(
