@@ -4,10 +4,12 @@ tickets follow; a ticket nothing measures is visibly without a clock. Issue 8: t
 open complaint had no clock at all, silently, because no standard matched its channel."""
 
 from datetime import datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import translation
 
 from opsbook.audit.models import AuditEntry
@@ -188,3 +190,17 @@ def test_a_refused_defaults_page_keeps_the_input_and_names_the_row(personas):
 
     assert response.status_code == 400
     assert DefaultTarget.objects.get(type="complaint", priority="low").response_minutes == 60
+
+
+def test_the_recompute_command_puts_defaults_on_tickets_opened_before_them(personas, hotline):
+    no_default_targets()
+    ticket = make_ticket(personas.mia, hotline, type="complaint", channel="portal", now=NOW)
+    assert ticket.response_target_seconds is None
+    DefaultTarget.objects.filter(type="complaint").update(response_minutes=60)
+    out = StringIO()
+
+    call_command("tickets", "recompute-sla", stdout=out)
+
+    ticket.refresh_from_db()
+    assert ticket.response_target_seconds == 3600 and ticket.sla_default is not None
+    assert "1 open tickets recomputed." in out.getvalue()
