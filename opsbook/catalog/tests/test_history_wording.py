@@ -17,20 +17,28 @@ from opsbook.catalog.testing import make_item
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("kind", "stored", "shown"),
-    [
-        ("standards", "phone response<=5m resolution<=1440m business", "电话：响应≤5分钟，解决≤1天（工作时间）"),
-        ("standards", "chat urgent response<=1m calendar", "在线客服（紧急）：响应≤1分钟（日历时间）"),
-        ("standards", "email resolution<=240m business 节假日顺延", "邮件：解决≤4小时（工作时间） —— 节假日顺延"),
-        ("owners", "王芳 (primary)", "王芳（主负责）"),
-        ("owners", "客服部", "客服部"),
-        ("checkpoints", "2026-03-01 上线 (done)", "2026-03-01 上线（已完成）"),
-        ("kpis", "接通率 >= 95%", "接通率 ≥ 95%"),
-        ("resources", "people: 两名值班员", "人员：两名值班员"),
-        ("standards", "服务态度良好", "服务态度良好"),  # a sentence kept as it was written
-    ],
-)  # fmt: skip
+CASES = [
+    (
+        "standards",
+        "phone response<=5m resolution<=1440m business",
+        "电话：响应≤5分钟，解决≤1天（工作时间）",
+    ),
+    ("standards", "chat urgent response<=1m calendar", "在线客服（紧急）：响应≤1分钟（日历时间）"),
+    (
+        "standards",
+        "email resolution<=240m business 节假日顺延",
+        "邮件：解决≤4小时（工作时间） —— 节假日顺延",
+    ),
+    ("owners", "王芳 (primary)", "王芳（主负责）"),
+    ("owners", "客服部", "客服部"),
+    ("checkpoints", "2026-03-01 上线 (done)", "2026-03-01 上线（已完成）"),
+    ("kpis", "接通率 >= 95%", "接通率 ≥ 95%"),
+    ("resources", "people: 两名值班员", "人员：两名值班员"),
+    ("standards", "服务态度良好", "服务态度良好"),  # a sentence kept as it was written
+]
+
+
+@pytest.mark.parametrize(("kind", "stored", "shown"), CASES)
 def test_stored_part_labels_read_as_people_write_them(kind, stored, shown):
     with translation.override("zh-hans"):
         assert wording.part_text(kind, stored) == shown
@@ -71,7 +79,7 @@ def test_the_item_page_shows_its_history_in_words(personas):
 
     assert "电话：响应≤5分钟，解决≤1天（工作时间）" in history
     assert "王芳（主负责）" in history
-    assert "系统 <span class=\"text-body-secondary small\">(导入)</span>" in history
+    assert '系统 <span class="text-body-secondary small">(导入)</span>' in history
     assert "response&lt;=" not in history and "(primary)" not in history
     assert ">system<" not in history
     # what is stored is unchanged (the API serves it as it always did)

@@ -94,7 +94,9 @@ def test_a_manager_changes_the_defaults_and_open_tickets_follow(
 
 def test_only_managers_change_the_defaults(personas):
     with pytest.raises(PermissionDenied):
-        services.do_update_default_targets(personas.alice, {("complaint", "normal"): Targets(5, 10)})
+        services.do_update_default_targets(
+            personas.alice, {("complaint", "normal"): Targets(5, 10)}
+        )
     assert DefaultTarget.objects.get(type="complaint", priority="normal").response_minutes == 60
 
 

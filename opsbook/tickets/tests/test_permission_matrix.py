@@ -254,8 +254,9 @@ ROUTES: dict[str, Route] = {
         "post",
         page("tickets:default_targets"),
         lambda s, u: _default_targets_form(complaint_low=45),
-        lambda s, u: DefaultTarget.objects.get(type="complaint", priority="low").response_minutes
-        == 45,
+        lambda s, u: (
+            DefaultTarget.objects.get(type="complaint", priority="low").response_minutes == 45
+        ),
     ),
     "page:upload": Route(
         "page",

@@ -50,9 +50,7 @@ def test_a_portal_ticket_is_assigned_by_the_system_not_by_the_customer(personas,
         assert "陈静" not in entry.actor
 
 
-def test_the_staff_ticket_page_never_names_the_customer_as_the_assigner(
-    personas, item, chenjing
-):
+def test_the_staff_ticket_page_never_names_the_customer_as_the_assigner(personas, item, chenjing):
     ticket = make_ticket(chenjing, item, channel="portal", now=NOW)
     client = client_for(personas.alice)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
