@@ -84,4 +84,4 @@ def test_the_item_page_shows_its_history_in_words(personas):
     assert ">system<" not in history
     # what is stored is unchanged (the API serves it as it always did)
     entry = AuditEntry.objects.filter(object_id=str(item.pk)).first()
-    assert entry.changes["owners"][1] == ["王芳 (primary)"]
+    assert entry is not None and entry.changes["owners"][1] == ["王芳 (primary)"]

@@ -21,12 +21,14 @@ def test_nothing_is_written_about_a_closed_complaint_after_it_closed(demo):
     closed = Ticket.objects.filter(type=TicketType.COMPLAINT, status=Status.CLOSED)
     assert closed.exists()
     for ticket in closed:
+        closed_at = ticket.closed_at
+        assert closed_at is not None
         cause = ticket.events.filter(kind=EventKind.CHANGED, data__has_key="changes")
         cause_at = [e.at for e in cause if "root_cause" in e.data["changes"]]
-        assert cause_at and max(cause_at) < ticket.closed_at
+        assert cause_at and max(cause_at) < closed_at
         visits = ticket.events.filter(kind=EventKind.FOLLOW_UP)
-        assert all(v.at <= ticket.closed_at for v in visits)
-        assert all(f.at <= ticket.closed_at for f in ticket.follow_ups.all())
+        assert all(v.at <= closed_at for v in visits)
+        assert all(f.at <= closed_at for f in ticket.follow_ups.all())
 
 
 def test_no_customer_is_shown_assigning_or_moving_a_ticket(demo):
