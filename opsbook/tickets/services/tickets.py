@@ -366,8 +366,11 @@ def do_update_ticket(
     if changed_refs:
         _check_references(actor, merged, changed_refs)
     before = {name: getattr(ticket, name) for name in changes}
-    if ticket.record_is_final and changes.get("root_cause", ticket.root_cause) != ticket.root_cause:
-        raise ValidationError({"root_cause": final_record_message()})
+    if ticket.record_is_final:
+        # Its root cause is settled, and it stays a complaint (else the record would reopen).
+        for name in ("root_cause", "type"):
+            if changes.get(name, getattr(ticket, name)) != getattr(ticket, name):
+                raise ValidationError({name: final_record_message()})
     for name, value in changes.items():
         setattr(ticket, name, value)
     changed = {

@@ -59,6 +59,14 @@ def test_the_root_cause_of_a_closed_complaint_cannot_be_edited(personas, closed)
     assert not closed.events.filter(kind=EventKind.CHANGED, at=LATER).exists()
 
 
+def test_a_closed_complaint_stays_a_complaint(personas, closed):
+    with pytest.raises(ValidationError) as excinfo:
+        services.do_update_ticket(personas.mia, closed, expected_version=None, type="incident")
+    assert "type" in excinfo.value.message_dict
+    closed.refresh_from_db()
+    assert closed.type == "complaint"
+
+
 def test_other_fields_of_a_closed_complaint_still_save(personas, closed):
     services.do_update_ticket(
         personas.mia, closed, expected_version=None, title="新标题", root_cause="排课未同步"
