@@ -206,3 +206,10 @@ def test_the_recompute_command_puts_defaults_on_tickets_opened_before_them(perso
     ticket.refresh_from_db()
     assert ticket.response_target_seconds == 3600 and ticket.sla_default is not None
     assert "1 open tickets recomputed." in out.getvalue()
+
+
+def test_the_defaults_page_reads_a_fixed_number_of_queries(personas, django_assert_max_num_queries):
+    client = client_for(personas.mia)
+    client.get("/tickets/sla-defaults/")  # sessions and the like, once
+    with django_assert_max_num_queries(8):
+        assert client.get("/tickets/sla-defaults/").status_code == 200
