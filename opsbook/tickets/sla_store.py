@@ -132,10 +132,8 @@ def sla_values(
     values = {
         "sla_standard": choice.standard,
         "sla_default": choice.default,
-        "sla_calendar": choice.calendar if choice.policy is not None else None,
-        "sla_calendar_version": choice.calendar.version
-        if choice.calendar and choice.policy
-        else None,
+        "sla_calendar": choice.calendar,
+        "sla_calendar_version": choice.calendar.version if choice.calendar else None,
         "sla_time_basis": choice.time_basis,
         "sla_computed_at": now,
     }
