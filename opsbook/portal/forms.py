@@ -83,10 +83,10 @@ def add_service_errors(
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
-    """A service item shown by code and name."""
+    """A service item shown by its name, as customers know it (never the internal code)."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} {obj.name}"
+        return obj.name
 
 
 class NewTicketForm(StyledFormMixin, forms.Form):
@@ -107,9 +107,25 @@ class NewTicketForm(StyledFormMixin, forms.Form):
     # BaseForm.files as the stubs believe.
     files = AttachmentsField()  # type: ignore[assignment]
 
-    def __init__(self, *args: Any, items: QuerySet[ServiceItem], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        items: QuerySet[ServiceItem],
+        promise_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(ServiceChoiceField, self.fields["item"]).queryset = items.order_by("code", "name")
+        cast(ServiceChoiceField, self.fields["item"]).queryset = items.order_by("name", "code")
+        if promise_url:
+            # Choosing a service or a type shows what is promised for it (htmx, no script).
+            for name in ("item", "type"):
+                self.fields[name].widget.attrs |= {
+                    "hx-get": promise_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#promise",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "#id_item, #id_type",
+                }
 
 
 class ReplyForm(StyledFormMixin, forms.Form):

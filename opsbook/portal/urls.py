@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.new_ticket, name="new"),
+    path("new/promise/", views.promise, name="promise"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
     path("tickets/<int:pk>/reply/", views.reply, name="reply"),
     path("tickets/<int:pk>/rating/", views.rate_ticket, name="rate_ticket"),

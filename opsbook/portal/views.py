@@ -19,15 +19,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_stubs_ext import StrOrPromise
 
 from opsbook.accounts.access import is_staff_member
 from opsbook.catalog.choices import Channel
+from opsbook.catalog.models import ServiceItem
 from opsbook.core import clock
 from opsbook.core.permissions import View, requires
-from opsbook.tickets import access, satisfaction, services
-from opsbook.tickets.choices import DONE_STATUSES, OPEN_STATUSES, Source, Status
+from opsbook.tickets import access, presenters, satisfaction, services
+from opsbook.tickets.choices import DONE_STATUSES, OPEN_STATUSES, Source, Status, TicketType
 from opsbook.tickets.landing import staff_landing_url
 from opsbook.tickets.models import SatisfactionRequest
 from opsbook.tickets.presenters import public_timeline
@@ -125,11 +126,28 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+def _promise(items, item_id: object, ticket_type: object) -> str:
+    """What a new ticket on ``item_id`` (one of ``items``) of ``ticket_type`` is promised."""
+    item = None
+    if isinstance(item_id, str) and item_id.isascii() and item_id.isdigit():
+        item = items.filter(pk=int(item_id)).first()
+    elif isinstance(item_id, ServiceItem):
+        item = item_id
+    if item is None or ticket_type not in TicketType.values:
+        return ""
+    return presenters.promise_text(item.pk, str(ticket_type), channel=Channel.PORTAL)
+
+
 @customer_required
 @require_http_methods(["GET", "POST"])
 def new_ticket(request):
     items = access.customer_items(request.user)
-    form = NewTicketForm(request.POST or None, request.FILES or None, items=items)
+    form = NewTicketForm(
+        request.POST or None,
+        request.FILES or None,
+        items=items,
+        promise_url=reverse("portal:promise"),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -151,8 +169,26 @@ def new_ticket(request):
                 _("Your request %(number)s was submitted.") % {"number": ticket.number},
             )
             return redirect("portal:ticket", pk=ticket.pk)
-    context = {"form": form, "has_services": items.exists()}
+    data = request.POST or {}
+    context = {
+        "form": form,
+        "has_services": items.exists(),
+        "promise": _promise(items, data.get("item"), data.get("type", TicketType.CONSULTATION)),
+        "promise_chosen": bool(data.get("item")),
+    }
     return render(request, "portal/new_ticket.html", context, status=400 if form.errors else 200)
+
+
+@customer_required
+@require_GET
+def promise(request):
+    """The promise of the service and type chosen on the new-request form (an htmx partial)."""
+    items = access.customer_items(request.user)
+    context = {
+        "promise": _promise(items, request.GET.get("item"), request.GET.get("type")),
+        "promise_chosen": bool(request.GET.get("item")),
+    }
+    return render(request, "portal/new_ticket.html#promise", context)
 
 
 def _can_reply(ticket, now) -> bool:

@@ -38,7 +38,11 @@ class Source(models.TextChoices):
 class SlaState(models.TextChoices):
     """How a ticket stands against its targets, for filters and badges."""
 
+    # Cancelled tickets are not measured.
     NONE = "none", _("No target")
+    # Neither the checklist nor the organisation's defaults set a target: nobody is measuring
+    # this ticket, which must be visible rather than silent.
+    NO_CLOCK = "no_clock", _("No SLA clock")
     OK = "ok", _("On track")
     WARNING = "warning", _("At risk")
     BREACHED = "breached", _("Breached")
@@ -60,6 +64,21 @@ class EventKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up visit")
     RATED = "rated", _("Rated")
     WATCHERS = "watchers", _("Watchers changed")
+    CORRECTED = "corrected", _("Corrected")
+
+
+# Why something happened without anybody doing it (``TicketEvent.data["rule"]``): the event's
+# actor is None and the timeline names the rule, never the person whose action triggered it.
+class AutoRule(models.TextChoices):
+    ASSIGNMENT = "assignment", _("automatic assignment")
+    CUSTOMER_REPLY = "customer_reply", _("resumed on the customer's reply")
+    AUTO_CLOSE = "auto_close", _("closed automatically")
+
+
+# What a manager may correct on a closed complaint (the original stays in the event).
+class Correctable(models.TextChoices):
+    ROOT_CAUSE = "root_cause", _("root cause")
+    FOLLOW_UP = "follow_up", _("follow-up visit")
 
 
 class Clock(models.TextChoices):

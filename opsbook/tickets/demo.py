@@ -188,7 +188,9 @@ def _waiting_and_resolved(w: _Writer) -> None:
         then_status=Status.RESOLVED,
         now=w.ago(days=2) + timedelta(minutes=40),
     )
-    services.do_rate_ticket(t, 5, "回复很快，谢谢！", actor=w.cast.chenjing)
+    services.do_rate_ticket(
+        t, 5, "回复很快，谢谢！", actor=w.cast.chenjing, now=w.ago(days=1, hours=20)
+    )
 
 
 def _closed_tickets(w: _Writer) -> None:
@@ -208,7 +210,9 @@ def _closed_tickets(w: _Writer) -> None:
         w.cast.carol, t, "明天上午安排工程师上门。", now=w.ago(days=9) + timedelta(hours=1)
     )
     services.resolve(w.cast.carol, t, now=w.ago(days=8))
-    services.do_rate_ticket(t, 4, "上门及时，但等了半天。", actor=w.cast.zhouqiang)
+    services.do_rate_ticket(
+        t, 4, "上门及时，但等了半天。", actor=w.cast.zhouqiang, now=w.ago(days=7, hours=2)
+    )
     services.close(w.cast.carol, t, now=w.ago(days=7))
 
     # 9. A complaint closed with its root cause and follow-up visit (回访).
@@ -235,6 +239,7 @@ def _closed_tickets(w: _Writer) -> None:
         t,
         expected_version=None,
         root_cause="排课系统未同步老师的调课申请，老师按旧时间到岗。",
+        now=w.ago(days=5, hours=2),  # found before it was resolved, never after closing
     )
     services.resolve(w.cast.manager, t, now=w.ago(days=5))
     services.do_add_follow_up(
@@ -243,7 +248,8 @@ def _closed_tickets(w: _Writer) -> None:
         method=FollowUpMethod.PHONE,
         outcome="家长表示理解，已补课一次；建议提前通知调课。",
         customer_satisfied=True,
-        at=w.ago(days=4),
+        at=w.ago(days=4, hours=1),
+        now=w.ago(days=4, hours=1),
     )
     services.close(w.cast.manager, t, now=w.ago(days=4))
 

@@ -406,8 +406,10 @@ def sla_state(ticket: Ticket, now: datetime) -> str:
     has_target = (
         ticket.response_target_seconds is not None or ticket.resolution_target_seconds is not None
     )
-    if not has_target or ticket.status == Status.CANCELLED:
+    if ticket.status == Status.CANCELLED:
         return SlaState.NONE
+    if not has_target:
+        return SlaState.NO_CLOCK
     running = ticket.status in RUNNING_STATUSES
     response_open = running and ticket.first_response_at is None
     breached = (

@@ -137,5 +137,9 @@ def close_resolved_tickets_task() -> int:
 
 
 @task()
-def recompute_open_tickets_task(calendar_id: int | None = None, item_id: int | None = None) -> int:
-    return sla_store.recompute_open_tickets(calendar_id=calendar_id, item_id=item_id)
+def recompute_open_tickets_task(
+    calendar_id: int | None = None, item_id: int | None = None, defaults: bool = False
+) -> int:
+    return sla_store.recompute_open_tickets(
+        calendar_id=calendar_id, item_id=item_id, defaults=defaults
+    )

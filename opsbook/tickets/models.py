@@ -63,6 +63,59 @@ class Tag(models.Model):
         return self.name
 
 
+class DefaultTarget(models.Model):
+    """The organisation's own response and resolution targets for a ticket type and priority.
+
+    They measure a ticket when the checklist sets no service standard for its service, channel
+    and priority (or the ticket names no service), so every ticket has a clock unless a manager
+    deliberately leaves both targets empty. Counted on the default business calendar.
+    """
+
+    type = models.CharField(_("type"), max_length=15, choices=TicketType.choices)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
+    response_minutes = models.PositiveIntegerField(
+        _("response within (minutes)"), null=True, blank=True
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution within (minutes)"), null=True, blank=True
+    )
+    time_basis = models.CharField(
+        _("counted in"), max_length=10, choices=TimeBasis.choices, default=TimeBasis.BUSINESS
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        ordering = ["type", "priority"]
+        verbose_name = _("default SLA target")
+        verbose_name_plural = _("default SLA targets")
+        constraints = [
+            models.UniqueConstraint(fields=["type", "priority"], name="default_target_unique"),
+            models.CheckConstraint(
+                condition=Q(response_minutes__isnull=True) | Q(response_minutes__gt=0),
+                name="default_target_response_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_minutes__isnull=True) | Q(resolution_minutes__gt=0),
+                name="default_target_resolution_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} · {self.get_priority_display()}"
+
+    @property
+    def has_target(self) -> bool:
+        return self.response_minutes is not None or self.resolution_minutes is not None
+
+
 class Ticket(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -174,6 +227,15 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("service standard"),
+    )
+    # Set instead of ``sla_standard`` when the organisation's default targets measure the ticket.
+    sla_default = models.ForeignKey(
+        DefaultTarget,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default SLA target"),
     )
     sla_calendar = models.ForeignKey(
         "calendars.Calendar",
@@ -307,6 +369,12 @@ class Ticket(models.Model):
 
     def can_transition_to(self, status: str, now: datetime | None = None) -> bool:
         return status in self.allowed_transitions(now)
+
+    @property
+    def record_is_final(self) -> bool:
+        """A closed complaint's root cause and follow-up visits are its record: read-only, and
+        changed afterwards only by a manager's recorded correction (until it is reopened)."""
+        return self.type == TicketType.COMPLAINT and self.status == Status.CLOSED
 
     def closing_blockers(self) -> list[str]:
         """Why this ticket may not be closed yet (complaints need a root cause and a 回访)."""
@@ -486,6 +554,7 @@ __all__ = [
     "TRANSITIONS",
     "Attachment",
     "Comment",
+    "DefaultTarget",
     "EventKind",
     "FollowUp",
     "SatisfactionRequest",

@@ -19,12 +19,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from opsbook.catalog.choices import Channel, Priority
+from opsbook.accounts.choices import Role
+from opsbook.catalog import wording
+from opsbook.catalog.choices import Channel, Priority, TimeBasis
 
 from . import filters
 from .access import visible_attachments
-from .choices import EventKind, FollowUpMethod, SlaState, Status, TicketType
+from .choices import AutoRule, Correctable, EventKind, FollowUpMethod, SlaState, Status, TicketType
 from .models import Attachment, Comment, Ticket, TicketEvent
+from .sla_policy import PolicyResolver
 
 STATUS_CLASSES: dict[str, str] = {
     Status.NEW: "text-bg-primary",
@@ -42,6 +45,7 @@ SLA_CLASSES: dict[str, str] = {
     SlaState.PAUSED: "text-bg-secondary",
     SlaState.MET: "text-bg-light border",
     SlaState.NONE: "",
+    SlaState.NO_CLOCK: "text-bg-dark sla-no-clock",
 }
 PRIORITY_CLASSES: dict[str, str] = {
     Priority.URGENT: "text-danger fw-semibold",
@@ -142,8 +146,10 @@ def sla_panel(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "tz_name": str(ticket.sla_calendar_tz()),
         "calendar": ticket.sla_calendar,
         "standard": ticket.sla_standard,
+        "default": ticket.sla_default,
+        "no_clock": badge.state == SlaState.NO_CLOCK,
         "basis": ticket.get_sla_time_basis_display() if ticket.sla_time_basis else "",
-        "has_target": badge.state != SlaState.NONE
+        "has_target": badge.state not in (SlaState.NONE, SlaState.NO_CLOCK)
         or ticket.response_target_seconds is not None
         or ticket.resolution_target_seconds is not None,
         "response_target": duration(ticket.response_target_seconds),
@@ -258,6 +264,20 @@ def _sla_alert(event: TicketEvent, data: dict, tz: tzinfo | None) -> Described:
     return text % {"clock": clock, "due": local_time(data.get("due_at"), tz)}, []
 
 
+def _corrected(event: TicketEvent, data: dict, tz: tzinfo | None) -> Described:
+    what = data.get("field")
+    label = Correctable(what).label if what in Correctable.values else what
+    details = []
+    for key, caption in (
+        ("before", _("Before: %(value)s")),
+        ("after", _("Now: %(value)s")),
+        ("reason", _("Why: %(value)s")),
+    ):
+        if data.get(key) not in (None, ""):
+            details.append(caption % {"value": data[key]})
+    return _("corrected the %(what)s of the closed ticket") % {"what": label}, details
+
+
 def _follow_up(event: TicketEvent, data: dict, tz: tzinfo | None) -> Described:
     method = data.get("method")
     label = FollowUpMethod(method).label if method in FollowUpMethod.values else method
@@ -287,6 +307,7 @@ DESCRIBE: dict[str, Callable[[TicketEvent, dict, tzinfo | None], Described]] = {
         [],
     ),
     EventKind.WATCHERS: _watchers,
+    EventKind.CORRECTED: _corrected,
 }
 
 
@@ -319,6 +340,7 @@ EVENT_CLASSES: dict[str, str] = {
     EventKind.SLA_WARNING: "border-warning",
     EventKind.SLA_BREACH: "border-danger",
     EventKind.STATUS: "border-primary",
+    EventKind.CORRECTED: "border-info",
 }
 # The entry kinds of events; every other event is an "event".
 EVENT_ENTRY_KINDS: dict[str, str] = {
@@ -428,12 +450,43 @@ def _comment_entry(comment: Comment, attachments: list[Attachment]) -> TimelineE
     )
 
 
+def automatic_rule(event: TicketEvent) -> str:
+    """The ``AutoRule`` behind an event the system did by itself, "" for a person's action.
+
+    Events written before rules were recorded are recognised by what only the system does: a
+    customer contact never assigns a ticket or changes its status (their new ticket was
+    assigned to the service's owner, their reply resumed it), and "auto" closes."""
+    data = _data(event)
+    rule = data.get("rule")
+    if isinstance(rule, str) and rule:
+        return rule
+    if event.kind == EventKind.STATUS and data.get("note") == "auto":
+        return AutoRule.AUTO_CLOSE
+    actor = event.actor
+    if actor is not None and actor.role == Role.CUSTOMER:
+        if event.kind == EventKind.ASSIGNED:
+            return AutoRule.ASSIGNMENT
+        if event.kind == EventKind.STATUS:
+            return AutoRule.CUSTOMER_REPLY
+    return ""
+
+
+def event_actor(event: TicketEvent) -> str:
+    """Who did it, as the timeline says: the person, or the system and its rule
+    ("系统（自动分派）"), never the person whose action set an automatic one off."""
+    rule = automatic_rule(event)
+    if rule:
+        label = AutoRule(rule).label if rule in AutoRule.values else rule
+        return _("System (%(rule)s)") % {"rule": label}
+    return str(event.actor) if event.actor else _("System")
+
+
 def _event_entry(event: TicketEvent, tz: tzinfo | None) -> TimelineEntry:
     text, details = describe_event(event, tz)
     entry = TimelineEntry(
         at=event.at,
         kind=EVENT_ENTRY_KINDS.get(event.kind, "event"),
-        actor=str(event.actor) if event.actor else _("System"),
+        actor=event_actor(event),
         text=text,
         details=details,
         event=event,
@@ -446,3 +499,44 @@ def _event_entry(event: TicketEvent, tz: tzinfo | None) -> TimelineEntry:
     if entry.kind == "rated":
         entry.rating = _data(event).get("rating")
     return entry
+
+
+# --- what a customer is promised -------------------------------------------------------------
+
+
+def promise_text(
+    item_id: int | None,
+    ticket_type: str,
+    *,
+    channel: str = Channel.PORTAL,
+    priority: str = Priority.NORMAL,
+    resolver: PolicyResolver | None = None,
+) -> str:
+    """What a new ticket of this service and type is promised, in the words a customer reads
+    ("我们将在1小时（工作时间）内首次答复…"), from the same policy that will measure it (the
+    checklist's standard, else the organisation's default); "" when nothing sets a target."""
+    choice = (resolver or PolicyResolver()).choose(item_id, None, channel, priority, ticket_type)
+    source = choice.standard or choice.default
+    if source is None:
+        return ""
+    business = source.time_basis != TimeBasis.CALENDAR
+    parts = []
+    if source.response_minutes is not None:
+        duration = wording.duration_text(source.response_minutes)
+        parts.append(
+            _("We answer within %(duration)s of business hours.")
+            if business
+            else _("We answer within %(duration)s, around the clock.")
+        )
+        parts[-1] = parts[-1] % {"duration": duration}
+    if source.resolution_minutes is not None:
+        duration = wording.duration_text(source.resolution_minutes)
+        text = (
+            _("We aim to resolve it within %(duration)s of business hours.")
+            if business
+            else _("We aim to resolve it within %(duration)s.")
+        )
+        parts.append(text % {"duration": duration})
+    if business and parts:
+        parts.append(_("Evenings, weekends and public holidays are not counted."))
+    return " ".join(parts)

@@ -49,9 +49,18 @@ def has_target_q() -> Q:
     ) & ~Q(status=Status.CANCELLED)
 
 
+def no_clock_q() -> Q:
+    """Not cancelled, yet measured against nothing: no standard and no default applies."""
+    return Q(response_target_seconds__isnull=True, resolution_target_seconds__isnull=True) & ~Q(
+        status=Status.CANCELLED
+    )
+
+
 def sla_state_q(state: str, now: datetime) -> Q:
     if state == SlaState.NONE:
-        return ~has_target_q() | Q(status=Status.CANCELLED)
+        return Q(status=Status.CANCELLED)
+    if state == SlaState.NO_CLOCK:
+        return no_clock_q()
     if state == SlaState.BREACHED:
         return has_target_q() & breached_q(now)
     if state == SlaState.WARNING:

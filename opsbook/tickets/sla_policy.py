@@ -1,5 +1,6 @@
 """Which SLA policy measures a ticket: the checklist's service standard for its item, content,
-channel and priority, the business calendar the standard names (else the default one), and
+channel and priority, else the organisation's default target for its type and priority
+(``DefaultTarget``); the business calendar the standard names (else the default one), and
 that calendar compiled for ``sla.compute``.
 
 Reads only. ``sla_store`` applies the policy chosen here to a ticket's history and stores the
@@ -19,6 +20,7 @@ from opsbook.calendars.models import Calendar
 from opsbook.catalog.choices import TimeBasis
 from opsbook.catalog.models import ServiceStandard
 
+from .models import DefaultTarget
 from .sla import ROUND_THE_CLOCK, Policy
 
 CalendarStamp = tuple[int, datetime]
@@ -100,6 +102,12 @@ class PolicyChoice:
     standard: ServiceStandard | None
     calendar: Calendar | None
     policy: Policy | None
+    default: DefaultTarget | None = None
+
+    @property
+    def time_basis(self) -> str:
+        source = self.standard or self.default
+        return source.time_basis if source is not None else ""
 
 
 NO_POLICY = PolicyChoice(None, None, None)
@@ -118,6 +126,7 @@ class PolicyResolver:
         self._default: Calendar | None = None
         self._default_read = False
         self._of_item: dict[int, list[ServiceStandard]] = {}
+        self._defaults: dict[tuple[str, str], DefaultTarget] | None = None
 
     def preload(self, item_ids: Iterable[int]) -> None:
         """Read the standards of these items at once (a query per 1,000 items), so choosing
@@ -151,19 +160,41 @@ class PolicyResolver:
                 self._standards[key] = find_standard(item_id, content_id, channel, priority)
         return self._standards[key]
 
+    def default_target(self, ticket_type: str, priority: str) -> DefaultTarget | None:
+        """The organisation's default for a ticket type and priority (all read in one query,
+        once per resolver); None when there is none or it sets no target."""
+        if self._defaults is None:
+            self._defaults = {(d.type, d.priority): d for d in DefaultTarget.objects.all()}
+        target = self._defaults.get((ticket_type, priority))
+        return target if target is not None and target.has_target else None
+
     def choose(
-        self, item_id: int | None, content_id: int | None, channel: str, priority: str
+        self,
+        item_id: int | None,
+        content_id: int | None,
+        channel: str,
+        priority: str,
+        ticket_type: str = "",
     ) -> PolicyChoice:
+        """The checklist's standard for the ticket, else the default for its ``ticket_type``
+        and priority (when a type is given), else no policy at all."""
         standard = self.standard(item_id, content_id, channel, priority)
-        if standard is None:
+        if standard is not None:
+            calendar = standard.calendar or self.default_calendar()
+            policy = _policy(standard, calendar)
+            return PolicyChoice(standard, calendar, policy)
+        default = self.default_target(ticket_type, priority) if ticket_type else None
+        if default is None:
             return NO_POLICY
-        calendar = standard.calendar or self.default_calendar()
-        share = settings.OPSBOOK_SLA_WARNING_PERCENT / 100
-        response = _seconds(standard.response_minutes)
-        resolution = _seconds(standard.resolution_minutes)
-        if standard.time_basis == TimeBasis.CALENDAR:
-            policy = Policy(response, resolution, ROUND_THE_CLOCK, False, share)
-        else:
-            compiled = calendars.get(calendar) if calendar is not None else None
-            policy = Policy(response, resolution, compiled, True, share)
-        return PolicyChoice(standard, calendar, policy)
+        calendar = self.default_calendar()
+        return PolicyChoice(None, calendar, _policy(default, calendar), default)
+
+
+def _policy(source: ServiceStandard | DefaultTarget, calendar: Calendar | None) -> Policy:
+    share = settings.OPSBOOK_SLA_WARNING_PERCENT / 100
+    response = _seconds(source.response_minutes)
+    resolution = _seconds(source.resolution_minutes)
+    if source.time_basis == TimeBasis.CALENDAR:
+        return Policy(response, resolution, ROUND_THE_CLOCK, False, share)
+    compiled = calendars.get(calendar) if calendar is not None else None
+    return Policy(response, resolution, compiled, True, share)

@@ -34,6 +34,7 @@ CLOCKS = ("response", "resolution")
 HISTORY_KINDS = (EventKind.CREATED, EventKind.STATUS)
 SLA_FIELDS = [
     "sla_standard",
+    "sla_default",
     "sla_calendar",
     "sla_calendar_version",
     "sla_time_basis",
@@ -125,12 +126,15 @@ def sla_values(
     """The stored SLA columns for ``ticket`` as of ``now`` (to assign, not saved), and which
     clocks are running."""
     resolver = resolver or PolicyResolver()
-    choice = resolver.choose(ticket.item_id, ticket.content_id, ticket.channel, ticket.priority)
+    choice = resolver.choose(
+        ticket.item_id, ticket.content_id, ticket.channel, ticket.priority, ticket.type
+    )
     values = {
         "sla_standard": choice.standard,
+        "sla_default": choice.default,
         "sla_calendar": choice.calendar,
         "sla_calendar_version": choice.calendar.version if choice.calendar else None,
-        "sla_time_basis": choice.standard.time_basis if choice.standard else "",
+        "sla_time_basis": choice.time_basis,
         "sla_computed_at": now,
     }
     if choice.policy is None:
@@ -229,14 +233,17 @@ def recompute_open_tickets(
     *,
     calendar_id: int | None = None,
     item_id: int | None = None,
+    defaults: bool = False,
     batch: int = 500,
     now: datetime | None = None,
 ) -> int:
-    """Recompute the stored clocks of open tickets (after a calendar or standard changed).
+    """Recompute the stored clocks of open tickets (after a calendar, a standard or the
+    default targets changed).
 
     With ``calendar_id``, the tickets measured on that calendar, plus, when it is the default
-    calendar, those whose standard names no calendar (they may have been measured on the
-    previous default, or on none); with ``item_id``, the tickets of that service item.
+    calendar, those whose standard names no calendar and those measured by a default target
+    (they may have been measured on the previous default, or on none); with ``item_id``, the
+    tickets of that service item; with ``defaults``, the tickets no standard measures.
     Each batch is its own transaction with a fixed number of queries (the histories in one,
     the results in one bulk update); returns the number of tickets recomputed.
     """
@@ -245,7 +252,10 @@ def recompute_open_tickets(
         scope = Q(sla_calendar_id=calendar_id)
         if Calendar.objects.filter(pk=calendar_id, is_default=True).exists():
             scope |= Q(sla_standard__isnull=False, sla_standard__calendar__isnull=True)
+            scope |= Q(sla_default__isnull=False)
         tickets = tickets.filter(scope)
+    if defaults:
+        tickets = tickets.filter(sla_standard__isnull=True)
     if item_id is not None:
         tickets = tickets.filter(item_id=item_id)
     ids = list(tickets.order_by("pk").values_list("pk", flat=True))

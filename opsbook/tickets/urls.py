@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import actions, attachments, autocomplete, bulk, detail, listing, new, saved_filters
+from .views import (
+    actions,
+    attachments,
+    autocomplete,
+    bulk,
+    defaults,
+    detail,
+    listing,
+    new,
+    saved_filters,
+)
 
 app_name = "tickets"
 
@@ -10,6 +20,7 @@ urlpatterns = [
     path("filters/save/", saved_filters.saved_filter_save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete, name="saved_filter_delete"),
     path("new/", new.ticket_new, name="new"),
+    path("sla-defaults/", defaults.default_targets, name="default_targets"),
     path("<int:pk>/", detail.ticket_detail, name="detail"),
     path("<int:pk>/edit/", actions.ticket_edit, name="edit"),
     path("<int:pk>/reply/", actions.ticket_reply, name="reply"),
@@ -18,6 +29,16 @@ urlpatterns = [
     path("<int:pk>/watchers/", actions.ticket_watchers, name="watchers"),
     path("<int:pk>/root-cause/", actions.ticket_root_cause, name="root_cause"),
     path("<int:pk>/follow-ups/", actions.ticket_follow_up, name="follow_up"),
+    path(
+        "<int:pk>/corrections/root-cause/",
+        actions.ticket_correct_root_cause,
+        name="correct_root_cause",
+    ),
+    path(
+        "<int:pk>/corrections/follow-up/",
+        actions.ticket_correct_follow_up,
+        name="correct_follow_up",
+    ),
     path("<int:pk>/attachments/", actions.ticket_attachments, name="attachments"),
     path("attachments/<uuid:pk>/", attachments.attachment, name="attachment"),
     path("autocomplete/items/", autocomplete.autocomplete_items, name="autocomplete_items"),

@@ -18,7 +18,7 @@ from opsbook.audit.models import AuditEntry
 from opsbook.core import clock
 from opsbook.core.errors import ConflictError
 
-from .. import access, services
+from .. import access, services, wording
 from ..choices import DeliveryMode, Status, Tier
 from ..forms import ContentForm, ItemForm, part_formsets, parts_from
 from ..frequency import FrequencyError, parse_frequency
@@ -50,25 +50,37 @@ def _field_labels() -> dict[str, str]:
 
 
 def _shown(name: str, value) -> list[str]:
+    """A stored value as the reader says it: parts ("phone response<=5m …" as stored) in words
+    ("电话：响应≤5分钟…"), choices by their label."""
     if value in (None, "", []):
         return []
     if isinstance(value, list):
-        return [str(v) for v in value]
+        return [wording.part_text(name, v) for v in value]
     choices = CHOICE_LABELS.get(name)
     if choices is not None and value in choices.values:
         return [str(choices(value).label)]
     return [str(value)]
 
 
-def _history(item: ServiceItem) -> list[tuple[AuditEntry, list[Change]]]:
+@dataclass
+class HistoryEntry:
+    entry: AuditEntry
+    actor: str  # the person's name then, or "系统"
+    source: str  # where the change came from, "" for the web pages
+    changes: list[Change]
+
+
+def _history(item: ServiceItem) -> list[HistoryEntry]:
     entries = AuditEntry.objects.filter(
         Q(object_type="catalog.serviceitem", object_id=str(item.pk))
         | Q(parent_type="catalog.serviceitem", parent_id=str(item.pk))
     )[:HISTORY_LIMIT]
     labels = _field_labels()
     return [
-        (
+        HistoryEntry(
             entry,
+            wording.actor_text(entry.actor_label),
+            wording.source_text(entry.source),
             [
                 Change(labels.get(name, name), _shown(name, before), _shown(name, after))
                 for name, (before, after) in entry.changes.items()

@@ -94,8 +94,14 @@ def test_a_customer_request_from_submission_to_rating(
     # She submits a request with a screenshot.
     page.click("#new-request")
     page.wait_for_url("**/portal/new/")
+    # Services are offered by name; choosing one shows what is promised before submitting.
+    expect(page.locator("#id_item")).not_to_contain_text("TEC-003")
+    expect(page.locator("#promise")).to_be_hidden()
     page.select_option("#id_item", str(item.pk))
     page.select_option("#id_type", "incident")
+    expect(page.locator("#promise")).to_be_visible()
+    expect(page.locator("#promise")).to_contain_text(re.compile(r"1 ?(小时|hour)"))
+    expect(page.locator("#promise")).to_contain_text(re.compile(r"16 ?(小时|hours)"))
     page.fill("#id_title", "直播课堂无法进入")
     page.fill("#id_description", "三年级 2 班 19:00 的直播课，学生点击进入后提示网络错误。")
     page.set_input_files(

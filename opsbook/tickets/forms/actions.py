@@ -12,7 +12,7 @@ from opsbook.core import clock
 from opsbook.core.forms import StyledFormMixin
 
 from ..choices import FollowUpMethod, Status
-from ..models import Ticket
+from ..models import FollowUp, Ticket
 from .fields import MultipleFileField, VersionedForm, assignable_users
 
 
@@ -174,3 +174,48 @@ class AttachmentsForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_upload_%s")
         super().__init__(*args, **kwargs)
+
+
+REASON_HELP = _("Kept with the correction in the ticket's history.")
+
+
+class RootCauseCorrectionForm(VersionedForm):
+    """A manager's correction of a closed complaint's root cause."""
+
+    root_cause = forms.CharField(
+        label=_("Corrected root cause"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500, help_text=REASON_HELP)
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_correct_cause_%s")
+        kwargs.setdefault("initial", {"root_cause": ticket.root_cause, "version": ticket.version})
+        super().__init__(*args, **kwargs)
+
+
+class VisitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{clock.localtime(obj.at):%Y-%m-%d %H:%M} · {obj.get_method_display()}"
+
+
+class FollowUpCorrectionForm(StyledFormMixin, forms.Form):
+    """A manager's correction of what a follow-up visit of a closed complaint recorded."""
+
+    follow_up = VisitChoiceField(label=_("Follow-up visit"), queryset=FollowUp.objects.none())
+    outcome = forms.CharField(
+        label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    customer_satisfied = forms.NullBooleanField(
+        label=_("Customer satisfied"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("Not asked")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500, help_text=REASON_HELP)
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_correct_visit_%s")
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["follow_up"])
+        field.queryset = ticket.follow_ups.all()

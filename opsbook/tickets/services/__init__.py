@@ -8,14 +8,22 @@ Callers use this package's names (``services.do_reply(...)``); the writes live b
 * ``tickets``   opening, changing, handing over and watching tickets;
 * ``status``    the status machine (``do_change_status`` and its verbs, ``system_close``);
 * ``comments``  replies, internal notes and files;
-* ``feedback``  follow-up visits and the customer's rating;
+* ``feedback``  follow-up visits, the customer's rating, corrections of a closed complaint;
+* ``defaults``  the organisation's default SLA targets per ticket type and priority;
 * ``common``    what they are built from (permission, lock, version, event, stored file).
 
 Which policy measures a ticket is ``sla_policy``; its clocks as columns are ``sla_store``.
 """
 
 from .comments import do_add_attachments, do_add_note, do_reply
-from .feedback import do_add_follow_up, do_rate_ticket, satisfaction_request_for_token
+from .defaults import Targets, do_update_default_targets
+from .feedback import (
+    do_add_follow_up,
+    do_correct_follow_up,
+    do_correct_root_cause,
+    do_rate_ticket,
+    satisfaction_request_for_token,
+)
 from .status import (
     acknowledge,
     cancel,
@@ -39,6 +47,7 @@ from .tickets import (
 __all__ = [
     "EDITABLE_FIELDS",
     "ConflictError",
+    "Targets",
     "acknowledge",
     "cancel",
     "close",
@@ -47,10 +56,13 @@ __all__ = [
     "do_add_note",
     "do_assign_ticket",
     "do_change_status",
+    "do_correct_follow_up",
+    "do_correct_root_cause",
     "do_create_ticket",
     "do_rate_ticket",
     "do_reply",
     "do_set_watchers",
+    "do_update_default_targets",
     "do_update_ticket",
     "reopen",
     "resolve",

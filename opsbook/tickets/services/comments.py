@@ -14,7 +14,7 @@ from opsbook.core import clock
 
 from .. import access, notifications
 from ..attachments import check_upload
-from ..choices import EventKind, Status
+from ..choices import AutoRule, EventKind, Status
 from ..models import REOPEN_FROM, Attachment, Comment, Ticket
 from ..sla_store import recompute_sla
 from .common import (
@@ -71,7 +71,8 @@ def _after_reply(
     fields: set[str] = set()
     if customer:
         if ticket.status == Status.WAITING or ticket.status in REOPEN_FROM:
-            set_status(ticket, Status.IN_PROGRESS, actor, now)
+            # The customer wrote; the system resumed (or reopened) the ticket.
+            set_status(ticket, Status.IN_PROGRESS, None, now, rule=AutoRule.CUSTOMER_REPLY)
             fields |= set(STATUS_FIELDS)
         return fields
     if public and ticket.first_response_at is None:

@@ -50,6 +50,13 @@ def require_worker(actor: Actor, ticket: Ticket | None = None) -> User:
     return signed_in(actor)
 
 
+def final_record_message() -> str:
+    return _(
+        "The complaint is closed: its root cause and follow-up visits are part of its record "
+        "and can no longer be edited. A manager can record a correction, with the reason."
+    )
+
+
 def lock_ticket(ticket: Ticket, expected_version: int | None) -> Ticket:
     """The ticket locked for this transaction; ConflictError when someone saved it since the
     caller read ``expected_version``."""
@@ -85,9 +92,16 @@ def record_event(
     public: bool = False,
     from_status: str = "",
     to_status: str = "",
+    rule: str = "",
     **data: Any,
 ) -> TicketEvent:
-    """One entry of the ticket's timeline (``public``: customers see it too)."""
+    """One entry of the ticket's timeline (``public``: customers see it too).
+
+    ``rule`` (an ``AutoRule``) marks something the system did by itself, such as assigning a
+    new ticket to the service's owner: the event then has no actor, whoever's action set it
+    off, and the timeline shows the system and the rule."""
+    if rule:
+        actor, data = None, {**data, "rule": rule}
     return TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,

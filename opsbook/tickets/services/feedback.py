@@ -1,5 +1,8 @@
-"""What customers think: follow-up visits by staff (回访, required to close a complaint) and the
-customer's satisfaction rating, given by a contact or through a one-time link."""
+"""What customers think: follow-up visits by staff (回访, required to close a complaint), the
+customer's satisfaction rating, given by a contact or through a one-time link, and managers'
+corrections of a closed complaint's record (its root cause and follow-up visits are read-only
+once it is closed; a correction keeps the original in its timeline event, with who, when and
+why)."""
 
 from datetime import datetime, timedelta
 
@@ -10,9 +13,18 @@ from django.utils.translation import gettext as _
 from opsbook.core import clock
 
 from .. import access, satisfaction
-from ..choices import EventKind, FollowUpMethod, Status
+from ..choices import Correctable, EventKind, FollowUpMethod, Status
 from ..models import FollowUp, SatisfactionRequest, Ticket
-from .common import Actor, AnyUser, bump, record_event, require_worker, save
+from .common import (
+    Actor,
+    AnyUser,
+    bump,
+    final_record_message,
+    lock_ticket,
+    record_event,
+    require_worker,
+    save,
+)
 
 # A follow-up stamped a little ahead of the server's clock (a phone's clock) is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -32,6 +44,8 @@ def do_add_follow_up(
     """Record a follow-up visit: how, what the customer said, and whether they were satisfied
     (``at``: when it took place, ``now`` by default)."""
     worker = require_worker(actor, ticket)
+    if ticket.record_is_final:
+        raise ValidationError({"outcome": final_record_message()})
     if method not in FollowUpMethod.values:
         raise ValidationError({"method": _("Unknown follow-up method %r.") % method})
     outcome = (outcome or "").strip()
@@ -127,3 +141,106 @@ def do_rate_ticket(
     SatisfactionRequest.objects.filter(ticket=ticket, used_at__isnull=True).update(used_at=now)
     record_event(ticket, EventKind.RATED, actor, now, public=True, rating=whole)
     return ticket
+
+
+# --- correcting a closed complaint's record ----------------------------------------------------
+
+
+def _check_correction(actor: AnyUser, ticket: Ticket, reason: str) -> str:
+    """The reason, cleaned; PermissionDenied unless a manager corrects a final record."""
+    require_worker(actor, ticket)
+    if not access.can_manage_tickets(actor):
+        raise PermissionDenied(_("Only managers correct the record of a closed complaint."))
+    if not ticket.record_is_final:
+        raise ValidationError(
+            _("Only a closed complaint's record is corrected; edit this ticket instead.")
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is corrected.")})
+    return reason[:500]
+
+
+@transaction.atomic
+def do_correct_root_cause(
+    actor: AnyUser,
+    ticket: Ticket,
+    *,
+    root_cause: str,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """A manager corrects the root cause of a closed complaint. The ticket shows the corrected
+    text; the timeline keeps the original with who corrected it, when and why."""
+    reason = _check_correction(actor, ticket, reason)
+    ticket = lock_ticket(ticket, expected_version)
+    root_cause = (root_cause or "").strip()
+    if not root_cause:
+        raise ValidationError({"root_cause": _("A closed complaint keeps a root cause.")})
+    if root_cause == ticket.root_cause:
+        raise ValidationError({"root_cause": _("This is the root cause already recorded.")})
+    now = clock.or_now(now)
+    before = ticket.root_cause
+    ticket.root_cause = root_cause
+    bump(ticket, now)
+    save(ticket, ["root_cause"])
+    record_event(
+        ticket,
+        EventKind.CORRECTED,
+        actor,
+        now,
+        field=Correctable.ROOT_CAUSE,
+        before=before,
+        after=root_cause,
+        reason=reason,
+    )
+    return ticket
+
+
+def _follow_up_words(outcome: str, satisfied: bool | None) -> str:
+    if satisfied is None:
+        return outcome
+    word = _("satisfied") if satisfied else _("not satisfied")
+    return f"{outcome} ({word})"
+
+
+@transaction.atomic
+def do_correct_follow_up(
+    actor: AnyUser,
+    follow_up: FollowUp,
+    *,
+    outcome: str,
+    customer_satisfied: bool | None,
+    reason: str,
+    now: datetime | None = None,
+) -> FollowUp:
+    """A manager corrects what a follow-up visit of a closed complaint recorded (its outcome
+    and whether the customer was satisfied); the original stays in the timeline event."""
+    ticket = follow_up.ticket
+    reason = _check_correction(actor, ticket, reason)
+    ticket = lock_ticket(ticket, None)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": _("Write down what the customer said.")})
+    if (outcome, customer_satisfied) == (follow_up.outcome, follow_up.customer_satisfied):
+        raise ValidationError({"outcome": _("This is what the visit already records.")})
+    now = clock.or_now(now)
+    before = _follow_up_words(follow_up.outcome, follow_up.customer_satisfied)
+    follow_up.outcome, follow_up.customer_satisfied = outcome, customer_satisfied
+    follow_up.save(update_fields=["outcome", "customer_satisfied"])
+    bump(ticket, now)
+    save(ticket, [])
+    record_event(
+        ticket,
+        EventKind.CORRECTED,
+        actor,
+        now,
+        field=Correctable.FOLLOW_UP,
+        follow_up=follow_up.pk,
+        before=before,
+        after=_follow_up_words(outcome, customer_satisfied),
+        reason=reason,
+    )
+    return follow_up

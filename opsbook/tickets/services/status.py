@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from opsbook.core import clock
 
 from .. import notifications
-from ..choices import EventKind, Status
+from ..choices import AutoRule, EventKind, Status
 from ..models import REOPEN_FROM, Ticket
 from ..sla_store import recompute_sla
 from .common import Actor, AnyUser, bump, lock_ticket, record_event, require_worker, save
@@ -57,8 +57,11 @@ def check_transition(ticket: Ticket, to_status: str, now: datetime) -> None:
             raise ValidationError({"status": blockers})
 
 
-def set_status(ticket: Ticket, to_status: str, actor: Actor, now: datetime, note: str = "") -> None:
-    """Move a locked ticket to ``to_status`` (no save); raises ValidationError when not allowed."""
+def set_status(
+    ticket: Ticket, to_status: str, actor: Actor, now: datetime, note: str = "", rule: str = ""
+) -> None:
+    """Move a locked ticket to ``to_status`` (no save); raises ValidationError when not allowed.
+    ``rule``: the system moved it by itself (see ``record_event``)."""
     check_transition(ticket, to_status, now)
     previous = ticket.status
     if previous in REOPEN_FROM and to_status == Status.IN_PROGRESS:
@@ -82,6 +85,7 @@ def set_status(ticket: Ticket, to_status: str, actor: Actor, now: datetime, note
         public=True,
         from_status=previous,
         to_status=to_status,
+        rule=rule,
         **data,
     )
 
@@ -148,6 +152,6 @@ def system_close(ticket: Ticket, now: datetime) -> None:
     Called by ``jobs.close_resolved_tickets`` inside its transaction, with the ticket locked.
     The rating link stays valid for its own SATISFACTION_LINK_DAYS: closed tickets are rated
     too, and closing after the reopen window must not take the customer's say away."""
-    set_status(ticket, Status.CLOSED, None, now, note="auto")
+    set_status(ticket, Status.CLOSED, None, now, note="auto", rule=AutoRule.AUTO_CLOSE)
     bump(ticket, now)
     save(ticket, STATUS_FIELDS)

@@ -23,7 +23,7 @@ from opsbook.core import clock
 
 from .. import access, notifications
 from ..attachments import check_upload
-from ..choices import EventKind, Source, Status, TicketType
+from ..choices import AutoRule, EventKind, Source, Status, TicketType
 from ..models import Tag, Ticket
 from ..sla_store import recompute_sla
 from .common import (
@@ -31,6 +31,7 @@ from .common import (
     AnyUser,
     account,
     bump,
+    final_record_message,
     lock_ticket,
     record_event,
     require_worker,
@@ -179,15 +180,17 @@ def _as_customer(actor: AnyUser, fields: dict[str, Any], priority: str) -> None:
 
 def _assignment(
     actor: Actor, fields: dict[str, Any], assignee: User | None, team: Team | None
-) -> tuple[User | None, Team | None]:
+) -> tuple[User | None, Team | None, bool]:
     """Who gets a new ticket: as the opener says (staff only), else the service's primary
-    owner; an assignee without a team brings their own."""
-    if actor is None or access.is_customer(actor) or (assignee is None and team is None):
+    owner (then the third value is True: the system assigned it); an assignee without a team
+    brings their own."""
+    automatic = actor is None or access.is_customer(actor) or (assignee is None and team is None)
+    if automatic:
         assignee, team = default_assignment(fields["item"], fields["content"])
     _check_assignee(assignee)
     if assignee is not None and team is None:
         team = assignee.team
-    return assignee, team
+    return assignee, team, automatic
 
 
 def _opened(
@@ -198,8 +201,11 @@ def _opened(
     tags: Iterable[str],
     watchers: Iterable[User],
     files: Sequence[UploadedFile],
+    auto_assigned: bool = False,
 ) -> None:
-    """What goes with a new ticket once it is saved: tags, watchers, events, files, clocks."""
+    """What goes with a new ticket once it is saved: tags, watchers, events, files, clocks.
+    An assignment by the service's owners (``auto_assigned``) is the system's, not the
+    opener's."""
     if tags:
         ticket.tags.set(_tags(tags))
     watcher_list = [w for w in watchers if w.is_active and w.is_staff_member]
@@ -209,7 +215,13 @@ def _opened(
     assignee = ticket.assignee
     if assignee is not None:
         record_event(
-            ticket, EventKind.ASSIGNED, actor, now, assignee=assignee.pk, name=str(assignee)
+            ticket,
+            EventKind.ASSIGNED,
+            actor,
+            now,
+            rule=AutoRule.ASSIGNMENT if auto_assigned else "",
+            assignee=assignee.pk,
+            name=str(assignee),
         )
     for upload in files:
         store_attachment(ticket, upload, actor, comment=None, public=True, now=now)
@@ -302,11 +314,11 @@ def do_create_ticket(
     }
     _clean_text(fields)
     source, watchers = _check_opener(actor, fields, source, watchers)
-    assignee, team = _assignment(actor, fields, assignee, team)
+    assignee, team, automatic = _assignment(actor, fields, assignee, team)
     ticket = _insert(
         actor, fields, assignee=assignee, team=team, source=source, files=files, now=now
     )
-    _opened(ticket, actor, now, tags=tags, watchers=watchers, files=files)
+    _opened(ticket, actor, now, tags=tags, watchers=watchers, files=files, auto_assigned=automatic)
     notifications.on_commit_created(ticket, actor)
     return ticket
 
@@ -354,6 +366,11 @@ def do_update_ticket(
     if changed_refs:
         _check_references(actor, merged, changed_refs)
     before = {name: getattr(ticket, name) for name in changes}
+    if ticket.record_is_final:
+        # Its root cause is settled, and it stays a complaint (else the record would reopen).
+        for name in ("root_cause", "type"):
+            if changes.get(name, getattr(ticket, name)) != getattr(ticket, name):
+                raise ValidationError({name: final_record_message()})
     for name, value in changes.items():
         setattr(ticket, name, value)
     changed = {

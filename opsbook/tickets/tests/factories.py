@@ -13,6 +13,7 @@ from opsbook.catalog.models import CustomerService, ServiceStandard
 from opsbook.catalog.testing import make_item
 from opsbook.tickets import services
 from opsbook.tickets.choices import Source
+from opsbook.tickets.models import DefaultTarget
 
 WORKDAY = [(time(9), time(12)), (time(13, 30), time(18))]
 
@@ -89,6 +90,12 @@ def make_service(owner=None, *, standards=(("phone", "", 30, 480, "business"),),
 
 def give_service(customer, item):
     return CustomerService.objects.get_or_create(customer=customer, item=item)[0]
+
+
+def no_default_targets() -> None:
+    """Leave the organisation's default SLA targets empty (seeded by a migration), for tests
+    about tickets that nothing measures."""
+    DefaultTarget.objects.update(response_minutes=None, resolution_minutes=None)
 
 
 def make_ticket(actor, item=None, *, title="无法登录", channel="phone", **fields):

@@ -50,7 +50,11 @@ def test_a_resolved_ticket_closes_once_the_reopen_window_has_passed(personas, it
     assert ticket.status == Status.CLOSED and ticket.closed_at == closed_at
     event = ticket.events.filter(kind=EventKind.STATUS).last()
     assert event is not None
-    assert (event.to_status, event.actor, event.data) == (Status.CLOSED, None, {"note": "auto"})
+    assert (event.to_status, event.actor, event.data) == (
+        Status.CLOSED,
+        None,
+        {"note": "auto", "rule": "auto_close"},  # the system's, by its rule (issue 8)
+    )
 
 
 def test_closing_twice_closes_once(personas, item):

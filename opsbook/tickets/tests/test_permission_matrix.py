@@ -28,7 +28,14 @@ from opsbook.catalog.choices import Status as ItemStatus
 from opsbook.catalog.testing import make_content
 from opsbook.catalog.tests.api_helpers import api_as, error_fields
 from opsbook.tickets import services
-from opsbook.tickets.models import Attachment, Comment, FollowUp, SavedFilter, Ticket
+from opsbook.tickets.models import (
+    Attachment,
+    Comment,
+    DefaultTarget,
+    FollowUp,
+    SavedFilter,
+    Ticket,
+)
 
 from . import security_helpers
 from .security_helpers import (
@@ -225,6 +232,32 @@ ROUTES: dict[str, Route] = {
         lambda s, u: {"method": "phone", "outcome": NEW_BODY, "customer_satisfied": "unknown"},
         lambda s, u: FollowUp.objects.filter(ticket=s.ticket).exists(),
     ),
+    # Ticket A is not a closed complaint: only a manager's correction gets as far as the
+    # service, which refuses it (400); nothing is written for anyone.
+    "page:correct-root-cause": Route(
+        "page",
+        "post",
+        page("tickets:correct_root_cause", ticket_pk),
+        lambda s, u: {"root_cause": NEW_BODY, "reason": "矩阵", "version": _version(s)},
+        lambda s, u: s.fresh().root_cause == NEW_BODY,
+    ),
+    "page:correct-follow-up": Route(
+        "page",
+        "post",
+        page("tickets:correct_follow_up", ticket_pk),
+        lambda s, u: {"outcome": NEW_BODY, "reason": "矩阵", "customer_satisfied": "unknown"},
+        lambda s, u: FollowUp.objects.filter(ticket=s.ticket, outcome=NEW_BODY).exists(),
+    ),
+    "page:default-targets": Route("page", "get", page("tickets:default_targets")),
+    "page:default-targets-post": Route(
+        "page",
+        "post",
+        page("tickets:default_targets"),
+        lambda s, u: _default_targets_form(complaint_low=45),
+        lambda s, u: (
+            DefaultTarget.objects.get(type="complaint", priority="low").response_minutes == 45
+        ),
+    ),
     "page:upload": Route(
         "page",
         "post",
@@ -348,6 +381,7 @@ ROUTES: dict[str, Route] = {
         },
         _titled,
     ),
+    "portal:promise": Route("page", "get", page("portal:promise")),
     "portal:ticket": Route("page", "get", page("portal:ticket", ticket_pk)),
     "portal:reply": Route(
         "page",
@@ -406,6 +440,10 @@ EXPECTED = {
     "page:watchers":              WORKER_WRITE,
     "page:root-cause":            WORKER_WRITE,
     "page:follow-up":             WORKER_WRITE,
+    "page:correct-root-cause":    (LOGIN,   404, 404, 404,  403, 400, 403),
+    "page:correct-follow-up":     (LOGIN,   404, 404, 404,  403, 400, 403),
+    "page:default-targets":       (LOGIN,   404, 404, 200,  200, 200, 200),
+    "page:default-targets-post":  (LOGIN,   404, 404, 403,  403, 302, 403),
     "page:upload":                WORKER_WRITE,
     "page:file-public":           (LOGIN,   404, 404, 404,  200, 200, 200),
     "page:file-internal":         (LOGIN,   404, 404, 404,  200, 200, 200),
@@ -436,6 +474,7 @@ EXPECTED = {
     "portal:home":                PORTAL_PAGE,
     "portal:new":                 PORTAL_PAGE,
     "portal:new-post":            (LOGIN,   302, 302, STAFF, STAFF, STAFF, STAFF),
+    "portal:promise":             PORTAL_PAGE,
     "portal:ticket":              PORTAL_OWN,
     "portal:reply":               PORTAL_WRITE,
     "portal:rate-ticket":         PORTAL_WRITE,
@@ -457,6 +496,18 @@ CASES = [
     for route in ROUTES
     for column, persona in enumerate(PERSONAS)
 ]
+
+
+def _default_targets_form(*, complaint_low: int) -> dict[str, Any]:
+    """The default targets page's form as it stands, with complaints of low priority changed."""
+    form: dict[str, Any] = {}
+    for target in DefaultTarget.objects.all():
+        key = f"{target.type}-{target.priority}"
+        form[f"{key}-response_minutes"] = target.response_minutes or ""
+        form[f"{key}-resolution_minutes"] = target.resolution_minutes or ""
+        form[f"{key}-time_basis"] = target.time_basis
+    form["complaint-low-response_minutes"] = complaint_low
+    return form
 
 
 def _bob(s: Scene):

@@ -14,7 +14,13 @@ from opsbook.catalog.testing import make_content, make_item
 from opsbook.tickets import services
 from opsbook.tickets.choices import EventKind, Source, Status
 from opsbook.tickets.models import Ticket
-from opsbook.tickets.tests.factories import give_service, make_calendar, make_service, make_ticket
+from opsbook.tickets.tests.factories import (
+    give_service,
+    make_calendar,
+    make_service,
+    make_ticket,
+    no_default_targets,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)
@@ -85,11 +91,22 @@ def test_staff_may_choose_the_assignee_and_the_team_follows(personas, item):
     assert (ticket.assignee, ticket.team) == (personas.charlie, personas.tech_team)
 
 
-def test_a_ticket_without_a_service_item_has_no_assignee_and_no_clock(personas):
+def test_a_ticket_without_a_service_item_has_no_assignee_and_the_default_clock(personas):
+    make_calendar()
     ticket = make_ticket(personas.alice, None, now=NOW)
 
     assert ticket.assignee is None
+    # No checklist standard: the organisation's default for a normal request measures it.
+    assert ticket.sla_standard is None and ticket.sla_default is not None
+    assert ticket.response_target_seconds == 4 * 3600 and ticket.response_due_at is not None
+
+
+def test_a_ticket_nothing_measures_has_no_clock(personas):
+    no_default_targets()
+    ticket = make_ticket(personas.alice, None, now=NOW)
+
     assert ticket.response_target_seconds is None and ticket.response_due_at is None
+    assert ticket.sla_default is None
 
 
 # --- customers ---------------------------------------------------------------------------------

@@ -93,11 +93,13 @@ def test_a_customer_reply_resumes_a_ticket_waiting_on_them(personas, ticket):
     # 1 h 50 and 4 h 30 on Monday, 1 h 30 on Tuesday.
     assert ticket.resolution_due_at == datetime(2026, 11, 24, 10, 30, tzinfo=TZ)
     last_status = ticket.events.filter(kind=EventKind.STATUS).last()
+    # The customer wrote; the system resumed the ticket (issue 8: never shown as the customer's).
     assert (last_status.from_status, last_status.to_status, last_status.actor) == (
         Status.WAITING,
         Status.IN_PROGRESS,
-        personas.dana,
+        None,
     )
+    assert last_status.data["rule"] == "customer_reply"
 
 
 def test_a_customer_reply_reopens_a_resolved_ticket_inside_the_window(personas, ticket):

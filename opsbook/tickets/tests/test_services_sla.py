@@ -14,7 +14,12 @@ from opsbook.catalog.testing import make_content
 from opsbook.tickets import services, sla_policy
 from opsbook.tickets.choices import SlaState, Status
 from opsbook.tickets.models import Ticket
-from opsbook.tickets.tests.factories import make_calendar, make_service, make_ticket
+from opsbook.tickets.tests.factories import (
+    make_calendar,
+    make_service,
+    make_ticket,
+    no_default_targets,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)  # a Monday
@@ -44,12 +49,14 @@ def test_the_standard_for_the_channel_and_priority_sets_the_targets(personas, it
     assert email.response_due_at == T0 + timedelta(hours=4, minutes=90)  # across lunch
 
 
-def test_a_channel_without_a_standard_has_no_target(personas, item):
+def test_a_channel_without_a_standard_has_no_clock_when_no_default_applies(personas, item):
+    no_default_targets()
     ticket = make_ticket(personas.alice, item, channel="wecom", now=T0)
 
     assert ticket.sla_standard is None and ticket.response_target_seconds is None
     assert ticket.response_due_at is None and ticket.sla_next_check_at is None
-    assert Ticket.objects.in_sla_state(SlaState.NONE, T0).get() == ticket
+    assert Ticket.objects.in_sla_state(SlaState.NO_CLOCK, T0).get() == ticket
+    assert not Ticket.objects.in_sla_state(SlaState.NONE, T0).exists()
 
 
 def test_a_standard_for_the_content_comes_before_the_items(personas, item):

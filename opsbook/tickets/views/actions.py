@@ -1,6 +1,7 @@
 """What is done on one ticket from its page: edit its fields, reply or add a note, change its
-status, assign it, choose its watchers, record a complaint's root cause and follow-up visits,
-add files. Each posts one form to one service; a refused form comes back on the ticket page."""
+status, assign it, choose its watchers, record a complaint's root cause and follow-up visits
+(and, once it is closed, a manager's corrections of them), add files. Each posts one form to
+one service; a refused form comes back on the ticket page."""
 
 from typing import Any
 
@@ -19,8 +20,10 @@ from ..choices import Status
 from ..forms import (
     AssignForm,
     AttachmentsForm,
+    FollowUpCorrectionForm,
     FollowUpForm,
     ReplyForm,
+    RootCauseCorrectionForm,
     RootCauseForm,
     StatusForm,
     TicketEditForm,
@@ -230,3 +233,63 @@ def ticket_attachments(request: StaffRequest, pk: int) -> HttpResponse:
             )
             return redirect("tickets:detail", pk=ticket.pk)
     return render_detail(request, ticket, status=400, open_section="upload", upload_form=form)
+
+
+def _correctable(request: StaffRequest, pk: int) -> Any:
+    """The ticket whose closed record a manager corrects (403 for anyone else)."""
+    ticket = editable(request, pk)
+    if not access.can_manage_tickets(request.user):
+        raise PermissionDenied
+    return ticket
+
+
+@worker_required
+@require_POST
+def ticket_correct_root_cause(request: StaffRequest, pk: int) -> HttpResponse:
+    ticket = _correctable(request, pk)
+    form = RootCauseCorrectionForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            services.do_correct_root_cause(
+                request.user,
+                ticket,
+                root_cause=form.cleaned_data["root_cause"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as exc:
+            return render_conflict(
+                request, pk, "correct_cause_form", RootCauseCorrectionForm, exc, "complaint"
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The correction was recorded."))
+            return redirect("tickets:detail", pk=ticket.pk)
+    return render_detail(
+        request, ticket, status=400, open_section="complaint", correct_cause_form=form
+    )
+
+
+@worker_required
+@require_POST
+def ticket_correct_follow_up(request: StaffRequest, pk: int) -> HttpResponse:
+    ticket = _correctable(request, pk)
+    form = FollowUpCorrectionForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            services.do_correct_follow_up(
+                request.user,
+                form.cleaned_data["follow_up"],
+                outcome=form.cleaned_data["outcome"],
+                customer_satisfied=form.cleaned_data.get("customer_satisfied"),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The correction was recorded."))
+            return redirect("tickets:detail", pk=ticket.pk)
+    return render_detail(
+        request, ticket, status=400, open_section="complaint", correct_visit_form=form
+    )

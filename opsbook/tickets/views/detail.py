@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from opsbook.core import clock
@@ -18,8 +19,10 @@ from ..choices import Status, TicketType
 from ..forms import (
     AssignForm,
     AttachmentsForm,
+    FollowUpCorrectionForm,
     FollowUpForm,
     ReplyForm,
+    RootCauseCorrectionForm,
     RootCauseForm,
     StatusForm,
     TicketEditForm,
@@ -80,7 +83,8 @@ def render_detail(
         "tags": tags,
         "watchers": watchers,
         "is_watching": any(w.pk == user.pk for w in watchers),
-        "sla": presenters.sla_panel(ticket, now),
+        "sla": presenters.sla_panel(ticket, now)
+        | {"defaults_url": reverse("tickets:default_targets")},
         "timeline": presenters.timeline(ticket, ticket.sla_calendar_tz()),
         "follow_ups": list(ticket.follow_ups.select_related("by")),
         "can_edit": can_edit,
@@ -95,6 +99,16 @@ def render_detail(
     }
     if can_edit:
         context |= _action_forms(request, ticket, now, tags, watchers, bound)
+    # A closed complaint's root cause and visits are read-only; managers record corrections.
+    context["record_final"] = ticket.record_is_final
+    context["can_correct"] = can_edit and ticket.record_is_final and access.can_manage_tickets(user)
+    if context["can_correct"]:
+        context["correct_cause_form"] = bound.get("correct_cause_form") or RootCauseCorrectionForm(
+            ticket=ticket
+        )
+        context["correct_visit_form"] = bound.get("correct_visit_form") or FollowUpCorrectionForm(
+            ticket=ticket
+        )
     context["conflict"] = bound.get("conflict")
     return render(request, "tickets/detail.html", context, status=status)
 

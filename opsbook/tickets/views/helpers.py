@@ -82,6 +82,7 @@ def load(request: StaffRequest, pk: int) -> Ticket:
             "team",
             "sla_calendar",
             "sla_standard",
+            "sla_default",
             "created_by",
         )
         .filter(pk=ticket.pk)

@@ -131,6 +131,7 @@ def _quick_links(user: Any) -> list[tuple[str, str]]:
         (_("Unassigned"), f"assignee=none&{open_statuses}"),
         (_("Breached"), f"sla={SlaState.BREACHED}"),
         (_("At risk"), f"sla={SlaState.WARNING}"),
+        (_("No SLA clock"), f"sla={SlaState.NO_CLOCK}&{open_statuses}"),
     ]
     if user.team_id:
         links.insert(1, (_("My team's open tickets"), f"team={user.team_id}&{open_statuses}"))

@@ -1,6 +1,9 @@
-"""`opsbook tickets import`: historical tickets from Excel or CSV.
+"""`opsbook tickets import`: historical tickets from Excel or CSV; `opsbook tickets
+recompute-sla`: the stored SLA clocks of every open ticket rebuilt now (after an upgrade that
+changes how tickets are measured, such as the default targets).
 
     opsbook tickets import 工单.xlsx [--status-file 状态变更.csv] [--dry-run] [--json]
+    opsbook tickets recompute-sla
 
 Exits 0 with a summary, or 1 listing every problem (nothing is written then).
 """
@@ -13,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from opsbook.tickets.excel.importer import import_tickets
+from opsbook.tickets.sla_store import recompute_open_tickets
 
 
 class Command(BaseCommand):
@@ -31,10 +35,16 @@ class Command(BaseCommand):
         )
         load.add_argument("--dry-run", action="store_true", help="check only; write nothing")
         load.add_argument("--json", action="store_true", help="print the report as JSON")
+        sub.add_parser(
+            "recompute-sla", help="rebuild the SLA clocks of every open ticket from its history"
+        )
 
     def handle(self, *args, action, **options):
         if action == "import":
             self._import(options)
+        elif action == "recompute-sla":
+            count = recompute_open_tickets()
+            self.stdout.write(_("%(count)d open tickets recomputed.") % {"count": count})
 
     def _import(self, options) -> None:
         path = Path(options["file"])
