@@ -152,7 +152,8 @@ def test_compiled_calendars_are_reused_until_the_calendar_changes(personas, item
 
 def test_only_a_standard_with_a_channel_and_a_target_sets_a_clock(personas):
     # Issue 8: a standard may be a sentence only (服务态度良好), or state a deadline or a staffing
-    # level for a channel; neither measures a ticket. 接到报修后2小时内到场 does, on site.
+    # level for a channel; neither measures a ticket (the default target does).
+    # 接到报修后2小时内到场 does, on site.
     make_calendar()
     item = make_service(personas.alice, standards=())
     catalog.do_update_item(
@@ -170,5 +171,8 @@ def test_only_a_standard_with_a_channel_and_a_target_sets_a_clock(personas):
     phone = make_ticket(personas.alice, item, channel="phone", now=T0)
     onsite = make_ticket(personas.alice, item, channel="onsite", now=T0)
 
-    assert phone.sla_standard is None and phone.response_target_seconds is None
+    # No standard measures the phone ticket: the organisation's default target for its type and
+    # priority does (issue 8, every ticket gets an SLA).
+    assert phone.sla_standard is None and phone.sla_default is not None
+    assert phone.response_target_seconds == phone.sla_default.response_minutes * 60
     assert onsite.response_target_seconds == 7200
