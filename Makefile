@@ -12,6 +12,8 @@ DURATIONS := --durations=15
 # Python 3.12 as .python-version says: pyenv's if present, else one on PATH.
 PYTHON312 := $(shell (pyenv which python3.12 2>/dev/null || command -v python3.12) | head -n 1)
 APT_PACKAGES := chromium fonts-noto-cjk gettext
+VENDOR_MAPS := opsbook/static/vendor/bootstrap/bootstrap.min.css.map \
+	opsbook/static/vendor/bootstrap/bootstrap.bundle.min.js.map
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PROD_ENV := OPSBOOK_ENV=production ALLOWED_HOSTS=opsbook.example.com \
 	SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
@@ -23,7 +25,7 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 # --- setup (idempotent: every step is skipped when already done) -----------------------------
-setup: $(VENV)/.installed var/.apt opsbook/static/vendor/.built opsbook/locale/.compiled ## Install everything (Python, npm assets, Debian packages)
+setup: $(VENV)/.installed var/.apt opsbook/static/vendor/.built $(VENDOR_MAPS) opsbook/locale/.compiled ## Install everything (Python, npm assets, Debian packages)
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON312)" ]; then echo "Python 3.12 is required (pyenv install 3.12, or python3.12 on PATH)."; exit 1; fi
@@ -47,7 +49,16 @@ opsbook/static/vendor/.built: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js opsbook/static/vendor/htmx/
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css opsbook/static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js opsbook/static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map opsbook/static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map opsbook/static/vendor/bootstrap/
 	@touch $@
+
+# The minified files name their source maps, so collectstatic's manifest needs them too. (A
+# checkout vendored before the maps were copied gets them here without a new `npm ci`.)
+opsbook/static/vendor/bootstrap/%.css.map: opsbook/static/vendor/.built
+	cp node_modules/bootstrap/dist/css/$*.css.map $@
+opsbook/static/vendor/bootstrap/%.js.map: opsbook/static/vendor/.built
+	cp node_modules/bootstrap/dist/js/$*.js.map $@
 
 opsbook/locale/.compiled: $(VENV)/.installed var/.apt $(wildcard opsbook/locale/*/LC_MESSAGES/django.po)
 	$(OPSBOOK) compilemessages --verbosity 0 --ignore=.venv --ignore=node_modules --ignore=var

@@ -25,6 +25,7 @@ from django_stubs_ext import StrOrPromise
 from opsbook.accounts.access import is_staff_member
 from opsbook.catalog.choices import Channel
 from opsbook.core import clock
+from opsbook.core.middleware import body_limit
 from opsbook.core.permissions import View, requires
 from opsbook.tickets import access, satisfaction, services
 from opsbook.tickets.choices import DONE_STATUSES, OPEN_STATUSES, Source, Status
@@ -123,6 +124,7 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+@body_limit("ATTACHMENT_MAX_BYTES")
 @customer_required
 @require_http_methods(["GET", "POST"])
 def new_ticket(request):
@@ -191,6 +193,7 @@ def ticket_detail(request, pk):
     return _ticket_page(request, ticket)
 
 
+@body_limit("ATTACHMENT_MAX_BYTES")
 @customer_required(staff_url=_staff_ticket_url)
 @require_POST
 def reply(request, pk):
