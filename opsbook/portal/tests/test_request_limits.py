@@ -110,13 +110,18 @@ def test_an_upload_page_refuses_a_body_over_its_own_limit_before_reading_it(
         )
         response = send(user, path, length=limit + form_room + 1)
         assert response.status_code == 413, path
-        assert f"{limit // (1024 * 1024)}.0 MB" in response.content.decode().replace("\xa0", " "), path
+        assert f"{limit // (1024 * 1024)}.0 MB" in response.content.decode().replace("\xa0", " "), (
+            path
+        )
 
 
 def test_the_message_follows_the_browsers_language(personas, world):
     response = send(personas.dana, "/portal/new/", length=GIGABYTE, language="en")
     assert response.status_code == 413
-    assert "The request is larger than the 21.0 MB this page accepts" in response.content.decode().replace("\xa0", " ")
+    assert (
+        "The request is larger than the 21.0 MB this page accepts"
+        in response.content.decode().replace("\xa0", " ")
+    )
 
 
 def test_the_api_answers_413_in_json_without_reading(personas, world):
