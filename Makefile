@@ -18,7 +18,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PROD_ENV := OPSBOOK_ENV=production ALLOWED_HOSTS=opsbook.example.com \
 	SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
 
-.PHONY: help setup run test test-sqlite test-postgres test-browser lint format check bench \
+.PHONY: help setup run test prodcheck test-sqlite test-postgres test-browser lint format check bench \
 	messages demo clean lock
 
 help: ## List the targets
@@ -78,6 +78,7 @@ run: setup ## Serve the demo at http://127.0.0.1:$(PORT) with a task worker and 
 	@echo "  Opsbook is at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo login: manager / opsbook-demo (also admin, alice, bob, carol; customer portal: chenjing; same password)"
 	@echo "  Background: one task worker and the scheduler; Ctrl-C stops everything"
+	@echo "  Error pages as in production; DEBUG=1 make run shows Django's debug pages"
 	@echo
 	$(OPSBOOK) serve 127.0.0.1:$(PORT)
 
@@ -86,7 +87,7 @@ demo: setup ## Load the demo data into the SQLite database (once)
 	$(OPSBOOK) demo --if-empty
 
 # --- quality --------------------------------------------------------------------------------
-test: setup lint check test-sqlite test-postgres ## Everything CI runs: lint (ruff, mypy, layers), checks, suite on SQLite and PostgreSQL
+test: setup lint check prodcheck test-sqlite test-postgres ## Everything CI runs: lint (ruff, mypy, layers), checks, the production install, suite on SQLite and PostgreSQL
 
 lint: setup ## ruff lint and format check, mypy, and the layer contract (import-linter)
 	$(BIN)/ruff check .
@@ -101,6 +102,11 @@ format: setup ## Format the code with ruff
 check: setup ## Migration check and `check --deploy` under production settings
 	$(OPSBOOK) makemigrations --check --dry-run
 	$(PROD_ENV) $(OPSBOOK) check --deploy --fail-level WARNING
+
+prodcheck: setup ## The production install end to end on a new PostgreSQL database (bin/prodcheck)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	$(PY) bin/prodcheck --pg $(PG_URL)
 
 test-sqlite: setup ## The suite on SQLite (lists the slowest tests)
 	$(BIN)/pytest $(DURATIONS)
