@@ -104,7 +104,7 @@ class RequestBodyLimitMiddleware:
                 message = _(
                     "The request is larger than the %(limit)s this page accepts. Nothing was "
                     "saved: send smaller files."
-                ) % {"limit": filesizeformat(limit)}
+                ) % {"limit": filesizeformat(limit or 0)}
             if request.path_info.startswith(API_PREFIX):
                 return JsonResponse({"detail": message}, status=status)
             # No request context: the session and user may not be there yet.

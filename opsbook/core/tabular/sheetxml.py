@@ -83,7 +83,7 @@ _CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
     rb"(?:/>|>(?:<f>[^<]*</f>|<f/>)?(<v>([^<]*)</v>|<v/>)?</c>)"
 )
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]+)(?::([A-Z]{1,3}[0-9]+))?"/>')
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]+)(?::([A-Z]{1,3}[0-9]+))?"\s*/>')
 
 
 class Unsupported(Exception):
@@ -94,7 +94,12 @@ def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-def _stream(part: IO[bytes], start: Callable[..., None], end=None, text=None) -> None:
+def _stream(
+    part: IO[bytes],
+    start: Callable[..., None],
+    end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
+) -> None:
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.StartElementHandler = start
@@ -329,7 +334,9 @@ class SheetReader:
         value, strings, rows = self.value, self.strings or [], grid.rows
         columns: dict[bytes, int] = {}
         left, right = 1 << 30, -1
-        last_digits, values = b"", []
+        last_digits: bytes = b""
+        values: list[Cell] = []
+        cell: Cell
         for region in _regions(part, b"</row>"):
             found = _CELL.findall(region)
             if len(found) != region.count(b"<c ") + region.count(b"<c>"):
@@ -349,9 +356,9 @@ class SheetReader:
                     cell = value(kind.decode() or "n", int(style or 0), text)
                 if digits != last_digits:
                     row = int(digits) - 1
-                    values = rows.get(row)
-                    if values is None:
-                        values = rows[row] = []
+                    if row not in rows:
+                        rows[row] = []
+                    values = rows[row]
                     last_digits = digits
                 if column >= len(values):
                     values.extend([""] * (column + 1 - len(values)))
@@ -360,7 +367,10 @@ class SheetReader:
                     left = column
                 if column > right:
                     right = column
-            for first, last in _MERGE.findall(region):
+            merges = _MERGE.findall(region)
+            if len(merges) != region.count(b"<mergeCell "):
+                return False
+            for first, last in merges:
                 grid.merged.append((_position(first.decode()), _position((last or first).decode())))
         if right >= 0:
             grid.left, grid.right = left, right
