@@ -55,9 +55,9 @@ opsbook/static/vendor/.built: package.json package-lock.json
 
 # The minified files name their source maps, so collectstatic's manifest needs them too. (A
 # checkout vendored before the maps were copied gets them here without a new `npm ci`.)
-opsbook/static/vendor/bootstrap/%.css.map: opsbook/static/vendor/.built
+opsbook/static/vendor/bootstrap/%.css.map: | opsbook/static/vendor/.built
 	cp node_modules/bootstrap/dist/css/$*.css.map $@
-opsbook/static/vendor/bootstrap/%.js.map: opsbook/static/vendor/.built
+opsbook/static/vendor/bootstrap/%.js.map: | opsbook/static/vendor/.built
 	cp node_modules/bootstrap/dist/js/$*.js.map $@
 
 opsbook/locale/.compiled: $(VENV)/.installed var/.apt $(wildcard opsbook/locale/*/LC_MESSAGES/django.po)
