@@ -12,18 +12,20 @@ DURATIONS := --durations=15
 # Python 3.12 as .python-version says: pyenv's if present, else one on PATH.
 PYTHON312 := $(shell (pyenv which python3.12 2>/dev/null || command -v python3.12) | head -n 1)
 APT_PACKAGES := chromium fonts-noto-cjk gettext
+VENDOR_MAPS := opsbook/static/vendor/bootstrap/bootstrap.min.css.map \
+	opsbook/static/vendor/bootstrap/bootstrap.bundle.min.js.map
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PROD_ENV := OPSBOOK_ENV=production ALLOWED_HOSTS=opsbook.example.com \
 	SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
 
-.PHONY: help setup run test test-sqlite test-postgres test-browser lint format check bench \
+.PHONY: help setup run test prodcheck test-sqlite test-postgres test-browser lint format check bench \
 	messages demo clean lock
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 # --- setup (idempotent: every step is skipped when already done) -----------------------------
-setup: $(VENV)/.installed var/.apt opsbook/static/vendor/.built opsbook/locale/.compiled ## Install everything (Python, npm assets, Debian packages)
+setup: $(VENV)/.installed var/.apt opsbook/static/vendor/.built $(VENDOR_MAPS) opsbook/locale/.compiled ## Install everything (Python, npm assets, Debian packages)
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON312)" ]; then echo "Python 3.12 is required (pyenv install 3.12, or python3.12 on PATH)."; exit 1; fi
@@ -47,7 +49,16 @@ opsbook/static/vendor/.built: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js opsbook/static/vendor/htmx/
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css opsbook/static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js opsbook/static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map opsbook/static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map opsbook/static/vendor/bootstrap/
 	@touch $@
+
+# The minified files name their source maps, so collectstatic's manifest needs them too. (A
+# checkout vendored before the maps were copied gets them here without a new `npm ci`.)
+opsbook/static/vendor/bootstrap/%.css.map: | opsbook/static/vendor/.built
+	cp node_modules/bootstrap/dist/css/$*.css.map $@
+opsbook/static/vendor/bootstrap/%.js.map: | opsbook/static/vendor/.built
+	cp node_modules/bootstrap/dist/js/$*.js.map $@
 
 opsbook/locale/.compiled: $(VENV)/.installed var/.apt $(wildcard opsbook/locale/*/LC_MESSAGES/django.po)
 	$(OPSBOOK) compilemessages --verbosity 0 --ignore=.venv --ignore=node_modules --ignore=var
@@ -67,6 +78,7 @@ run: setup ## Serve the demo at http://127.0.0.1:$(PORT) with a task worker and 
 	@echo "  Opsbook is at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo login: manager / opsbook-demo (also admin, alice, bob, carol; customer portal: chenjing; same password)"
 	@echo "  Background: one task worker and the scheduler; Ctrl-C stops everything"
+	@echo "  Error pages as in production; DEBUG=1 make run shows Django's debug pages"
 	@echo
 	$(OPSBOOK) serve 127.0.0.1:$(PORT)
 
@@ -75,7 +87,7 @@ demo: setup ## Load the demo data into the SQLite database (once)
 	$(OPSBOOK) demo --if-empty
 
 # --- quality --------------------------------------------------------------------------------
-test: setup lint check test-sqlite test-postgres ## Everything CI runs: lint (ruff, mypy, layers), checks, suite on SQLite and PostgreSQL
+test: setup lint check prodcheck test-sqlite test-postgres ## Everything CI runs: lint (ruff, mypy, layers), checks, the production install, suite on SQLite and PostgreSQL
 
 lint: setup ## ruff lint and format check, mypy, and the layer contract (import-linter)
 	$(BIN)/ruff check .
@@ -90,6 +102,11 @@ format: setup ## Format the code with ruff
 check: setup ## Migration check and `check --deploy` under production settings
 	$(OPSBOOK) makemigrations --check --dry-run
 	$(PROD_ENV) $(OPSBOOK) check --deploy --fail-level WARNING
+
+prodcheck: setup ## The production install end to end on a new PostgreSQL database (bin/prodcheck)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	$(PY) bin/prodcheck --pg $(PG_URL)
 
 test-sqlite: setup ## The suite on SQLite (lists the slowest tests)
 	$(BIN)/pytest $(DURATIONS)

@@ -8,6 +8,7 @@ from playwright.sync_api import sync_playwright
 
 import opsbook.settings
 from opsbook.accounts.testing import Personas
+from opsbook.core.tabular.reading import Workbook
 from opsbook.jobs.testing import run_when_enqueued
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -65,6 +66,24 @@ def database_tasks(_tasks_run_when_enqueued, settings):
     """The production task backend: ``enqueue()`` writes a row for a worker
     (``opsbook.jobs.testing.run_queued_tasks()`` runs them in the test)."""
     settings.TASKS = opsbook.settings.TASKS
+
+
+@pytest.fixture(autouse=True)
+def _sheets_read_as_calamine_reads_them(monkeypatch):
+    """Every workbook a test imports is read both ways, streamed from its XML and by calamine,
+    and the two must agree cell for cell (types included): the streaming reader's proof."""
+    streamed = Workbook.sheet_cells
+
+    def both(self, name, max_rows):
+        result = streamed(self, name, max_rows)
+        expected = Workbook.calamine_cells(self, name, max_rows)
+        assert result[0] == expected[0], (result[0], expected[0])
+        assert sorted(result[2]) == sorted(expected[2])
+        for mine, theirs in zip(result[1], expected[1], strict=True):
+            assert [(type(v), v) for v in mine] == [(type(v), v) for v in theirs]
+        return result
+
+    monkeypatch.setattr(Workbook, "sheet_cells", both)
 
 
 @pytest.fixture

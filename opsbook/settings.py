@@ -110,6 +110,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything else works on the request (docs/operators/production.md).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses a body over the limit (413) before any other middleware or view reads it.
+    "opsbook.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -251,6 +255,18 @@ SECURE_CSP = {
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
 # The largest file `opsbook tickets import` reads (years of tickets are larger than a checklist).
 TICKET_IMPORT_MAX_BYTES = env_int("TICKET_IMPORT_MAX_MB", 200, minimum=1) * 1024 * 1024
+# Attachments (tickets, portal) are checked one by one and together against this.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# Room a multipart body takes beyond its files: boundaries, part headers and the form's fields.
+UPLOAD_OVERHEAD_BYTES = 256 * 1024
+# The largest request body any route accepts: larger ones are answered 413 before anything
+# reads them (opsbook.core.middleware). Upload routes refuse at their own, smaller limit.
+# Keep the proxy's limit (nginx client_max_body_size) at this figure.
+REQUEST_MAX_BYTES = env_int(
+    "REQUEST_MAX_MB",
+    -(-(max(IMPORT_MAX_BYTES, ATTACHMENT_MAX_BYTES) + UPLOAD_OVERHEAD_BYTES) // (1024 * 1024)),
+    minimum=1,
+) * (1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -272,12 +288,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            # Hashed names (cached for a year by browsers) and gzip copies; collectstatic fails
+            # when a file names another that is missing (a source map, a font).
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# WhiteNoise serves STATIC_ROOT after collectstatic in production; elsewhere it serves the
+# source folders directly, so `make run` (DEBUG off) has its styles without collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Uploaded files (ticket attachments). Never served by the web server: every download goes
 # through a view that checks permission and sends the file as an attachment.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -314,11 +336,19 @@ if OPSBOOK_SLA_WARNING_PERCENT >= 100:
 OPSBOOK_TICKET_REOPEN_DAYS = env_int("TICKET_REOPEN_DAYS", 7, minimum=0)
 # One-time satisfaction links stay valid this many days.
 OPSBOOK_SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 14, minimum=1)
-ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 # One-time links sent to new accounts to set their password stay valid this many days.
 PASSWORD_RESET_TIMEOUT = env_int("INVITATION_DAYS", 7, minimum=1) * 86400
-# The address links in e-mails point at (satisfaction links, ticket links).
-OPSBOOK_BASE_URL = env_str("OPSBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address links in e-mails point at (satisfaction links, ticket links). `opsbook serve`
+# (`make run`) sets it to the address it serves when it is not configured; production takes
+# the first of ALLOWED_HOSTS over HTTPS unless told otherwise.
+_BASE_URL_DEFAULT = "http://127.0.0.1:8000"
+if PRODUCTION and ALLOWED_HOSTS[0].lstrip(".") and "*" not in ALLOWED_HOSTS[0]:
+    _BASE_URL_DEFAULT = f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+OPSBOOK_BASE_URL = env_str("OPSBOOK_BASE_URL", _BASE_URL_DEFAULT).rstrip("/")
+if not OPSBOOK_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"OPSBOOK_BASE_URL={OPSBOOK_BASE_URL!r} must start with http:// or https://."
+    )
 
 # --- Customer portal ------------------------------------------------------------------------
 # The public feedback form (no sign-in) at /portal/feedback/; off unless turned on.

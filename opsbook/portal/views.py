@@ -26,6 +26,7 @@ from opsbook.accounts.access import is_staff_member
 from opsbook.catalog.choices import Channel
 from opsbook.catalog.models import ServiceItem
 from opsbook.core import clock
+from opsbook.core.middleware import body_limit
 from opsbook.core.permissions import View, requires
 from opsbook.tickets import access, presenters, satisfaction, services
 from opsbook.tickets.choices import DONE_STATUSES, OPEN_STATUSES, Source, Status, TicketType
@@ -138,6 +139,7 @@ def _promise(items, item_id: object, ticket_type: object) -> str:
     return presenters.promise_text(item.pk, str(ticket_type), channel=Channel.PORTAL)
 
 
+@body_limit("ATTACHMENT_MAX_BYTES")
 @customer_required
 @require_http_methods(["GET", "POST"])
 def new_ticket(request):
@@ -229,6 +231,7 @@ def ticket_detail(request, pk):
     return _ticket_page(request, ticket)
 
 
+@body_limit("ATTACHMENT_MAX_BYTES")
 @customer_required(staff_url=_staff_ticket_url)
 @require_POST
 def reply(request, pk):

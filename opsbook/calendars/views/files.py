@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.core.errors import ConflictError
+from opsbook.core.middleware import body_limit
 from opsbook.core.uploads import StagedUploads
 
 from .. import access
@@ -153,6 +154,7 @@ def _year_asked(request) -> dict:
     return {}
 
 
+@body_limit("IMPORT_MAX_BYTES")
 @admin_required
 def import_upload(request, pk):
     calendar = access.get_calendar_for_user(request.user, pk)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from opsbook.accounts.access import can_create_staff
 from opsbook.accounts.models import Team
 from opsbook.core import clock
+from opsbook.core.middleware import body_limit
 from opsbook.core.uploads import StagedUploads
 
 from .. import access
@@ -164,6 +165,7 @@ def _declared_length(request) -> int:
         return 0
 
 
+@body_limit("IMPORT_MAX_BYTES")
 @manager_required
 def import_upload(request):
     """Step 1: upload a workbook. The file is kept privately and checked in a dry run."""

@@ -1,7 +1,9 @@
 """Read the rows of an uploaded spreadsheet, after ``files`` has found it safe.
 
 An .xlsx is opened with python-calamine; a sheet is read whole (``read_table``, merged cells
-filled with their top-left value) or one row at a time (``iter_rows``). A CSV is decoded as it
+filled with their top-left value: streamed from the sheet's XML by ``sheetxml``, which holds
+its text once, else by calamine a row at a time, see ``shared_rows``) or one row at a time
+(``iter_rows``). A CSV is decoded as it
 is read, as UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK), with the
 comma, tab or semicolon its first line has most. Rows are ``(number as the spreadsheet shows
 it, cells)``, non-empty rows only.
@@ -10,9 +12,11 @@ it, cells)``, non-empty rows only.
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 import python_calamine
 from django.utils.translation import gettext as _
@@ -27,10 +31,12 @@ from .files import (
     not_a_spreadsheet,
 )
 from .headers import normalize
+from .sheetxml import SheetReader, Unsupported
 
 Cell = Any  # str, int, float, bool, date, datetime, time or timedelta, as calamine gives it
 Row = tuple[int, list[Cell]]
 Rows = Iterator[Row]
+SheetCells = tuple[tuple[int, int] | None, list[list[Cell]], Any]
 DEFAULT_IGNORED_SHEETS = ("说明", "instructions", "readme", "help")
 
 
@@ -87,6 +93,7 @@ class Workbook:
 
     def __init__(self, data: bytes, limits: Limits):
         check_xlsx(data, limits)
+        self.data = data
         self.book: Any = _guarded(
             lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         )
@@ -115,12 +122,7 @@ class Workbook:
     def table(self, name: str, max_rows: int) -> Table:
         """The sheet read whole, merged cells filled; ImportFileError when it is empty."""
 
-        def read() -> tuple[list[list[Cell]], Any, Any]:
-            sheet = self.book.get_sheet_by_name(name)
-            cells = sheet.to_python(skip_empty_area=True)
-            return cells, sheet.start, sheet.merged_cell_ranges or []
-
-        cells, start, merged = _guarded(read)
+        start, cells, merged = self.sheet_cells(name, max_rows)
         if not cells or start is None:
             raise ImportFileError(_("The sheet %(sheet)s is empty.") % {"sheet": name})
         if len(cells) > max_rows + 1:
@@ -132,6 +134,25 @@ class Workbook:
         if not rows:
             raise ImportFileError(_("The sheet %(sheet)s is empty.") % {"sheet": name})
         return Table(sheet=name, rows=rows, first_column=left)
+
+    def sheet_cells(self, name: str, max_rows: int) -> SheetCells:
+        """(top-left, rows, merged ranges) of a sheet: streamed from its XML (``sheetxml``, the
+        sheet's text held once), or by calamine for what that reader leaves to it."""
+        try:
+            return SheetReader(zipfile.ZipFile(io.BytesIO(self.data))).read(name)
+        except (Unsupported, KeyError, ValueError, IndexError, zipfile.BadZipFile, ExpatError):
+            return self.calamine_cells(name, max_rows)
+
+    def calamine_cells(self, name: str, max_rows: int) -> SheetCells:
+        """The same, by calamine, with repeated values shared (``shared_rows``)."""
+
+        def read() -> SheetCells:
+            sheet = self.book.get_sheet_by_name(name)
+            cells = sheet.to_python(skip_empty_area=True)
+            return sheet.start, cells, sheet.merged_cell_ranges or []
+
+        start, cells, merged = _guarded(read)
+        return start, shared_rows(cells, max_rows), merged
 
     def rows(self, name: str) -> Rows:
         """The sheet's non-empty rows, converted to Python one at a time."""
@@ -147,6 +168,38 @@ class Workbook:
         for index, cells in enumerate(rows):
             if any(v != "" and v is not None for v in cells):
                 yield top + index + 1, cells
+
+
+SHORT_TEXT = 32  # characters: text up to this long is shared between cells wherever it repeats
+SHORT_TEXTS_KEPT = 20_000  # how many different short texts are remembered for sharing
+
+
+def shared_rows(rows: Iterable[list[Cell]], max_rows: int) -> list[list[Cell]]:
+    """``rows`` with one Python string per repeated value: a value equal to the cell above (an
+    item's columns on each of its content rows) or a short text seen before (a frequency, an
+    owner, a status) becomes the same object, and the copies calamine made are freed. Stops at
+    once past ``max_rows`` (plus the header)."""
+    cells: list[list[Cell]] = []
+    previous: list[Cell] = []
+    short: dict[str, str] = {}
+    for row in rows:
+        if len(cells) > max_rows:
+            raise too_many_rows(max_rows)
+        above = len(previous)
+        for index, value in enumerate(row):
+            if value.__class__ is not str or not value:
+                continue
+            if index < above and value == previous[index]:
+                row[index] = previous[index]
+            elif len(value) <= SHORT_TEXT:
+                kept = short.get(value)
+                if kept is not None:
+                    row[index] = kept
+                elif len(short) < SHORT_TEXTS_KEPT:
+                    short[value] = value
+        cells.append(row)
+        previous = row
+    return cells
 
 
 def fill_merged(cells: list[list[Cell]], merged: Any, top: int, left: int) -> None:

@@ -14,6 +14,9 @@ import pytest
 # Variables settings.py reads; every case starts from none of them set.
 SETTINGS_VARIABLES = {
     "OPSBOOK_ENV",
+    "OPSBOOK_BASE_URL",
+    "REQUEST_MAX_MB",
+    "ATTACHMENT_MAX_MB",
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
@@ -165,3 +168,22 @@ def test_the_deploy_check_passes_in_production(production):
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_links_in_production_point_at_the_site_unless_configured(production):
+    code = "from opsbook import settings as s; print(s.OPSBOOK_BASE_URL)"
+    assert run(["-c", code], production).stdout.strip() == "https://opsbook.example.com"
+    configured = {**production, "OPSBOOK_BASE_URL": "https://ops.example.com:8443/"}
+    assert run(["-c", code], configured).stdout.strip() == "https://ops.example.com:8443"
+
+
+def test_a_base_url_without_a_scheme_is_refused(development):
+    env = {**development, "OPSBOOK_BASE_URL": "ops.example.com"}
+    assert_refused(import_settings(env), "must start with http:// or https://")
+
+
+def test_the_request_limit_follows_the_largest_upload_unless_set(development):
+    code = "from opsbook import settings as s; print(s.REQUEST_MAX_BYTES // 1048576)"
+    assert run(["-c", code], development).stdout.strip() == "21"
+    assert run(["-c", code], {**development, "IMPORT_MAX_MB": "50"}).stdout.strip() == "51"
+    assert run(["-c", code], {**development, "REQUEST_MAX_MB": "5"}).stdout.strip() == "5"

@@ -12,6 +12,8 @@ import urllib.request
 
 import pytest
 
+from opsbook.jobs.management.commands.serve import children_environment
+
 from .conftest import TASK_RESULTS, opsbook_command
 
 STARTED = re.compile(r"^(\S+)\s+\| started \(pid (\d+)\)", re.MULTILINE)
@@ -43,6 +45,15 @@ def status_of(url: str) -> int | None:
         return None
 
 
+def fetch(url: str) -> tuple[int, str]:
+    """(status, body) of a GET, error answers included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (our own server)
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
 def group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -59,7 +70,11 @@ def serve(shared_database, tmp_path):
     with log.open("w") as sink:
         process = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
             opsbook_command("serve", f"127.0.0.1:{port}", "--grace", "5"),
-            env=shared_database.env,
+            env={
+                key: value
+                for key, value in shared_database.env.items()
+                if key not in {"DEBUG", "OPSBOOK_BASE_URL"}
+            },
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
@@ -77,6 +92,13 @@ def test_serve_answers_runs_scheduled_jobs_and_stops_everything_on_ctrl_c(serve,
 
     login = f"http://127.0.0.1:{port}/accounts/login/"
     assert wait_for(lambda: status_of(login), "the site") == 200
+    # As a user sees it: the site's own 404 page (DEBUG off), styles served by WhiteNoise, and
+    # links in e-mails at the address served.
+    missing, page = fetch(f"http://127.0.0.1:{port}/no-such-page/")
+    assert missing == 404 and 'id="error-page"' in page
+    assert "URLconf" not in page and "urlpatterns" not in page
+    assert fetch(f"http://127.0.0.1:{port}/static/opsbook/opsbook.css")[0] == 200
+    assert f"Links in e-mails point at http://127.0.0.1:{port};" in log.read_text()
     wait_for(
         lambda: shared_database.scalar(
             f"SELECT COUNT(*) FROM {TASK_RESULTS} "  # noqa: S608
@@ -110,3 +132,25 @@ def test_when_one_child_dies_serve_stops_the_others_and_fails(serve):
     assert "scheduler | exited with status -9; stopping the others" in log.read_text()
     for name, pid in started.items():
         assert not group_alive(int(pid)), f"{name} (process group {pid}) is still running"
+
+
+@pytest.mark.parametrize(
+    ("addrport", "url"),
+    [
+        ("127.0.0.1:8301", "http://127.0.0.1:8301"),
+        ("8302", "http://127.0.0.1:8302"),
+        ("0.0.0.0:8303", "http://127.0.0.1:8303"),
+        ("[::1]:8304", "http://[::1]:8304"),
+    ],
+)
+def test_links_in_e_mails_follow_the_served_port_unless_configured(addrport, url):
+    assert children_environment(addrport, {})["OPSBOOK_BASE_URL"] == url
+    configured = {"OPSBOOK_BASE_URL": "https://ops.example.com"}
+    assert children_environment(addrport, configured)["OPSBOOK_BASE_URL"] == (
+        "https://ops.example.com"
+    )
+
+
+def test_serve_runs_without_debug_unless_asked():
+    assert children_environment("8000", {})["DEBUG"] == "false"
+    assert children_environment("8000", {"DEBUG": "1"})["DEBUG"] == "1"

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from opsbook.core.errors import ConflictError
+from opsbook.core.middleware import body_limit
 
 from .. import access, services
 from ..choices import Status
@@ -60,6 +61,7 @@ def ticket_edit(request: StaffRequest, pk: int) -> HttpResponse:
     return redirect("tickets:detail", pk=ticket.pk)
 
 
+@body_limit("ATTACHMENT_MAX_BYTES")
 @worker_required
 @require_POST
 def ticket_reply(request: StaffRequest, pk: int) -> HttpResponse:
@@ -210,6 +212,7 @@ def ticket_follow_up(request: StaffRequest, pk: int) -> HttpResponse:
     return render_detail(request, ticket, status=400, open_section="complaint", follow_up_form=form)
 
 
+@body_limit("ATTACHMENT_MAX_BYTES")
 @worker_required
 @require_POST
 def ticket_attachments(request: StaffRequest, pk: int) -> HttpResponse:

@@ -6,12 +6,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from opsbook.core.middleware import body_limit
+
 from .. import access, services
 from ..choices import Source
 from ..forms import TicketCreateForm
 from .helpers import StaffRequest, add_errors, messages_of, worker_required
 
 
+@body_limit("ATTACHMENT_MAX_BYTES")
 @worker_required
 def ticket_new(request: StaffRequest) -> HttpResponse:
     form = TicketCreateForm(request.POST or None, request.FILES or None, user=request.user)

@@ -4,6 +4,11 @@ Each child runs in its own process group, so a stop reaches every process it sta
 and db_worker's auto-reloaders run the real server in a grandchild). Ctrl-C or SIGTERM sends
 SIGTERM to every group, waits for them to finish what they are doing, then kills what is left.
 If one child exits on its own, the others are stopped too and serve exits with its status.
+
+The site is served as a user will see it: with its own error pages (DEBUG off unless the
+environment sets ``DEBUG``; static files then come from WhiteNoise) and with the links in e-mails
+pointing at the address served (``OPSBOOK_BASE_URL`` unless the environment sets it), so
+``PORT=8301 make run`` sends rating links to port 8301, not 8000.
 """
 
 import contextlib
@@ -13,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import FrameType
 
@@ -42,6 +48,29 @@ class Child:
             return
         with contextlib.suppress(ProcessLookupError):  # the whole group has already exited
             os.killpg(self.process.pid, signum)
+
+
+def served_url(addrport: str) -> str:
+    """The address a browser on this machine reaches runserver's ``addrport`` at."""
+    host, _, port = addrport.rpartition(":")
+    if not port.isdigit():
+        raise CommandError(f"{addrport!r} is not an address:port or a port")
+    host = host.strip("[]")
+    if host in {"", "0.0.0.0", "::", "0"}:  # noqa: S104 (reading the address, not binding)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def children_environment(addrport: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of the web server, workers and scheduler: what the caller set, plus
+    DEBUG off and the served address as the base of links, unless set."""
+    env = {**environ, "PYTHONUNBUFFERED": "1"}
+    if not env.get("OPSBOOK_BASE_URL"):
+        env["OPSBOOK_BASE_URL"] = served_url(addrport)
+    env.setdefault("DEBUG", "false")
+    return env
 
 
 def _opsbook(*args: str) -> list[str]:
@@ -86,14 +115,22 @@ class Command(BaseCommand):
             argv = _opsbook("db_worker", "--queue-name", "*", *worker_reload)
             children.append(Child(name, argv))
         children.append(Child("scheduler", _opsbook("scheduler")))
-        status = Supervisor(children, self.stdout, grace=grace).run()
+        env = children_environment(addrport, os.environ)
+        self.stdout.write(
+            f"Links in e-mails point at {env['OPSBOOK_BASE_URL']}; "
+            f"DEBUG={env['DEBUG']} (set DEBUG=1 for Django's debug pages)\n"
+        )
+        status = Supervisor(children, self.stdout, grace=grace, env=env).run()
         if status:
             raise CommandError("stopped because a child exited", returncode=status)
 
 
 class Supervisor:
-    def __init__(self, children: list[Child], out, *, grace: float):
+    def __init__(
+        self, children: list[Child], out, *, grace: float, env: Mapping[str, str] | None = None
+    ):
         self.children = children
+        self.env = dict(os.environ if env is None else env)
         self.out = out
         self.grace = grace
         self.width = max(len(child.name) for child in children)
@@ -135,7 +172,7 @@ class Supervisor:
         return status if status is not None and status > 0 else 1
 
     def _start(self, child: Child) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**self.env, "PYTHONUNBUFFERED": "1"}
         child.process = subprocess.Popen(  # noqa: S603 (our own interpreter and commands)
             child.argv,
             stdin=subprocess.DEVNULL,
