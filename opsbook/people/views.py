@@ -21,6 +21,7 @@ from opsbook.accounts.access import can_grant_role
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Team
 from opsbook.core import clock
+from opsbook.core.middleware import body_limit
 from opsbook.core.permissions import requires
 from opsbook.core.uploads import StagedUploads
 
@@ -435,6 +436,7 @@ def _declared_length(request) -> int:
         return 0
 
 
+@body_limit("IMPORT_MAX_BYTES")
 @manager_required
 def import_upload(request):
     """Step 1: upload a roster. The file is kept privately and checked in a dry run."""

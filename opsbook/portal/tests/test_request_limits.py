@@ -84,6 +84,7 @@ def routes(personas, world, calendar):
         (personas.alice, f"/tickets/{world.dana_ticket.pk}/reply/"),
         (personas.alice, "/tickets/new/"),
         (personas.mia, "/catalog/import/"),
+        (personas.mia, "/people/import/"),
         (personas.erin, f"/calendars/{calendar.pk}/import/"),
     ]
 
@@ -107,7 +108,11 @@ def test_an_upload_page_refuses_a_body_over_its_own_limit_before_reading_it(
     settings.ATTACHMENT_MAX_BYTES = 1024 * 1024
     settings.IMPORT_MAX_BYTES = 2 * 1024 * 1024
     form_room = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    limits = {"/catalog/import/": settings.IMPORT_MAX_BYTES, "/calendars/": 2 * 1024 * 1024}
+    limits = {
+        "/catalog/import/": settings.IMPORT_MAX_BYTES,
+        "/people/import/": settings.IMPORT_MAX_BYTES,
+        "/calendars/": 2 * 1024 * 1024,
+    }
     for user, path in routes(personas, world, calendar):
         limit = next(
             (value for prefix, value in limits.items() if path.startswith(prefix)),
