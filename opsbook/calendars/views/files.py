@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.core.errors import ConflictError
+from opsbook.core.text import clean_single_line
 from opsbook.core.uploads import StagedUploads
 
 from .. import access
@@ -17,6 +18,7 @@ from ..businesstime import format_window
 from ..choices import ExceptionKind, Weekday
 from ..forms import ExportForm, ImportForm
 from ..models import Calendar
+
 from ..notice import export_ics, read_notice
 from ..notice_import import do_import_notice
 from .common import admin_required, staff_required
@@ -39,7 +41,7 @@ def calendar_export(request, pk):
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     years = str(first) if first == last else f"{first}-{last}"
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{calendar.name}-{years}.ics"
+        as_attachment=True, filename=f"{clean_single_line(calendar.name)}-{years}.ics"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
