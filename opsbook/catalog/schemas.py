@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
+from opsbook.core.api import INT_MAX, Id
+
 from .choices import (
     Channel,
     DeliveryMode,
@@ -261,8 +263,8 @@ def blank_if_null(value):
 class OwnerIn(Schema):
     """One owner: a user (id or username) or a team (id or name), never both."""
 
-    user: int | str | None = None
-    team: int | str | None = None
+    user: Id | str | None = None
+    team: Id | str | None = None
     primary: bool = False
 
     @model_validator(mode="after")
@@ -275,8 +277,8 @@ class OwnerIn(Schema):
 class StandardIn(Schema):
     channel: Channel
     priority: Priority | None = None
-    response_minutes: int | None = Field(None, ge=0)
-    resolution_minutes: int | None = Field(None, ge=0)
+    response_minutes: int | None = Field(None, ge=0, le=INT_MAX)
+    resolution_minutes: int | None = Field(None, ge=0, le=INT_MAX)
     time_basis: TimeBasis = TimeBasis.BUSINESS
     calendar: str | None = Field(None, description="Calendar name; null: the default calendar.")
     description: Annotated[str, Field(max_length=300)] = ""
@@ -319,14 +321,14 @@ class PartsIn(Schema):
 
 class CategoryIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    parent_id: int | None = None
+    parent_id: Id | None = None
     description: Text = ""
     sort_order: Order = 0
 
 
 class CategoryPatch(Schema):
     name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    parent_id: int | None = Field(None, description="Null moves the category to the top level.")
+    parent_id: Id | None = Field(None, description="Null moves the category to the top level.")
     description: Text | None = None
     sort_order: Order | None = None
 
@@ -379,7 +381,7 @@ class ItemIn(ContentIn):
 
 
 class ItemPatch(ContentPatch):
-    category_id: int | None = None
+    category_id: Id | None = None
     tier: Tier | None = None
     target_customers: Short | None = None
     service_hours: Annotated[str, Field(max_length=100)] | None = None
@@ -396,7 +398,7 @@ class ItemPatch(ContentPatch):
 
 class ItemFilters(Schema):
     q: str | None = Field(None, description="Words in the code, name or description.")
-    category: int | None = Field(None, description="A category id; its descendants count too.")
+    category: Id | None = Field(None, description="A category id; its descendants count too.")
     status: Status | None = None
     tier: Tier | None = None
     owner: str | None = Field(
@@ -411,7 +413,7 @@ class ItemFilters(Schema):
 
 
 class ContentFilters(Schema):
-    item: int | None = Field(None, description="A service item id.")
+    item: Id | None = Field(None, description="A service item id.")
     q: str | None = None
     status: Status | None = None
     owner: str | None = Field(None, description="A user id or username.")

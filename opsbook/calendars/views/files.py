@@ -18,7 +18,6 @@ from ..businesstime import format_window
 from ..choices import ExceptionKind, Weekday
 from ..forms import ExportForm, ImportForm
 from ..models import Calendar
-
 from ..notice import export_ics, read_notice
 from ..notice_import import do_import_notice
 from .common import admin_required, staff_required

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
-from opsbook.core.api import Message, ValidationErrors, as_field_errors
+from opsbook.core.api import Id, Message, ValidationErrors, as_field_errors
 from opsbook.core.permissions import api_guard, require
 
 from .. import access, services
@@ -119,12 +119,12 @@ def create_ticket(request: HttpRequest, payload: TicketIn):
 
 
 @router.get("/{ticket_id}", response={200: TicketDetailOut, **READ_ERRORS})
-def get_ticket(request: HttpRequest, ticket_id: int):
+def get_ticket(request: HttpRequest, ticket_id: Id):
     return detail(request, access.get_ticket_for_user(request.user, ticket_id))
 
 
 @router.patch("/{ticket_id}", response={200: TicketDetailOut, **WRITE_ERRORS})
-def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatch):
+def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketPatch):
     """Change the fields sent. Status, assignment, replies and notes have routes of their own.
     Send the ``version`` you read to get a 409 instead of overwriting someone's change."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -156,7 +156,7 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatch):
 
 
 @router.post("/{ticket_id}/reply", response={201: ReplyOut, **WRITE_ERRORS})
-def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn):
+def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn):
     """A public reply: the customer sees it, and the first one by staff stops the response
     clock. A customer's reply resumes a ticket waiting on them."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -175,7 +175,7 @@ def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn):
 
 
 @router.post("/{ticket_id}/note", response={201: ReplyOut, **WRITE_ERRORS})
-def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn):
+def add_note(request: HttpRequest, ticket_id: Id, payload: NoteIn):
     """An internal note: staff only, never shown to customers."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     with as_field_errors():
@@ -189,7 +189,7 @@ def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn):
 
 
 @router.post("/{ticket_id}/assign", response={200: TicketDetailOut, **WRITE_ERRORS})
-def assign(request: HttpRequest, ticket_id: int, payload: AssignIn):
+def assign(request: HttpRequest, ticket_id: Id, payload: AssignIn):
     """Hand the ticket to a staff member and/or a team. Agents hand over inside their team;
     managers and administrators move tickets between teams."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -205,7 +205,7 @@ def assign(request: HttpRequest, ticket_id: int, payload: AssignIn):
 
 
 @router.post("/{ticket_id}/transition", response={200: TicketDetailOut, **WRITE_ERRORS})
-def transition(request: HttpRequest, ticket_id: int, payload: TransitionIn):
+def transition(request: HttpRequest, ticket_id: Id, payload: TransitionIn):
     """Move the ticket through its status machine; the detail's ``allowed_transitions`` says
     where it may go now. Closing a complaint needs a root cause and a follow-up visit."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -221,7 +221,7 @@ def transition(request: HttpRequest, ticket_id: int, payload: TransitionIn):
 
 
 @router.get("/{ticket_id}/follow-ups", response={200: list[FollowUpOut], **READ_ERRORS})
-def list_follow_ups(request: HttpRequest, ticket_id: int):
+def list_follow_ups(request: HttpRequest, ticket_id: Id):
     """Follow-up visits (回访): staff only."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     require(not access.is_customer(request.user))
@@ -229,7 +229,7 @@ def list_follow_ups(request: HttpRequest, ticket_id: int):
 
 
 @router.post("/{ticket_id}/follow-ups", response={201: FollowUpOut, **WRITE_ERRORS})
-def add_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn):
+def add_follow_up(request: HttpRequest, ticket_id: Id, payload: FollowUpIn):
     """Record a follow-up visit (回访): how, the outcome, and whether the customer was
     satisfied."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -239,7 +239,7 @@ def add_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn):
 
 
 @router.post("/{ticket_id}/rating", response={200: TicketDetailOut, **WRITE_ERRORS})
-def rate(request: HttpRequest, ticket_id: int, payload: RatingIn):
+def rate(request: HttpRequest, ticket_id: Id, payload: RatingIn):
     """The customer's satisfaction, 1–5 with an optional comment, once, after resolution.
     Customer contacts of the ticket's organisation only."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -252,7 +252,7 @@ def rate(request: HttpRequest, ticket_id: int, payload: RatingIn):
 
 
 @router.get("/{ticket_id}/attachments", response={200: list[AttachmentOut], **READ_ERRORS})
-def list_attachments(request: HttpRequest, ticket_id: int):
+def list_attachments(request: HttpRequest, ticket_id: Id):
     """The ticket's files (customers: those shared with them)."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     return list(attachments(request, ticket))
@@ -263,7 +263,7 @@ def list_attachments(request: HttpRequest, ticket_id: int):
     response={201: list[AttachmentOut], 413: Message, **WRITE_ERRORS},
     openapi_extra=UPLOAD_BODY,
 )
-def upload_attachments(request: HttpRequest, ticket_id: int):
+def upload_attachments(request: HttpRequest, ticket_id: Id):
     """Attach files (multipart field ``file``, repeatable). Each file's size, extension and
     first bytes are checked; active content (HTML, SVG, scripts) is refused."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -286,7 +286,7 @@ def upload_attachments(request: HttpRequest, ticket_id: int):
     url_name="download_ticket_attachment",
     openapi_extra={"responses": DOWNLOAD_RESPONSE},
 )
-def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: str):
+def download_attachment(request: HttpRequest, ticket_id: Id, attachment_id: str):
     """The file, always as a download (never shown inline), after the permission check."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     attachment = access.get_attachment_for_user(request.user, attachment_id)
@@ -309,7 +309,7 @@ def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: str
 
 
 @router.get("/{ticket_id}/events", response={200: EventPage, **READ_ERRORS, 422: ValidationErrors})
-def list_events(request: HttpRequest, ticket_id: int, page: Query[PageIn]):
+def list_events(request: HttpRequest, ticket_id: Id, page: Query[PageIn]):
     """The ticket's timeline, oldest first: creation, status changes, assignments, replies and
     notes (with their text and files), uploads, SLA warnings, follow-ups, the rating.
     Customer contacts read public events only; internal notes never reach them."""

@@ -9,10 +9,11 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from opsbook.catalog.choices import Channel, Priority
+from opsbook.core.api import Id, Offset
 
 from ..choices import FollowUpMethod, Status, TicketType
 
-Ref = int | str
+Ref = Id | str
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=20_000)]
 Body = Annotated[str, Field(min_length=1, max_length=20_000)]
@@ -185,4 +186,4 @@ class TicketFilterQuery(Schema):
 
 class PageIn(Schema):
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
