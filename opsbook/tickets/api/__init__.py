@@ -18,16 +18,20 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.errors import ValidationError
 from ninja.responses import Status as HttpStatus
 
-from opsbook.core.api import Id, Message, ValidationErrors, as_field_errors
+from opsbook.core.api import Id, Message, ValidationErrors, as_field_errors, invalid
 from opsbook.core.permissions import api_guard, require
 
 from .. import access, services
 from .. import filters as ticket_filters
 from ..choices import Source
 from ..models import FollowUp
+from ..presenters import PUBLIC_EVENTS
 from ..schemas import (
+    AnyTicketDetail,
+    AnyTicketPage,
     AssignIn,
     AttachmentOut,
     EventPage,
@@ -38,10 +42,8 @@ from ..schemas import (
     RatingIn,
     ReplyIn,
     ReplyOut,
-    TicketDetailOut,
     TicketFilterQuery,
     TicketIn,
-    TicketPage,
     TicketPatch,
     TransitionIn,
     request_now,
@@ -58,6 +60,24 @@ READ_ERRORS: dict[int, Any] = {401: Message, 403: Message, 404: Message}
 WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 409: Message, 422: ValidationErrors}
 
 
+# What a customer contact may filter and order the list by: the fields the portal shows them.
+CUSTOMER_FILTERS = {"status", "type", "item", "customer", "created_from", "created_to", "q"}
+CUSTOMER_ORDERINGS = ("-created_at", "created_at", "updated_at")
+# What only staff set on a new ticket (a customer sending one gets a 422 naming it).
+STAFF_ONLY_INPUT = ("assignee", "team", "tags", "watchers")
+
+
+def refuse_staff_only(values: dict, allowed: set[str], prefix: tuple[str, ...], message) -> None:
+    refused = [name for name, value in values.items() if name not in allowed and value]
+    if refused:
+        raise ValidationError(
+            [
+                {"loc": [*prefix, name], "msg": str(message), "type": "value_error"}
+                for name in refused
+            ]
+        )
+
+
 def _may_open_tickets(user: Any) -> bool:
     return access.can_work_tickets(user) or access.is_customer(user)
 
@@ -69,15 +89,22 @@ def _role_refused() -> str:
 # --- Tickets ----------------------------------------------------------------------------------
 
 
-@router.get("/", response={200: TicketPage, **READ_ERRORS, 422: ValidationErrors})
+@router.get("/", response={200: AnyTicketPage, **READ_ERRORS, 422: ValidationErrors})
 def list_tickets(request: HttpRequest, filters: Query[TicketFilterQuery], page: Query[PageIn]):
     """Tickets the caller sees, newest first unless ``ordering`` says otherwise.
 
     Pages follow ``next`` (null on the last page); there is no total, so a page costs the same
     at a thousand tickets as at a million.
     """
+    values = filters.as_filter_values()
+    if viewer_is_customer(request):
+        refuse_staff_only(
+            values, CUSTOMER_FILTERS, ("query",), _("Customers cannot filter by this.")
+        )
+        if values.get("ordering") not in (None, *CUSTOMER_ORDERINGS):
+            raise invalid(["query", "ordering"], _("Customers can order by creation or update."))
     with as_field_errors(prefix=("query",)):
-        chosen = ticket_filters.filters_from_dict(filters.as_filter_values(), user=request.user)
+        chosen = ticket_filters.filters_from_dict(values, user=request.user)
     qs = ticket_filters.apply(visible_tickets(request), chosen, request_now(request))
     rows = list(qs[page.offset : page.offset + page.limit + 1])
     more = len(rows) > page.limit
@@ -90,13 +117,16 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterQuery], page: 
     }
 
 
-@router.post("/", response={201: TicketDetailOut, **WRITE_ERRORS})
+@router.post("/", response={201: AnyTicketDetail, **WRITE_ERRORS})
 @api_guard(_may_open_tickets, _role_refused)
 def create_ticket(request: HttpRequest, payload: TicketIn):
     """Open a ticket. Staff name any service, customer, contact and assignee (by id or by
     code / username / name); customer contacts open tickets for their own organisation on the
     services it receives, through the portal channel."""
     user = request.user
+    if viewer_is_customer(request):
+        sent = {name: True for name in payload.model_fields_set if name in STAFF_ONLY_INPUT}
+        refuse_staff_only(sent, set(), ("body", "payload"), _("Only staff set this."))
     refs = References(user)
     item = refs.item(payload.item)
     values = payload.model_dump(
@@ -118,12 +148,12 @@ def create_ticket(request: HttpRequest, payload: TicketIn):
     return HttpStatus(201, detail(request, ticket))
 
 
-@router.get("/{ticket_id}", response={200: TicketDetailOut, **READ_ERRORS})
+@router.get("/{ticket_id}", response={200: AnyTicketDetail, **READ_ERRORS})
 def get_ticket(request: HttpRequest, ticket_id: Id):
     return detail(request, access.get_ticket_for_user(request.user, ticket_id))
 
 
-@router.patch("/{ticket_id}", response={200: TicketDetailOut, **WRITE_ERRORS})
+@router.patch("/{ticket_id}", response={200: AnyTicketDetail, **WRITE_ERRORS})
 def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketPatch):
     """Change the fields sent. Status, assignment, replies and notes have routes of their own.
     Send the ``version`` you read to get a 409 instead of overwriting someone's change."""
@@ -188,7 +218,7 @@ def add_note(request: HttpRequest, ticket_id: Id, payload: NoteIn):
     )
 
 
-@router.post("/{ticket_id}/assign", response={200: TicketDetailOut, **WRITE_ERRORS})
+@router.post("/{ticket_id}/assign", response={200: AnyTicketDetail, **WRITE_ERRORS})
 def assign(request: HttpRequest, ticket_id: Id, payload: AssignIn):
     """Hand the ticket to a staff member and/or a team. Agents hand over inside their team;
     managers and administrators move tickets between teams."""
@@ -204,7 +234,7 @@ def assign(request: HttpRequest, ticket_id: Id, payload: AssignIn):
     return detail(request, ticket)
 
 
-@router.post("/{ticket_id}/transition", response={200: TicketDetailOut, **WRITE_ERRORS})
+@router.post("/{ticket_id}/transition", response={200: AnyTicketDetail, **WRITE_ERRORS})
 def transition(request: HttpRequest, ticket_id: Id, payload: TransitionIn):
     """Move the ticket through its status machine; the detail's ``allowed_transitions`` says
     where it may go now. Closing a complaint needs a root cause and a follow-up visit."""
@@ -238,7 +268,7 @@ def add_follow_up(request: HttpRequest, ticket_id: Id, payload: FollowUpIn):
     return HttpStatus(201, FollowUp.objects.select_related("by").get(pk=follow_up.pk))
 
 
-@router.post("/{ticket_id}/rating", response={200: TicketDetailOut, **WRITE_ERRORS})
+@router.post("/{ticket_id}/rating", response={200: AnyTicketDetail, **WRITE_ERRORS})
 def rate(request: HttpRequest, ticket_id: Id, payload: RatingIn):
     """The customer's satisfaction, 1–5 with an optional comment, once, after resolution.
     Customer contacts of the ticket's organisation only."""
@@ -316,6 +346,7 @@ def list_events(request: HttpRequest, ticket_id: Id, page: Query[PageIn]):
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     events = ticket.events.select_related("actor")
     if viewer_is_customer(request):
-        events = events.filter(is_public=True)
+        # What the portal's timeline shows (tickets/presenters.public_timeline).
+        events = events.filter(is_public=True, kind__in=PUBLIC_EVENTS)
     rows = list(events[page.offset : page.offset + page.limit])
     return {"items": shown_events(request, ticket, rows), "count": events.count()}
