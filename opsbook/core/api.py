@@ -149,6 +149,7 @@ def multipart_body(properties: dict[str, Any]) -> dict[str, Any]:
 # --- The OpenAPI document ---------------------------------------------------------------------
 
 ERROR_DESCRIPTIONS = {
+    400: "The body cannot be parsed (not JSON, or not the declared encoding).",
     401: "No token, or a token that is not valid (any more).",
     403: "Your role does not allow this.",
     404: "Not found, or outside what you may see.",
@@ -182,7 +183,8 @@ def takes_input(operation: Mapping[str, Any]) -> bool:
 def document_errors(schema: OpenAPISchema) -> OpenAPISchema:
     """Add the error answers every route can give to each operation of ``schema`` (those a
     route declares itself are kept): 401, 403 and 404 everywhere (the bearer token, the role,
-    the scope), 422 where the operation takes parameters or a body, 413 where it takes a body.
+    the scope), 422 where the operation takes parameters or a body, 400 (unparseable) and 413
+    (too large) where it takes a body.
     Their bodies are ``Message`` and ``ValidationErrors``."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for model in (Message, FieldError, ValidationErrors):
@@ -196,7 +198,7 @@ def document_errors(schema: OpenAPISchema) -> OpenAPISchema:
             if takes_input(operation):
                 codes.append(422)
             if operation.get("requestBody"):
-                codes.append(413)
+                codes.extend((400, 413))
             responses = operation.setdefault("responses", {})
             for code in codes:
                 if str(code) in responses or code in responses:
