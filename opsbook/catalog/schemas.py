@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
-from opsbook.core.api import INT_MAX, Id
+from opsbook.core.api import INT_MAX, Id, IdOrName
 
 from .choices import (
     Channel,
@@ -263,8 +263,8 @@ def blank_if_null(value):
 class OwnerIn(Schema):
     """One owner: a user (id or username) or a team (id or name), never both."""
 
-    user: Id | str | None = None
-    team: Id | str | None = None
+    user: IdOrName | None = None
+    team: IdOrName | None = None
     primary: bool = False
 
     @model_validator(mode="after")

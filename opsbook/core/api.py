@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
+from pydantic import AfterValidator
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.pagination import LimitOffsetPagination
@@ -30,6 +31,17 @@ INT_MAX = 2**31 - 1
 MAX_OFFSET = 1_000_000_000
 
 Id = Annotated[int, Field(ge=1, le=BIGINT_MAX, description="A row's id.")]
+
+
+def _within_bigint(value: int | str) -> int | str:
+    if isinstance(value, int) and not 1 <= value <= BIGINT_MAX:
+        raise ValueError(f"An id is a whole number from 1 to {BIGINT_MAX}.")
+    return value
+
+
+# A reference by id or by code / name: ``"item": 12`` or ``"item": "SVC-0012"``. A validator,
+# not a union of constrained types, so that an error's ``loc`` ends with the field's name.
+IdOrName = Annotated[int | str, AfterValidator(_within_bigint)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 
 

@@ -61,7 +61,9 @@ WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 409: Message, 422: ValidationErro
 
 
 # What a customer contact may filter and order the list by: the fields the portal shows them.
-CUSTOMER_FILTERS = {"status", "type", "item", "customer", "created_from", "created_to", "q"}
+CUSTOMER_FILTERS = {
+    *("status", "type", "item", "customer", "created_from", "created_to", "q", "ordering")
+}
 CUSTOMER_ORDERINGS = ("-created_at", "created_at", "updated_at")
 # What only staff set on a new ticket (a customer sending one gets a 422 naming it).
 STAFF_ONLY_INPUT = ("assignee", "team", "tags", "watchers")

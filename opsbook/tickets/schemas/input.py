@@ -9,11 +9,11 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from opsbook.catalog.choices import Channel, Priority
-from opsbook.core.api import Id, Offset
+from opsbook.core.api import IdOrName, Offset
 
 from ..choices import FollowUpMethod, Status, TicketType
 
-Ref = Id | str
+Ref = IdOrName
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=20_000)]
 Body = Annotated[str, Field(min_length=1, max_length=20_000)]
