@@ -26,7 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 OPSBOOK = str(BIN / "opsbook")
 SCHEMATHESIS = str(BIN / "schemathesis")
-CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
+CHECKS = ",".join(
+    (
+        "not_a_server_error",
+        "response_schema_conformance",
+        "status_code_conformance",
+        "content_type_conformance",
+    )
+)
 SEED = 20261205
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "12")
 # The demo's users (opsbook/demo): a manager sees and changes everything, a customer contact

@@ -15,11 +15,12 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.pagination import LimitOffsetPagination
+from pydantic import AfterValidator
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -35,7 +36,7 @@ Id = Annotated[int, Field(ge=1, le=BIGINT_MAX, description="A row's id.")]
 
 def _within_bigint(value: int | str) -> int | str:
     if isinstance(value, int) and not 1 <= value <= BIGINT_MAX:
-        raise ValueError(f"An id is a whole number from 1 to {BIGINT_MAX}.")
+        raise ValueError(_("An id is a whole number from 1 to %(max)d.") % {"max": BIGINT_MAX})
     return value
 
 
@@ -59,7 +60,8 @@ class Pagination(LimitOffsetPagination):
     for the end of the list.
     """
 
-    Input = PageQuery
+    # Named for the OpenAPI document (``Input`` alone would collide); same fields as ninja's.
+    Input = PageQuery  # type: ignore[assignment]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
@@ -219,9 +221,7 @@ def document_errors(schema: OpenAPISchema) -> OpenAPISchema:
                 responses[code] = {
                     "description": ERROR_DESCRIPTIONS[code],
                     "content": {
-                        "application/json": {
-                            "schema": {"$ref": f"#/components/schemas/{body}"}
-                        }
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}
                     },
                 }
     return schema

@@ -62,8 +62,8 @@ def test_the_services_refuse_a_name_with_a_line_break(personas, office):
 def test_the_forms_refuse_a_name_with_a_line_break(personas, office):
     form = CalendarForm({"name": "分部\r\n办公室", "time_zone": "Asia/Shanghai"})
     assert not form.is_valid() and "name" in form.errors
-    form = ExceptionForm({"date": "2026-05-01", "kind": "holiday", "name": "劳动\n节"})
-    assert not form.is_valid() and "name" in form.errors
+    exception_form = ExceptionForm({"date": "2026-05-01", "kind": "holiday", "name": "劳动\n节"})
+    assert not exception_form.is_valid() and "name" in exception_form.errors
 
 
 def test_an_export_of_rows_stored_with_line_breaks_is_a_valid_file(client, personas, office):

@@ -101,10 +101,16 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterQuery], page: 
     values = filters.as_filter_values()
     if viewer_is_customer(request):
         refuse_staff_only(
-            values, CUSTOMER_FILTERS, ("query",), _("Customers cannot filter by this.")
+            values,
+            CUSTOMER_FILTERS,
+            ("query",),
+            _("Customer contacts cannot filter by this field."),
         )
         if values.get("ordering") not in (None, *CUSTOMER_ORDERINGS):
-            raise invalid(["query", "ordering"], _("Customers can order by creation or update."))
+            raise invalid(
+                ["query", "ordering"],
+                _("Customer contacts can order by creation or last update only."),
+            )
     with as_field_errors(prefix=("query",)):
         chosen = ticket_filters.filters_from_dict(values, user=request.user)
     qs = ticket_filters.apply(visible_tickets(request), chosen, request_now(request))
@@ -128,7 +134,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn):
     user = request.user
     if viewer_is_customer(request):
         sent = {name: True for name in payload.model_fields_set if name in STAFF_ONLY_INPUT}
-        refuse_staff_only(sent, set(), ("body", "payload"), _("Only staff set this."))
+        refuse_staff_only(sent, set(), ("body", "payload"), _("Only staff can set this field."))
     refs = References(user)
     item = refs.item(payload.item)
     values = payload.model_dump(

@@ -128,7 +128,6 @@ def test_a_customer_may_not_set_what_only_staff_set(world, customer, field, valu
     tags_before = Tag.objects.count()
     response = customer.post("/tickets/", {"title": "越权", "item": "SVC-HOT", field: value})
     assert error_fields(response) == {field}
-    assert "Only staff" in response.json()["detail"][0]["msg"] or response.json()["detail"]
     assert not Ticket.objects.filter(title="越权").exists()
     assert Tag.objects.count() == tags_before
 
