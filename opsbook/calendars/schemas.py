@@ -13,7 +13,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from opsbook.core.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
+from opsbook.core.text import MultiLine, SingleLine
 
 from .businesstime import MIDNIGHT, Window
 from .choices import DataSource, ExceptionKind
@@ -26,9 +26,9 @@ Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: 1 Monday â€
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 # Control characters (CR/LF included: names go into file names and iCalendar lines) are refused
 # here with the field named (422), as the forms and the models refuse them (core/text.py).
-Name = Annotated[str, Field(min_length=1, max_length=100, pattern=SINGLE_LINE_PATTERN)]
-ExceptionName = Annotated[str, Field(max_length=100, pattern=SINGLE_LINE_PATTERN)]
-Description = Annotated[str, Field(pattern=MULTI_LINE_PATTERN)]
+Name = Annotated[SingleLine, Field(min_length=1, max_length=100)]
+ExceptionName = Annotated[SingleLine, Field(max_length=100)]
+Description = MultiLine
 Clock = Annotated[str, Field(description="HH:MM, 24-hour.", examples=["09:00"])]
 EndClock = Annotated[
     str, Field(description="HH:MM, 24-hour; 24:00 is midnight at the end of the day.")
@@ -228,5 +228,5 @@ class ExceptionPatch(Schema):
 
 class YearIn(Schema):
     complete: bool = True
-    note: Annotated[str, Field(max_length=200, pattern=SINGLE_LINE_PATTERN)] = ""
+    note: Annotated[SingleLine, Field(max_length=200)] = ""
     version: Version = None
