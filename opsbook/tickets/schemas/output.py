@@ -86,6 +86,8 @@ class SlaOut(Out):
 
 
 class TicketOut(Out):
+    """A ticket as staff read it (customer contacts read ``CustomerTicketOut``)."""
+
     id: int
     number: str = Field(description="#<id>, as the web pages show it.")
     title: str
@@ -106,7 +108,7 @@ class TicketOut(Out):
     team: TeamRef | None
     tags: list[str]
     external_id: str | None = Field(description="The number in the system it was imported from.")
-    root_cause: str | None = Field(description="Staff only (null for customer contacts).")
+    root_cause: str | None = Field(description="Complaints: why it happened.")
     reopened_count: int
     created_at: datetime
     updated_at: datetime
@@ -123,7 +125,7 @@ class TicketOut(Out):
 
 
 class TicketDetailOut(TicketOut):
-    watchers: list[UserRef] = Field(description="Staff only (empty for customer contacts).")
+    watchers: list[UserRef] = Field(description="Staff members kept informed.")
     allowed_transitions: list[Status] = Field(
         description="Statuses the caller may move the ticket to now (POST …/transition)."
     )

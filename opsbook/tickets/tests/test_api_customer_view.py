@@ -171,6 +171,8 @@ def test_staff_only_routes_stay_closed_to_a_customer(world, customer):
     assert customer.post(f"/tickets/{t}/note", {"body": "x"}).status_code == 403
     assert customer.post(f"/tickets/{t}/assign", {"assignee": "bob"}).status_code == 403
     assert customer.get(f"/tickets/{t}/follow-ups").status_code == 403
+    visit = {"method": "phone", "outcome": "满意"}
+    assert customer.post(f"/tickets/{t}/follow-ups", visit).status_code == 403
     response = customer.post(f"/tickets/{t}/transition", {"status": "closed"})
     assert response.status_code == 403
 
