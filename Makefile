@@ -18,7 +18,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PROD_ENV := OPSBOOK_ENV=production ALLOWED_HOSTS=opsbook.example.com \
 	SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
 
-.PHONY: help setup run test prodcheck test-sqlite test-postgres test-browser lint format check bench \
+.PHONY: help setup run test prodcheck test-sqlite test-postgres test-browser fuzz lint format check bench \
 	messages demo clean lock
 
 help: ## List the targets
@@ -87,7 +87,7 @@ demo: setup ## Load the demo data into the SQLite database (once)
 	$(OPSBOOK) demo --if-empty
 
 # --- quality --------------------------------------------------------------------------------
-test: setup lint check prodcheck test-sqlite test-postgres ## Everything CI runs: lint (ruff, mypy, layers), checks, the production install, suite on SQLite and PostgreSQL
+test: setup lint check prodcheck test-sqlite test-postgres fuzz ## Everything CI runs: lint (ruff, mypy, layers), checks, the production install, suite on SQLite and PostgreSQL, the API fuzz run
 
 lint: setup ## ruff lint and format check, mypy, and the layer contract (import-linter)
 	$(BIN)/ruff check .
@@ -115,6 +115,9 @@ test-postgres: setup ## The suite on PostgreSQL (127.0.0.1:5432; started if down
 	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(DURATIONS)
+
+fuzz: setup ## schemathesis against a live server, as a manager and as a customer (bounded, fixed seed)
+	$(PY) -m fuzz
 
 test-browser: setup ## Only the browser tests (Playwright + Debian Chromium)
 	$(BIN)/pytest -m browser

@@ -6,6 +6,8 @@ token, 403 not allowed, 404 not found or outside your scope, 409 edited by someo
 you read it, 413 upload too large, 422 invalid input with the fields named.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
@@ -17,7 +19,7 @@ from opsbook.accounts.services import user_for_token
 from opsbook.audit.api import router as audit_router
 from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
-from opsbook.core.api import field_errors
+from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
 from opsbook.people.api import router as people_router
 from opsbook.tickets.api import router as tickets_router
@@ -32,7 +34,19 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class OpsbookAPI(NinjaAPI):
+    """The API whose OpenAPI document documents every error answer (core/api.py) and keeps
+    track of component names that collide (a test asserts there are none)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> CheckedOpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return document_errors(CheckedOpenAPISchema(self, path_prefix))  # type: ignore[return-value]
+
+
+api = OpsbookAPI(
     title="Opsbook API",
     version="1",
     description="Service operations platform. Authenticate with `Authorization: Bearer <token>`; "

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status as HttpStatus
 
-from opsbook.core.api import Message, ValidationErrors, as_field_errors
+from opsbook.core.api import Id, Message, ValidationErrors, as_field_errors
 from opsbook.core.permissions import api_guard, require
 
 from . import access, services
@@ -29,6 +29,7 @@ from .schemas import (
     ExceptionPatch,
     ExceptionPut,
     HealthOut,
+    Year,
     YearIn,
     YearOut,
 )
@@ -112,10 +113,10 @@ def create_calendar(request, payload: CalendarIn):
 @router.get("/{calendar_id}", response={200: CalendarDetailOut, **READ_ERRORS})
 def get_calendar(
     request,
-    calendar_id: int,
-    year: int | None = None,
-    from_year: int | None = None,
-    to_year: int | None = None,
+    calendar_id: Id,
+    year: Year | None = None,
+    from_year: Year | None = None,
+    to_year: Year | None = None,
 ):
     """One calendar with its exceptions: all of them, or those of ``year``, or of
     ``from_year``–``to_year``."""
@@ -123,7 +124,7 @@ def get_calendar(
 
 
 @router.put("/{calendar_id}", response={200: CalendarDetailOut, **WRITE_ERRORS})
-def replace_calendar(request, calendar_id: int, payload: CalendarPut):
+def replace_calendar(request, calendar_id: Id, payload: CalendarPut):
     """Replace the fields and the weekly windows; ``version`` is required."""
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     _require_admin(request)
@@ -141,7 +142,7 @@ def replace_calendar(request, calendar_id: int, payload: CalendarPut):
 
 
 @router.patch("/{calendar_id}", response={200: CalendarDetailOut, **WRITE_ERRORS})
-def update_calendar(request, calendar_id: int, payload: CalendarPatch):
+def update_calendar(request, calendar_id: Id, payload: CalendarPatch):
     """Change the fields given; ``windows``, when given, replaces every weekly window."""
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     _require_admin(request)
@@ -166,13 +167,13 @@ def update_calendar(request, calendar_id: int, payload: CalendarPatch):
 
 
 @router.get("/{calendar_id}/exceptions", response={200: list[ExceptionOut], **READ_ERRORS})
-def list_exceptions(request, calendar_id: int, year: int | None = None):
+def list_exceptions(request, calendar_id: Id, year: Year | None = None):
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     return list(_exceptions(year=year).filter(calendar=calendar))
 
 
 @router.post("/{calendar_id}/exceptions", response={201: ExceptionOut, **WRITE_ERRORS})
-def create_exception(request, calendar_id: int, payload: ExceptionIn):
+def create_exception(request, calendar_id: Id, payload: ExceptionIn):
     """Add an exception; a date that already has one is a 422 (change it with PUT or PATCH)."""
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     _require_admin(request)
@@ -193,12 +194,12 @@ def create_exception(request, calendar_id: int, payload: ExceptionIn):
 
 
 @router.get("/{calendar_id}/exceptions/{day}", response={200: ExceptionOut, **READ_ERRORS})
-def get_exception(request, calendar_id: int, day: date):
+def get_exception(request, calendar_id: Id, day: date):
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     return access.get_exception_by_date(calendar, day)
 
 
-def _change_exception(request, calendar_id: int, day: date, values: dict, version):
+def _change_exception(request, calendar_id: Id, day: date, values: dict, version):
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     exc = access.get_exception_by_date(calendar, day)
     _require_admin(request)
@@ -210,7 +211,7 @@ def _change_exception(request, calendar_id: int, day: date, values: dict, versio
 
 
 @router.put("/{calendar_id}/exceptions/{day}", response={200: ExceptionOut, **WRITE_ERRORS})
-def replace_exception(request, calendar_id: int, day: date, payload: ExceptionPut):
+def replace_exception(request, calendar_id: Id, day: date, payload: ExceptionPut):
     """Replace the exception on ``day``; a different ``date`` moves it."""
     values = {
         "date": payload.date or day,
@@ -223,7 +224,7 @@ def replace_exception(request, calendar_id: int, day: date, payload: ExceptionPu
 
 
 @router.patch("/{calendar_id}/exceptions/{day}", response={200: ExceptionOut, **WRITE_ERRORS})
-def update_exception(request, calendar_id: int, day: date, payload: ExceptionPatch):
+def update_exception(request, calendar_id: Id, day: date, payload: ExceptionPatch):
     """Change the fields given. Changing ``kind`` clears what no longer fits it (the weekday of
     a make-up workday, the windows of special hours) unless the request sets them."""
     calendar = access.get_calendar_for_user(request.user, calendar_id)
@@ -252,7 +253,7 @@ def update_exception(request, calendar_id: int, day: date, payload: ExceptionPat
 
 
 @router.delete("/{calendar_id}/exceptions/{day}", response={204: None, **WRITE_ERRORS})
-def delete_exception(request, calendar_id: int, day: date, version: int | None = None):
+def delete_exception(request, calendar_id: Id, day: date, version: int | None = None):
     """The day follows the weekly windows again. ``?version=`` guards against a stale read."""
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     exc = access.get_exception_by_date(calendar, day)
@@ -265,13 +266,13 @@ def delete_exception(request, calendar_id: int, day: date, version: int | None =
 
 
 @router.get("/{calendar_id}/years", response={200: list[YearOut], **READ_ERRORS})
-def list_years(request, calendar_id: int):
+def list_years(request, calendar_id: Id):
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     return list(calendar.years.all())
 
 
 @router.put("/{calendar_id}/years/{year}", response={200: YearOut, **WRITE_ERRORS})
-def set_year(request, calendar_id: int, year: int, payload: YearIn):
+def set_year(request, calendar_id: Id, year: Year, payload: YearIn):
     """Mark ``year`` covered (``complete``: all holidays and make-up workdays are entered) or
     incomplete."""
     calendar = access.get_calendar_for_user(request.user, calendar_id)
@@ -289,7 +290,7 @@ def set_year(request, calendar_id: int, year: int, payload: YearIn):
 
 
 @router.delete("/{calendar_id}/years/{year}", response={204: None, **WRITE_ERRORS})
-def delete_year(request, calendar_id: int, year: int, version: int | None = None):
+def delete_year(request, calendar_id: Id, year: Year, version: int | None = None):
     """The year is no longer covered (its exceptions stay)."""
     calendar = access.get_calendar_for_user(request.user, calendar_id)
     row = access.get_year(calendar, year)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbook.core import clock
 from opsbook.core.forms import StyledFormMixin
+from opsbook.core.text import multi_line, single_line
 
 from .businesstime import MIDNIGHT, Window
 from .checks import check_windows
@@ -58,7 +59,7 @@ class VersionedForm(StyledFormMixin, forms.Form):
 
 
 class CalendarForm(VersionedForm):
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=_("name"), max_length=100, validators=[single_line])
     time_zone = forms.ChoiceField(
         label=_("time zone"),
         choices=_time_zone_choices,
@@ -66,7 +67,10 @@ class CalendarForm(VersionedForm):
         help_text=_("Working hours are wall-clock times in this zone."),
     )
     description = forms.CharField(
-        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("description"),
+        required=False,
+        validators=[multi_line],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     is_default = forms.BooleanField(
         label=_("default calendar"),
@@ -149,7 +153,11 @@ class ExceptionForm(VersionedForm):
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("kind"), choices=ExceptionKind.choices)
     name = forms.CharField(
-        label=_("name"), required=False, max_length=100, help_text=_("e.g. 春节")
+        label=_("name"),
+        required=False,
+        max_length=100,
+        validators=[single_line],
+        help_text=_("e.g. 春节"),
     )
     pattern_weekday = forms.TypedChoiceField(
         label=_("hours as on"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsbook.accounts.models import validate_time_zone
+from opsbook.core.text import multi_line, single_line
 
 from .businesstime import CompiledCalendar, Window, format_window
 from .choices import DataSource, ExceptionKind, Weekday
@@ -26,7 +27,7 @@ FIRST_YEAR, LAST_YEAR = 1970, 2200
 
 
 class Calendar(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[single_line])
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -38,7 +39,7 @@ class Calendar(models.Model):
         default=False,
         help_text=_("Used by service standards that do not name a calendar."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[multi_line])
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Bumped by every change to the calendar, its windows, exceptions or covered years, so
@@ -136,7 +137,9 @@ class CalendarException(models.Model):
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=15, choices=ExceptionKind.choices)
-    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. 春节"))
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, validators=[single_line], help_text=_("e.g. 春节")
+    )
     pattern_weekday = models.PositiveSmallIntegerField(
         _("hours as on"),
         choices=Weekday.choices,

@@ -13,6 +13,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from opsbook.core.text import MultiLine, SingleLine
+
 from .businesstime import MIDNIGHT, Window
 from .choices import DataSource, ExceptionKind
 from .health import health_for_request
@@ -22,10 +24,11 @@ _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: 1 Monday … 7 Sunday.")]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
-# PostgreSQL cannot store NUL characters: refused here with the field named (422), not a 500.
-NO_NUL = r"^[^\x00]*$"
-Name = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
-ExceptionName = Annotated[str, Field(max_length=100, pattern=NO_NUL)]
+# Control characters (CR/LF included: names go into file names and iCalendar lines) are refused
+# here with the field named (422), as the forms and the models refuse them (core/text.py).
+Name = Annotated[SingleLine, Field(min_length=1, max_length=100)]
+ExceptionName = Annotated[SingleLine, Field(max_length=100)]
+Description = MultiLine
 Clock = Annotated[str, Field(description="HH:MM, 24-hour.", examples=["09:00"])]
 EndClock = Annotated[
     str, Field(description="HH:MM, 24-hour; 24:00 is midnight at the end of the day.")
@@ -172,7 +175,7 @@ class WeeklyWindowIn(WindowIn):
 class CalendarIn(Schema):
     name: Name
     time_zone: Annotated[str, Field(min_length=1, max_length=64, examples=["Asia/Shanghai"])]
-    description: str = ""
+    description: Description = ""
     is_default: bool = False
     windows: list[WeeklyWindowIn] = Field(
         default_factory=list, description="Working windows; several a day make breaks."
@@ -187,7 +190,7 @@ class CalendarPatch(Schema):
     version: Version = None
     name: Name | None = None
     time_zone: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    description: str | None = None
+    description: Description | None = None
     is_default: bool | None = None
     windows: list[WeeklyWindowIn] | None = Field(
         None, description="Given: replaces every weekly window."
@@ -225,5 +228,5 @@ class ExceptionPatch(Schema):
 
 class YearIn(Schema):
     complete: bool = True
-    note: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
+    note: Annotated[SingleLine, Field(max_length=200)] = ""
     version: Version = None

@@ -2,10 +2,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Status(models.TextChoices):
+class ItemStatus(models.TextChoices):
+    """A service item's or content's status; the class name is the OpenAPI component's
+    (``Status`` alone would be ambiguous). ``Status`` stays as the name the code uses."""
+
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
     RETIRED = "retired", _("Retired")
+
+
+Status = ItemStatus
 
 
 class Tier(models.TextChoices):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
+from opsbook.core.api import INT_MAX, Id, IdOrName
+
 from .choices import (
     Channel,
     DeliveryMode,
@@ -288,8 +290,8 @@ def blank_if_null(value):
 class OwnerIn(Schema):
     """One owner: a user (id or username) or a team (id or name), never both."""
 
-    user: int | str | None = None
-    team: int | str | None = None
+    user: IdOrName | None = None
+    team: IdOrName | None = None
     primary: bool = False
 
     @model_validator(mode="after")
@@ -306,8 +308,8 @@ class StandardIn(Schema):
     text: Annotated[str, Field(max_length=500)] = ""
     channel: Channel | None = None
     priority: Priority | None = None
-    response_minutes: int | None = Field(None, ge=0, le=2_147_483_647)
-    resolution_minutes: int | None = Field(None, ge=0, le=2_147_483_647)
+    response_minutes: int | None = Field(None, ge=0, le=INT_MAX)
+    resolution_minutes: int | None = Field(None, ge=0, le=INT_MAX)
     time_basis: TimeBasis = TimeBasis.BUSINESS
     calendar: str | None = Field(None, description="Calendar name; null: the default calendar.")
     description: Annotated[str, Field(max_length=300)] = ""
@@ -372,14 +374,14 @@ class PartsIn(Schema):
 
 class CategoryIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    parent_id: int | None = None
+    parent_id: Id | None = None
     description: Text = ""
     sort_order: Order = 0
 
 
 class CategoryPatch(Schema):
     name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    parent_id: int | None = Field(None, description="Null moves the category to the top level.")
+    parent_id: Id | None = Field(None, description="Null moves the category to the top level.")
     description: Text | None = None
     sort_order: Order | None = None
 
@@ -432,7 +434,7 @@ class ItemIn(ContentIn):
 
 
 class ItemPatch(ContentPatch):
-    category_id: int | None = None
+    category_id: Id | None = None
     tier: Tier | None = None
     target_customers: Short | None = None
     service_hours: Annotated[str, Field(max_length=100)] | None = None
@@ -455,7 +457,7 @@ class UnreadParts(StrEnum):
 
 class ItemFilters(Schema):
     q: str | None = Field(None, description="Words in the code, name or description.")
-    category: int | None = Field(None, description="A category id; its descendants count too.")
+    category: Id | None = Field(None, description="A category id; its descendants count too.")
     status: Status | None = None
     tier: Tier | None = None
     owner: str | None = Field(
@@ -475,7 +477,7 @@ class ItemFilters(Schema):
 
 
 class ContentFilters(Schema):
-    item: int | None = Field(None, description="A service item id.")
+    item: Id | None = Field(None, description="A service item id.")
     q: str | None = None
     status: Status | None = None
     owner: str | None = Field(None, description="A user id or username.")

@@ -10,7 +10,10 @@ class TicketType(models.TextChoices):
     SUGGESTION = "suggestion", _("Suggestion / feedback")
 
 
-class Status(models.TextChoices):
+class TicketStatus(models.TextChoices):
+    """A ticket's status; the class name is the OpenAPI component's (``Status`` alone would be
+    ambiguous). ``Status`` stays as the name the code uses."""
+
     NEW = "new", _("New")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -18,6 +21,9 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+Status = TicketStatus
 
 
 # The clocks run in these states, pause in WAITING and stop in the rest.

@@ -11,6 +11,8 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
+from opsbook.core.text import has_control_characters
+
 from ..businesstime import Window
 from ..choices import ExceptionKind, Weekday
 
@@ -252,7 +254,10 @@ def parse_date(value) -> date:
 
 
 def check_name(value) -> str:
-    name = text_of(value)
+    # A line break inside a cell is layout: the name is one line.
+    name = " ".join(text_of(value).split())
+    if has_control_characters(name):
+        raise CellError(_("Line breaks, tabs and other control characters are not allowed."))
     if len(name) > NAME_MAX_LENGTH:
         raise CellError(_("The name is longer than %(max)d characters.") % {"max": NAME_MAX_LENGTH})
     return name

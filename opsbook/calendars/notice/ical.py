@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from opsbook.core import clock
+from opsbook.core.text import clean_single_line
 
 from ..businesstime import format_window
 from ..choices import ExceptionKind, Weekday
@@ -193,10 +194,18 @@ def _kind(event, summary: str) -> str:
     return ExceptionKind.HOLIDAY
 
 
+_TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    return "\n" if match.group(1) in "nN" else match.group(1)
+
+
 def _name(event, summary: str) -> str:
     explicit = event.get("X-OPSBOOK-NAME")
     if explicit is not None:
-        return check_name(explicit)
+        # Unknown properties are read as written: undo the TEXT escaping (\\, \; \, \n).
+        return check_name(_TEXT_ESCAPE.sub(_unescaped, str(explicit)))
     name = WEEKDAY_IN_TEXT.sub("", summary).strip()
     name = _MARK_AT_END.sub("", name).strip()
     return check_name(name)
@@ -283,6 +292,13 @@ def _summary(kind: str, name: str, windows) -> str:
     return f"{name}（{mark}）" if name else mark
 
 
+def _text(value: str) -> icalendar.vText:
+    """A name as an iCalendar TEXT value: one line, no control characters (RFC 5545 allows
+    none but tab), escaped by icalendar. Names are refused with line breaks since they went
+    into files; a row stored before that is exported with spaces instead."""
+    return icalendar.vText(clean_single_line(value))
+
+
 def export_ics(calendar: Calendar, first_year: int, last_year: int) -> bytes:
     """The calendar's exceptions dated ``first_year`` to ``last_year`` as an iCalendar file:
     one all-day event per date, readable by ``read_ics`` without loss."""
@@ -291,7 +307,7 @@ def export_ics(calendar: Calendar, first_year: int, last_year: int) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", calendar.name)
+    cal.add("x-wr-calname", _text(calendar.name))
     cal.add("x-wr-timezone", calendar.time_zone)
     exceptions = calendar.exceptions.filter(
         date__gte=date(first_year, 1, 1), date__lte=date(last_year, 12, 31)
@@ -305,11 +321,11 @@ def export_ics(calendar: Calendar, first_year: int, last_year: int) -> bytes:
         event.add("last-modified", exc.updated_at)
         event.add("dtstart", exc.date)
         event.add("dtend", exc.date + timedelta(days=1))
-        event.add("summary", _summary(exc.kind, exc.name, windows))
+        event.add("summary", _text(_summary(exc.kind, exc.name, windows)))
         event.add("categories", [CATEGORY[exc.kind]])
         event.add("transp", "TRANSPARENT")
         event.add("x-opsbook-kind", exc.kind)
-        event.add("x-opsbook-name", exc.name)
+        event.add("x-opsbook-name", _text(exc.name))
         if exc.kind == ExceptionKind.WORKDAY:
             pattern = exc.pattern_weekday or Weekday.MONDAY
             event.add("x-opsbook-hours-as-on", str(pattern))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.core.errors import ConflictError
 from opsbook.core.middleware import body_limit
+from opsbook.core.text import clean_single_line
 from opsbook.core.uploads import StagedUploads
 
 from .. import access
@@ -40,7 +41,7 @@ def calendar_export(request, pk):
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     years = str(first) if first == last else f"{first}-{last}"
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{calendar.name}-{years}.ics"
+        as_attachment=True, filename=f"{clean_single_line(calendar.name)}-{years}.ics"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -3,7 +3,7 @@
 from ninja.responses import Status as HttpStatus
 
 from opsbook.accounts.access import can_manage_catalog
-from opsbook.core.api import as_field_errors
+from opsbook.core.api import Id, as_field_errors
 from opsbook.core.permissions import require
 
 from .. import services
@@ -44,7 +44,7 @@ def create_category(request, payload: CategoryIn):
     response={200: CategoryOut, **READ_ERRORS},
     operation_id="opsbook_catalog_api_get_category",
 )
-def get_category(request, category_id: int):
+def get_category(request, category_id: Id):
     return get_category_for_user(request.user, category_id)
 
 
@@ -53,7 +53,7 @@ def get_category(request, category_id: int):
     response={200: CategoryOut, **WRITE_ERRORS},
     operation_id="opsbook_catalog_api_update_category",
 )
-def update_category(request, category_id: int, payload: CategoryPatch):
+def update_category(request, category_id: Id, payload: CategoryPatch):
     category = get_category_for_user(request.user, category_id)
     require(can_manage_catalog(request.user))
     values = payload.model_dump(exclude_unset=True)

@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status as HttpStatus
 
 from opsbook.accounts.access import can_manage_catalog
-from opsbook.core.api import Message, Pagination, ValidationErrors, as_field_errors
+from opsbook.core.api import Id, Message, Pagination, ValidationErrors, as_field_errors
 from opsbook.core.permissions import require
 
 from .. import services
@@ -39,7 +39,7 @@ def list_contents(request, filters: Query[ContentFilters]):
     response={201: ContentOut, **WRITE_ERRORS},
     operation_id="opsbook_catalog_api_create_content",
 )
-def create_content(request, item_id: int, payload: ContentIn):
+def create_content(request, item_id: Id, payload: ContentIn):
     item = get_item_for_user(request.user, item_id)
     # As in the web UI: managers, and agents who own the item, add content to it.
     require(can_edit_item(request.user, item))
@@ -58,7 +58,7 @@ def create_content(request, item_id: int, payload: ContentIn):
     response={200: ContentOut, **READ_ERRORS},
     operation_id="opsbook_catalog_api_get_content",
 )
-def get_content(request, content_id: int):
+def get_content(request, content_id: Id):
     return content_detail(request, content_id)
 
 
@@ -67,7 +67,7 @@ def get_content(request, content_id: int):
     response={200: ContentOut, 409: Message, **WRITE_ERRORS},
     operation_id="opsbook_catalog_api_update_content",
 )
-def update_content(request, content_id: int, payload: ContentPatch):
+def update_content(request, content_id: Id, payload: ContentPatch):
     """Change the fields given; nested lists replace the content's own parts."""
     content = get_content_for_user(request.user, content_id)
     require(can_edit_content(request.user, content))
@@ -93,7 +93,7 @@ def update_content(request, content_id: int, payload: ContentPatch):
     response={200: ContentOut, **READ_ERRORS},
     operation_id="opsbook_catalog_api_retire_content",
 )
-def retire_content(request, content_id: int):
+def retire_content(request, content_id: Id):
     content = get_content_for_user(request.user, content_id)
     require(can_manage_catalog(request.user))
     services.do_retire_content(request.user, content, source="api")

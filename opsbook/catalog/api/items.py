@@ -10,7 +10,7 @@ from opsbook.accounts.access import can_manage_catalog
 from opsbook.audit.models import AuditEntry
 from opsbook.audit.schemas import AuditEntryOut
 from opsbook.core import clock
-from opsbook.core.api import Message, Pagination, ValidationErrors, as_field_errors
+from opsbook.core.api import Id, Message, Pagination, ValidationErrors, as_field_errors
 from opsbook.core.permissions import require
 
 from .. import filters as item_filters
@@ -75,7 +75,7 @@ def get_item_by_code(request, code: str):
     response={200: ItemDetailOut, **READ_ERRORS},
     operation_id="opsbook_catalog_api_get_item",
 )
-def get_item(request, item_id: int):
+def get_item(request, item_id: Id):
     """One item with its content; each piece of content carries its own owners and parts."""
     return item_detail(request, item_id)
 
@@ -85,7 +85,7 @@ def get_item(request, item_id: int):
     response={200: ItemDetailOut, 409: Message, **WRITE_ERRORS},
     operation_id="opsbook_catalog_api_update_item",
 )
-def update_item(request, item_id: int, payload: ItemPatch):
+def update_item(request, item_id: Id, payload: ItemPatch):
     """Change the fields given; each nested list given replaces the item's parts of that kind.
     Send the ``version`` you read to get a 409 instead of overwriting someone else's change."""
     item = get_item_for_user(request.user, item_id)
@@ -112,7 +112,7 @@ def update_item(request, item_id: int, payload: ItemPatch):
     response={200: ItemDetailOut, **READ_ERRORS},
     operation_id="opsbook_catalog_api_retire_item",
 )
-def retire_item(request, item_id: int):
+def retire_item(request, item_id: Id):
     """Retire the item and its content; nothing is deleted and the history stays."""
     item = get_item_for_user(request.user, item_id)
     require(can_manage_catalog(request.user))
@@ -125,7 +125,7 @@ def retire_item(request, item_id: int):
     response={200: list[StandardOut], **READ_ERRORS},
     operation_id="opsbook_catalog_api_list_item_standards",
 )
-def list_item_standards(request, item_id: int):
+def list_item_standards(request, item_id: Id):
     """Service standards of the item and of its content (``content_id`` tells which)."""
     item = get_item_for_user(request.user, item_id)
     return ServiceStandard.objects.filter(item=item).order_by(ITEM_FIRST, "position", "pk")
@@ -136,7 +136,7 @@ def list_item_standards(request, item_id: int):
     response={200: list[KpiOut], **READ_ERRORS},
     operation_id="opsbook_catalog_api_list_item_kpis",
 )
-def list_item_kpis(request, item_id: int):
+def list_item_kpis(request, item_id: Id):
     """KPIs of the item and of its content (``content_id`` tells which)."""
     item = get_item_for_user(request.user, item_id)
     return Kpi.objects.filter(item=item).order_by(ITEM_FIRST, "position", "pk")
@@ -148,7 +148,7 @@ def list_item_kpis(request, item_id: int):
     operation_id="opsbook_catalog_api_item_history",
 )
 @paginate(Pagination)
-def item_history(request, item_id: int):
+def item_history(request, item_id: Id):
     """Changes to the item and to its content, newest first."""
     item = get_item_for_user(request.user, item_id)
     key = str(item.pk)

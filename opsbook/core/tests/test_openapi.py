@@ -77,3 +77,48 @@ def test_the_import_route_documents_its_multipart_upload(document):
 
 def test_there_is_no_browsable_docs_page(client):
     assert client.get("/api/docs").status_code == 404
+
+
+def _operations(document):
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            yield method, path, op
+
+
+def test_no_two_schemas_share_a_component_name():
+    from opsbook.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    assert schema.collisions == {}
+    names = set(schema["components"]["schemas"])
+    assert {"TicketStatus", "ItemStatus", "PageQuery"} <= names
+    assert not {"Status", "Input"} & names
+
+
+def test_catalog_items_point_to_the_item_status_and_tickets_to_theirs(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["ItemOut"]["properties"]["status"]["$ref"].endswith("/ItemStatus")
+    assert schemas["ItemStatus"]["enum"] == ["draft", "active", "retired"]
+    assert schemas["TicketOut"]["properties"]["status"]["$ref"].endswith("/TicketStatus")
+
+
+def test_every_operation_documents_its_error_answers(document):
+    for method, path, op in _operations(document):
+        codes = {str(code) for code in op["responses"]}
+        assert {"401", "403", "404"} <= codes, (method, path)
+        if op.get("parameters") or op.get("requestBody"):
+            assert "422" in codes, (method, path)
+            schema = op["responses"]["422"]["content"]["application/json"]["schema"]
+            assert "/ValidationErrors" in str(schema), (method, path)
+        if op.get("requestBody"):
+            assert {"400", "413"} <= codes, (method, path)
+
+
+def test_every_reference_points_to_a_component(document):
+    import json
+    import re
+
+    text = json.dumps(document)
+    names = set(document["components"]["schemas"])
+    refs = set(re.findall(r'"#/components/schemas/([^"]+)"', text))
+    assert refs <= names, refs - names

@@ -18,16 +18,20 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.errors import ValidationError
 from ninja.responses import Status as HttpStatus
 
-from opsbook.core.api import Message, ValidationErrors, as_field_errors
+from opsbook.core.api import Id, Message, ValidationErrors, as_field_errors, invalid
 from opsbook.core.permissions import api_guard, require
 
 from .. import access, services
 from .. import filters as ticket_filters
 from ..choices import Source
 from ..models import FollowUp
+from ..presenters import PUBLIC_EVENTS
 from ..schemas import (
+    AnyTicketDetail,
+    AnyTicketPage,
     AssignIn,
     AttachmentOut,
     EventPage,
@@ -38,10 +42,8 @@ from ..schemas import (
     RatingIn,
     ReplyIn,
     ReplyOut,
-    TicketDetailOut,
     TicketFilterQuery,
     TicketIn,
-    TicketPage,
     TicketPatch,
     TransitionIn,
     request_now,
@@ -58,6 +60,26 @@ READ_ERRORS: dict[int, Any] = {401: Message, 403: Message, 404: Message}
 WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 409: Message, 422: ValidationErrors}
 
 
+# What a customer contact may filter and order the list by: the fields the portal shows them.
+CUSTOMER_FILTERS = {
+    *("status", "type", "item", "customer", "created_from", "created_to", "q", "ordering")
+}
+CUSTOMER_ORDERINGS = ("-created_at", "created_at", "updated_at")
+# What only staff set on a new ticket (a customer sending one gets a 422 naming it).
+STAFF_ONLY_INPUT = ("assignee", "team", "tags", "watchers")
+
+
+def refuse_staff_only(values: dict, allowed: set[str], prefix: tuple[str, ...], message) -> None:
+    refused = [name for name, value in values.items() if name not in allowed and value]
+    if refused:
+        raise ValidationError(
+            [
+                {"loc": [*prefix, name], "msg": str(message), "type": "value_error"}
+                for name in refused
+            ]
+        )
+
+
 def _may_open_tickets(user: Any) -> bool:
     return access.can_work_tickets(user) or access.is_customer(user)
 
@@ -69,15 +91,28 @@ def _role_refused() -> str:
 # --- Tickets ----------------------------------------------------------------------------------
 
 
-@router.get("/", response={200: TicketPage, **READ_ERRORS, 422: ValidationErrors})
+@router.get("/", response={200: AnyTicketPage, **READ_ERRORS, 422: ValidationErrors})
 def list_tickets(request: HttpRequest, filters: Query[TicketFilterQuery], page: Query[PageIn]):
     """Tickets the caller sees, newest first unless ``ordering`` says otherwise.
 
     Pages follow ``next`` (null on the last page); there is no total, so a page costs the same
     at a thousand tickets as at a million.
     """
+    values = filters.as_filter_values()
+    if viewer_is_customer(request):
+        refuse_staff_only(
+            values,
+            CUSTOMER_FILTERS,
+            ("query",),
+            _("Customer contacts cannot filter by this field."),
+        )
+        if values.get("ordering") not in (None, *CUSTOMER_ORDERINGS):
+            raise invalid(
+                ["query", "ordering"],
+                _("Customer contacts can order by creation or last update only."),
+            )
     with as_field_errors(prefix=("query",)):
-        chosen = ticket_filters.filters_from_dict(filters.as_filter_values(), user=request.user)
+        chosen = ticket_filters.filters_from_dict(values, user=request.user)
     qs = ticket_filters.apply(visible_tickets(request), chosen, request_now(request))
     rows = list(qs[page.offset : page.offset + page.limit + 1])
     more = len(rows) > page.limit
@@ -90,13 +125,16 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterQuery], page: 
     }
 
 
-@router.post("/", response={201: TicketDetailOut, **WRITE_ERRORS})
+@router.post("/", response={201: AnyTicketDetail, **WRITE_ERRORS})
 @api_guard(_may_open_tickets, _role_refused)
 def create_ticket(request: HttpRequest, payload: TicketIn):
     """Open a ticket. Staff name any service, customer, contact and assignee (by id or by
     code / username / name); customer contacts open tickets for their own organisation on the
     services it receives, through the portal channel."""
     user = request.user
+    if viewer_is_customer(request):
+        sent = {name: True for name in payload.model_fields_set if name in STAFF_ONLY_INPUT}
+        refuse_staff_only(sent, set(), ("body", "payload"), _("Only staff can set this field."))
     refs = References(user)
     item = refs.item(payload.item)
     values = payload.model_dump(
@@ -118,13 +156,13 @@ def create_ticket(request: HttpRequest, payload: TicketIn):
     return HttpStatus(201, detail(request, ticket))
 
 
-@router.get("/{ticket_id}", response={200: TicketDetailOut, **READ_ERRORS})
-def get_ticket(request: HttpRequest, ticket_id: int):
+@router.get("/{ticket_id}", response={200: AnyTicketDetail, **READ_ERRORS})
+def get_ticket(request: HttpRequest, ticket_id: Id):
     return detail(request, access.get_ticket_for_user(request.user, ticket_id))
 
 
-@router.patch("/{ticket_id}", response={200: TicketDetailOut, **WRITE_ERRORS})
-def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatch):
+@router.patch("/{ticket_id}", response={200: AnyTicketDetail, **WRITE_ERRORS})
+def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketPatch):
     """Change the fields sent. Status, assignment, replies and notes have routes of their own.
     Send the ``version`` you read to get a 409 instead of overwriting someone's change."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -156,7 +194,7 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatch):
 
 
 @router.post("/{ticket_id}/reply", response={201: ReplyOut, **WRITE_ERRORS})
-def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn):
+def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn):
     """A public reply: the customer sees it, and the first one by staff stops the response
     clock. A customer's reply resumes a ticket waiting on them."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -175,7 +213,7 @@ def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn):
 
 
 @router.post("/{ticket_id}/note", response={201: ReplyOut, **WRITE_ERRORS})
-def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn):
+def add_note(request: HttpRequest, ticket_id: Id, payload: NoteIn):
     """An internal note: staff only, never shown to customers."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     with as_field_errors():
@@ -188,8 +226,8 @@ def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn):
     )
 
 
-@router.post("/{ticket_id}/assign", response={200: TicketDetailOut, **WRITE_ERRORS})
-def assign(request: HttpRequest, ticket_id: int, payload: AssignIn):
+@router.post("/{ticket_id}/assign", response={200: AnyTicketDetail, **WRITE_ERRORS})
+def assign(request: HttpRequest, ticket_id: Id, payload: AssignIn):
     """Hand the ticket to a staff member and/or a team. Agents hand over inside their team;
     managers and administrators move tickets between teams."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -204,8 +242,8 @@ def assign(request: HttpRequest, ticket_id: int, payload: AssignIn):
     return detail(request, ticket)
 
 
-@router.post("/{ticket_id}/transition", response={200: TicketDetailOut, **WRITE_ERRORS})
-def transition(request: HttpRequest, ticket_id: int, payload: TransitionIn):
+@router.post("/{ticket_id}/transition", response={200: AnyTicketDetail, **WRITE_ERRORS})
+def transition(request: HttpRequest, ticket_id: Id, payload: TransitionIn):
     """Move the ticket through its status machine; the detail's ``allowed_transitions`` says
     where it may go now. Closing a complaint needs a root cause and a follow-up visit."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -221,7 +259,7 @@ def transition(request: HttpRequest, ticket_id: int, payload: TransitionIn):
 
 
 @router.get("/{ticket_id}/follow-ups", response={200: list[FollowUpOut], **READ_ERRORS})
-def list_follow_ups(request: HttpRequest, ticket_id: int):
+def list_follow_ups(request: HttpRequest, ticket_id: Id):
     """Follow-up visits (回访): staff only."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     require(not access.is_customer(request.user))
@@ -229,7 +267,7 @@ def list_follow_ups(request: HttpRequest, ticket_id: int):
 
 
 @router.post("/{ticket_id}/follow-ups", response={201: FollowUpOut, **WRITE_ERRORS})
-def add_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn):
+def add_follow_up(request: HttpRequest, ticket_id: Id, payload: FollowUpIn):
     """Record a follow-up visit (回访): how, the outcome, and whether the customer was
     satisfied."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -238,8 +276,8 @@ def add_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn):
     return HttpStatus(201, FollowUp.objects.select_related("by").get(pk=follow_up.pk))
 
 
-@router.post("/{ticket_id}/rating", response={200: TicketDetailOut, **WRITE_ERRORS})
-def rate(request: HttpRequest, ticket_id: int, payload: RatingIn):
+@router.post("/{ticket_id}/rating", response={200: AnyTicketDetail, **WRITE_ERRORS})
+def rate(request: HttpRequest, ticket_id: Id, payload: RatingIn):
     """The customer's satisfaction, 1–5 with an optional comment, once, after resolution.
     Customer contacts of the ticket's organisation only."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -252,7 +290,7 @@ def rate(request: HttpRequest, ticket_id: int, payload: RatingIn):
 
 
 @router.get("/{ticket_id}/attachments", response={200: list[AttachmentOut], **READ_ERRORS})
-def list_attachments(request: HttpRequest, ticket_id: int):
+def list_attachments(request: HttpRequest, ticket_id: Id):
     """The ticket's files (customers: those shared with them)."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     return list(attachments(request, ticket))
@@ -263,7 +301,7 @@ def list_attachments(request: HttpRequest, ticket_id: int):
     response={201: list[AttachmentOut], 413: Message, **WRITE_ERRORS},
     openapi_extra=UPLOAD_BODY,
 )
-def upload_attachments(request: HttpRequest, ticket_id: int):
+def upload_attachments(request: HttpRequest, ticket_id: Id):
     """Attach files (multipart field ``file``, repeatable). Each file's size, extension and
     first bytes are checked; active content (HTML, SVG, scripts) is refused."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
@@ -286,7 +324,7 @@ def upload_attachments(request: HttpRequest, ticket_id: int):
     url_name="download_ticket_attachment",
     openapi_extra={"responses": DOWNLOAD_RESPONSE},
 )
-def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: str):
+def download_attachment(request: HttpRequest, ticket_id: Id, attachment_id: str):
     """The file, always as a download (never shown inline), after the permission check."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     attachment = access.get_attachment_for_user(request.user, attachment_id)
@@ -309,13 +347,14 @@ def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: str
 
 
 @router.get("/{ticket_id}/events", response={200: EventPage, **READ_ERRORS, 422: ValidationErrors})
-def list_events(request: HttpRequest, ticket_id: int, page: Query[PageIn]):
+def list_events(request: HttpRequest, ticket_id: Id, page: Query[PageIn]):
     """The ticket's timeline, oldest first: creation, status changes, assignments, replies and
     notes (with their text and files), uploads, SLA warnings, follow-ups, the rating.
     Customer contacts read public events only; internal notes never reach them."""
     ticket = access.get_ticket_for_user(request.user, ticket_id)
     events = ticket.events.select_related("actor")
     if viewer_is_customer(request):
-        events = events.filter(is_public=True)
+        # What the portal's timeline shows (tickets/presenters.public_timeline).
+        events = events.filter(is_public=True, kind__in=PUBLIC_EVENTS)
     rows = list(events[page.offset : page.offset + page.limit])
     return {"items": shown_events(request, ticket, rows), "count": events.count()}

@@ -31,8 +31,8 @@ UPLOAD_BODY = multipart_body(
 )
 DOWNLOAD_RESPONSE = {
     200: {
-        "description": "The file, as an attachment.",
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The file, as an attachment, with the type it was stored with.",
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 

@@ -2,10 +2,10 @@
 from output schemas (``…Out``): what a client may send is not what it reads back.
 
 Output schemas read tickets prepared by ``tickets/api/`` (related rows joined, tags
-prefetched), so a page of tickets costs the same number of queries whatever its size. What a
-customer contact reads has the same shape as what staff read; staff-only values are left out
-(``root_cause`` and staff users' ids and usernames are null, ``watchers`` and
-``allowed_transitions`` are empty). Ticket shapes are filled by ``ticket_data`` (``output``: one
+prefetched), so a page of tickets costs the same number of queries whatever its size. Customer
+contacts read their own ticket shapes (``Customer…Out``): what the portal shows them, no
+staff-only field; in replies, files and events, staff members are shown by display name only.
+Ticket shapes are filled by ``ticket_data`` (``output``: one
 function for the list, the detail and every action's answer); the smaller shapes
 (``timeline``) read model instances through ninja's resolvers.
 """
@@ -23,6 +23,11 @@ from .input import (
     TransitionIn,
 )
 from .output import (
+    AnyTicketDetail,
+    AnyTicketPage,
+    CustomerTicketDetailOut,
+    CustomerTicketOut,
+    CustomerTicketPage,
     TicketDetailOut,
     TicketOut,
     TicketPage,
@@ -34,9 +39,14 @@ from .reader import request_now, user_ref, viewer_is_customer
 from .timeline import AttachmentOut, CommentOut, EventOut, EventPage, FollowUpOut, ReplyOut
 
 __all__ = [
+    "AnyTicketDetail",
+    "AnyTicketPage",
     "AssignIn",
     "AttachmentOut",
     "CommentOut",
+    "CustomerTicketDetailOut",
+    "CustomerTicketOut",
+    "CustomerTicketPage",
     "EventOut",
     "EventPage",
     "FollowUpIn",

@@ -9,14 +9,18 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from opsbook.catalog.choices import Channel, Priority
+from opsbook.core.api import IdOrName, Offset
+from opsbook.core.text import MultiLine
 
 from ..choices import FollowUpMethod, Status, TicketType
 
-Ref = int | str
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=20_000)]
-Body = Annotated[str, Field(min_length=1, max_length=20_000)]
-Tags = Annotated[list[Annotated[str, Field(max_length=50)]], Field(max_length=20)]
+Ref = IdOrName
+# Titles, tags and the requester's details are stored on one line: the services turn each run of
+# whitespace (a pasted line break, a tab) into one space. Other control characters are refused.
+Title = Annotated[MultiLine, Field(min_length=1, max_length=200)]
+Text = Annotated[MultiLine, Field(max_length=20_000)]
+Body = Annotated[MultiLine, Field(min_length=1, max_length=20_000)]
+Tags = Annotated[list[Annotated[MultiLine, Field(max_length=50)]], Field(max_length=20)]
 Version = Annotated[
     int | None,
     Field(description="The version you read; a 409 answers if someone saved since."),
@@ -72,9 +76,9 @@ class TicketIn(Strict):
         None, description=CUSTOMER_REF + " Customer contacts: their own (the default)."
     )
     contact: Ref | None = Field(None, description=CONTACT_REF)
-    requester_name: Annotated[str, Field(max_length=100)] = ""
-    requester_email: Annotated[str, Field(max_length=254)] = ""
-    requester_phone: Annotated[str, Field(max_length=40)] = ""
+    requester_name: Annotated[MultiLine, Field(max_length=100)] = ""
+    requester_email: Annotated[MultiLine, Field(max_length=254)] = ""
+    requester_phone: Annotated[MultiLine, Field(max_length=40)] = ""
     assignee: Ref | None = Field(
         None, description=ASSIGNEE_REF + " Left out: the service's primary owner (staff only)."
     )
@@ -98,9 +102,9 @@ class TicketPatch(Strict):
     content: Ref | None = Field(None, description=CONTENT_REF)
     customer: Ref | None = Field(None, description=CUSTOMER_REF)
     contact: Ref | None = Field(None, description=CONTACT_REF)
-    requester_name: Annotated[str, Field(max_length=100)] | None = None
-    requester_email: Annotated[str, Field(max_length=254)] | None = None
-    requester_phone: Annotated[str, Field(max_length=40)] | None = None
+    requester_name: Annotated[MultiLine, Field(max_length=100)] | None = None
+    requester_email: Annotated[MultiLine, Field(max_length=254)] | None = None
+    requester_phone: Annotated[MultiLine, Field(max_length=40)] | None = None
     root_cause: Text | None = None
     tags: Tags | None = Field(None, description="Replaces the ticket's tags.")
 
@@ -139,7 +143,7 @@ class AssignIn(Strict):
 
 class TransitionIn(Strict):
     status: Status
-    note: Annotated[str, Field(max_length=2000)] = ""
+    note: Annotated[MultiLine, Field(max_length=2000)] = ""
     version: Version = None
 
 
@@ -152,7 +156,7 @@ class FollowUpIn(Strict):
 
 class RatingIn(Strict):
     rating: int = Field(ge=1, le=5)
-    comment: Annotated[str, Field(max_length=2000)] = ""
+    comment: Annotated[MultiLine, Field(max_length=2000)] = ""
 
 
 class TicketFilterQuery(Schema):
@@ -185,4 +189,4 @@ class TicketFilterQuery(Schema):
 
 class PageIn(Schema):
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0

@@ -1,18 +1,23 @@
 """What the tickets API answers about tickets: ``ticket_data`` fills ``TicketOut`` (the list,
 the detail and every action's answer) from a ticket whose related rows are joined and tags
-prefetched, so a page costs the same number of queries whatever its size. Customer contacts
-read the same shape, with staff-only values left out."""
+prefetched, so a page costs the same number of queries whatever its size.
+
+Customer contacts read another shape, ``CustomerTicketOut``: what the portal shows them and
+nothing more (no assignee, team, tags, SLA clocks, priority, channel, root cause or watchers).
+It forbids extra properties (``additionalProperties: false`` in the OpenAPI document), so an
+answer that let a staff-only field through would fail the published schema."""
 
 from datetime import datetime
 
 from ninja import Field
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from opsbook.catalog.choices import Channel, Priority, TimeBasis
 
 from .. import access
 from ..choices import SlaState, Source, Status, TicketType
 from ..filters import sla_state
+from ..models import Ticket
 from .reader import request_now, user_ref, viewer_is_customer
 
 
@@ -81,6 +86,8 @@ class SlaOut(Out):
 
 
 class TicketOut(Out):
+    """A ticket as staff read it (customer contacts read ``CustomerTicketOut``)."""
+
     id: int
     number: str = Field(description="#<id>, as the web pages show it.")
     title: str
@@ -101,7 +108,7 @@ class TicketOut(Out):
     team: TeamRef | None
     tags: list[str]
     external_id: str | None = Field(description="The number in the system it was imported from.")
-    root_cause: str | None = Field(description="Staff only (null for customer contacts).")
+    root_cause: str | None = Field(description="Complaints: why it happened.")
     reopened_count: int
     created_at: datetime
     updated_at: datetime
@@ -118,7 +125,7 @@ class TicketOut(Out):
 
 
 class TicketDetailOut(TicketOut):
-    watchers: list[UserRef] = Field(description="Staff only (empty for customer contacts).")
+    watchers: list[UserRef] = Field(description="Staff members kept informed.")
     allowed_transitions: list[Status] = Field(
         description="Statuses the caller may move the ticket to now (POST …/transition)."
     )
@@ -133,6 +140,104 @@ class TicketPage(Out):
     offset: int
     next: str | None = Field(description="The next page's URL; null on the last page.")
     previous: str | None = Field(description="The previous page's URL; null on the first.")
+
+
+class ServiceRef(Out):
+    id: int
+    name: str = Field(description="The service's name as the portal shows it.")
+
+
+class OrganisationRef(Out):
+    id: int
+    name: str
+
+
+class CustomerOut(Out):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CustomerTicketOut(CustomerOut):
+    """A ticket as a customer contact reads it: what the portal shows them."""
+
+    id: int
+    number: str = Field(description="#<id>, as the portal shows it.")
+    title: str
+    description: str
+    type: TicketType
+    status: Status
+    item: ServiceRef | None = Field(description="The service the request is about.")
+    customer: OrganisationRef | None = Field(description="Your organisation.")
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    cancelled_at: datetime | None
+    rating: int | None = Field(description="Your rating, 1–5; null until you rate.")
+    rating_comment: str
+    rated_at: datetime | None
+    version: int = Field(description="Send it back with a reply to detect concurrent edits.")
+
+
+class CustomerTicketDetailOut(CustomerTicketOut):
+    can_reply: bool = Field(
+        description="Whether a reply is accepted now (a resolved request is reopened by it, "
+        "within the reopening period)."
+    )
+    can_rate: bool = Field(description="Whether the request may be rated now (once, when done).")
+
+
+class CustomerTicketPage(CustomerOut):
+    items: list[CustomerTicketOut]
+    limit: int
+    offset: int
+    next: str | None = Field(description="The next page's URL; null on the last page.")
+    previous: str | None = Field(description="The previous page's URL; null on the first.")
+
+
+# Each route answers one shape or the other, by who asks: staff, or a customer contact.
+AnyTicketDetail = TicketDetailOut | CustomerTicketDetailOut
+AnyTicketPage = TicketPage | CustomerTicketPage
+
+CUSTOMER_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "description",
+    "type",
+    "status",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "closed_at",
+    "cancelled_at",
+    "rating",
+    "rating_comment",
+    "rated_at",
+    "version",
+)
+RATED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
+def customer_ticket_data(ticket: Ticket) -> dict:
+    """One ticket as ``CustomerTicketOut``: the portal's fields only."""
+    data = {name: getattr(ticket, name) for name in CUSTOMER_COLUMNS}
+    item, customer = ticket.item, ticket.customer
+    data["item"] = None if item is None else {"id": item.pk, "name": item.name}
+    data["customer"] = None if customer is None else {"id": customer.pk, "name": customer.name}
+    return data
+
+
+def customer_may_reply(ticket: Ticket, now: datetime) -> bool:
+    """The portal's rule: not on a cancelled request; on a done one only while it may reopen."""
+    if ticket.status == Status.CANCELLED:
+        return False
+    if ticket.status in RATED_STATUSES:
+        return ticket.can_reopen(now)
+    return True
+
+
+def customer_may_rate(ticket: Ticket) -> bool:
+    return ticket.status in RATED_STATUSES and ticket.rating is None
 
 
 def sla_of(ticket, now: datetime) -> dict:
@@ -193,19 +298,22 @@ TICKET_COLUMNS = (
 
 
 def ticket_data(ticket, request) -> dict:
-    """One ticket as ``TicketOut`` (its related rows joined and its tags prefetched)."""
+    """One ticket as ``TicketOut`` (its related rows joined and its tags prefetched), or as
+    ``CustomerTicketOut`` for a customer contact."""
     for_customer = viewer_is_customer(request)
+    if for_customer:
+        return customer_ticket_data(ticket)
     data = {name: getattr(ticket, name) for name in TICKET_COLUMNS}
     team = ticket.team
     data |= {
         "item": _code_ref(ticket.item),
         "content": _code_ref(ticket.content),
         "customer": _code_ref(ticket.customer),
-        "contact": user_ref(ticket.contact, for_customer=for_customer),
-        "assignee": user_ref(ticket.assignee, for_customer=for_customer),
+        "contact": user_ref(ticket.contact, for_customer=False),
+        "assignee": user_ref(ticket.assignee, for_customer=False),
         "team": None if team is None else {"id": team.pk, "name": team.name},
         "tags": [tag.name for tag in ticket.tags.all()],
-        "root_cause": None if for_customer else ticket.root_cause,
+        "root_cause": ticket.root_cause,
         "sla": sla_of(ticket, request_now(request)),
     }
     return data
@@ -215,7 +323,11 @@ def ticket_detail_data(ticket, request) -> dict:
     """One ticket as ``TicketDetailOut`` (watchers prefetched too)."""
     data = ticket_data(ticket, request)
     if viewer_is_customer(request):
-        return data | {"watchers": [], "allowed_transitions": [], "closing_blockers": []}
+        now = request_now(request)
+        return data | {
+            "can_reply": customer_may_reply(ticket, now),
+            "can_rate": customer_may_rate(ticket),
+        }
     done = ticket.status in (Status.CLOSED, Status.CANCELLED)
     may_edit = access.can_edit_ticket(request.user, ticket)
     return data | {

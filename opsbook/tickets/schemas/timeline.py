@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from ..choices import EventKind, FollowUpMethod, Status
-from .output import TicketDetailOut, UserRef
+from .output import AnyTicketDetail, UserRef
 from .reader import customer_reads, user_ref
 
 
@@ -73,7 +73,7 @@ class CommentOut(Schema):
 
 class ReplyOut(Schema):
     comment: CommentOut
-    ticket: TicketDetailOut
+    ticket: AnyTicketDetail
 
 
 class EventOut(Schema):
