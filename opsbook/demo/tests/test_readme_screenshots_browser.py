@@ -47,3 +47,6 @@ def test_readme_screenshots_of_the_demo(browser_page, tmp_path, settings):
     page.goto("/catalog/import/")
     upload(page, "服务清单.xlsx", edited_export(exported))
     page.screenshot(path=SCREENSHOTS / "import-preview.png")
+
+    page.goto("/people/")
+    page.screenshot(path=SCREENSHOTS / "people.png")
