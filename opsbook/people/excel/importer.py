@@ -159,6 +159,7 @@ class _Import(Pipeline):
         self._check_people(CONTACT)
         self._check_emails()
         self._check_leads()
+        self._check_admins_remain()
         if not self.problems:
             self._summarise()
 
@@ -388,6 +389,10 @@ class _Import(Pipeline):
             if self._duplicate(self.logins, login, record, "login"):
                 continue
             stored = self.users.get(login.casefold())
+            problem = None if stored is not None else services.login_problem(login)
+            if problem is not None:
+                self.bad(record, "login", problem)
+                continue
             if stored is not None and (stored.role == Role.CUSTOMER) != (kind == CONTACT):
                 message = (
                     _("%(login)s is a customer contact's login.")
@@ -480,6 +485,35 @@ class _Import(Pipeline):
         for record in self.records[STAFF]:
             if self._yes_no_quiet(record, "lead") and record.text("team"):
                 self._duplicate(leads, record.text("team"), record, "lead")
+
+    def _check_admins_remain(self) -> None:
+        """The file may not leave Opsbook without an active administrator (the services refuse
+        it too; here it is a problem on the row instead of a failed write)."""
+        admins = {u.pk for u in self.users.values() if u.role == Role.ADMIN and u.is_active}
+        if not admins:
+            return
+        last: Record | None = None
+        for record in self.records[STAFF]:
+            stored = self.users.get(record.text("login").casefold())
+            role_text = record.text("role")
+            role = ROLE_WORDS.get(normalize(role_text)) if role_text else None
+            active = self._yes_no_quiet(record, "active")
+            if stored is None:
+                if role == Role.ADMIN and active is not False:
+                    return
+                continue
+            if stored.pk in admins and (active is False or (role and role != Role.ADMIN)):
+                admins.discard(stored.pk)
+                last = record
+            elif role == Role.ADMIN and active is not False and stored.role != Role.CUSTOMER:
+                if active or stored.is_active:
+                    admins.add(stored.pk)
+        if not admins and last is not None:
+            self.bad(
+                last,
+                "active" if self._yes_no_quiet(last, "active") is False else "role",
+                _("%(login)s is the last active administrator.") % {"login": last.text("login")},
+            )
 
     # --- plan ---------------------------------------------------------------------------------
 
@@ -661,7 +695,16 @@ class _Import(Pipeline):
             customers[record.text("code").casefold()] = services.do_save_customer(
                 actor, stored, services=items, source=source, now=self.now, **data
             )
-        for record, stored, changes in self.plan[STAFF]:
+        # Administrators stepping down go last, after the ones the file makes (a handover).
+        stepping_down = [
+            stored is not None
+            and stored.role == Role.ADMIN
+            and bool({"role", "is_active"} & set(changes))
+            for _r, stored, changes in self.plan[STAFF]
+        ]
+        for _down, (record, stored, changes) in sorted(
+            zip(stepping_down, self.plan[STAFF], strict=True), key=lambda pair: pair[0]
+        ):
             if stored is not None and not changes:
                 continue
             self._write_person(record, stored, changes, teams=teams)

@@ -1,0 +1,429 @@
+"""An attacker's and reviewer's pass over people and organisations (issue 8 item 1): every
+route for every role, ids of the wrong kind, the administrator rules, the roster export and
+import with hostile content, invitations, and deactivation being final everywhere."""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from opsbook.accounts.choices import Role
+from opsbook.accounts.models import ApiToken, Customer, Team, User
+from opsbook.accounts.services import do_create_api_token
+from opsbook.accounts.testing import PASSWORD, make_user
+from opsbook.people import services
+from opsbook.people.excel.exporter import export_people
+from opsbook.people.invitations import invitation_link
+
+from .helpers import CONTACTS, CUSTOMERS, STAFF, TEAMS, counts, messages, run, sheets, state, xlsx
+
+STAFF_HEAD = STAFF[0]
+CONTACT_HEAD = CONTACTS[0]
+SECRET = "secret-marker@example.com"
+
+
+def _api(user=None) -> tuple[Client, dict[str, str]]:
+    headers = {"Accept-Language": "en"}
+    if user is not None:
+        _token, raw = do_create_api_token(user)
+        headers["Authorization"] = f"Bearer {raw}"
+    return Client(), headers
+
+
+def _send(client, headers, method, path, payload=None):
+    if method == "get":
+        return client.get("/api/people" + path, headers=headers)
+    return getattr(client, method)(
+        "/api/people" + path,
+        json.dumps(payload or {}),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+@pytest.fixture
+def world(personas):
+    """One of everything, with a marker e-mail that must never leak to the wrong people."""
+    team = personas.support_team
+    victim = make_user("victim", Role.AGENT, team=team, email=SECRET, display_name="受害者")
+    contact = personas.dana
+    return {
+        "staff": victim.pk,
+        "contact": contact.pk,
+        "team": team.pk,
+        "customer": personas.customer_a.pk,
+        "victim": victim,
+    }
+
+
+def _page_routes(world) -> list[tuple[str, str, dict]]:
+    """(method, url, data) for every people page."""
+    s, c, t, o = world["staff"], world["contact"], world["team"], world["customer"]
+    return [
+        ("get", reverse("people:staff"), {}),
+        ("get", reverse("people:staff_new"), {}),
+        ("post", reverse("people:staff_new"), {"username": "x", "display_name": "x"}),
+        ("get", reverse("people:staff_edit", args=[s]), {}),
+        ("post", reverse("people:staff_edit", args=[s]), {"display_name": "pwned"}),
+        ("post", reverse("people:staff_active", args=[s]), {"active": "0"}),
+        ("post", reverse("people:staff_invite", args=[s]), {"email": "evil@example.com"}),
+        ("get", reverse("people:teams"), {}),
+        ("get", reverse("people:team_new"), {}),
+        ("get", reverse("people:team_edit", args=[t]), {}),
+        ("post", reverse("people:team_edit", args=[t]), {"name": "pwned"}),
+        ("get", reverse("people:customers"), {}),
+        ("get", reverse("people:customer_new"), {}),
+        ("get", reverse("people:customer_edit", args=[o]), {}),
+        ("post", reverse("people:customer_edit", args=[o]), {"code": "x", "name": "pwned"}),
+        ("get", reverse("people:contacts"), {}),
+        ("get", reverse("people:contact_new"), {}),
+        ("get", reverse("people:contact_edit", args=[c]), {}),
+        ("post", reverse("people:contact_active", args=[c]), {"active": "0"}),
+        ("post", reverse("people:contact_invite", args=[c]), {"email": "evil@example.com"}),
+        ("get", reverse("people:export"), {}),
+        ("get", reverse("people:import"), {}),
+        ("get", reverse("people:import_preview"), {}),
+        ("post", reverse("people:import_confirm"), {"upload": "x"}),
+        ("post", reverse("people:import_cancel"), {}),
+    ]
+
+
+def _api_routes(world) -> list[tuple[str, str, dict | None]]:
+    s, c, t, o = world["staff"], world["contact"], world["team"], world["customer"]
+    return [
+        ("get", "/staff", None),
+        ("post", "/staff", {"username": "x", "name": "x", "role": "admin"}),
+        ("get", f"/staff/{s}", None),
+        ("patch", f"/staff/{s}", {"email": "evil@example.com"}),
+        ("post", f"/staff/{s}/deactivate", None),
+        ("post", f"/staff/{s}/reactivate", None),
+        ("post", f"/staff/{s}/invite", {"email": "evil@example.com"}),
+        ("get", "/contacts", None),
+        ("post", "/contacts", {"username": "x", "name": "x", "customer_id": o}),
+        ("get", f"/contacts/{c}", None),
+        ("patch", f"/contacts/{c}", {"name": "pwned"}),
+        ("post", f"/contacts/{c}/deactivate", None),
+        ("post", f"/contacts/{c}/reactivate", None),
+        ("post", f"/contacts/{c}/invite", {"email": "evil@example.com"}),
+        ("get", "/teams", None),
+        ("post", "/teams", {"name": "pwned"}),
+        ("get", f"/teams/{t}", None),
+        ("patch", f"/teams/{t}", {"name": "pwned"}),
+        ("get", "/customers", None),
+        ("post", "/customers", {"code": "x", "name": "pwned"}),
+        ("get", f"/customers/{o}", None),
+        ("patch", f"/customers/{o}", {"name": "pwned"}),
+    ]
+
+
+# --- Permission scoping -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("who", "expected"), [("alice", 403), ("vera", 403), ("carl", 404)])
+def test_every_people_page_refuses_agents_viewers_and_customers_and_writes_nothing(
+    client, personas, world, who, expected
+):
+    client.force_login(getattr(personas, who))
+    before = state()
+    for method, url, data in _page_routes(world):
+        response = getattr(client, method)(url, data)
+        assert response.status_code == expected, (method, url, response.status_code)
+        assert SECRET not in response.text and "受害者" not in response.text
+    assert state() == before
+    assert mail.outbox == []
+
+
+def test_every_people_page_sends_strangers_to_the_login_page(client, world):
+    before = state()
+    for method, url, data in _page_routes(world):
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302, (method, url)
+        assert reverse("accounts:login") in response["Location"]
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [(None, 401), ("alice", 403), ("vera", 403), ("carl", 403)]
+)
+def test_every_people_api_route_refuses_everybody_but_managers(personas, world, who, expected):
+    client, headers = _api(getattr(personas, who) if who else None)
+    before = state()
+    for method, path, payload in _api_routes(world):
+        response = _send(client, headers, method, path, payload)
+        assert response.status_code == expected, (method, path, response.status_code)
+        assert SECRET not in response.text and "受害者" not in response.text
+    assert state() == before
+    assert mail.outbox == []
+
+
+def test_a_deactivated_manager_is_refused_everywhere(client, personas, world):
+    mia = personas.mia
+    api, headers = _api(mia)
+    client.force_login(mia)
+    User.objects.filter(pk=mia.pk).update(is_active=False)
+    assert client.get(reverse("people:staff")).status_code == 302
+    assert _send(api, headers, "get", "/staff").status_code == 401
+
+
+def test_ids_of_another_kind_are_404_on_every_route(client, personas, world):
+    """A contact's id on the staff routes, a staff id on the contact routes, a team id where a
+    customer is expected: not found, and nothing changes."""
+    client.force_login(personas.erin)
+    api, headers = _api(personas.erin)
+    s, c = world["staff"], world["contact"]
+    before = state()
+    for url in (
+        reverse("people:staff_edit", args=[c]),
+        reverse("people:contact_edit", args=[s]),
+        reverse("people:contact_edit", args=[personas.erin.pk]),
+    ):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"display_name": "pwned"}).status_code == 404
+    for name, pk in (("staff_active", c), ("staff_invite", c), ("contact_active", s)):
+        assert client.post(reverse(f"people:{name}", args=[pk]), {"active": "0"}).status_code == 404
+    assert client.post(reverse("people:contact_invite", args=[s]), {"email": ""}).status_code == 404
+    for method, path in (
+        ("get", f"/staff/{c}"),
+        ("patch", f"/staff/{c}"),
+        ("post", f"/staff/{c}/deactivate"),
+        ("post", f"/staff/{c}/invite"),
+        ("get", f"/contacts/{s}"),
+        ("patch", f"/contacts/{s}"),
+        ("post", f"/contacts/{s}/deactivate"),
+        ("post", f"/contacts/{s}/invite"),
+        ("get", f"/staff/{2**63}"),
+        ("get", "/teams/0"),
+        ("get", "/customers/-1"),
+    ):
+        assert _send(api, headers, method, path, {}).status_code in (404, 422), (method, path)
+    assert state() == before
+
+
+def test_a_contact_cannot_be_moved_onto_a_staff_team_or_given_a_staff_role(personas, world):
+    api, headers = _api(personas.erin)
+    c = world["contact"]
+    response = _send(
+        api, headers, "patch", f"/contacts/{c}", {"role": "admin", "team_id": world["team"]}
+    )
+    dana = User.objects.get(pk=c)
+    assert (dana.role, dana.team_id) == (Role.CUSTOMER, None)
+    assert response.status_code in (200, 422)
+
+
+# --- Administrators -----------------------------------------------------------------------------
+
+
+def test_a_manager_cannot_create_promote_edit_deactivate_or_invite_an_administrator(
+    client, personas, world
+):
+    erin, mia = personas.erin, personas.mia
+    api, headers = _api(mia)
+    victim = world["staff"]
+    before = state()
+    assert (
+        _send(
+            api, headers, "post", "/staff", {"username": "boss", "name": "b", "role": "admin"}
+        ).status_code
+        == 403
+    )
+    assert _send(api, headers, "patch", f"/staff/{victim}", {"role": "admin"}).status_code == 403
+    assert _send(api, headers, "patch", f"/staff/{mia.pk}", {"role": "admin"}).status_code == 403
+    for method, path, payload in (
+        ("patch", f"/staff/{erin.pk}", {"name": "pwned"}),
+        ("patch", f"/staff/{erin.pk}", {"role": "agent"}),
+        ("post", f"/staff/{erin.pk}/deactivate", None),
+        ("post", f"/staff/{erin.pk}/invite", {"email": "evil@example.com"}),
+        ("post", f"/staff/{erin.pk}/invite", None),
+    ):
+        assert _send(api, headers, method, path, payload).status_code == 403, (method, path)
+
+    client.force_login(mia)
+    client.post(
+        reverse("people:staff_new"), {"username": "boss2", "display_name": "b", "role": Role.ADMIN}
+    )
+    client.post(
+        reverse("people:staff_edit", args=[erin.pk]),
+        {"username": "erin", "display_name": "pwned", "role": Role.AGENT},
+    )
+    client.post(
+        reverse("people:staff_edit", args=[victim]),
+        {"username": "victim", "display_name": "x", "role": Role.ADMIN},
+    )
+    assert client.post(
+        reverse("people:staff_active", args=[erin.pk]), {"active": "0"}
+    ).status_code in (302, 403)
+    assert client.post(
+        reverse("people:staff_invite", args=[erin.pk]), {"email": "evil@example.com"}
+    ).status_code in (302, 403)
+    assert state() == before
+    assert mail.outbox == []
+    assert User.objects.get(pk=erin.pk).is_active
+
+
+def test_nobody_deactivates_themselves(client, personas):
+    for person in (personas.erin, personas.mia):
+        api, headers = _api(person)
+        response = _send(api, headers, "post", f"/staff/{person.pk}/deactivate")
+        assert response.status_code == 422
+        client.force_login(person)
+        client.post(reverse("people:staff_active", args=[person.pk]), {"active": "0"})
+        assert User.objects.get(pk=person.pk).is_active
+
+
+def test_the_last_active_administrator_cannot_be_deactivated_or_demoted(personas):
+    erin = personas.erin
+    with pytest.raises(services.ValidationError):
+        services.do_set_active(None, erin, False)
+    with pytest.raises(services.ValidationError):
+        services.do_save_person(erin, erin, role=Role.MANAGER)
+    erin.refresh_from_db()
+    assert (erin.is_active, erin.role) == (True, Role.ADMIN)
+    # With a second administrator, either may go.
+    other = make_user("root2", Role.ADMIN)
+    services.do_set_active(erin, other, False)
+    assert not User.objects.get(pk=other.pk).is_active
+
+
+def test_a_roster_may_not_leave_opsbook_without_an_administrator(personas):
+    erin = personas.erin
+    before = state()
+    for cells in (
+        ["Erin", "erin", "", "", "", "", "", "", "否"],
+        ["Erin", "erin", "", "", "", "运营经理", "", "", ""],
+    ):
+        report = run(xlsx(sheets(员工=[STAFF_HEAD, cells], 团队=None, 客户=None, 联系人=None)))
+        assert not report.ok
+        assert any("last active administrator" in m for m in messages(report)), messages(report)
+    assert state() == before
+    # Handing over in the same file is fine.
+    book = sheets(
+        员工=[
+            STAFF_HEAD,
+            ["Erin", "erin", "", "", "", "运营经理", "", "", ""],
+            ["Root", "root", "", "", "", "管理员", "", "", ""],
+        ],
+        团队=None,
+        客户=None,
+        联系人=None,
+    )
+    assert run(xlsx(book)).ok
+    assert User.objects.get(pk=erin.pk).role == Role.MANAGER
+    assert User.objects.get(username="root").role == Role.ADMIN
+
+
+# --- The roster import, as a manager -------------------------------------------------------------
+
+
+def _staff_only(*rows) -> bytes:
+    return xlsx(sheets(员工=[STAFF_HEAD, *rows], 团队=None, 客户=None, 联系人=None))
+
+
+def test_a_managers_roster_cannot_make_or_change_an_administrator(personas, world):
+    mia, erin = personas.mia, personas.erin
+    before = state()
+    for row in (
+        ["受害者", "victim", SECRET, "", "", "管理员", "", "", ""],
+        ["受害者", "victim", SECRET, "", "", "admin", "", "", ""],
+        ["Boss", "newboss", "", "", "", "Administrator", "", "", ""],
+        ["米娅", "mia", "", "", "", "管理员", "", "", ""],
+        ["Erin", "erin", "evil@example.com", "", "", "", "", "", ""],
+        ["Erin", "erin", "", "", "", "", "", "", "否"],
+        ["Erin", "erin", "", "", "", "客服", "", "", ""],
+    ):
+        report = run(_staff_only(row), actor=mia)
+        assert not report.ok, row
+        assert any("administrator" in m for m in messages(report)), (row, messages(report))
+    assert state() == before
+    assert mail.outbox == []
+    # The export lists the administrator unchanged: a manager may import it back.
+    assert run(export_people(), "x.xlsx", actor=mia).ok
+
+
+def test_a_managers_roster_cannot_deactivate_the_manager_but_may_rename_them(personas):
+    mia = personas.mia
+    before = state()
+    report = run(_staff_only(["米娅", "mia", "", "", "", "运营经理", "", "", "否"]), actor=mia)
+    assert not report.ok
+    assert any("your own account" in m for m in messages(report))
+    assert state() == before
+    report = run(_staff_only(["米娅 Mia", "MIA", "", "", "", "", "", "", ""]), actor=mia)
+    assert report.ok, messages(report)
+    mia.refresh_from_db()
+    assert (mia.display_name, mia.is_active, mia.role) == ("米娅 Mia", True, Role.MANAGER)
+
+
+def test_a_roster_cannot_turn_a_customer_contact_into_staff_or_back(personas):
+    dana, alice, _erin = personas.dana, personas.alice, personas.erin
+    before = state()
+    report = run(
+        _staff_only(["Dana", "DANA", "", "", "客服部", "管理员", "", "", ""]), actor=personas.erin
+    )
+    assert not report.ok
+    assert any("customer contact" in m for m in messages(report))
+    contact = xlsx(
+        sheets(
+            联系人=[CONTACT_HEAD, ["Alice", "alice", "", "", "xinghuo", ""]],
+            团队=None,
+            员工=None,
+            客户=None,
+        )
+    )
+    report = run(contact, actor=personas.erin)
+    assert not report.ok
+    assert any("member of staff" in m for m in messages(report))
+    assert state() == before
+    assert User.objects.get(pk=dana.pk).role == Role.CUSTOMER
+    assert User.objects.get(pk=alice.pk).role == Role.AGENT
+
+
+def test_e_mail_addresses_that_differ_only_in_case_collide(personas, world):
+    personas.mia  # noqa: B018
+    before = state()
+    report = run(
+        _staff_only(
+            ["甲", "jia", "Same@Example.com", "", "", "", "", "", ""],
+            ["乙", "yi", "same@example.COM", "", "", "", "", "", ""],
+        )
+    )
+    assert not report.ok and any("appears twice" in m for m in messages(report))
+    report = run(_staff_only(["丙", "bing", SECRET.upper(), "", "", "", "", "", ""]))
+    assert not report.ok and any("belongs to another account" in m for m in messages(report))
+    api, headers = _api(personas.mia)
+    response = _send(
+        api, headers, "post", "/staff", {"username": "ding", "name": "丁", "email": SECRET.upper()}
+    )
+    assert response.status_code == 422
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    "login",
+    [
+        "ｅｒｉｎ",  # full-width: the same login once normalised
+        "\u0435rin",  # Cyrillic е
+        "er\u0456n",  # Cyrillic і
+        "erin\u200b",  # a zero-width space
+        "\u0430\u0440\u0435",  # all Cyrillic: ape
+        "ｍｉａ",
+    ],
+)
+def test_a_login_that_looks_like_someone_elses_is_refused(personas, login):
+    personas.erin, personas.mia  # noqa: B018
+    make_user("ape")
+    before = state()
+    report = run(_staff_only(["冒充", login, "", "", "", "客服", "", "", ""]), actor=personas.mia)
+    assert not report.ok, login
+    assert any("登录名" in p.column for p in report.problems if p.column), messages(report)
+    api, headers = _api(personas.mia)
+    response = _send(
+        api, headers, "post", "/staff", {"username": login, "name": "冒充", "invite": False}
+    )
+    assert response.status_code == 422, (login, response.text)
+    assert state() == before
