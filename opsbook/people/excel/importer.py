@@ -51,6 +51,7 @@ from .columns import (
     sheet_rules,
 )
 
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]+")
 SEPARATORS = re.compile(r"[,，;；、\s]+")
 ACTIONS = ("created", "updated", "unchanged")
 
@@ -185,7 +186,9 @@ class _Import(Pipeline):
             bad = False
             for key, (index, label) in columns.items():
                 raw = cells[index] if index < len(cells) else ""
-                text = "" if is_empty(raw) else " ".join(cell_text(raw).split())
+                # A line break or tab inside a one-line cell reads as a space; other
+                # spacing is kept as written, so names the pages allow come back unchanged.
+                text = "" if is_empty(raw) else _LINE_BREAKS.sub(" ", cell_text(raw)).strip()
                 if key in ("description", "notes") and not is_empty(raw):
                     text = cell_text(raw)
                 limit = headers.by_key[key].max_length
@@ -197,7 +200,9 @@ class _Import(Pipeline):
                         sheet=table.sheet,
                     )
                     bad = True
-                if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+                # Line breaks and tabs (CR included: the pages keep it in descriptions and
+                # notes, so the export holds it) are spaces outside descriptions and notes.
+                if any(ord(ch) < 32 and ch not in "\n\t\r" for ch in text):
                     self.problem(
                         number, label, _("The cell holds control characters."), sheet=table.sheet
                     )

