@@ -575,3 +575,146 @@ def test_importing_the_same_roster_twice_writes_and_sends_nothing_the_second_tim
     assert (state(), counts()["audit"]) == (before, audit)
     writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
+
+
+# --- Invitations --------------------------------------------------------------------------------
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+STRONG = "Fresh-horse-42-staple"
+
+
+def _invited(username: str = "newbie", **fields) -> User:
+    person = services.do_save_person(
+        None, None, invite=False, username=username, display_name="新人", email=f"{username}@example.com", **fields
+    )
+    return person
+
+
+def _open(client, link: str):
+    """Follow the link to the set-password form: (its URL, the page)."""
+    page = client.get(link, follow=True)
+    url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    return url, page
+
+
+def _set(client, link: str, password: str = STRONG):
+    url, page = _open(client, link)
+    if "invalid-link" in page.text:
+        return page
+    return client.post(url, {"new_password1": password, "new_password2": password})
+
+
+def test_an_invitation_works_until_the_last_moment_of_the_injected_clock(client, time_machine, settings, db):
+    time_machine.move_to(START, tick=False)
+    person = _invited()
+    link = invitation_link(person)
+    time_machine.move_to(START + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT - 60), tick=False)
+    assert "set-password" in _open(client, link)[1].text
+    time_machine.move_to(START + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 1), tick=False)
+    client.logout()
+    assert _set(Client(), link).status_code == 200
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+
+
+def test_a_link_is_used_once_and_setting_a_password_voids_the_other_links(client, db):
+    person = _invited()
+    first, second = invitation_link(person), invitation_link(person)
+    assert _set(client, first).status_code == 302
+    other = Client()
+    assert "invalid-link" in _set(other, first, "Another-horse-99").text
+    assert "invalid-link" in _set(other, second, "Another-horse-99").text
+    person.refresh_from_db()
+    assert person.check_password(STRONG)
+
+
+@pytest.mark.parametrize("change", ["email", "deactivate", "deactivate_and_reactivate", "password"])
+def test_a_link_stops_working_when_the_account_changes(client, personas, change):
+    person = _invited()
+    link = invitation_link(person)
+    if change == "email":
+        services.do_save_person(personas.mia, person, email="other@example.com")
+    elif change == "password":
+        person.set_password("Old-known-pass-77")
+        person.save()
+    else:
+        services.do_set_active(personas.mia, person, False)
+        if change == "deactivate_and_reactivate":
+            services.do_set_active(personas.mia, person, True)
+    response = _set(client, link)
+    assert "invalid-link" in response.text
+    person.refresh_from_db()
+    assert not person.check_password(STRONG)
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_link_made_for_a_deactivated_account_neither_sets_a_password_nor_signs_in(client, db):
+    person = _invited()
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    person.refresh_from_db()
+    link = invitation_link(person)  # as if made by hand: the services refuse to send it
+    response = _set(client, link)
+    assert "invalid-link" in response.text
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_deactivated_account_is_not_invited(personas, client):
+    person = _invited()
+    services.do_set_active(personas.mia, person, False)
+    api, headers = _api(personas.mia)
+    assert _send(api, headers, "post", f"/staff/{person.pk}/invite", {}).status_code == 422
+    client.force_login(personas.mia)
+    client.post(reverse("people:staff_invite", args=[person.pk]), {"email": ""})
+    assert mail.outbox == []
+    assert User.objects.get(pk=person.pk).invited_at is None
+
+
+def test_wrong_links_look_the_same_whoever_they_name(client, personas):
+    person = _invited()
+    good = invitation_link(person)
+    uid = good.rstrip("/").split("/")[-2]
+    bodies = []
+    for path in (
+        f"/people/welcome/{uid}/0-0/",
+        "/people/welcome/MTIzNDU2Nzg5/0-0/",  # a user id that does not exist
+        "/people/welcome/!!!/0-0/",
+        f"/people/welcome/{uid}/{good.rstrip('/').split('/')[-1][:-1]}x/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200
+        bodies.append(re.sub(r'"X-CSRFToken": "[^"]+"', "", response.text))
+    assert len(set(bodies)) == 1
+    assert "newbie" not in bodies[0]
+
+
+def test_the_link_is_built_on_the_configured_address(settings, db, django_capture_on_commit_callbacks):
+    settings.OPSBOOK_BASE_URL = "https://ops.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.do_save_person(None, None, username="far", display_name="远", email="far@example.com")
+    (message,) = mail.outbox
+    assert re.search(r"https://ops\.example\.org/people/welcome/[^/\s]+/[^/\s]+/", message.body)
+    assert "testserver" not in message.body
+
+
+@pytest.mark.parametrize("password", ["123", "password", "newbie2026", "12345678901234"])
+def test_the_set_password_page_refuses_weak_passwords(client, db, password):
+    person = _invited()
+    response = _set(client, invitation_link(person), password)
+    assert response.status_code == 200
+    assert "new_password2" in response.context["form"].errors
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_set_password_form_needs_its_csrf_token(db):
+    person = _invited()
+    client = Client(enforce_csrf_checks=True)
+    url, page = _open(client, invitation_link(person))
+    assert "set-password" in page.text
+    response = client.post(url, {"new_password1": STRONG, "new_password2": STRONG})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert not person.has_usable_password()
