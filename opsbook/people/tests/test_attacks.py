@@ -718,3 +718,107 @@ def test_the_set_password_form_needs_its_csrf_token(db):
     assert response.status_code == 403
     person.refresh_from_db()
     assert not person.has_usable_password()
+
+
+# --- Deactivation is final, through every door ---------------------------------------------------
+
+PREFERENCES = reverse("accounts:preferences")
+
+
+def _admin_form_save(admin_client, user: User, active: bool) -> None:
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "is_active": "on" if active else "",
+            "team": user.team_id or "",
+            "customer": user.customer_id or "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+        }
+    )
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def _switch(door: str, personas, person: User, active: bool) -> None:
+    erin = personas.erin
+    flag = "是" if active else "否"
+    if door == "page":
+        client = Client()
+        client.force_login(erin)
+        name = "people:contact_active" if person.role == Role.CUSTOMER else "people:staff_active"
+        assert client.post(reverse(name, args=[person.pk]), {"active": "1" if active else "0"}).status_code == 302
+    elif door == "api":
+        api, headers = _api(erin)
+        kind = "contacts" if person.role == Role.CUSTOMER else "staff"
+        verb = "reactivate" if active else "deactivate"
+        assert _send(api, headers, "post", f"/{kind}/{person.pk}/{verb}").status_code == 200
+    elif door == "import":
+        if person.role == Role.CUSTOMER:
+            rows = {"联系人": [CONTACT_HEAD, [person.label, person.username, "", "", person.customer.code, flag]]}
+        else:
+            rows = {"员工": [STAFF_HEAD, [person.label, person.username, "", "", "", "", "", "", flag]]}
+        report = run(xlsx(rows), actor=erin)
+        assert report.ok, messages(report)
+    elif door == "admin":
+        client = Client()
+        root = User.objects.filter(username="root").first()
+        client.force_login(root or User.objects.create_superuser("root", "root@example.com", PASSWORD))
+        _admin_form_save(client, User.objects.get(pk=person.pk), active)
+    elif door == "save":
+        fresh = User.objects.get(pk=person.pk)
+        fresh.is_active = active
+        fresh.save()
+    elif door == "organisation":
+        customer = Customer.objects.get(pk=person.customer_id)
+        if active:
+            services.do_save_customer(erin, customer, is_active=True)
+            services.do_set_active(erin, User.objects.get(pk=person.pk), True)
+        else:
+            services.do_save_customer(erin, customer, is_active=False)
+
+
+@pytest.mark.parametrize(
+    ("door", "who"),
+    [
+        ("page", "alice"),
+        ("page", "dana"),
+        ("api", "alice"),
+        ("api", "dana"),
+        ("import", "mia"),
+        ("import", "dana"),
+        ("admin", "alice"),
+        ("admin", "dana"),
+        ("save", "mia"),
+        ("organisation", "dana"),
+    ],
+)
+def test_deactivation_ends_tokens_and_sessions_for_good_whatever_the_door(personas, door, who):
+    person = getattr(personas, who)
+    personas.erin  # noqa: B018
+    _token, raw = do_create_api_token(person)
+    bearer = {"Authorization": f"Bearer {raw}"}
+    old = Client()
+    old.force_login(person)
+    assert old.get(PREFERENCES).status_code == 200
+    assert Client().get("/api/people/staff", headers=bearer).status_code != 401
+
+    _switch(door, personas, person, False)
+    assert not User.objects.get(pk=person.pk).is_active
+    assert ApiToken.objects.get(user=person).revoked_at is not None
+    _switch(door, personas, person, True)
+    assert User.objects.get(pk=person.pk).is_active
+
+    assert old.get(PREFERENCES).status_code == 302  # the old session stays signed out
+    assert Client().get("/api/people/staff", headers=bearer).status_code == 401
+    assert ApiToken.objects.get(user=person).revoked_at is not None
+    fresh = Client()
+    signed_in = fresh.post(reverse("accounts:login"), {"username": person.username, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert fresh.get(PREFERENCES).status_code == 200
+    _new, new_raw = do_create_api_token(User.objects.get(pk=person.pk))
+    expected = 200 if person.role in (Role.ADMIN, Role.MANAGER) else 403
+    status = Client().get("/api/people/staff", headers={"Authorization": f"Bearer {new_raw}"}).status_code
+    assert status == expected
