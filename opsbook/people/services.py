@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from opsbook.accounts.access import can_grant_role
 from opsbook.accounts.choices import STAFF_ROLES, Role
 from opsbook.accounts.models import Customer, Team, User
-from opsbook.accounts.services import end_access
+from opsbook.accounts.services import end_access, keeps_an_admin
 from opsbook.audit.models import Action
 from opsbook.audit.services import diff, record, snapshot
 from opsbook.catalog.models import CustomerService, ServiceItem
@@ -137,14 +137,8 @@ def _check_user(user: User) -> None:
 
 def check_admins_remain(person: User, *, role: str, active: bool) -> None:
     """The last active administrator stays one: nobody (not even the system) deactivates or
-    demotes them, or nobody could manage administrators any more. The other administrators'
-    rows are locked, so two administrators cannot deactivate each other at the same time."""
-    if person.pk is None or person.role != Role.ADMIN or not person.is_active:
-        return
-    if active and role == Role.ADMIN:
-        return
-    others = User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True)
-    if not list(others.exclude(pk=person.pk).values_list("pk", flat=True)):
+    demotes them, or nobody could manage administrators any more."""
+    if not keeps_an_admin(person, role=role, active=active, lock=True):
         field = "is_active" if not active else "role"
         raise ValidationError(
             {field: _("%(name)s is the last active administrator.") % {"name": person.label}}
