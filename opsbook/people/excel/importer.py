@@ -700,6 +700,17 @@ class _Import(Pipeline):
             customers[record.text("code").casefold()] = services.do_save_customer(
                 actor, stored, services=items, source=source, now=self.now, **data
             )
+        # Addresses that move between people in this file: their old owners give them up
+        # first, so the order of the rows does not matter (each row then writes, and audits,
+        # its new address; the check made sure no address ends up twice).
+        moving = [
+            stored.pk
+            for kind in (STAFF, CONTACT)
+            for _r, stored, changes in self.plan[kind]
+            if stored is not None and "email" in changes and stored.email
+        ]
+        if moving:
+            User.objects.filter(pk__in=moving).update(email="")
         # Administrators stepping down go last, after the ones the file makes (a handover).
         stepping_down = [
             stored is not None

@@ -822,3 +822,62 @@ def test_deactivation_ends_tokens_and_sessions_for_good_whatever_the_door(person
     expected = 200 if person.role in (Role.ADMIN, Role.MANAGER) else 403
     status = Client().get("/api/people/staff", headers={"Authorization": f"Bearer {new_raw}"}).status_code
     assert status == expected
+
+
+# --- More doors ---------------------------------------------------------------------------------
+
+
+def test_the_api_ignores_fields_it_does_not_offer(personas, world):
+    api, headers = _api(personas.mia)
+    victim = world["staff"]
+    payload = {
+        "is_superuser": True,
+        "is_staff": True,
+        "is_active": False,
+        "password": "pbkdf2_sha256$1$x$y",
+        "session_stamp": "",
+        "invited_at": "2020-01-01T00:00:00Z",
+        "customer_id": world["customer"],
+        "phone": "123",
+    }
+    response = _send(api, headers, "patch", f"/staff/{victim}", payload)
+    assert response.status_code == 200, response.text
+    person = User.objects.get(pk=victim)
+    assert (person.is_superuser, person.is_staff, person.is_active) == (False, False, True)
+    assert (person.customer_id, person.invited_at, person.phone) == (None, None, "123")
+    assert person.check_password(PASSWORD)
+    created = _send(api, headers, "post", "/staff", {"username": "sneaky", "name": "s", "is_superuser": True, "role": "customer"})
+    assert created.status_code == 422
+    created = _send(api, headers, "post", "/staff", {"username": "sneaky", "name": "s", "is_superuser": True, "password": "x"})
+    assert created.status_code == 201
+    sneaky = User.objects.get(username="sneaky")
+    assert (sneaky.is_superuser, sneaky.role, sneaky.has_usable_password()) == (False, Role.AGENT, False)
+
+
+def test_a_manager_cannot_reactivate_a_deactivated_administrator(personas):
+    erin, mia = personas.erin, personas.mia
+    root = make_user("root", Role.ADMIN)
+    services.do_set_active(root, erin, False)
+    api, headers = _api(mia)
+    assert _send(api, headers, "post", f"/staff/{erin.pk}/reactivate").status_code == 403
+    report = run(_staff_only(["Erin", "erin", "", "", "", "", "", "", "是"]), actor=mia)
+    assert not report.ok
+    assert not User.objects.get(pk=erin.pk).is_active
+
+
+def test_a_roster_may_move_an_e_mail_address_from_one_person_to_another(personas):
+    make_user("old", email="shared@example.com")
+    make_user("one", email="one@example.com")
+    make_user("two", email="two@example.com")
+    report = run(
+        _staff_only(
+            ["新人", "fresh", "shared@example.com", "", "", "", "", "", ""],
+            ["Old", "old", "old@example.com", "", "", "", "", "", ""],
+            ["One", "one", "two@example.com", "", "", "", "", "", ""],
+            ["Two", "two", "one@example.com", "", "", "", "", "", ""],
+        ),
+        actor=personas.erin,
+    )
+    assert report.ok, messages(report)
+    emails = dict(User.objects.filter(username__in=["fresh", "old", "one", "two"]).values_list("username", "email"))
+    assert emails == {"fresh": "shared@example.com", "old": "old@example.com", "one": "two@example.com", "two": "one@example.com"}
