@@ -36,6 +36,7 @@ class UserAdmin(BaseUserAdmin):
                 return data
 
         return GuardedForm
+
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (

@@ -84,7 +84,7 @@ def _admin_post(client, user, **changes):
 
 
 def test_the_admin_site_refuses_deactivating_your_own_account(admin_client, admin_user, personas):
-    personas.erin  # another administrator: only the self rule applies
+    assert personas.erin  # another administrator: only the self rule applies
     response = _admin_post(admin_client, admin_user, is_active="")
     assert response.status_code == 200
     (error,) = response.context["adminform"].form.non_field_errors()

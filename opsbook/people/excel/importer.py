@@ -510,9 +510,12 @@ class _Import(Pipeline):
             if stored.pk in admins and (active is False or (role and role != Role.ADMIN)):
                 admins.discard(stored.pk)
                 last = record
-            elif role == Role.ADMIN and active is not False and stored.role != Role.CUSTOMER:
-                if active or stored.is_active:
-                    admins.add(stored.pk)
+            elif (
+                role == Role.ADMIN
+                and stored.role != Role.CUSTOMER
+                and (active or (active is None and stored.is_active))
+            ):
+                admins.add(stored.pk)
         if not admins and last is not None:
             self.bad(
                 last,

