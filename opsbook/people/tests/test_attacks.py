@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -971,3 +972,18 @@ def test_a_roster_may_move_an_e_mail_address_from_one_person_to_another(personas
         "one": "two@example.com",
         "two": "one@example.com",
     }
+
+
+def test_the_command_line_import_checks_the_user_it_runs_as(personas, tmp_path):
+    roster = tmp_path / "roster.xlsx"
+    roster.write_bytes(_staff_only(["Boss", "boss", "", "", "", "管理员", "", "", ""]))
+    mia = personas.mia
+    before = (personas.vera, personas.alice, state())[-1]
+    User.objects.filter(pk=personas.alice.pk).update(role=Role.MANAGER, is_active=False)
+    for who in ("vera", "alice", "dana", "nobody"):
+        with pytest.raises(CommandError):
+            call_command("people", "import", str(roster), "--user", who)
+    with pytest.raises(CommandError):
+        call_command("people", "import", str(roster), "--user", mia.username)
+    assert not User.objects.filter(username="boss").exists()
+    assert [len(part) for part in state()] == [len(part) for part in before]
