@@ -987,3 +987,17 @@ def test_the_command_line_import_checks_the_user_it_runs_as(personas, tmp_path):
         call_command("people", "import", str(roster), "--user", mia.username)
     assert not User.objects.filter(username="boss").exists()
     assert [len(part) for part in state()] == [len(part) for part in before]
+
+
+def test_a_password_reset_token_is_no_invitation(client, db):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    person = _invited()
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    response = _set(client, f"/people/welcome/{uid}/{token}/")
+    assert "invalid-link" in response.text
+    person.refresh_from_db()
+    assert not person.has_usable_password()
