@@ -68,6 +68,30 @@ def end_access(user: User, now: datetime | None = None) -> None:
     User.objects.filter(pk=user.pk).update(session_stamp=user.session_stamp)
 
 
+def keeps_an_admin(user: User, *, role: str, active: bool, lock: bool = False) -> bool:
+    """Whether Opsbook still has an active administrator once ``user`` (as stored) has ``role``
+    and ``active``. ``lock`` (inside a transaction) locks the other administrators' rows, so
+    two administrators cannot deactivate each other at the same time."""
+    if user.pk is None or user.role != Role.ADMIN or not user.is_active:
+        return True
+    if active and role == Role.ADMIN:
+        return True
+    others = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    if lock:
+        others = others.select_for_update()
+    return bool(list(others.values_list("pk", flat=True)[:1]))
+
+
+def account_change_problem(actor, user: User, *, role: str, active: bool) -> str | None:
+    """Why ``actor`` may not give ``user`` this role and state (nobody deactivates their own
+    account or the last active administrator's), or None."""
+    if actor is not None and actor.pk == user.pk and user.is_active and not active:
+        return _("You cannot deactivate your own account.")
+    if not keeps_an_admin(user, role=role, active=active, lock=True):
+        return _("%(name)s is the last active administrator.") % {"name": user.label}
+    return None
+
+
 @transaction.atomic
 def do_deactivate_user(user: User, now: datetime | None = None) -> None:
     """Deactivate a user: their sessions stop working at once and for good, and their API

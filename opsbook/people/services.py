@@ -5,6 +5,7 @@ command, the import run from the command line, the demo) and raises ``Validation
 the field for bad input. The web pages, the API and the roster import call these functions.
 """
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from opsbook.accounts.access import can_grant_role
 from opsbook.accounts.choices import STAFF_ROLES, Role
 from opsbook.accounts.models import Customer, Team, User
-from opsbook.accounts.services import end_access
+from opsbook.accounts.services import end_access, keeps_an_admin
 from opsbook.audit.models import Action
 from opsbook.audit.services import diff, record, snapshot
 from opsbook.catalog.models import CustomerService, ServiceItem
@@ -48,6 +49,49 @@ def _clean_text(data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+# Letters of other alphabets that look like Latin ones (Unicode's confusables for logins): a
+# login written with them would pass for someone else's in every list and e-mail.
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝвкмнтАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlqwbkmhtABEKMHOPCTXIJSabeikvoptuxABEZHIKMNOPTYX",
+)
+_ALPHABETS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def login_problem(login: str) -> str | None:
+    """Why ``login`` cannot be a new login (besides its characters and being taken), or None:
+    it must be written as it is normalised (no full-width letters), may not mix the Latin,
+    Cyrillic and Greek alphabets, and may not look like another account's login."""
+    if unicodedata.normalize("NFKC", login) != login:
+        return _("Write the login %(login)s in plain characters (not full-width).") % {
+            "login": unicodedata.normalize("NFKC", login)
+        }
+    if login.isascii():
+        return None
+    alphabets = {
+        name.split(" ", 1)[0]
+        for name in (unicodedata.name(ch, "") for ch in login if ch.isalpha())
+        if name.startswith(_ALPHABETS)
+    }
+    if len(alphabets) > 1:
+        return _("The login %(login)s mixes letters of different alphabets.") % {"login": login}
+    skeleton = login.translate(_LOOKALIKES)
+    if skeleton != login and User.objects.filter(username__iexact=skeleton).exists():
+        return _("The login %(login)s looks like the login %(other)s.") % {
+            "login": login,
+            "other": skeleton,
+        }
+    return None
+
+
+def _check_login(data: dict[str, Any], stored: User | None) -> None:
+    login = data.get("username")
+    if isinstance(login, str) and (stored is None or login != stored.username):
+        problem = login_problem(login)
+        if problem is not None:
+            raise ValidationError({"username": problem})
 
 
 def check_username_free(username: str, exclude_pk: int | None = None) -> None:
@@ -91,6 +135,16 @@ def _check_user(user: User) -> None:
         raise ValidationError(errors)
 
 
+def check_admins_remain(person: User, *, role: str, active: bool) -> None:
+    """The last active administrator stays one: nobody (not even the system) deactivates or
+    demotes them, or nobody could manage administrators any more."""
+    if not keeps_an_admin(person, role=role, active=active, lock=True):
+        field = "is_active" if not active else "role"
+        raise ValidationError(
+            {field: _("%(name)s is the last active administrator.") % {"name": person.label}}
+        )
+
+
 def _audit(actor, obj, before: dict | None, fields: Iterable[str], source: str) -> None:
     after = snapshot(obj, fields)
     if before is None:
@@ -132,7 +186,10 @@ def do_save_person(
         raise ValidationError({"role": _("Choose a staff role.")})
     if actor is not None:
         require(can_grant_role(actor, role), _("Only an administrator can make an administrator."))
+    _check_login(data, person)
     creating = person is None
+    if person is not None:
+        check_admins_remain(person, role=role, active=True)
     before = None if person is None else snapshot(person, PERSON_FIELDS)
     old_team_id = None if person is None else person.team_id
     if person is None:
@@ -185,6 +242,7 @@ def do_set_active(
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     if person.is_active == active:
         return person
+    check_admins_remain(person, role=person.role, active=active)
     before = snapshot(person, ["is_active"])
     User.objects.filter(pk=person.pk).update(is_active=active)
     person.is_active = active
@@ -244,6 +302,7 @@ def do_save_contact(
     access.check_can_manage(actor)
     if data.get("customer", contact.customer if contact else None) is None:
         raise ValidationError({"customer": _("Choose the contact's organisation.")})
+    _check_login(data, contact)
     before = None if contact is None else snapshot(contact, CONTACT_FIELDS)
     creating = contact is None
     if contact is None:

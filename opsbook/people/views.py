@@ -540,6 +540,11 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("home")
     reset_url_token = "set-password"
 
+    def get_user(self, uidb64):
+        # A deactivated account never sets a password or signs in here, whatever the link.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was set. Welcome to Opsbook."))

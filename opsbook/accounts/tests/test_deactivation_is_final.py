@@ -70,3 +70,35 @@ def test_the_service_then_a_plain_reactivation_revives_nothing(client, personas)
 
     assert client.get(PREFERENCES).status_code == 302
     assert ApiToken.objects.get(user=alice).revoked_at is not None
+
+
+def _admin_post(client, user, **changes):
+    page = client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update({"date_joined_0": "2026-01-01", "date_joined_1": "09:00:00", "is_active": "on"})
+    for key in ("is_superuser", "is_staff"):
+        data[key] = "on" if form.initial.get(key) else ""
+    data.update(changes)
+    return client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+
+
+def test_the_admin_site_refuses_deactivating_your_own_account(admin_client, admin_user, personas):
+    assert personas.erin  # another administrator: only the self rule applies
+    response = _admin_post(admin_client, admin_user, is_active="")
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.non_field_errors()
+    assert error in ("You cannot deactivate your own account.", "不能停用自己的账号。")
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
+
+
+def test_the_admin_site_keeps_the_last_active_administrator(admin_client, admin_user, personas):
+    erin = personas.erin
+    assert _admin_post(admin_client, erin, is_active="").status_code == 302  # another remains
+    response = _admin_post(admin_client, admin_user, role="manager", is_superuser="")
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.non_field_errors()
+    assert "admin" in error
+    admin_user.refresh_from_db()
+    assert admin_user.role == "admin"

@@ -51,6 +51,7 @@ from .columns import (
     sheet_rules,
 )
 
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]+")
 SEPARATORS = re.compile(r"[,，;；、\s]+")
 ACTIONS = ("created", "updated", "unchanged")
 
@@ -159,6 +160,7 @@ class _Import(Pipeline):
         self._check_people(CONTACT)
         self._check_emails()
         self._check_leads()
+        self._check_admins_remain()
         if not self.problems:
             self._summarise()
 
@@ -184,7 +186,9 @@ class _Import(Pipeline):
             bad = False
             for key, (index, label) in columns.items():
                 raw = cells[index] if index < len(cells) else ""
-                text = "" if is_empty(raw) else " ".join(cell_text(raw).split())
+                # A line break or tab inside a one-line cell reads as a space; other
+                # spacing is kept as written, so names the pages allow come back unchanged.
+                text = "" if is_empty(raw) else _LINE_BREAKS.sub(" ", cell_text(raw)).strip()
                 if key in ("description", "notes") and not is_empty(raw):
                     text = cell_text(raw)
                 limit = headers.by_key[key].max_length
@@ -196,7 +200,9 @@ class _Import(Pipeline):
                         sheet=table.sheet,
                     )
                     bad = True
-                if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+                # Line breaks and tabs (CR included: the pages keep it in descriptions and
+                # notes, so the export holds it) are spaces outside descriptions and notes.
+                if any(ord(ch) < 32 and ch not in "\n\t\r" for ch in text):
                     self.problem(
                         number, label, _("The cell holds control characters."), sheet=table.sheet
                     )
@@ -388,6 +394,10 @@ class _Import(Pipeline):
             if self._duplicate(self.logins, login, record, "login"):
                 continue
             stored = self.users.get(login.casefold())
+            problem = None if stored is not None else services.login_problem(login)
+            if problem is not None:
+                self.bad(record, "login", problem)
+                continue
             if stored is not None and (stored.role == Role.CUSTOMER) != (kind == CONTACT):
                 message = (
                     _("%(login)s is a customer contact's login.")
@@ -480,6 +490,38 @@ class _Import(Pipeline):
         for record in self.records[STAFF]:
             if self._yes_no_quiet(record, "lead") and record.text("team"):
                 self._duplicate(leads, record.text("team"), record, "lead")
+
+    def _check_admins_remain(self) -> None:
+        """The file may not leave Opsbook without an active administrator (the services refuse
+        it too; here it is a problem on the row instead of a failed write)."""
+        admins = {u.pk for u in self.users.values() if u.role == Role.ADMIN and u.is_active}
+        if not admins:
+            return
+        last: Record | None = None
+        for record in self.records[STAFF]:
+            stored = self.users.get(record.text("login").casefold())
+            role_text = record.text("role")
+            role = ROLE_WORDS.get(normalize(role_text)) if role_text else None
+            active = self._yes_no_quiet(record, "active")
+            if stored is None:
+                if role == Role.ADMIN and active is not False:
+                    return
+                continue
+            if stored.pk in admins and (active is False or (role and role != Role.ADMIN)):
+                admins.discard(stored.pk)
+                last = record
+            elif (
+                role == Role.ADMIN
+                and stored.role != Role.CUSTOMER
+                and (active or (active is None and stored.is_active))
+            ):
+                admins.add(stored.pk)
+        if not admins and last is not None:
+            self.bad(
+                last,
+                "active" if self._yes_no_quiet(last, "active") is False else "role",
+                _("%(login)s is the last active administrator.") % {"login": last.text("login")},
+            )
 
     # --- plan ---------------------------------------------------------------------------------
 
@@ -661,7 +703,27 @@ class _Import(Pipeline):
             customers[record.text("code").casefold()] = services.do_save_customer(
                 actor, stored, services=items, source=source, now=self.now, **data
             )
-        for record, stored, changes in self.plan[STAFF]:
+        # Addresses that move between people in this file: their old owners give them up
+        # first, so the order of the rows does not matter (each row then writes, and audits,
+        # its new address; the check made sure no address ends up twice).
+        moving = [
+            stored.pk
+            for kind in (STAFF, CONTACT)
+            for _r, stored, changes in self.plan[kind]
+            if stored is not None and "email" in changes and stored.email
+        ]
+        if moving:
+            User.objects.filter(pk__in=moving).update(email="")
+        # Administrators stepping down go last, after the ones the file makes (a handover).
+        stepping_down = [
+            stored is not None
+            and stored.role == Role.ADMIN
+            and bool({"role", "is_active"} & set(changes))
+            for _r, stored, changes in self.plan[STAFF]
+        ]
+        for _down, (record, stored, changes) in sorted(
+            zip(stepping_down, self.plan[STAFF], strict=True), key=lambda pair: pair[0]
+        ):
             if stored is not None and not changes:
                 continue
             self._write_person(record, stored, changes, teams=teams)
