@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -271,8 +271,20 @@ def do_invite(
 ) -> User:
     """(Re)send the one-time link to set a password; with ``email``, first give the account
     that address (for people created with a name only). Links sent before keep working until
-    they expire or one of them is used."""
+    they expire or one of them is used.
+
+    For someone who has already set a password the link is a password reset, and whoever can
+    change their e-mail address could take the account over with it: only an administrator
+    sends it (``actor`` None: the system)."""
     access.check_can_touch(actor, person)
+    if person.has_usable_password() and actor is not None and actor.role != Role.ADMIN:
+        raise PermissionDenied(
+            _(
+                "%(name)s has already set a password: only an administrator can send them a "
+                "new link."
+            )
+            % {"name": person}
+        )
     if email is not None and email.strip() != person.email:
         before = snapshot(person, ["email"])
         person.email = email.strip()

@@ -188,3 +188,15 @@ def test_ids_too_large_for_the_database_are_404_or_422_never_500(api):
     assert response.status_code == 422
     response = api.send("post", "/teams", {"name": "大", "parent_id": huge, "lead_id": huge})
     assert response.status_code == 422
+
+
+def test_a_manager_cannot_send_a_new_link_to_someone_who_has_a_password(
+    api, personas, django_capture_on_commit_callbacks
+):
+    alice = personas.alice
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.send("post", f"/staff/{alice.pk}/invite", {"email": "mallory@example.com"})
+    assert response.status_code == 403
+    assert "administrator" in response.json()["detail"]
+    assert User.objects.get(pk=alice.pk).email == alice.email
+    assert not mail.outbox

@@ -323,3 +323,30 @@ def test_the_staff_list_finds_people_not_invited_yet(manager, personas):
 
     assert "owner1" in page.text
     assert "owner2" not in page.text and "alice" not in page.text
+
+
+def test_a_manager_cannot_send_a_new_link_to_someone_who_has_a_password(
+    manager, client, personas, django_capture_on_commit_callbacks
+):
+    # The link would be a password reset: a manager who changed alice's address could take her
+    # account over. An administrator may send it.
+    alice = personas.alice
+    assert alice.has_usable_password()
+    page = manager.get(reverse("people:staff_edit", args=[alice.pk]))
+    assert 'id="send-invitation"' not in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(
+            reverse("people:staff_invite", args=[alice.pk]),
+            {"email": "mallory@example.com"},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert User.objects.get(pk=alice.pk).email == alice.email
+    assert not mail.outbox
+
+    client.force_login(personas.erin)
+    assert 'id="send-invitation"' in client.get(reverse("people:staff_edit", args=[alice.pk])).text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:staff_invite", args=[alice.pk]), {"email": "alice@example.com"})
+    assert mail.outbox[0].to == ["alice@example.com"]
