@@ -25,7 +25,6 @@ from .calendars import CalendarDirectory
 from .columns import ENUM_LABELS, ENUM_WORDS, Column
 from .owners import OwnerDirectory, OwnerError
 
-
 # Kinds read as one line (see above); codes are not: the code validator refuses a line break.
 ONE_LINE_KINDS = frozenset({"line", "frequency"})
 

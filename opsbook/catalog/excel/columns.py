@@ -39,7 +39,9 @@ def sheet_rules() -> SheetRules:
 @dataclass(frozen=True, kw_only=True)
 class Column(tabular.Column):
     level: str  # "category", "item", "row" or "ignored"
-    kind: str  # how a cell is read: line (one line), text, code, tier, status, delivery, months, date, owners, ...
+    # How a cell is read: line (one line), text, code, tier, status, delivery, months, date,
+    # owners, ...
+    kind: str
     item_field: str | None = None  # the ServiceItem field (or part kind) it fills
     content_field: str | None = None  # the ServiceContent field (or part kind) on a content row
 

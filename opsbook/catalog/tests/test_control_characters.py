@@ -149,10 +149,11 @@ def test_the_services_refuse_what_the_api_and_forms_refuse(personas):
 
 
 def test_a_line_break_inside_a_name_cell_becomes_a_space(personas):
+    owner = personas.alice.username
     data = xlsx(
         table(
             [
-                row(一级分类="客户\n服务", 服务项目="热线\r\n电话服务", 项目负责人=personas.alice.username,
+                row(一级分类="客户\n服务", 服务项目="热线\r\n电话服务", 项目负责人=owner,
                     服务内容="接听\n来电", 内容说明="第一行\n第二行", 服务时间="7×24\n全年",
                     服务频率="每日"),
             ]
@@ -173,11 +174,12 @@ def test_a_line_break_inside_a_name_cell_becomes_a_space(personas):
 
 
 def test_another_control_character_in_a_cell_is_a_problem_naming_the_cell(personas):
+    owner = personas.alice.username
     before = counts()
     data = csv_bytes(  # as typed: a CSV keeps any character (a worksheet cannot hold these)
         table(
             [
-                row(一级分类="客户服务", 服务项目="热线\x07电话", 项目负责人=personas.alice.username,
+                row(一级分类="客户服务", 服务项目="热线\x07电话", 项目负责人=owner,
                     服务内容="接听来电", 内容说明="响铃\x1b", 服务频率="每日"),
             ]
         )

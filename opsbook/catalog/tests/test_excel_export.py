@@ -99,7 +99,11 @@ def test_cells_that_could_run_as_formulas_are_neutralised_and_read_back_exactly(
     item.refresh_from_db()
     assert {k: getattr(item, k) for k in nasty} == nasty
     content = ServiceContent.objects.get()
-    assert (content.name, content.description, content.notes) == ("-回车开头", "\t9:00\r回车", "=1+1")
+    assert (content.name, content.description, content.notes) == (
+        "-回车开头",
+        "\t9:00\r回车",
+        "=1+1",
+    )
 
 
 def test_a_round_trip_keeps_every_field_and_part(personas):

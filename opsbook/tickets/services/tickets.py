@@ -346,9 +346,7 @@ def do_create_ticket(
 # --- changing it ------------------------------------------------------------------------------
 
 
-def _tag_change(
-    actor: Actor, ticket: Ticket, tags: Iterable[str] | None
-) -> list[str] | None:
+def _tag_change(actor: Actor, ticket: Ticket, tags: Iterable[str] | None) -> list[str] | None:
     """Set the ticket's tags to ``tags`` (None: leave them); ``[before, after]`` when they
     changed."""
     if tags is None:

@@ -181,7 +181,9 @@ def test_the_public_form_cannot_tag_or_route_a_ticket_either(personas, item):
 
 
 def test_a_customer_never_creates_a_tag_whatever_path_reaches_the_tag_setter(personas, item):
-    ticket = make_ticket(personas.alice, item=item, customer=personas.customer_a, contact=personas.dana)
+    ticket = make_ticket(
+        personas.alice, item=item, customer=personas.customer_a, contact=personas.dana
+    )
 
     with pytest.raises(PermissionDenied):
         services.do_update_ticket(personas.dana, ticket, expected_version=None, tags=["新标签"])
@@ -195,7 +197,9 @@ def test_a_customer_never_creates_a_tag_whatever_path_reaches_the_tag_setter(per
 
 
 def test_a_customer_cannot_assign_or_watch_an_existing_ticket(personas, item):
-    ticket = make_ticket(personas.alice, item=item, customer=personas.customer_a, contact=personas.dana)
+    ticket = make_ticket(
+        personas.alice, item=item, customer=personas.customer_a, contact=personas.dana
+    )
 
     with pytest.raises(PermissionDenied):
         services.do_assign_ticket(personas.dana, ticket, assignee=personas.bob)
