@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opsbook.core.text import multi_line, single_line
+
 from . import kpi_metrics
 from .choices import (
     Channel,
@@ -27,13 +29,13 @@ from .choices import (
 from .querysets import CategoryQuerySet, ContentQuerySet, ItemQuerySet
 
 code_validator = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z",  # \Z: "$" would let a final line break through
     _("A code is 1–40 letters, digits, '.', '_' or '-', starting with a letter or digit."),
 )
 
 
 class Category(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     parent = models.ForeignKey(
         "self",
         models.PROTECT,
@@ -42,7 +44,7 @@ class Category(models.Model):
         related_name="children",
         verbose_name=_("parent category"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[multi_line])
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     # Set by access.category_tree_for_user for lists and choices; not stored.
@@ -85,12 +87,13 @@ class ChecklistEntry(models.Model):
     """Fields shared by service items and service content."""
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    description = models.TextField(_("description"), blank=True, validators=[multi_line])
     frequency_text = models.CharField(
         _("frequency"),
         max_length=100,
         blank=True,
+        validators=[single_line],
         help_text=_("As the team writes it, e.g. 每周两次, 每月5日前, on demand."),
     )
     frequency = models.JSONField(_("frequency (parsed)"), null=True, blank=True, editable=False)
@@ -105,6 +108,7 @@ class ChecklistEntry(models.Model):
     notes = models.TextField(
         _("notes"),
         blank=True,
+        validators=[multi_line],
         help_text=_("Lessons learned, special customer needs, feedback."),
     )
     status = models.CharField(
@@ -129,12 +133,16 @@ class ServiceItem(ChecklistEntry):
         Category, models.PROTECT, related_name="items", verbose_name=_("category")
     )
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, default=Tier.BASIC)
-    target_customers = models.CharField(_("target customers"), max_length=200, blank=True)
-    service_hours = models.CharField(_("service hours"), max_length=100, blank=True)
+    target_customers = models.CharField(
+        _("target customers"), max_length=200, blank=True, validators=[single_line]
+    )
+    service_hours = models.CharField(
+        _("service hours"), max_length=100, blank=True, validators=[single_line]
+    )
     delivery_mode = models.CharField(
         _("delivery"), max_length=10, choices=DeliveryMode.choices, blank=True
     )
-    region = models.CharField(_("region"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True, validators=[single_line])
     review_cycle_months = models.PositiveSmallIntegerField(
         _("review cycle (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
@@ -263,6 +271,7 @@ class ServiceStandard(ItemPart):
         _("standard"),
         max_length=500,
         blank=True,
+        validators=[single_line],
         help_text=_("The standard as the team writes it; kept and exported as written."),
     )
     channel = models.CharField(
@@ -297,7 +306,9 @@ class ServiceStandard(ItemPart):
         verbose_name=_("calendar"),
         help_text=_("Business hours and holidays to count in. Empty: the default calendar."),
     )
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=[single_line]
+    )
     followup_minutes = models.PositiveIntegerField(
         _("follow-up within (minutes)"), null=True, blank=True
     )
@@ -377,10 +388,11 @@ class Kpi(ItemPart):
         _("KPI"),
         max_length=500,
         blank=True,
+        validators=[single_line],
         help_text=_("The KPI as the team writes it; kept and exported as written."),
     )
-    name = models.CharField(_("name"), max_length=100)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
+    unit = models.CharField(_("unit"), max_length=20, blank=True, validators=[single_line])
     target = models.DecimalField(
         _("target"),
         max_digits=14,
@@ -399,7 +411,9 @@ class Kpi(ItemPart):
     direction = models.CharField(
         _("direction"), max_length=10, choices=KpiDirection.choices, default=KpiDirection.AT_LEAST
     )
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=[single_line]
+    )
 
     class Meta(ItemPart.Meta):
         verbose_name = _("KPI")
@@ -420,7 +434,7 @@ class Checkpoint(ItemPart):
         ServiceContent, models.CASCADE, null=True, blank=True, related_name="checkpoints"
     )
     due_date = models.DateField(_("date"))
-    title = models.CharField(_("milestone"), max_length=200)
+    title = models.CharField(_("milestone"), max_length=200, validators=[single_line])
     done = models.BooleanField(_("done"), default=False)
 
     class Meta:
@@ -438,7 +452,7 @@ class Resource(ItemPart):
         ServiceContent, models.CASCADE, null=True, blank=True, related_name="resources"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ResourceKind.choices)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(_("description"), max_length=300, validators=[single_line])
 
     class Meta(ItemPart.Meta):
         verbose_name = _("resource")
@@ -465,7 +479,7 @@ class CustomerService(models.Model):
     )
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
-    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["customer", "item"]

@@ -17,6 +17,7 @@ from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
 from opsbook.core.api import INT_MAX, Id, IdOrName
+from opsbook.core.text import MultiLine, SingleLine
 
 from .choices import (
     Channel,
@@ -270,10 +271,16 @@ class ItemDetailOut(ItemOut):
 
 # --- Input ------------------------------------------------------------------------------------
 
-Code = Annotated[str, Field(min_length=1, max_length=40)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=10_000)]
-Short = Annotated[str, Field(max_length=200)]
+# Names, codes, titles and the parts' sentences are one line (a CR/LF or other control
+# character gets a 422 naming the field); descriptions and notes may hold line breaks and tabs
+# but no other control character (core/text.py; the models and forms refuse the same).
+Code = Annotated[SingleLine, Field(min_length=1, max_length=40)]
+Name = Annotated[SingleLine, Field(min_length=1, max_length=200)]
+Text = Annotated[MultiLine, Field(max_length=10_000)]
+Short = Annotated[SingleLine, Field(max_length=200)]
+Line100 = Annotated[SingleLine, Field(max_length=100)]
+Line300 = Annotated[SingleLine, Field(max_length=300)]
+Sentence = Annotated[SingleLine, Field(max_length=500)]
 Order = Annotated[int, Field(ge=0, le=2_147_483_647)]
 
 
@@ -305,14 +312,16 @@ class StandardIn(Schema):
     """The team's sentence (``text``), its structure, or both. Text alone is read as the import
     reads it; structure alone gets its canonical text."""
 
-    text: Annotated[str, Field(max_length=500)] = ""
+    text: Sentence = ""
     channel: Channel | None = None
     priority: Priority | None = None
     response_minutes: int | None = Field(None, ge=0, le=INT_MAX)
     resolution_minutes: int | None = Field(None, ge=0, le=INT_MAX)
     time_basis: TimeBasis = TimeBasis.BUSINESS
-    calendar: str | None = Field(None, description="Calendar name; null: the default calendar.")
-    description: Annotated[str, Field(max_length=300)] = ""
+    calendar: SingleLine | None = Field(
+        None, description="Calendar name; null: the default calendar."
+    )
+    description: Line300 = ""
     followup_minutes: int | None = Field(None, ge=0, le=2_147_483_647)
     lead_days: int | None = Field(None, ge=0, le=32767)
     due_day: int | None = Field(None, ge=1, le=31)
@@ -336,12 +345,12 @@ class StandardIn(Schema):
 class KpiIn(Schema):
     """The team's sentence (``text``), or name and target, or both."""
 
-    text: Annotated[str, Field(max_length=500)] = ""
-    name: Annotated[str, Field(max_length=100)] = ""
-    unit: Annotated[str, Field(max_length=20)] = ""
+    text: Sentence = ""
+    name: Line100 = ""
+    unit: Annotated[SingleLine, Field(max_length=20)] = ""
     target: Annotated[Decimal, Field(max_digits=14, decimal_places=4)] | None = None
     direction: KpiDirection = KpiDirection.AT_LEAST
-    description: Annotated[str, Field(max_length=300)] = ""
+    description: Line300 = ""
     metric: KpiMetric | None = None
 
     @model_validator(mode="after")
@@ -353,13 +362,13 @@ class KpiIn(Schema):
 
 class CheckpointIn(Schema):
     due_date: date
-    title: Annotated[str, Field(min_length=1, max_length=200)]
+    title: Annotated[SingleLine, Field(min_length=1, max_length=200)]
     done: bool = False
 
 
 class ResourceIn(Schema):
     kind: ResourceKind
-    description: Annotated[str, Field(min_length=1, max_length=300)]
+    description: Annotated[SingleLine, Field(min_length=1, max_length=300)]
 
 
 class PartsIn(Schema):
@@ -373,14 +382,14 @@ class PartsIn(Schema):
 
 
 class CategoryIn(Schema):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Annotated[SingleLine, Field(min_length=1, max_length=100)]
     parent_id: Id | None = None
     description: Text = ""
     sort_order: Order = 0
 
 
 class CategoryPatch(Schema):
-    name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    name: Annotated[SingleLine, Field(min_length=1, max_length=100)] | None = None
     parent_id: Id | None = Field(None, description="Null moves the category to the top level.")
     description: Text | None = None
     sort_order: Order | None = None
@@ -393,7 +402,7 @@ class ContentIn(PartsIn):
     code: Code | None = Field(None, description="Left out: the next free `<item code>-NN`.")
     name: Name
     description: Text = ""
-    frequency_text: Annotated[str, Field(max_length=100)] = ""
+    frequency_text: Line100 = ""
     start_date: date | None = None
     end_date: date | None = None
     notes: Text = ""
@@ -408,7 +417,7 @@ class ContentPatch(PartsIn):
     code: Code | None = None
     name: Name | None = None
     description: Text | None = None
-    frequency_text: Annotated[str, Field(max_length=100)] | None = None
+    frequency_text: Line100 | None = None
     start_date: date | None = None
     end_date: date | None = None
     notes: Text | None = None
@@ -426,9 +435,9 @@ class ItemIn(ContentIn):
     category_id: int
     tier: Tier = Tier.BASIC
     target_customers: Short = ""
-    service_hours: Annotated[str, Field(max_length=100)] = ""
+    service_hours: Line100 = ""
     delivery_mode: DeliveryMode | None = None
-    region: Annotated[str, Field(max_length=100)] = ""
+    region: Line100 = ""
     review_cycle_months: int | None = Field(None, ge=1, le=120)
     next_review_date: date | None = None
 
@@ -437,9 +446,9 @@ class ItemPatch(ContentPatch):
     category_id: Id | None = None
     tier: Tier | None = None
     target_customers: Short | None = None
-    service_hours: Annotated[str, Field(max_length=100)] | None = None
+    service_hours: Line100 | None = None
     delivery_mode: DeliveryMode | None = None
-    region: Annotated[str, Field(max_length=100)] | None = None
+    region: Line100 | None = None
     review_cycle_months: int | None = Field(None, ge=1, le=120)
     next_review_date: date | None = None
 

@@ -6,10 +6,11 @@ import zipfile
 from datetime import date, time
 
 import pytest
+import xlsxwriter
 
 from opsbook.calendars.notice import ical, read_notice
 
-from .helpers import NOTICE_2027, csv_bytes, ics_bytes, vevent, xlsx_bytes
+from .helpers import HEADER, NOTICE_2027, csv_bytes, ics_bytes, vevent, xlsx_bytes
 
 
 def entries_by_date(notice):
@@ -235,3 +236,18 @@ def test_an_ics_file_expanding_to_too_many_dates_is_refused(monkeypatch):
     notice = read_notice(data, "long.ics")
 
     assert "more than 100 dates" in notice.problems[0].message
+
+
+def test_a_sheet_starting_at_c3_names_its_own_rows_and_columns():
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("通知")
+    sheet.write_row(2, 2, HEADER)
+    sheet.write_row(3, 2, ["2027-03-01", "假日", "", "", ""])
+    sheet.write_row(4, 2, ["2027-03-02", "请假", "", "", ""])
+    book.close()
+
+    notice = read_notice(out.getvalue(), "offset.xlsx")
+
+    problems = [(p.location.sheet, p.location.row, p.location.column) for p in notice.problems]
+    assert problems == [("通知", 5, "D (类型)")]

@@ -1,5 +1,11 @@
 """Reading one cell by the kind of its column: text, codes, enumerations, months, dates, owners,
 frequencies and the multi-entry grammars. Each distinct value is parsed once per import.
+
+A name, a title or a frequency is one line: a line break (or tab) inside its cell is layout and
+becomes a space, as the holiday notice import does; any other control character is an error
+on the cell. Descriptions and notes keep their line breaks and tabs; the multi-entry cells keep
+their line breaks (they separate entries) and read a tab as a space; owner names are checked
+by the owner directory.
 """
 
 from datetime import date
@@ -10,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from opsbook.core.tabular.cells import cell_text, not_one_of, too_long
 from opsbook.core.tabular.headers import normalize
+from opsbook.core.text import multi_line, single_line
 
 from .. import services
 from ..models import ServiceContent, code_validator
@@ -17,6 +24,9 @@ from . import textformats as tf
 from .calendars import CalendarDirectory
 from .columns import ENUM_LABELS, ENUM_WORDS, Column
 from .owners import OwnerDirectory, OwnerError
+
+# Kinds read as one line (see above); codes are not: the code validator refuses a line break.
+ONE_LINE_KINDS = frozenset({"line", "frequency"})
 
 
 class CellReader:
@@ -58,11 +68,18 @@ class CellReader:
         if kind == "date":
             return tf.parse_date(raw if isinstance(raw, date | int | float) else cell_text(raw))
         text = cell_text(raw)
+        if kind in ONE_LINE_KINDS:
+            text = " ".join(text.split())
+            single_line(text)
+        elif kind != "owners":  # owner names are checked by the directory, which says why
+            if kind not in ("text", "code"):
+                text = text.replace("\t", " ")
+            multi_line(text)
         if column.max_length and len(text) > column.max_length:
             raise tf.TextFormatError(too_long(column.max_length))
         if not text:
             return ""
-        if kind == "text":
+        if kind in ("text", "line"):
             return text
         if kind == "code":
             code_validator(text)

@@ -39,7 +39,9 @@ def sheet_rules() -> SheetRules:
 @dataclass(frozen=True, kw_only=True)
 class Column(tabular.Column):
     level: str  # "category", "item", "row" or "ignored"
-    kind: str  # how a cell is read: text, code, tier, status, delivery, months, date, owners, ...
+    # How a cell is read: line (one line), text, code, tier, status, delivery, months, date,
+    # owners, ...
+    kind: str
     item_field: str | None = None  # the ServiceItem field (or part kind) it fills
     content_field: str | None = None  # the ServiceContent field (or part kind) on a content row
 
@@ -50,7 +52,7 @@ def _category(level: int, zh: str, en: str, synonyms: tuple[str, ...], **kw: Any
         zh=zh,
         en=en,
         level="category",
-        kind="text",
+        kind="line",
         synonyms=synonyms,
         max_length=100,
         width=14,
@@ -124,7 +126,7 @@ ITEM_COLUMNS = (
         "服务项目",
         "Service item",
         level="item",
-        kind="text",
+        kind="line",
         synonyms=("项目名称", "服务名称", "项目", "Item", "Item name", "Service"),
         item_field="name",
         max_length=200,
@@ -158,7 +160,7 @@ ITEM_COLUMNS = (
         "服务对象",
         "Target customers",
         level="item",
-        kind="text",
+        kind="line",
         synonyms=("目标客户", "服务客户", "客户对象", "Customers"),
         item_field="target_customers",
         max_length=200,
@@ -169,7 +171,7 @@ ITEM_COLUMNS = (
         "服务时间",
         "Service hours",
         level="item",
-        kind="text",
+        kind="line",
         synonyms=("服务时段", "Hours"),
         item_field="service_hours",
         max_length=100,
@@ -191,7 +193,7 @@ ITEM_COLUMNS = (
         "服务区域",
         "Region",
         level="item",
-        kind="text",
+        kind="line",
         synonyms=("区域", "服务范围", "Area"),
         item_field="region",
         max_length=100,
@@ -262,7 +264,7 @@ ROW_COLUMNS = (
         "服务内容",
         "Service content",
         level="row",
-        kind="text",
+        kind="line",
         synonyms=("具体内容", "工作内容", "内容名称", "Content"),
         content_field="name",
         max_length=200,

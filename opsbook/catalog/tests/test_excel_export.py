@@ -73,11 +73,14 @@ def test_cells_that_could_run_as_formulas_are_neutralised_and_read_back_exactly(
         "description": "+SUM(1,2)",
         "notes": '@HYPERLINK("http://example.com")',
         "target_customers": "-1",
-        "service_hours": "\t9:00",
+        "service_hours": "@9:00",
         "region": "'=already quoted",
     }
     item = make_item(personas.alice, frequency_text="", **nasty)
-    make_content(item, name="\r回车开头", notes="=1+1", frequency_text="")
+    # Names are one line (no tab or CR); a multi-line field may start with either.
+    make_content(
+        item, name="-回车开头", description="\t9:00\r回车", notes="=1+1", frequency_text=""
+    )
     before = counts()
 
     data = export_catalog()
@@ -95,7 +98,12 @@ def test_cells_that_could_run_as_formulas_are_neutralised_and_read_back_exactly(
     assert counts() == before
     item.refresh_from_db()
     assert {k: getattr(item, k) for k in nasty} == nasty
-    assert ServiceContent.objects.get().notes == "=1+1"
+    content = ServiceContent.objects.get()
+    assert (content.name, content.description, content.notes) == (
+        "-回车开头",
+        "\t9:00\r回车",
+        "=1+1",
+    )
 
 
 def test_a_round_trip_keeps_every_field_and_part(personas):

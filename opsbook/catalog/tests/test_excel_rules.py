@@ -1,8 +1,10 @@
 """What a row means (headers, inheritance, matching) and every reason to refuse a file. A refused
 file writes nothing at all."""
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from django.conf import settings
 
@@ -439,3 +441,22 @@ def test_the_users_guide_lists_every_column_with_its_synonyms():
 
     for column in COLUMNS:
         assert f"| {column.zh} | {column.en} | {'、'.join(column.synonyms)} |" in guide
+
+
+def test_a_sheet_starting_at_c3_names_its_own_rows(db):
+    header = [*BASE, "服务内容", "开始时间"]
+    cells = table([{**BASE, "服务内容": "接听", "开始时间": "2026年2月30日"}], header)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "服务清单"
+    for r, values in enumerate(cells, 3):
+        for c, value in enumerate(values, 3):
+            sheet.cell(row=r, column=c, value=value or None)
+    output = io.BytesIO()
+    book.save(output)
+    before = counts()
+
+    report = run(output.getvalue())
+
+    assert messages(report) == ["服务清单!R4 C(开始时间): 2026年2月30日 is not a real date."]
+    assert counts() == before

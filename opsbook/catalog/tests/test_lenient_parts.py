@@ -228,7 +228,7 @@ def test_values_the_api_accepts_with_separators_export_and_import_back_unchanged
             "owners": [{"team": "热线、投诉组", "primary": True}],
             "kpis": [
                 {"name": "接通率;首解率", "target": "90", "unit": "%"},
-                {"name": "多行\n名称", "target": "1", "unit": "次", "direction": "at_most"},
+                {"name": "多项名称", "target": "1", "unit": "次", "direction": "at_most"},
             ],
             "checkpoints": [{"due_date": "2026-03-31", "title": "完成A；完成B"}],
             "resources": [{"kind": "tool", "description": "系统A;系统B"}],
@@ -245,3 +245,19 @@ def test_values_the_api_accepts_with_separators_export_and_import_back_unchanged
     after = api.get(f"/catalog/items/{item.pk}").json()
     for key in ("owners", "kpis", "checkpoints", "resources", "standards"):
         assert after[key] == before[key], key
+
+
+def test_a_line_break_in_a_part_name_is_refused_by_the_api_so_exports_stay_importable(personas):
+    # A KPI named 多行\n名称 used to be accepted; names are one line now (core/text.py).
+    item = make_item(personas.alice)
+    api = api_as(personas.mia)
+
+    response = api.patch(
+        f"/catalog/items/{item.pk}",
+        {"kpis": [{"name": "多行\n名称", "target": "1", "unit": "次", "direction": "at_most"}]},
+    )
+
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "payload", "kpis", 0, "name"]
+    assert not item.kpis.exists()

@@ -48,3 +48,40 @@ def test_existing_standards_and_kpis_get_their_canonical_text():
     assert (read_kpi.name, read_kpi.target) == ("满意度", Decimal(95))
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_names_lose_their_control_characters_and_descriptions_keep_line_breaks():
+    before = [("catalog", "0004_names_refuse_control_characters")]
+    after = [("catalog", "0005_clean_control_characters")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Category = apps.get_model("catalog", "Category")
+    Item = apps.get_model("catalog", "ServiceItem")
+    category = Category.objects.create(name="客户\r\n服务", description="第一行\n第二行\x07")
+    item = Item.objects.create(
+        code="SVC-1\n", name="热线\t电话", category=category, notes="甲\r\n乙\x1b", region="华东"
+    )
+    Item.objects.create(code="SVC-2", name="夜间 热线", category=category)
+    clash = Item.objects.create(code="SVC-3", name="夜间\n热线", category=category)
+    apps.get_model("catalog", "Checkpoint").objects.create(
+        item=item, due_date="2026-03-31", title="上线\n验收"
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    apps = executor.loader.project_state(after).apps
+
+    category = apps.get_model("catalog", "Category").objects.get()
+    assert (category.name, category.description) == ("客户 服务", "第一行\n第二行")
+    item = apps.get_model("catalog", "ServiceItem").objects.get(pk=item.pk)
+    assert (item.code, item.name, item.notes, item.region) == (
+        "SVC-1",
+        "热线 电话",
+        "甲\r\n乙",
+        "华东",
+    )
+    assert apps.get_model("catalog", "Checkpoint").objects.get().title == "上线 验收"
+    # 夜间 热线 exists already in that category: the other one is left for a person to rename.
+    assert apps.get_model("catalog", "ServiceItem").objects.get(pk=clash.pk).name == "夜间\n热线"

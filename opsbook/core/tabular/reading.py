@@ -3,7 +3,7 @@
 An .xlsx is opened with python-calamine; a sheet is read whole (``read_table``, merged cells
 filled with their top-left value: streamed from the sheet's XML by ``sheetxml``, which holds
 its text once, else by calamine a row at a time, see ``shared_rows``) or one row at a time
-(``iter_rows``). A CSV is decoded as it
+(``iter_rows``), both numbering rows as the spreadsheet shows them. A CSV is decoded as it
 is read, as UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK), with the
 comma, tab or semicolon its first line has most. Rows are ``(number as the spreadsheet shows
 it, cells)``, non-empty rows only.
@@ -164,10 +164,13 @@ class Workbook:
         start, rows = _guarded(read)
         if start is None:
             return
-        top = start[0]
-        for index, cells in enumerate(rows):
+        # calamine's row iterator starts at the sheet's row 1, not at its first used row
+        # (python-calamine issue 177): leading empty rows are yielded, leading empty columns
+        # are not. So the row's number is its position, whatever row the data starts on
+        # (test_reading pins this for a sheet whose first cell is C3).
+        for index, cells in enumerate(rows, 1):
             if any(v != "" and v is not None for v in cells):
-                yield top + index + 1, cells
+                yield index, cells
 
 
 SHORT_TEXT = 32  # characters: text up to this long is shared between cells wherever it repeats

@@ -12,16 +12,22 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
-from opsbook.accounts.models import User
+from opsbook.accounts.choices import Role
+from opsbook.accounts.models import Customer, Team, User
 from opsbook.calendars.models import Calendar
 from opsbook.catalog.models import Category, ServiceContent, ServiceItem
 from opsbook.demo.loader import load_demo
+from opsbook.people.invitations import invitation_link
+from opsbook.people.tests.helpers import sheets as people_sheets
+from opsbook.people.tests.helpers import xlsx as people_xlsx
 from opsbook.tickets.models import Ticket
 from opsbook.tickets.tests.security_helpers import like_a_test, rolled_back
 
@@ -71,15 +77,16 @@ class _Texts(HTMLParser):
             self.found.append((self.stack[-1] if self.stack else "", data.strip()))
 
 
-def english_texts(html: str) -> list[str]:
-    """The texts of ``html`` that are English prose (no Chinese at all, real words)."""
+def english_texts(html: str, names: frozenset[str] = frozenset()) -> list[str]:
+    """The texts of ``html`` that are English prose (no Chinese at all, real words); a text
+    that is one of ``names`` (a username, a customer's code: data, not labels) is not."""
     parser = _Texts()
     parser.feed(html.split("<body", 1)[-1].split(">", 1)[-1])
     english = []
     for where, text in parser.found:
-        if CJK.search(text) or NOT_PROSE.search(text) or text in TIME_ZONES:
+        if CJK.search(text) or NOT_PROSE.search(text) or text in TIME_ZONES or text in names:
             continue
-        words = [w for w in WORD.findall(text) if w.lower() not in KEEP]
+        words = [w for w in WORD.findall(text) if w.lower() not in KEEP and w not in names]
         if words:
             english.append(f"<{where}> {text}")
     return english
@@ -146,6 +153,36 @@ def staff_pages() -> list[str]:
         reverse("calendars:import", args=[calendar.pk]),
         reverse("accounts:preferences"),
         reverse("accounts:password_change"),
+        reverse("tickets:default_targets"),
+        *people_pages(),
+    ]
+
+
+def people_pages() -> list[str]:
+    """The people pages (staff, teams, customers, contacts, the roster import), lists filtered
+    and unfiltered, and one record of each kind."""
+    person = User.objects.filter(role=Role.AGENT).order_by("pk").first()
+    contact = User.objects.filter(role=Role.CUSTOMER).order_by("pk").first()
+    team = Team.objects.order_by("pk").first()
+    customer = Customer.objects.order_by("pk").first()
+    assert person and contact and team and customer
+    return [
+        reverse("people:staff"),
+        reverse("people:staff") + "?q=xyz&state=uninvited",
+        reverse("people:staff_new"),
+        reverse("people:staff_edit", args=[person.pk]),
+        reverse("people:teams"),
+        reverse("people:team_new"),
+        reverse("people:team_edit", args=[team.pk]),
+        reverse("people:customers"),
+        reverse("people:customers") + "?q=xyz",
+        reverse("people:customer_new"),
+        reverse("people:customer_edit", args=[customer.pk]),
+        reverse("people:contacts"),
+        reverse("people:contacts") + f"?customer={customer.pk}&q=xyz",
+        reverse("people:contact_new"),
+        reverse("people:contact_edit", args=[contact.pk]),
+        reverse("people:import"),
     ]
 
 
@@ -159,15 +196,23 @@ def portal_pages(username: str) -> list[str]:
     ]
 
 
+def data_names() -> frozenset[str]:
+    """Usernames and customer codes: the people pages list them as they are."""
+    usernames = User.objects.values_list("username", flat=True)
+    return frozenset([*usernames, *Customer.objects.values_list("code", flat=True)])
+
+
 def collect(client: Client, urls: list[str], method: str = "get") -> list[str]:
     """One line per English text: the request, the element and the text."""
+    names = data_names()
     found = []
     for url in urls:
         response = getattr(client, method)(url, {} if method == "post" else None)
         assert response.status_code in {200, 400, 403, 404, 409}, (url, response.status_code)
         if response.status_code == 404:
             continue  # outside this user's scope (the error pages are tested on their own)
-        found += [f"{method.upper()} {url} {text}" for text in english_texts(response.text)]
+        texts = english_texts(response.text, names)
+        found += [f"{method.upper()} {url} {text}" for text in texts]
     return found
 
 
@@ -205,6 +250,11 @@ def test_forms_sent_empty_answer_in_chinese(at_demo_time):
         reverse("calendars:import", args=[calendar.pk]),
         reverse("accounts:preferences"),
         reverse("accounts:password_change"),
+        reverse("people:staff_new"),
+        reverse("people:team_new"),
+        reverse("people:customer_new"),
+        reverse("people:contact_new"),
+        reverse("people:import"),
     ]
     found = collect(chinese_client("admin"), staff, "post")
     found += collect(chinese_client("chenjing"), [reverse("portal:new")], "post")
@@ -248,3 +298,108 @@ def test_created_is_a_time_column_not_the_new_status(at_demo_time):
     assert 'data-label="创建时间"' in html
     assert ">新建</label>" in html  # the status keeps its word
     assert '<th scope="col">新建</th>' not in html
+
+
+def test_people_forms_with_errors_answer_in_chinese(at_demo_time):
+    person = User.objects.filter(role=Role.AGENT).order_by("pk").first()
+    contact = User.objects.filter(role=Role.CUSTOMER).order_by("pk").first()
+    team = Team.objects.order_by("pk").first()
+    customer = Customer.objects.order_by("pk").first()
+    assert person and contact and team and customer
+    client = chinese_client("admin")
+    bad = {"name": "", "display_name": "", "username": "坏 名字", "email": "not-an-address"}
+    bad |= {"role": "captain", "team": "999999", "customer": "999999", "code": "坏 编号"}
+    found = []
+    for url in (
+        reverse("people:staff_new"),
+        reverse("people:staff_edit", args=[person.pk]),
+        reverse("people:team_edit", args=[team.pk]),
+        reverse("people:customer_new"),
+        reverse("people:customer_edit", args=[customer.pk]),
+        reverse("people:contact_new"),
+        reverse("people:contact_edit", args=[contact.pk]),
+    ):
+        response = client.post(url, bad)
+        assert response.status_code in {200, 400}, (url, response.status_code)
+        found += [f"POST {url} {text}" for text in english_texts(response.text, data_names())]
+    assert not found, "\n".join(dict.fromkeys(found))
+
+
+def test_the_sla_default_targets_page_with_errors_answers_in_chinese(at_demo_time):
+    client = chinese_client("manager")
+    url = reverse("tickets:default_targets")
+    page = client.get(url).text
+    names = re.findall(r'name="([^"]+-(?:response_minutes|resolution_minutes|time_basis))"', page)
+    assert names, "the page shows the targets' fields"
+    data = {name: "bogus" if name.endswith("time_basis") else "-5" for name in names}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    found = english_texts(response.text)
+    found += [f"viewer: {t}" for t in english_texts(chinese_client("viewer").get(url).text)]
+    assert not found, "\n".join(dict.fromkeys(found))
+
+
+def test_the_roster_import_wizard_answers_in_chinese(at_demo_time):
+    client = chinese_client("admin")
+    roster = people_xlsx(
+        people_sheets(
+            员工=[
+                ["姓名", "登录名", "邮箱", "电话", "团队", "角色", "团队负责人", "月工时", "启用"],
+                [
+                    "王芳",
+                    "wangfang",
+                    "wangfang@example.com",
+                    "",
+                    "无此团队",
+                    "船长",
+                    "也许",
+                    -1,
+                    "是",
+                ],
+                ["赵强", "zhaoqiang", "不是邮箱", "", "", "客服", "否", "", "是"],
+            ]
+        )
+    )
+    found = []
+    # The logins and codes in the file are data too.
+    names = data_names() | {"wangfang", "zhaoqiang", "liuyang", "xinghe"}
+    for name, data in (("花名册.xlsx", roster), ("花名册.xlsx", people_xlsx(people_sheets()))):
+        upload = SimpleUploadedFile(name, data)
+        response = client.post(reverse("people:import"), {"file": upload})
+        assert response.status_code == 302, response.text[:2000]
+        preview = client.get(reverse("people:import_preview"))
+        assert preview.status_code == 200
+        found += [f"preview {name}: {t}" for t in english_texts(preview.text, names)]
+        token = re.search(r'name="upload" value="([^"]+)"', preview.text)
+        if token is None:  # a roster with problems is not offered for import
+            assert "船长" in preview.text
+            continue
+        done = client.post(reverse("people:import_confirm"), {"upload": token.group(1)})
+        assert done.status_code == 200
+        found += [f"done {name}: {t}" for t in english_texts(done.text, names)]
+    bad_file = SimpleUploadedFile("花名册.xlsx", b"not a workbook")
+    response = client.post(reverse("people:import"), {"file": bad_file}, follow=True)
+    found += [f"bad file: {t}" for t in english_texts(response.text)]
+    assert not found, "\n".join(dict.fromkeys(found))
+
+
+def test_the_set_password_page_of_an_invitation_answers_in_chinese(at_demo_time):
+    person = User.objects.filter(role=Role.AGENT, is_active=True).order_by("pk").first()
+    assert person is not None
+    client = chinese_client(None)
+    link = invitation_link(person).removeprefix(settings.OPSBOOK_BASE_URL)
+
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    set_password = page.redirect_chain[-1][0] if page.redirect_chain else link
+    errors = client.post(set_password, {"new_password1": "abc", "new_password2": "abd"})
+    assert errors.status_code == 200
+    expired = client.get(link.replace("/welcome/", "/welcome/x").rstrip("/") + "x/", follow=True)
+
+    names = data_names()
+    found = [f"page: {t}" for t in english_texts(page.text, names)]
+    found += [f"errors: {t}" for t in english_texts(errors.text, names)]
+    found += [f"expired: {t}" for t in english_texts(expired.text, names)]
+    assert not found, "\n".join(dict.fromkeys(found))

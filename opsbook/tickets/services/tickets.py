@@ -92,7 +92,12 @@ def default_assignment(
     return None, None
 
 
-def _tags(names: Iterable[str]) -> list[Tag]:
+def _tags(actor: Actor, names: Iterable[str]) -> list[Tag]:
+    """The tags named, created when new. Tags are shared by every ticket: only staff who work
+    on tickets set them, and so create them (PermissionDenied for anybody else, whatever the
+    caller checked before)."""
+    if not access.can_work_tickets(actor):
+        raise PermissionDenied(_("Only staff can tag tickets."))
     cleaned: list[str] = []
     for name in names:
         name = " ".join(str(name).split())[:50]
@@ -207,7 +212,7 @@ def _opened(
     An assignment by the service's owners (``auto_assigned``) is the system's, not the
     opener's."""
     if tags:
-        ticket.tags.set(_tags(tags))
+        ticket.tags.set(_tags(actor, tags))
     watcher_list = [w for w in watchers if w.is_active and w.is_staff_member]
     if watcher_list:
         ticket.watchers.set(watcher_list)
@@ -228,20 +233,33 @@ def _opened(
     recompute_sla(ticket, now)
 
 
+def _refuse_staff_only(staff_only: dict[str, Any]) -> None:
+    """ValidationError naming each of the assignee, team, tags and watchers that is set: only
+    staff route, tag and watch tickets. The API and the portal refuse them first; this holds
+    for any other caller (a script, a future form)."""
+    refused = sorted(name for name, value in staff_only.items() if value)
+    if refused:
+        message = _("Only staff can set this field.")
+        raise ValidationError({name: message for name in refused})
+
+
 def _check_opener(
-    actor: Actor, fields: dict[str, Any], source: str, watchers: Iterable[User]
-) -> tuple[str, Iterable[User]]:
+    actor: Actor, fields: dict[str, Any], source: str, staff_only: dict[str, Any]
+) -> str:
     """Check ``fields`` for whoever opens the ticket: the public form, a customer's contact
-    (whose ticket comes through the portal, without watchers) or a member of staff."""
+    (whose ticket comes through the portal) or a member of staff. Only staff name the
+    assignee, team, tags and watchers (``staff_only``)."""
     if actor is None:
         _check_public_form(fields, source)
+        _refuse_staff_only(staff_only)
     elif access.is_customer(actor):
+        _refuse_staff_only(staff_only)
         _as_customer(actor, fields, fields["priority"])
-        return Source.PORTAL, ()
+        return Source.PORTAL
     else:
         require_worker(actor)
         _check_references(actor, fields)
-    return source, watchers
+    return source
 
 
 def _insert(
@@ -313,7 +331,9 @@ def do_create_ticket(
         "requester_phone": requester_phone.strip()[:40],
     }
     _clean_text(fields)
-    source, watchers = _check_opener(actor, fields, source, watchers)
+    tags, watchers = list(tags), list(watchers)
+    staff_only = {"assignee": assignee, "team": team, "tags": tags, "watchers": watchers}
+    source = _check_opener(actor, fields, source, staff_only)
     assignee, team, automatic = _assignment(actor, fields, assignee, team)
     ticket = _insert(
         actor, fields, assignee=assignee, team=team, source=source, files=files, now=now
@@ -326,12 +346,12 @@ def do_create_ticket(
 # --- changing it ------------------------------------------------------------------------------
 
 
-def _tag_change(ticket: Ticket, tags: Iterable[str] | None) -> list[str] | None:
+def _tag_change(actor: Actor, ticket: Ticket, tags: Iterable[str] | None) -> list[str] | None:
     """Set the ticket's tags to ``tags`` (None: leave them); ``[before, after]`` when they
     changed."""
     if tags is None:
         return None
-    new_tags = _tags(tags)
+    new_tags = _tags(actor, tags)
     old = sorted(t.name for t in ticket.tags.all())
     new = sorted(t.name for t in new_tags)
     if new == old:
@@ -378,7 +398,7 @@ def do_update_ticket(
         for name, value in changes.items()
         if before[name] != value
     }
-    tag_change = _tag_change(ticket, tags)
+    tag_change = _tag_change(actor, ticket, tags)
     if not changed and tag_change is None:
         return ticket
     if tag_change:

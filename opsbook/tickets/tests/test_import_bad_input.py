@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+import openpyxl
 import pytest
 
 from opsbook.accounts.choices import Role
@@ -250,3 +251,38 @@ def test_a_bad_file_leaves_earlier_imports_as_they_were(world):
 
     assert not report.ok
     assert list(Ticket.objects.values()) == before
+
+
+def _placed(rows: list[list], sheet, top: int, left: int) -> None:
+    """``rows`` written with their first cell at (top, left), 1-based, as a user who leaves a
+    title block above and margin columns to the left would lay them out."""
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if value != "":
+                sheet.cell(row=top + r, column=left + c, value=value)
+
+
+def test_problems_name_the_sheets_own_rows_when_the_data_starts_at_c3(world):
+    book = openpyxl.Workbook()
+    tickets = book.active
+    tickets.title = "工单"
+    tickets["A1"] = "工单导出"  # a title above the table, outside its columns
+    _placed([HEADER, open_ticket("T-2"), resolved_ticket("T-1", 满意度=6)], tickets, top=3, left=3)
+    changes = book.create_sheet("状态变更")
+    _placed(
+        [
+            STATUS_HEADER,
+            ["T-2", "2025-03-04 10:00", "处理中"],
+            ["T-404", "2025-03-04 10:00", "处理中"],
+        ],
+        changes,
+        top=3,
+        left=3,
+    )
+    output = io.BytesIO()
+    book.save(output)
+
+    assert refused(output.getvalue()) == [
+        "工单!R5 C(满意度): 6 is not a satisfaction rating; write a whole number from 1 to 5.",
+        "状态变更!R5 C(编号): No ticket in 工单 has external id T-404.",
+    ]

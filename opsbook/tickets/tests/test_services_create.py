@@ -13,7 +13,8 @@ from opsbook.catalog.models import Ownership
 from opsbook.catalog.testing import make_content, make_item
 from opsbook.tickets import services
 from opsbook.tickets.choices import EventKind, Source, Status
-from opsbook.tickets.models import Ticket
+from opsbook.tickets.models import Tag, Ticket
+from opsbook.tickets.services.tickets import _tags
 from opsbook.tickets.tests.factories import (
     give_service,
     make_calendar,
@@ -120,7 +121,6 @@ def test_a_customer_opens_tickets_for_their_own_organisation_in_the_portal(perso
         item=item,
         customer=personas.customer_b,  # ignored: customers speak for their own organisation
         priority="urgent",
-        assignee=personas.bob,  # ignored: routing is the owner's
         now=NOW,
     )
 
@@ -129,6 +129,86 @@ def test_a_customer_opens_tickets_for_their_own_organisation_in_the_portal(perso
     assert (ticket.channel, ticket.source) == ("portal", Source.PORTAL)
     assert ticket.priority == "high"  # customers cannot mark their own ticket urgent
     assert ticket.assignee == personas.alice
+
+
+@pytest.mark.parametrize(
+    "staff_only",
+    [
+        {"assignee": "bob"},
+        {"team": "team"},
+        {"tags": ["加急"]},
+        {"watchers": ["bob"]},
+        {"assignee": "bob", "tags": ["加急"], "watchers": ["bob"], "team": "team"},
+    ],
+    ids=["assignee", "team", "tags", "watchers", "all"],
+)
+def test_a_customer_cannot_route_tag_or_watch_their_own_ticket(personas, item, staff_only):
+    # Defence in depth: the API and the portal refuse these first; the service refuses them
+    # for any caller, with every field named, and writes nothing (not even a new tag).
+    values = {
+        "assignee": personas.bob,
+        "team": personas.bob.team,
+        "tags": ["加急"],
+        "watchers": [personas.bob],
+    }
+    kwargs = {name: values[name] for name in staff_only}
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.do_create_ticket(
+            personas.dana, title="登录不了", channel="portal", item=item, now=NOW, **kwargs
+        )
+
+    assert error_fields(excinfo) == set(staff_only)
+    assert excinfo.value.message_dict[next(iter(staff_only))] == ["Only staff can set this field."]
+    assert (Ticket.objects.count(), Tag.objects.count()) == (0, 0)
+
+
+def test_the_public_form_cannot_tag_or_route_a_ticket_either(personas, item):
+    with pytest.raises(ValidationError) as excinfo:
+        services.do_create_ticket(
+            None,
+            title="建议",
+            channel="other",
+            requester_email="a@example.com",
+            source=Source.PUBLIC_FORM,
+            tags=["垃圾"],
+            assignee=personas.bob,
+            now=NOW,
+        )
+
+    assert error_fields(excinfo) == {"assignee", "tags"}
+    assert (Ticket.objects.count(), Tag.objects.count()) == (0, 0)
+
+
+def test_a_customer_never_creates_a_tag_whatever_path_reaches_the_tag_setter(personas, item):
+    ticket = make_ticket(
+        personas.alice, item=item, customer=personas.customer_a, contact=personas.dana
+    )
+
+    with pytest.raises(PermissionDenied):
+        services.do_update_ticket(personas.dana, ticket, expected_version=None, tags=["新标签"])
+    with pytest.raises(PermissionDenied):
+        _tags(personas.dana, ["新标签"])
+    with pytest.raises(PermissionDenied):
+        _tags(None, ["新标签"])
+
+    assert not Tag.objects.exists()
+    assert [t.name for t in _tags(personas.alice, ["新标签"])] == ["新标签"]  # staff may
+
+
+def test_a_customer_cannot_assign_or_watch_an_existing_ticket(personas, item):
+    ticket = make_ticket(
+        personas.alice, item=item, customer=personas.customer_a, contact=personas.dana
+    )
+
+    with pytest.raises(PermissionDenied):
+        services.do_assign_ticket(personas.dana, ticket, assignee=personas.bob)
+    with pytest.raises(PermissionDenied):
+        services.do_set_watchers(personas.dana, ticket, add=[personas.dana])
+
+    ticket.refresh_from_db()
+    assert ticket.assignee != personas.bob
+    assert not ticket.watchers.exists()
 
 
 def test_a_customer_cannot_open_a_ticket_on_a_service_their_organisation_does_not_receive(
