@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbook.core.text import multi_line, single_line
 
-from . import kpi_metrics
+from . import kpi_metrics, standard_rules
 from .choices import (
     Channel,
     DeliveryMode,
@@ -353,24 +353,12 @@ class ServiceStandard(ItemPart):
 
     @property
     def has_structure(self) -> bool:
-        return any(
-            value is not None
-            for value in (
-                self.response_minutes,
-                self.resolution_minutes,
-                self.followup_minutes,
-                self.lead_days,
-                self.due_day,
-                self.min_staff,
-            )
-        )
+        return standard_rules.has_structure(self)
 
     @property
     def sets_sla(self) -> bool:
         """Only a standard with a channel and a target measures tickets."""
-        return bool(self.channel) and (
-            self.response_minutes is not None or self.resolution_minutes is not None
-        )
+        return standard_rules.sets_sla(self)
 
 
 class Kpi(ItemPart):

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from ... import standard_rules
 from ...choices import Channel, Priority, TimeBasis
 from ..columns import normalize
 from . import sentences
@@ -119,23 +120,12 @@ class StandardSpec(NamedTuple):
 
     @property
     def has_structure(self) -> bool:
-        return any(
-            value is not None
-            for value in (
-                self.response_minutes,
-                self.resolution_minutes,
-                self.followup_minutes,
-                self.lead_days,
-                self.due_day,
-                self.min_staff,
-            )
-        )
+        return standard_rules.has_structure(self)
 
     @property
     def sets_sla(self) -> bool:
-        return bool(self.channel) and (
-            self.response_minutes is not None or self.resolution_minutes is not None
-        )
+        """Only a standard with a channel and a target measures tickets."""
+        return standard_rules.sets_sla(self)
 
 
 def _read_remarks(entry: str, groups: list[str]) -> tuple[str | None, str | None, str | None]:
