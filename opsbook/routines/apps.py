@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoutinesConfig(AppConfig):
+    name = "opsbook.routines"
+    label = "routines"
+    verbose_name = _("Recurring service work")
