@@ -454,9 +454,7 @@ class _Chunk:
                 key = (content.pk, due.period_start, due.index)
                 planned[key] = _Planned(content, due, cal.due_at(due.due), assignment)
         existing = self._existing(planned)
-        current_owners = self._owners_of(
-            [r.pk for r in existing.values() if r.status == OccurrenceStatus.OPEN]
-        )
+        current_owners = self._owners_of_open(planned)
         creates: list[_Planned] = []
         updates: list[Occurrence] = []
         reowned: dict[int, tuple[int, ...]] = {}
@@ -503,35 +501,37 @@ class _Chunk:
             self._create(creates)
         return self.result
 
-    def _existing(self, planned: dict[Key, _Planned]) -> dict[Key, _Existing]:
+    def _near(self, planned: dict[Key, _Planned], prefix: str = "") -> Q:
         """Scheduled occurrences of the chunk that may collide with a planned one or are ahead."""
-        ids = [c.pk for c in self.contents]
         earliest = min((k[1] for k in planned), default=None)
-        near = Q(due_at__gt=self.now)
+        near = Q(**{f"{prefix}due_at__gt": self.now})
         if earliest is not None:
-            near |= Q(period_start__gte=earliest)
-        rows = (
-            Occurrence.objects.scheduled()
-            .filter(near, content_id__in=ids)
-            .values_list(*_EXISTING_FIELDS)
+            near |= Q(**{f"{prefix}period_start__gte": earliest})
+        return near & Q(
+            **{
+                f"{prefix}content_id__in": [c.pk for c in self.contents],
+                f"{prefix}source": Source.SCHEDULE,
+            }
         )
+
+    def _existing(self, planned: dict[Key, _Planned]) -> dict[Key, _Existing]:
         found: dict[Key, _Existing] = {}
-        for values in rows:
+        for values in Occurrence.objects.filter(self._near(planned)).values_list(
+            *_EXISTING_FIELDS
+        ):
             row = _Existing(*values)
             found[row.content_id, row.period_start, row.index] = row
         return found
 
-    @staticmethod
-    def _owners_of(ids: list[int]) -> dict[int, tuple[int, ...]]:
+    def _owners_of_open(self, planned: dict[Key, _Planned]) -> dict[int, tuple[int, ...]]:
+        """The owners of the open ones among them, in one query."""
         through = Occurrence.owners.through
         found: dict[int, list[int]] = defaultdict(list)
-        for start in range(0, len(ids), CHUNK):
-            for occurrence_id, user_id in (
-                through.objects.filter(occurrence_id__in=ids[start : start + CHUNK])
-                .order_by("pk")
-                .values_list("occurrence_id", "user_id")
-            ):
-                found[occurrence_id].append(user_id)
+        rows = through.objects.filter(
+            self._near(planned, "occurrence__"), occurrence__status=OccurrenceStatus.OPEN
+        ).order_by("pk")
+        for occurrence_id, user_id in rows.values_list("occurrence_id", "user_id"):
+            found[occurrence_id].append(user_id)
         return {pk: tuple(users) for pk, users in found.items()}
 
     def _updated(self, row: _Existing, plan: _Planned, reopen: bool) -> Occurrence | None:
