@@ -101,7 +101,7 @@ def test_every_two_months_and_every_two_years_follow_the_anchor(china):
         "2028-12-29",
     ]
     assert dues("每三个月的15日", china, "2026-01-01", "2026-12-31", anchor="2026-02-01") == [
-        "02-13",  # 15 February: a Sunday
+        "02-14",  # 15 February is a Sunday; the 14th a make-up Saturday
         "05-15",
         "08-14",
         "11-13",
