@@ -315,6 +315,8 @@ def due_dates(
     """
     if end < start:
         raise ValueError("end is before start")
+    if start.year < 2 or end.year > 9997:
+        raise ValueError("dates must lie between the years 2 and 9997")
     plan = _plan(freq)
     shift = Shift(shift)
     lo, hi = start.toordinal(), end.toordinal()

@@ -128,7 +128,9 @@ def test_overlapping_windows_agree_on_the_days_they_share(china, anchor):
         ], phrase
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     phrase=st.sampled_from(PHRASES),
     start=st.dates(date(2024, 6, 1), date(2027, 6, 30)),

@@ -39,7 +39,9 @@ def test_a_make_up_sunday_is_a_working_day_and_is_not_moved(china):
 
 
 def test_the_reason_for_a_move_is_the_holidays_name_or_the_weekend(china):
-    by_planned = {o.planned.isoformat()[5:]: o for o in due("每周一、三、五", china, "09-21", "10-11")}
+    by_planned = {
+        o.planned.isoformat()[5:]: o for o in due("每周一、三、五", china, "09-21", "10-11")
+    }
     assert describe_shift(by_planned["09-25"], china) == "中秋"
     assert describe_shift(by_planned["10-05"], china) == "国庆节"
     assert describe_shift(by_planned["09-21"], china) == ""
