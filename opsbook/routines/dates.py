@@ -327,6 +327,11 @@ def due_dates(
             d = date.fromordinal(o)
             out.extend(Due(d, d, d, k, d) for k in range(1, plan.times + 1))
         return out
+    if plan.shape == _CALENDAR_DAYS and plan.interval == 1:  # 每日: the hot path
+        for o in range(lo, hi + 1):
+            d = date.fromordinal(o)
+            out.extend(Due(d, d, d, k, d) for k in range(1, plan.times + 1))
+        return out
     for ps, pe in _periods(plan, anchor or EPOCH, start, end):
         slots = _slots(plan, days, ps, pe, shift)
         if not slots:
@@ -335,9 +340,11 @@ def due_dates(
         for index, planned, due in slots:
             if lo <= due <= hi:
                 d = date.fromordinal(due)
-                p = d if planned == due else date.fromordinal(planned)
-                out.append(Due(d, first, last, index, p))
-    out.sort(key=lambda o: (o.due, o.period_start, o.index))
+                out.append(
+                    Due(d, first, last, index, d if planned == due else date.fromordinal(planned))
+                )
+    # No sort needed: periods come in order, and within one the shift is monotonic (a later
+    # planned day never gets an earlier due date), so slot order is due-date order.
     return out
 
 
