@@ -19,7 +19,7 @@ def test_a_sunday_moves_to_the_friday_before_by_default_and_to_the_monday_after_
 
 
 def test_shift_accepts_its_plain_value(china):
-    assert dues("每月15日", china, "11-01", "11-30", shift="next") == ["11-16"]  # type: ignore[arg-type]
+    assert dues("每月15日", china, "11-01", "11-30", shift="next") == ["11-16"]
 
 
 def test_a_shift_never_leaves_the_period(china):

@@ -103,7 +103,7 @@ def test_another_calendar_by_name_or_by_id(china):
 
 
 def test_an_unknown_calendar_is_named_in_the_error(china):
-    with pytest.raises(CommandError, match="no calendar named 香港.*中国大陆工作日"):
+    with pytest.raises(CommandError, match=r"no calendar named 香港.*中国大陆工作日"):
         run("每周", *NATIONAL_DAY, "--calendar", "香港")
 
 
@@ -114,7 +114,7 @@ def test_on_demand_exits_1_with_the_reason(china):
 
 
 def test_a_phrase_it_cannot_read_exits_1_with_examples(china):
-    with pytest.raises(CommandError, match="办结后3个工作日内.*每周两次") as caught:
+    with pytest.raises(CommandError, match=r"办结后3个工作日内.*每周两次") as caught:
         run("办结后3个工作日内", *NATIONAL_DAY)
     assert caught.value.returncode == 1
 
