@@ -21,7 +21,7 @@ rules, with worked examples around National Day, are in docs/users/scheduling.md
 
 from bisect import bisect_left, bisect_right
 from calendar import monthrange
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -284,7 +284,7 @@ def _unit_start(period: str, unit: int) -> int:
     return _month_start(unit * MONTHS_IN[period])
 
 
-def _periods(plan: _Plan, anchor: date, start: date, end: date):
+def _periods(plan: _Plan, anchor: date, start: date, end: date) -> Iterator[tuple[int, int]]:
     """(first ordinal, last ordinal) of each period that overlaps ``[start, end]``."""
     period, n = plan.period, plan.interval
     origin = _unit_of(period, anchor)
@@ -348,7 +348,10 @@ def due_dates(
     return out
 
 
-def _slots(plan: _Plan, days: WorkingDays, ps: int, pe: int, shift: Shift):
+_Slot = tuple[int, int, int]  # index, planned ordinal, due ordinal
+
+
+def _slots(plan: _Plan, days: WorkingDays, ps: int, pe: int, shift: Shift) -> list[_Slot]:
     """(index, planned ordinal, due ordinal) of one period's occurrences."""
     shape = plan.shape
     if shape == _CALENDAR_DAYS:
@@ -368,7 +371,7 @@ def _slots(plan: _Plan, days: WorkingDays, ps: int, pe: int, shift: Shift):
         mseq, mi, mj = days._span(ms, me)
         return _spread(mseq, mi, mj, ms, me, 1, shift)
     planned = _planned(plan, ps, pe)
-    slots = []
+    slots: list[_Slot] = []
     for index, o in enumerate(planned, 1):
         due = _shifted(seq, i, j, o, shift)
         if due is not None:
@@ -382,7 +385,9 @@ def _nth(k: int, length: int, times: int) -> int:
     return max(1, k * length // times) - 1
 
 
-def _spread(seq: Sequence[int], i: int, j: int, ps: int, pe: int, times: int, shift: Shift):
+def _spread(
+    seq: Sequence[int], i: int, j: int, ps: int, pe: int, times: int, shift: Shift
+) -> list[_Slot]:
     """N occurrences on the last days of N runs of the period's working days."""
     working = j - i
     if working:
@@ -393,7 +398,7 @@ def _spread(seq: Sequence[int], i: int, j: int, ps: int, pe: int, times: int, sh
     return []
 
 
-def _calendar_spread(ps: int, pe: int, times: int):
+def _calendar_spread(ps: int, pe: int, times: int) -> list[_Slot]:
     length = pe - ps + 1
     picked = (ps + _nth(k, length, times) for k in range(1, times + 1))
     return [(k, o, o) for k, o in enumerate(picked, 1)]
