@@ -83,11 +83,22 @@ class WorkingDays:
 
     Days from 1 January of the year before ``start`` to 31 December of the year after ``end``
     are precomputed as a sorted array of ordinals (bisect answers "working days between a and
-    b" in O(log n)); days outside that range are answered from the calendar's rules, more
-    slowly but the same. ``names`` maps dates to the calendar's name for them (国庆节).
+    b" in O(log n)) and a flag per day (``is_working`` in O(1)); days outside that range are
+    answered from the calendar's rules, more slowly but the same. ``names`` maps dates to the
+    calendar's name for them (国庆节).
     """
 
-    __slots__ = ("_exceptions", "_hi", "_lo", "_open_weekdays", "_ords", "covered_years", "label")
+    __slots__ = (
+        "_exceptions",
+        "_flags",
+        "_hi",
+        "_lo",
+        "_open_weekdays",
+        "_ords",
+        "covered_years",
+        "label",
+        "version",
+    )
 
     def __init__(
         self,
@@ -97,6 +108,7 @@ class WorkingDays:
         *,
         names: Mapping[date, str] | None = None,
         label: str = "",
+        version: int | None = None,
     ):
         self._open_weekdays = frozenset(wd for wd, windows in compiled.weekly.items() if windows)
         self._exceptions: dict[date, tuple[bool, str]] = {
@@ -105,10 +117,14 @@ class WorkingDays:
         }
         self.covered_years = compiled.covered_years
         self.label = label
+        self.version = version  # the calendar's version when read: compare to reuse it
         self._lo = date(max(start.year - 1, 1), 1, 1).toordinal()
         self._hi = date(min(end.year + 1, 9998), 12, 31).toordinal()
         is_open = self._is_working_ordinal
         self._ords = [o for o in range(self._lo, self._hi + 1) if is_open(o)]
+        self._flags = bytearray(self._hi - self._lo + 1)
+        for o in self._ords:
+            self._flags[o - self._lo] = 1
 
     def __repr__(self) -> str:
         first, last = date.fromordinal(self._lo), date.fromordinal(self._hi)
@@ -124,8 +140,7 @@ class WorkingDays:
     def is_working(self, day: date) -> bool:
         o = day.toordinal()
         if self._lo <= o <= self._hi:
-            i = bisect_left(self._ords, o)
-            return i < len(self._ords) and self._ords[i] == o
+            return bool(self._flags[o - self._lo])
         return self._is_working_ordinal(o)
 
     def between(self, first: date, last: date) -> list[date]:
@@ -166,7 +181,9 @@ def working_days(calendar: Calendar | None, start: date, end: date) -> WorkingDa
             )
     compiled = calendar.compile()
     names = dict(calendar.exceptions.exclude(name="").values_list("date", "name"))
-    return WorkingDays(compiled, start, end, names=names, label=calendar.name)
+    return WorkingDays(
+        compiled, start, end, names=names, label=calendar.name, version=calendar.version
+    )
 
 
 def frequency_from_dict(data: Mapping[str, Any]) -> Frequency:

@@ -42,6 +42,7 @@ def test_holidays_close_and_make_up_days_and_special_hours_open(office):
     assert not days.is_working(date(2026, 6, 13))
     assert days.name_of(date(2026, 6, 1)) == "公司日"
     assert days.label == "深圳办公室"
+    assert days.version == office.version
 
 
 def test_it_reads_the_database_once_and_then_needs_it_no_more(
