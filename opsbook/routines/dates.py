@@ -186,8 +186,12 @@ def working_days(calendar: Calendar | None, start: date, end: date) -> WorkingDa
     )
 
 
-def frequency_from_dict(data: Mapping[str, Any]) -> Frequency:
-    """A ``Frequency`` from its stored JSON (``ChecklistEntry.frequency``, ``as_dict()``)."""
+def frequency_from_dict(data: Mapping[str, Any] | None) -> Frequency:
+    """A ``Frequency`` from its stored JSON (``ChecklistEntry.frequency``, ``as_dict()``).
+
+    Raises NotSchedulable when there is none (content whose frequency was left empty)."""
+    if not data:
+        raise NotSchedulable(_("The content has no frequency to schedule by."))
     return Frequency(
         kind=data["kind"],
         period=data.get("period"),

@@ -66,3 +66,9 @@ def test_a_stored_month_of_the_period_schedules_like_the_phrase(china):
     stored = frequency_from_dict(parse_frequency("每年3月").as_dict())
     [march] = due_dates(stored, china, date(2026, 1, 1), date(2026, 12, 31))
     assert march.due == date(2026, 3, 31)
+
+
+@pytest.mark.parametrize("stored", [None, {}])
+def test_content_without_a_frequency_is_not_schedulable(stored):
+    with pytest.raises(NotSchedulable, match="no frequency"):
+        frequency_from_dict(stored)
