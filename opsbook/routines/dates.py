@@ -21,7 +21,7 @@ rules, with worked examples around National Day, are in docs/users/scheduling.md
 
 from bisect import bisect_left, bisect_right
 from calendar import monthrange
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -83,11 +83,22 @@ class WorkingDays:
 
     Days from 1 January of the year before ``start`` to 31 December of the year after ``end``
     are precomputed as a sorted array of ordinals (bisect answers "working days between a and
-    b" in O(log n)); days outside that range are answered from the calendar's rules, more
-    slowly but the same. ``names`` maps dates to the calendar's name for them (国庆节).
+    b" in O(log n)) and a flag per day (``is_working`` in O(1)); days outside that range are
+    answered from the calendar's rules, more slowly but the same. ``names`` maps dates to the
+    calendar's name for them (国庆节).
     """
 
-    __slots__ = ("_exceptions", "_hi", "_lo", "_open_weekdays", "_ords", "covered_years", "label")
+    __slots__ = (
+        "_exceptions",
+        "_flags",
+        "_hi",
+        "_lo",
+        "_open_weekdays",
+        "_ords",
+        "covered_years",
+        "label",
+        "version",
+    )
 
     def __init__(
         self,
@@ -97,6 +108,7 @@ class WorkingDays:
         *,
         names: Mapping[date, str] | None = None,
         label: str = "",
+        version: int | None = None,
     ):
         self._open_weekdays = frozenset(wd for wd, windows in compiled.weekly.items() if windows)
         self._exceptions: dict[date, tuple[bool, str]] = {
@@ -105,10 +117,14 @@ class WorkingDays:
         }
         self.covered_years = compiled.covered_years
         self.label = label
+        self.version = version  # the calendar's version when read: compare to reuse it
         self._lo = date(max(start.year - 1, 1), 1, 1).toordinal()
         self._hi = date(min(end.year + 1, 9998), 12, 31).toordinal()
         is_open = self._is_working_ordinal
         self._ords = [o for o in range(self._lo, self._hi + 1) if is_open(o)]
+        self._flags = bytearray(self._hi - self._lo + 1)
+        for o in self._ords:
+            self._flags[o - self._lo] = 1
 
     def __repr__(self) -> str:
         first, last = date.fromordinal(self._lo), date.fromordinal(self._hi)
@@ -124,8 +140,7 @@ class WorkingDays:
     def is_working(self, day: date) -> bool:
         o = day.toordinal()
         if self._lo <= o <= self._hi:
-            i = bisect_left(self._ords, o)
-            return i < len(self._ords) and self._ords[i] == o
+            return bool(self._flags[o - self._lo])
         return self._is_working_ordinal(o)
 
     def between(self, first: date, last: date) -> list[date]:
@@ -166,11 +181,17 @@ def working_days(calendar: Calendar | None, start: date, end: date) -> WorkingDa
             )
     compiled = calendar.compile()
     names = dict(calendar.exceptions.exclude(name="").values_list("date", "name"))
-    return WorkingDays(compiled, start, end, names=names, label=calendar.name)
+    return WorkingDays(
+        compiled, start, end, names=names, label=calendar.name, version=calendar.version
+    )
 
 
-def frequency_from_dict(data: Mapping[str, Any]) -> Frequency:
-    """A ``Frequency`` from its stored JSON (``ChecklistEntry.frequency``, ``as_dict()``)."""
+def frequency_from_dict(data: Mapping[str, Any] | None) -> Frequency:
+    """A ``Frequency`` from its stored JSON (``ChecklistEntry.frequency``, ``as_dict()``).
+
+    Raises NotSchedulable when there is none (content whose frequency was left empty)."""
+    if not data:
+        raise NotSchedulable(_("The content has no frequency to schedule by."))
     return Frequency(
         kind=data["kind"],
         period=data.get("period"),
@@ -284,7 +305,7 @@ def _unit_start(period: str, unit: int) -> int:
     return _month_start(unit * MONTHS_IN[period])
 
 
-def _periods(plan: _Plan, anchor: date, start: date, end: date):
+def _periods(plan: _Plan, anchor: date, start: date, end: date) -> Iterator[tuple[int, int]]:
     """(first ordinal, last ordinal) of each period that overlaps ``[start, end]``."""
     period, n = plan.period, plan.interval
     origin = _unit_of(period, anchor)
@@ -315,6 +336,8 @@ def due_dates(
     """
     if end < start:
         raise ValueError("end is before start")
+    if start.year < 2 or end.year > 9997:
+        raise ValueError("dates must lie between the years 2 and 9997")
     plan = _plan(freq)
     shift = Shift(shift)
     lo, hi = start.toordinal(), end.toordinal()
@@ -322,6 +345,11 @@ def due_dates(
     if plan.shape == _EVERY_WORKING_DAY:
         seq, i, j = days._span(lo, hi)
         for o in seq[i:j]:
+            d = date.fromordinal(o)
+            out.extend(Due(d, d, d, k, d) for k in range(1, plan.times + 1))
+        return out
+    if plan.shape == _CALENDAR_DAYS and plan.interval == 1:  # 每日: the hot path
+        for o in range(lo, hi + 1):
             d = date.fromordinal(o)
             out.extend(Due(d, d, d, k, d) for k in range(1, plan.times + 1))
         return out
@@ -333,13 +361,18 @@ def due_dates(
         for index, planned, due in slots:
             if lo <= due <= hi:
                 d = date.fromordinal(due)
-                p = d if planned == due else date.fromordinal(planned)
-                out.append(Due(d, first, last, index, p))
-    out.sort(key=lambda o: (o.due, o.period_start, o.index))
+                out.append(
+                    Due(d, first, last, index, d if planned == due else date.fromordinal(planned))
+                )
+    # No sort needed: periods come in order, and within one the shift is monotonic (a later
+    # planned day never gets an earlier due date), so slot order is due-date order.
     return out
 
 
-def _slots(plan: _Plan, days: WorkingDays, ps: int, pe: int, shift: Shift):
+_Slot = tuple[int, int, int]  # index, planned ordinal, due ordinal
+
+
+def _slots(plan: _Plan, days: WorkingDays, ps: int, pe: int, shift: Shift) -> list[_Slot]:
     """(index, planned ordinal, due ordinal) of one period's occurrences."""
     shape = plan.shape
     if shape == _CALENDAR_DAYS:
@@ -359,7 +392,7 @@ def _slots(plan: _Plan, days: WorkingDays, ps: int, pe: int, shift: Shift):
         mseq, mi, mj = days._span(ms, me)
         return _spread(mseq, mi, mj, ms, me, 1, shift)
     planned = _planned(plan, ps, pe)
-    slots = []
+    slots: list[_Slot] = []
     for index, o in enumerate(planned, 1):
         due = _shifted(seq, i, j, o, shift)
         if due is not None:
@@ -373,7 +406,9 @@ def _nth(k: int, length: int, times: int) -> int:
     return max(1, k * length // times) - 1
 
 
-def _spread(seq: Sequence[int], i: int, j: int, ps: int, pe: int, times: int, shift: Shift):
+def _spread(
+    seq: Sequence[int], i: int, j: int, ps: int, pe: int, times: int, shift: Shift
+) -> list[_Slot]:
     """N occurrences on the last days of N runs of the period's working days."""
     working = j - i
     if working:
@@ -384,7 +419,7 @@ def _spread(seq: Sequence[int], i: int, j: int, ps: int, pe: int, times: int, sh
     return []
 
 
-def _calendar_spread(ps: int, pe: int, times: int):
+def _calendar_spread(ps: int, pe: int, times: int) -> list[_Slot]:
     length = pe - ps + 1
     picked = (ps + _nth(k, length, times) for k in range(1, times + 1))
     return [(k, o, o) for k, o in enumerate(picked, 1)]

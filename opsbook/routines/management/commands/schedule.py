@@ -7,12 +7,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from opsbook.calendars.choices import Weekday
-from opsbook.calendars.models import Calendar
+from opsbook.calendars.models import FIRST_YEAR, LAST_YEAR, Calendar
 from opsbook.catalog.frequency import FrequencyError, parse_frequency
 from opsbook.routines.dates import NotSchedulable, Shift, describe_shift, due_dates, working_days
 
-MAX_YEARS = 10
-MAX_DAYS = 366 * MAX_YEARS
+MAX_YEARS = 10  # --to must come before the same day ten years after --from
 
 
 def _date(value: str) -> date:
@@ -20,6 +19,14 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _years_after(day: date, years: int) -> date:
+    if day.year + years > 9999:
+        return date.max
+    if (day.month, day.day) == (2, 29):
+        return date(day.year + years, 3, 1)
+    return day.replace(year=day.year + years)
 
 
 def _weekday(day: date) -> str:
@@ -78,7 +85,12 @@ class Command(BaseCommand):
             raise CommandError(
                 _("--to (%(last)s) is before --from (%(first)s).") % {"last": last, "first": first}
             )
-        if (last - first).days >= MAX_DAYS:
+        if first.year < FIRST_YEAR or last.year > LAST_YEAR:
+            raise CommandError(
+                _("Dates must lie between %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        if last >= _years_after(first, MAX_YEARS):
             raise CommandError(
                 _("Ask for at most %(years)d years at a time.") % {"years": MAX_YEARS}
             )
