@@ -516,9 +516,7 @@ class _Chunk:
 
     def _existing(self, planned: dict[Key, _Planned]) -> dict[Key, _Existing]:
         found: dict[Key, _Existing] = {}
-        for values in Occurrence.objects.filter(self._near(planned)).values_list(
-            *_EXISTING_FIELDS
-        ):
+        for values in Occurrence.objects.filter(self._near(planned)).values_list(*_EXISTING_FIELDS):
             row = _Existing(*values)
             found[row.content_id, row.period_start, row.index] = row
         return found

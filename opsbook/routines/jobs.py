@@ -179,9 +179,9 @@ def escalate_overdue(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
     """Tell the owners and the team lead (the managers when the team has no lead) about open
     occurrences past their due time, once each. Returns how many were escalated."""
     overdue = list(
-        _with_people(
-            Occurrence.objects.late(now).filter(escalated_at__isnull=True)
-        ).order_by("due_at", "pk")[:limit]
+        _with_people(Occurrence.objects.late(now).filter(escalated_at__isnull=True)).order_by(
+            "due_at", "pk"
+        )[:limit]
     )
     if not overdue:
         return 0
@@ -271,4 +271,3 @@ def mark_missed_task() -> int:
 def notify_occurrences_task() -> dict:
     now = clock.now()
     return {"reminded": remind_due(now), "escalated": escalate_overdue(now)}
-

@@ -23,9 +23,9 @@ def calendar():
 
 def due_days(content):
     return list(
-        Occurrence.objects.filter(content=content).order_by("due_on").values_list(
-            "due_on", flat=True
-        )
+        Occurrence.objects.filter(content=content)
+        .order_by("due_on")
+        .values_list("due_on", flat=True)
     )
 
 
@@ -79,9 +79,7 @@ def test_keep_puts_a_weekend_due_day_at_the_end_of_that_day(calendar, personas, 
     assert occurrence.due_at == datetime(2026, 9, 20, 0, tzinfo=SHANGHAI)
 
 
-def test_the_window_starts_at_the_content_start_and_stops_at_its_end(
-    calendar, personas, settings
-):
+def test_the_window_starts_at_the_content_start_and_stops_at_its_end(calendar, personas, settings):
     settings.ROUTINES_HORIZON_DAYS = 60
     content = make_routine(
         personas.alice,

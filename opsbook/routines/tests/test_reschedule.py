@@ -107,7 +107,10 @@ def test_new_owners_take_over_the_future_open_occurrences(
             None,
             weekly,
             parts=catalog.Parts(
-                owners=[Ownership(user=personas.bob, is_primary=True), Ownership(user=personas.alice)]
+                owners=[
+                    Ownership(user=personas.bob, is_primary=True),
+                    Ownership(user=personas.alice),
+                ]
             ),
         )
 
@@ -124,7 +127,9 @@ def test_an_overdue_open_occurrence_keeps_its_owner(
 
     with django_capture_on_commit_callbacks(execute=True):
         catalog.do_update_content(
-            None, weekly, parts=catalog.Parts(owners=[Ownership(user=personas.bob, is_primary=True)])
+            None,
+            weekly,
+            parts=catalog.Parts(owners=[Ownership(user=personas.bob, is_primary=True)]),
         )
 
     late = Occurrence.objects.get(content=weekly, due_on=date(2026, 9, 14))
