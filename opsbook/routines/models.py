@@ -152,3 +152,27 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContentSchedule(models.Model):
+    """What the generator last made of a content: a fingerprint of everything the occurrences
+    depend on (frequency, dates, calendar and its version, due shift, effort, owners) and the
+    last day generated. When the fingerprint is unchanged, the next run only adds the days the
+    horizon has reached since; any change makes it reconcile the whole horizon again."""
+
+    content = models.OneToOneField(
+        "catalog.ServiceContent",
+        models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    fingerprint = models.CharField(max_length=64)
+    generated_through = models.DateField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("generated schedule")
+        verbose_name_plural = _("generated schedules")
+
+    def __str__(self) -> str:
+        return f"{self.content_id} → {self.generated_through:%Y-%m-%d}"
