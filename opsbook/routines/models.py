@@ -118,6 +118,8 @@ class Occurrence(models.Model):
             models.Index(fields=["status", "due_at"], name="routines_status_due_idx"),
             models.Index(fields=["assignee", "status", "due_at"], name="routines_assignee_idx"),
             models.Index(fields=["content", "due_on"], name="routines_content_due_idx"),
+            # The missed job: open occurrences whose period has ended.
+            models.Index(fields=["status", "period_end"], name="routines_status_period_idx"),
         ]
 
     def __str__(self) -> str:
