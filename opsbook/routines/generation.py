@@ -380,7 +380,7 @@ class _Existing(NamedTuple):
     pk: int
     content_id: int
     period_start: date
-    index: int
+    number: int  # the column "index" (a NamedTuple cannot have a field of that name)
     status: str
     period_end: date
     planned_on: date
@@ -556,9 +556,9 @@ class _Chunk:
         if updates:
             Occurrence.objects.bulk_update(updates, _UPDATE_FIELDS, batch_size=500)
             self.result.updated += len(updates)
-        for start in range(0, len(cancel), CHUNK):
+        for first in range(0, len(cancel), CHUNK):
             self.result.cancelled += Occurrence.objects.filter(
-                pk__in=cancel[start : start + CHUNK], status=OccurrenceStatus.OPEN
+                pk__in=cancel[first : first + CHUNK], status=OccurrenceStatus.OPEN
             ).update(status=OccurrenceStatus.CANCELLED, updated_at=now)
         if reowned:
             self._replace_owners(reowned)
@@ -603,7 +603,7 @@ class _Chunk:
             return found
         for values in Occurrence.objects.filter(near).values_list(*_EXISTING_FIELDS):
             row = _Existing(*values)
-            found[row.content_id, row.period_start, row.index] = row
+            found[row.content_id, row.period_start, row.number] = row
         return found
 
     def _owners_of_open(self, planned: dict[Key, _Planned]) -> dict[int, tuple[int, ...]]:

@@ -89,7 +89,7 @@ def lead_days(content_ids: Iterable[int]) -> dict[int, int]:
     ).values_list("item_id", "content_id", "lead_days")
     for item_id, content_id, days in rows:
         target, key = (own, content_id) if content_id is not None else (by_item, item_id)
-        target[key] = max(target.get(key, 0), days)
+        target[key] = max(target.get(key, 0), days or 0)
     found = {}
     for pk in ids:
         days = own.get(pk, by_item.get(items.get(pk, -1)))
@@ -168,7 +168,9 @@ def remind_due(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
     calendars = Calendars(now, days=1)
     leads = lead_days({row[1] for row in rows})
     ready = [
-        row[0] for row in rows if remind_at(*row[1:], calendars=calendars, leads=leads) <= now
+        pk
+        for pk, content_id, calendar_id, due_on, due_at in rows
+        if remind_at(content_id, calendar_id, due_on, due_at, calendars, leads) <= now
     ][:limit]
     if not ready:
         return 0
@@ -217,7 +219,7 @@ def escalate_overdue(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
     for occurrence in overdue:
         team = occurrence.team or (occurrence.assignee.team if occurrence.assignee else None)
         lead = team.lead if team is not None and team.lead_id else None
-        audiences = {
+        audiences: dict[Audience | str, Iterable[User]] = {
             Audience.ASSIGNEE: _people([occurrence.assignee]),
             Audience.OWNERS: _people(occurrence.owners.all()),
         }
