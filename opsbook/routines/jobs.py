@@ -138,21 +138,32 @@ def _latest_today(now: datetime) -> date:
 def _remind_candidates(now: datetime):
     """Open occurrences not reminded yet whose reminder may be due, bounded in SQL: due today
     (anywhere), within the setting's hours, or within the longest 提前N天 of a content that
-    has one. The exact moment is checked per row."""
+    has one. Each bound is also a bound on ``due_at`` (the end of the due day is before the
+    second midnight after it, UTC), so the index on (status, due_at) reads only that range. The
+    exact moment is checked per row."""
     base = Occurrence.objects.open().filter(reminded_at__isnull=True, due_at__gt=now)
     hours = settings.ROUTINES_REMIND_HOURS_BEFORE
+    last_day = _latest_today(now)
     if hours:
         bound = Q(due_at__lte=now + timedelta(hours=hours))
+        until = now + timedelta(hours=hours)
     else:
-        bound = Q(due_on__lte=_latest_today(now))
+        bound = Q(due_on__lte=last_day)
+        until = _after(last_day)
     standards = ServiceStandard.objects.filter(lead_days__isnull=False)
     longest = standards.aggregate(m=Max("lead_days"))["m"]
     if longest:
         has_lead = Q(
             content_id__in=standards.filter(content__isnull=False).values("content_id")
         ) | Q(content__item_id__in=standards.filter(content__isnull=True).values("item_id"))
-        bound |= has_lead & Q(due_on__lte=_latest_today(now) + timedelta(days=longest))
-    return base.filter(bound)
+        bound |= has_lead & Q(due_on__lte=last_day + timedelta(days=longest))
+        until = max(until, _after(last_day + timedelta(days=longest)))
+    return base.filter(bound, due_at__lte=until)
+
+
+def _after(day: date) -> datetime:
+    """A moment after the end of ``day`` in every time zone (UTC-12 included)."""
+    return datetime.combine(day + timedelta(days=2), time(0), tzinfo=UTC)
 
 
 def remind_due(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
