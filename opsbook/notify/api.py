@@ -265,7 +265,7 @@ def delete_rule(request, rule_id: Id):
     services.do_delete_rule(
         request.user, access.get_rule_for_user(request.user, rule_id), source="api"
     )
-    return 204, None
+    return HttpStatus(204, None)
 
 
 @rules_router.post("/{int:rule_id}/test", response={202: RuleTestOut, **WRITE_ERRORS})

@@ -413,6 +413,15 @@ PREFERENCE_FIELDS = (
 )
 
 
+def _preference_snapshot(pref: Preference) -> dict:
+    """The preference's fields for the audit trail (times as "HH:MM")."""
+    values = snapshot(pref, PREFERENCE_FIELDS)
+    for name in ("quiet_start", "quiet_end", "digest_at"):
+        if values[name] is not None:
+            values[name] = values[name].strftime("%H:%M")
+    return values
+
+
 def preference_for(user: User) -> Preference:
     """The user's preferences, or the defaults (unsaved) when they never changed them."""
     return Preference.objects.filter(user=user).first() or Preference(user=user)
@@ -469,7 +478,7 @@ def do_save_preferences(
         creating = pref is None
         if pref is None:
             pref = Preference(user=user)
-        before = {} if creating else snapshot(pref, PREFERENCE_FIELDS)
+        before = {} if creating else _preference_snapshot(pref)
         for name, value in values.items():
             setattr(pref, name, value)
         pref.save()
@@ -477,7 +486,7 @@ def do_save_preferences(
             actor=user,
             action=Action.CREATE if creating else Action.UPDATE,
             obj=pref,
-            changes=diff(before, snapshot(pref, PREFERENCE_FIELDS)),
+            changes=diff(before, _preference_snapshot(pref)),
             source=source,
         )
     return pref
