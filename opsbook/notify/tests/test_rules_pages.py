@@ -131,7 +131,7 @@ def test_send_test_reaches_me_by_inbox_and_email(manager, personas):
     note = Notification.objects.get(user=personas.mia)
     assert note.event == Event.TEST
     mail = Delivery.objects.get(recipient=personas.mia)
-    assert mail.status == DeliveryStatus.PENDING and "SLA breached" in mail.subject
+    assert mail.status == DeliveryStatus.PENDING and mail.subject == "测试：SLA 已超时"
     manager.post(reverse("notify:rule_test", args=[rule.pk]))
     assert Notification.objects.filter(user=personas.mia).count() == 2  # each press sends
 
