@@ -5,6 +5,7 @@ Each block below is a router of its own, registered in ``opsbook/api.py``; route
 """
 
 from datetime import datetime, time
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -227,7 +228,7 @@ def list_rules(request, event: str = ""):
 @rules_router.post("/", response={201: RuleOut, **WRITE_ERRORS})
 def create_rule(request, payload: RuleIn):
     with as_field_errors(rename=RULE_RENAMED):
-        values = payload.model_dump(exclude={"channel_id"})
+        values: dict[str, Any] = payload.model_dump(exclude={"channel_id"})
         rule = services.do_save_rule(
             request.user, None, channel=_channel(payload.channel_id), source="api", **values
         )
@@ -244,7 +245,7 @@ def update_rule(request, rule_id: Id, payload: RulePatch):
     """Change some of a rule's fields; ``channel_id: null`` clears the channel."""
     rule = access.get_rule_for_user(request.user, rule_id)
     sent = payload.model_fields_set
-    values = {
+    values: dict[str, Any] = {
         "event": rule.event,
         "audience": rule.audience,
         "in_app": rule.in_app,

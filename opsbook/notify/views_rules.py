@@ -46,7 +46,7 @@ def rule_list(request) -> HttpResponse:
     by_event: dict[str, list[Rule]] = {}
     for rule in access.rules_for_user(request.user):
         by_event.setdefault(rule.event, []).append(rule)
-    groups = [EventRules(e.value, e.label, by_event.get(e.value, [])) for e in ROUTED_EVENTS]
+    groups = [EventRules(e.value, str(e.label), by_event.get(e.value, [])) for e in ROUTED_EVENTS]
     return render(request, "notify/rules.html", {"groups": groups})
 
 

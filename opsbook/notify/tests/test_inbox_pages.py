@@ -26,7 +26,10 @@ def test_the_inbox_lists_my_entries_newest_first_with_the_unread_marked(alice, p
     page = alice.get(reverse("notify:inbox")).text
     assert page.index(new.title) < page.index(old.title)
     assert "李四的通知" not in page
-    assert f'id="entry-{new.pk}"' in page and "inbox-unread" in page.split(f'id="entry-{new.pk}"')[0][-200:]
+    assert (
+        f'id="entry-{new.pk}"' in page
+        and "inbox-unread" in page.split(f'id="entry-{new.pk}"')[0][-200:]
+    )
     assert reverse("notify:read", args=[new.pk]) in page
     assert reverse("notify:read", args=[old.pk]) not in page
 
@@ -61,9 +64,7 @@ def test_htmx_asks_for_the_results_only(alice, personas):
 
 def test_marking_one_read_with_htmx_answers_the_row_and_the_badge(alice, personas):
     entry, other = make_entries(personas.alice, 2)
-    response = alice.post(
-        reverse("notify:read", args=[entry.pk]), headers={"HX-Request": "true"}
-    )
+    response = alice.post(reverse("notify:read", args=[entry.pk]), headers={"HX-Request": "true"})
     entry.refresh_from_db()
     assert entry.read_at is not None
     assert f'id="entry-{entry.pk}"' in response.text

@@ -48,9 +48,7 @@ def test_the_account_menu_links_to_the_page(client, personas):
 )
 def test_quiet_hours_need_a_start_and_a_different_end(client, personas, start, end, field):
     client.force_login(personas.alice)
-    response = client.post(
-        reverse("notify:preferences"), {"quiet_start": start, "quiet_end": end}
-    )
+    response = client.post(reverse("notify:preferences"), {"quiet_start": start, "quiet_end": end})
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert not Preference.objects.exists()

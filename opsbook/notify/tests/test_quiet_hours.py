@@ -124,8 +124,11 @@ def test_chat_groups_ignore_personal_preferences(alice):
     prefer(alice, muted_events=[Event.TICKET_ASSIGNED], quiet_start=time(0), quiet_end=time(23))
     channel = Channel.objects.create(name="值班群", kind=ChannelKind.WECOM, url="https://x")
     Rule.objects.create(
-        event=Event.TICKET_ASSIGNED, audience=Audience.CHAT_GROUP, channel=channel,
-        in_app=False, email=False,
+        event=Event.TICKET_ASSIGNED,
+        audience=Audience.CHAT_GROUP,
+        channel=channel,
+        in_app=False,
+        email=False,
     )
     notify(alice, at(10))
     chat = Delivery.objects.get()

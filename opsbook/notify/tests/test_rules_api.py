@@ -21,7 +21,12 @@ def test_only_managers_and_admins_may_use_it(personas):
     for person in (personas.alice, personas.vera, personas.dana):
         response = Api(person).get("/rules/")
         assert response.status_code == 403 and "managers" in response.json()["detail"]
-        assert Api(person).send("post", "/rules/", {"event": "sla_breach", "audience": "owners"}).status_code == 403
+        assert (
+            Api(person)
+            .send("post", "/rules/", {"event": "sla_breach", "audience": "owners"})
+            .status_code
+            == 403
+        )
     assert Api(personas.erin).get("/rules/").status_code == 200
 
 
@@ -36,7 +41,9 @@ def test_the_list_is_paged_and_filtered_by_event(api, django_assert_max_num_quer
 def test_create_read_change_delete(api):
     channel = Channel.objects.create(name="值班群", kind=ChannelKind.FEISHU, url="https://x")
     created = api.send(
-        "post", "/rules/", {"event": "sla_breach", "audience": "chat_group", "channel_id": channel.pk}
+        "post",
+        "/rules/",
+        {"event": "sla_breach", "audience": "chat_group", "channel_id": channel.pk},
     )
     assert created.status_code == 201
     rule = created.json()

@@ -21,7 +21,9 @@ def manager(client, personas):
 
 @pytest.fixture
 def channel():
-    return Channel.objects.create(name="值班群", kind=ChannelKind.WECOM, url="https://qyapi.weixin.qq.com/x")
+    return Channel.objects.create(
+        name="值班群", kind=ChannelKind.WECOM, url="https://qyapi.weixin.qq.com/x"
+    )
 
 
 def test_managers_see_the_rules_by_event_with_the_fallback_named(
@@ -44,7 +46,7 @@ def test_managers_see_the_rules_by_event_with_the_fallback_named(
 )
 def test_agents_get_403_and_customers_404(client, personas, name, args):
     if args:
-        args = [Rule.objects.first().pk]
+        args = [Rule.objects.earliest("id").pk]
     client.force_login(personas.alice)
     assert client.get(reverse(name, args=args)).status_code == 403
     client.force_login(personas.vera)
@@ -54,7 +56,7 @@ def test_agents_get_403_and_customers_404(client, personas, name, args):
 
 
 def test_an_agent_cannot_delete_or_test_a_rule(client, personas):
-    rule = Rule.objects.first()
+    rule = Rule.objects.earliest("id")
     client.force_login(personas.alice)
     assert client.post(reverse("notify:rule_delete", args=[rule.pk])).status_code == 403
     assert client.post(reverse("notify:rule_test", args=[rule.pk])).status_code == 403
@@ -138,7 +140,10 @@ def test_send_test_reaches_me_by_inbox_and_email(manager, personas):
 
 def test_send_test_to_a_chat_group_queues_one_message_for_its_channel(manager, channel):
     rule = Rule.objects.create(
-        event=Event.SLA_BREACH, audience=Audience.CHAT_GROUP, channel=channel, in_app=False,
+        event=Event.SLA_BREACH,
+        audience=Audience.CHAT_GROUP,
+        channel=channel,
+        in_app=False,
         email=False,
     )
     manager.post(reverse("notify:rule_test", args=[rule.pk]))
@@ -149,7 +154,10 @@ def test_send_test_to_a_chat_group_queues_one_message_for_its_channel(manager, c
 
 def test_send_test_to_an_inactive_channel_says_so(manager, channel):
     rule = Rule.objects.create(
-        event=Event.SLA_BREACH, audience=Audience.CHAT_GROUP, channel=channel, in_app=False,
+        event=Event.SLA_BREACH,
+        audience=Audience.CHAT_GROUP,
+        channel=channel,
+        in_app=False,
         email=False,
     )
     Channel.objects.filter(pk=channel.pk).update(is_active=False)
