@@ -36,8 +36,8 @@ from .models import Channel, Delivery, Notification, Preference, Rule
 # A message written for one reader, in the language active when it is called: (title, body).
 Message = Callable[[], tuple[str, str]]
 
-# Used when no active rule names an event: the people the caller names get an inbox entry and
-# an e-mail; no chat group is told.
+# Used when no rule at all names an event: the people the caller names get an inbox entry and
+# an e-mail; no chat group is told. (An event whose rules are all switched off tells nobody.)
 DEFAULT_AUDIENCES = frozenset(
     {Audience.ASSIGNEE, Audience.OWNERS, Audience.TEAM_LEAD, Audience.MANAGERS}
 )
@@ -116,9 +116,16 @@ def do_notify(
     the same person is never written twice, so a job that runs twice notifies once. ``link`` is
     a path on this site (anything else is dropped). Returns the inbox entries created.
     """
-    rules = list(Rule.objects.filter(event=event, is_active=True).select_related("channel"))
+    rules = list(Rule.objects.filter(event=event).select_related("channel"))
     return _notify(
-        event, key=key, message=message, link=link, audiences=audiences, now=now, rules=rules
+        event,
+        key=key,
+        message=message,
+        link=link,
+        audiences=audiences,
+        now=now,
+        rules=[r for r in rules if r.is_active],
+        fallback=not rules,
     ).notifications
 
 
@@ -131,9 +138,10 @@ def _notify(
     audiences: Mapping[Audience | str, Iterable[User]],
     now: datetime,
     rules: list[Rule],
+    fallback: bool = False,
 ) -> Outcome:
     link = safe_path(link)
-    if rules:
+    if not fallback:
         wanted = {(r.audience, "in_app") for r in rules if r.in_app}
         wanted |= {(r.audience, "email") for r in rules if r.email}
         chats = [

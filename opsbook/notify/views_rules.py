@@ -28,8 +28,9 @@ class EventRules:
     rules: list[Rule]
 
     @property
-    def uses_fallback(self) -> bool:
-        return not any(rule.is_active for rule in self.rules)
+    def silenced(self) -> bool:
+        """Rules exist but all are off: the event tells nobody."""
+        return bool(self.rules) and not any(rule.is_active for rule in self.rules)
 
 
 def _add_errors(form, exc: ValidationError) -> None:

@@ -68,3 +68,18 @@ def test_an_event_without_a_rule_falls_back_to_the_named_people(personas):
     )
     assert Notification.objects.filter(user=personas.alice).exists()
     assert Delivery.objects.filter(recipient=personas.alice).exists()
+
+
+def test_an_event_whose_rules_are_all_off_tells_nobody(personas, client):
+    Rule.objects.filter(event=Event.TICKET_ASSIGNED).update(is_active=False)
+    do_notify(
+        Event.TICKET_ASSIGNED,
+        key="ticket:1:assigned",
+        message=lambda: ("t", ""),
+        link="/tickets/1/",
+        audiences={Audience.ASSIGNEE: [personas.alice]},
+        now=NOW,
+    )
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
+    client.force_login(personas.mia)
+    assert "rules-silenced" in client.get("/notifications/rules/").text
