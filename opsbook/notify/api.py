@@ -65,11 +65,11 @@ class NotificationOut(Schema):
         return obj.read_at is None
 
 
-class UnreadCountOut(Schema):
+class NotifyUnreadCountOut(Schema):
     unread: int
 
 
-class MarkedOut(Schema):
+class NotifyMarkedOut(Schema):
     marked: int
 
 
@@ -93,7 +93,7 @@ class NotifyPreferencesPatch(Schema):
     digest_at: time | None = None
 
 
-class RuleOut(Schema):
+class NotifyRuleOut(Schema):
     id: int
     event: str
     audience: str
@@ -108,7 +108,7 @@ class RuleOut(Schema):
         return obj.channel.name if obj.channel_id and obj.channel else None
 
 
-class RuleIn(Schema):
+class NotifyRuleIn(Schema):
     event: str = Field(max_length=30)
     audience: str = Field(max_length=20)
     in_app: bool = True
@@ -117,7 +117,7 @@ class RuleIn(Schema):
     is_active: bool = True
 
 
-class RulePatch(Schema):
+class NotifyRulePatch(Schema):
     event: str | None = Field(None, max_length=30)
     audience: str | None = Field(None, max_length=20)
     in_app: bool | None = None
@@ -126,7 +126,7 @@ class RulePatch(Schema):
     is_active: bool | None = None
 
 
-class RuleTestOut(Schema):
+class NotifyRuleTestOut(Schema):
     inbox: int
     emails: int
     chats: int
@@ -142,12 +142,12 @@ def list_notifications(request, unread: bool = False):
     return access.notifications_for_user(request.user, unread_only=unread)
 
 
-@inbox_router.get("/unread-count", response={200: UnreadCountOut, **READ_ERRORS})
+@inbox_router.get("/unread-count", response={200: NotifyUnreadCountOut, **READ_ERRORS})
 def unread_count(request):
     return {"unread": access.notifications_for_user(request.user, unread_only=True).count()}
 
 
-@inbox_router.post("/read-all", response={200: MarkedOut, **READ_ERRORS})
+@inbox_router.post("/read-all", response={200: NotifyMarkedOut, **READ_ERRORS})
 def mark_all_read(request):
     """Mark every unread notification of mine read; answers how many."""
     return {"marked": services.do_mark_all_read(request.user, now=clock.now())}
@@ -217,7 +217,7 @@ def _channel(pk: int | None) -> Channel | None:
 RULE_RENAMED = {"channel": "channel_id"}
 
 
-@rules_router.get("/", response={200: list[RuleOut], **LIST_ERRORS})
+@rules_router.get("/", response={200: list[NotifyRuleOut], **LIST_ERRORS})
 @paginate(Pagination)
 def list_rules(request, event: str = ""):
     """The rules by event; ``event`` lists one event's."""
@@ -225,8 +225,8 @@ def list_rules(request, event: str = ""):
     return rules.filter(event=event) if event else rules
 
 
-@rules_router.post("/", response={201: RuleOut, **WRITE_ERRORS})
-def create_rule(request, payload: RuleIn):
+@rules_router.post("/", response={201: NotifyRuleOut, **WRITE_ERRORS})
+def create_rule(request, payload: NotifyRuleIn):
     with as_field_errors(rename=RULE_RENAMED):
         values: dict[str, Any] = payload.model_dump(exclude={"channel_id"})
         rule = services.do_save_rule(
@@ -235,13 +235,13 @@ def create_rule(request, payload: RuleIn):
     return HttpStatus(201, access.get_rule_for_user(request.user, rule.pk))
 
 
-@rules_router.get("/{int:rule_id}", response={200: RuleOut, **READ_ERRORS})
+@rules_router.get("/{int:rule_id}", response={200: NotifyRuleOut, **READ_ERRORS})
 def get_rule(request, rule_id: Id):
     return access.get_rule_for_user(request.user, rule_id)
 
 
-@rules_router.patch("/{int:rule_id}", response={200: RuleOut, **WRITE_ERRORS})
-def update_rule(request, rule_id: Id, payload: RulePatch):
+@rules_router.patch("/{int:rule_id}", response={200: NotifyRuleOut, **WRITE_ERRORS})
+def update_rule(request, rule_id: Id, payload: NotifyRulePatch):
     """Change some of a rule's fields; ``channel_id: null`` clears the channel."""
     rule = access.get_rule_for_user(request.user, rule_id)
     sent = payload.model_fields_set
@@ -269,7 +269,7 @@ def delete_rule(request, rule_id: Id):
     return HttpStatus(204, None)
 
 
-@rules_router.post("/{int:rule_id}/test", response={202: RuleTestOut, **WRITE_ERRORS})
+@rules_router.post("/{int:rule_id}/test", response={202: NotifyRuleTestOut, **WRITE_ERRORS})
 def test_rule(request, rule_id: Id):
     """Send a test message through the rule: to its chat channel, or to me by its inbox and
     e-mail flags. Answers what was queued."""
