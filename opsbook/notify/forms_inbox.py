@@ -20,7 +20,7 @@ class InboxFilterForm(forms.Form):
 
 class RuleForm(StyledFormMixin, forms.Form):
     event = forms.ChoiceField(label=_("Event"), choices=_event_choices)
-    audience = forms.ChoiceField(label=_("Who"), choices=Audience.choices)
+    audience = forms.ChoiceField(label=_("Recipients"), choices=Audience.choices)
     in_app = forms.BooleanField(label=_("Inbox"), required=False, initial=True)
     email = forms.BooleanField(label=_("E-mail"), required=False, initial=True)
     channel = forms.ModelChoiceField(
