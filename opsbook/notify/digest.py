@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
@@ -94,18 +95,22 @@ def _send_one(pref: Preference, key: str, now: datetime) -> int:
         if not entries:
             return 0
         more = waiting.count() - len(entries)
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        # In the reader's language, with times in their own time zone.
+        with (
+            translation.override(user.language or settings.LANGUAGE_CODE),
+            timezone.override(user.time_zone or settings.TIME_ZONE),
+        ):
             subject = ngettext(
-                "Opsbook: %(count)d notification today",
-                "Opsbook: %(count)d notifications today",
+                "Opsbook daily digest: %(count)d unread notification",
+                "Opsbook daily digest: %(count)d unread notifications",
                 len(entries) + more,
             ) % {"count": len(entries) + more}
             context = {
                 "user": user,
                 "entries": [(e, absolute(e.link) if e.link else "") for e in entries],
                 "more": more,
-                "inbox_url": absolute("/notifications/"),
-                "preferences_url": absolute("/notifications/preferences/"),
+                "inbox_url": absolute(reverse("notify:inbox")),
+                "preferences_url": absolute(reverse("notify:preferences")),
             }
             body = render_to_string("notify/inbox_digest_email.txt", context)
             html = render_to_string("notify/inbox_digest_email.html", context)
@@ -119,7 +124,7 @@ def _send_one(pref: Preference, key: str, now: datetime) -> int:
             subject=subject[:200],
             body=body,
             html=html,
-            link=absolute("/notifications/"),
+            link=absolute(reverse("notify:inbox")),
             status=DeliveryStatus.PENDING,
             next_attempt_at=now,
             created_at=now,

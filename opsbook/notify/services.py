@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -397,7 +398,7 @@ def do_send_test(actor: User, rule: Rule, *, now: datetime) -> TestSent:
             Event.TEST,
             key=f"test:rule:{rule.pk}:{actor.pk}:{now.isoformat()}",
             message=message,
-            link="/notifications/",
+            link=reverse("notify:inbox"),
             audiences={} if rule.audience == Audience.CHAT_GROUP else {rule.audience: [actor]},
             now=now,
             rules=[rule],

@@ -111,3 +111,13 @@ def test_per_event_emails_stop_while_the_digest_is_on_and_the_digest_carries_the
 def test_both_jobs_are_scheduled_every_minute():
     for name in ("notify.send_digests", "notify.release_held"):
         assert registry[name].spec == Every(timedelta(minutes=1))
+
+
+def test_the_digest_shows_times_in_the_readers_time_zone(alice):
+    alice.time_zone = "Europe/London"
+    alice.language = "en"
+    alice.save()
+    make_entries(alice, 1, start=at(9))  # 09:00 in Shanghai is 02:00 in London
+    send_digests(at(18))
+    mail = Delivery.objects.get()
+    assert "2026-10-09 02:00" in mail.body and mail.subject.startswith("Opsbook daily digest: 1 ")
