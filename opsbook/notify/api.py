@@ -19,6 +19,7 @@ from opsbook.core.api import Id, Message, Pagination, ValidationErrors, as_field
 from opsbook.core.permissions import api_guard
 
 from . import access, services
+from .choices import Audience
 from .models import Channel, Notification, Preference, Rule
 
 # --- The inbox, one's own preferences and the rules (inbox) ---------------------------------
@@ -256,7 +257,10 @@ def update_rule(request, rule_id: Id, payload: NotifyRulePatch):
         if name in sent and getattr(payload, name) is not None:
             values[name] = getattr(payload, name)
     with as_field_errors(rename=RULE_RENAMED):
-        channel = _channel(payload.channel_id) if "channel_id" in sent else rule.channel
+        if "channel_id" in sent:
+            channel = _channel(payload.channel_id)
+        else:  # a rule that stops being a chat group's drops its channel
+            channel = rule.channel if values["audience"] == Audience.CHAT_GROUP else None
         services.do_save_rule(request.user, rule, channel=channel, source="api", **values)
     return access.get_rule_for_user(request.user, rule_id)
 

@@ -85,3 +85,19 @@ def test_send_test_answers_what_was_queued(api, personas):
     assert response.json() == {"inbox": 1, "emails": 1, "chats": 0}
     assert Notification.objects.get().user == personas.mia
     assert Delivery.objects.get().address == "mia@example.com"
+
+
+def test_a_chat_group_rule_turned_into_a_personal_one_drops_its_channel(api):
+    channel = Channel.objects.create(name="值班群", kind=ChannelKind.SLACK, url="https://x")
+    rule = Rule.objects.create(
+        event=Event.TICKET_CREATED,
+        audience=Audience.CHAT_GROUP,
+        channel=channel,
+        in_app=False,
+        email=False,
+    )
+    changed = api.send("patch", f"/rules/{rule.pk}", {"audience": "managers", "in_app": True})
+    assert changed.status_code == 200
+    assert changed.json()["channel_id"] is None and changed.json()["in_app"] is True
+    refused = api.send("patch", f"/rules/{rule.pk}", {"audience": "chat_group"})
+    assert refused.status_code == 422 and "channel_id" in refused.json()["detail"][0]["loc"]
