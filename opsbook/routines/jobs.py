@@ -207,7 +207,7 @@ def remind_due(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
                 link=notices.occurrence_path(occurrence.pk),
                 audiences={
                     Audience.ASSIGNEE: _people([occurrence.assignee]),
-                    Audience.OWNERS: _people(occurrence.owners.all()),
+                    Audience.OWNERS: _owners(occurrence),
                 },
                 now=now,
             )
@@ -232,13 +232,16 @@ def escalate_overdue(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
         lead = team.lead if team is not None and team.lead_id else None
         audiences: dict[Audience | str, Iterable[User]] = {
             Audience.ASSIGNEE: _people([occurrence.assignee]),
-            Audience.OWNERS: _people(occurrence.owners.all()),
+            Audience.OWNERS: _owners(occurrence),
         }
         if lead is not None and lead.is_active:
             audiences[Audience.TEAM_LEAD] = [lead]
         else:
+            # No lead to escalate to: the managers stand in for one (the default rules send
+            # overdue work to the team lead), and are the managers for a rule naming them.
             if managers is None:
                 managers = list(User.objects.filter(is_active=True, role=Role.MANAGER))
+            audiences[Audience.TEAM_LEAD] = managers
             audiences[Audience.MANAGERS] = managers
         with transaction.atomic():
             if not claim_update(
@@ -265,6 +268,12 @@ def escalate_overdue(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
 
 def _people(users: Iterable[User | None]) -> list[User]:
     return [u for u in users if u is not None and u.is_active]
+
+
+def _owners(occurrence: Occurrence) -> list[User]:
+    """The people the work belongs to: its owners and its assignee (the team lead of a team
+    owned content is its assignee and no owner)."""
+    return _people(dict.fromkeys([*occurrence.owners.all(), occurrence.assignee]))
 
 
 # --- tasks ----------------------------------------------------------------------------------------
