@@ -9,7 +9,7 @@ from django.db import connection, connections
 
 from opsbook.catalog.models import Ownership
 from opsbook.routines.generation import generate
-from opsbook.routines.models import Occurrence
+from opsbook.routines.models import ContentSchedule, Occurrence
 from opsbook.routines.testing import at, make_office_calendar, make_routine
 
 NOW = at(date(2026, 9, 14), 8)
@@ -31,8 +31,10 @@ def test_workers_generating_at_once_create_each_occurrence_once(personas):
             frequency_text=("工作日每天", "每周两次", "每日")[n % 3],
         )
         item = content.item
-    # Saving content committed and rescheduled it already (contents_changed): start empty.
+    # Saving content committed and rescheduled it already (contents_changed), today: start
+    # empty, and forget what was generated.
     Occurrence.objects.all().delete()
+    ContentSchedule.objects.all().delete()
     barrier = threading.Barrier(WORKERS)
     results, errors = [], []
 
