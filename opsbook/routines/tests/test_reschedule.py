@@ -211,3 +211,31 @@ def test_a_moved_occurrence_is_reminded_again(weekly, calendar, django_capture_o
 
     ahead.refresh_from_db()
     assert ahead.reminded_at is None
+
+
+def test_new_item_owners_take_over_content_without_owners_of_its_own(
+    calendar, personas, django_capture_on_commit_callbacks
+):
+    from opsbook.catalog.testing import make_item
+
+    item = make_item(personas.alice, name="有负责人的服务")
+    content = make_routine(None, item, frequency_text="每周一")
+    generate(NOW)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog.do_update_item(
+            None, item, parts=catalog.Parts(owners=[Ownership(user=personas.bob, is_primary=True)])
+        )
+
+    assert set(
+        Occurrence.objects.filter(content=content).values_list("assignee__username", flat=True)
+    ) == {"bob"}
+
+
+def test_a_save_that_changes_nothing_reschedules_nothing(
+    weekly, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        catalog.do_update_content(None, weekly, name=weekly.name)
+
+    assert callbacks == []
