@@ -2,6 +2,8 @@
 private and metadata addresses, names that resolve to them, plain http to a vendor, userinfo,
 odd ports, and any host nobody allowlisted."""
 
+import ipaddress
+
 import pytest
 
 from opsbook.notify import ssrf
@@ -150,8 +152,6 @@ def test_checking_a_form_does_not_need_dns():
 
 
 def test_public_addresses_are_public():
-    import ipaddress
-
     assert ssrf.is_public(ipaddress.ip_address("93.184.215.14"))
     assert ssrf.is_public(ipaddress.ip_address("2606:4700::6810:85e5"))
     assert not ssrf.is_public(ipaddress.ip_address("::ffff:10.0.0.1"))
