@@ -21,6 +21,7 @@ from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
 from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
+from opsbook.notify.api import router as notify_router
 from opsbook.people.api import router as people_router
 from opsbook.tickets.api import router as tickets_router
 
@@ -79,3 +80,4 @@ api.add_router("/calendars/", calendars_router)
 api.add_router("/audit", audit_router)
 api.add_router("/tickets/", tickets_router)
 api.add_router("/people/", people_router)
+api.add_router("/notify/", notify_router)

@@ -2,10 +2,12 @@
 Managers and administrators manage channels and deliveries; only administrators decide which
 hosts besides the chat vendors' a webhook may call (that is the SSRF guard's door)."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from opsbook.accounts.access import is_admin, is_staff_member
 from opsbook.accounts.choices import Role
+from opsbook.core.api import BIGINT_MAX
 
 from .models import AllowedHost, Channel, Delivery
 
@@ -39,15 +41,24 @@ def allowed_hosts_for_user(user):
     )
 
 
+def _valid(pk: int) -> int:
+    if not isinstance(pk, int) or not 1 <= pk <= BIGINT_MAX:
+        raise Http404
+    return pk
+
+
 def get_channel_for_user(user, pk: int) -> Channel:
+    _valid(pk)
     return get_object_or_404(channels_for_user(user), pk=pk)
 
 
 def get_delivery_for_user(user, pk: int) -> Delivery:
+    _valid(pk)
     return get_object_or_404(
         deliveries_for_user(user).select_related("channel", "recipient"), pk=pk
     )
 
 
 def get_allowed_host_for_user(user, pk: int) -> AllowedHost:
+    _valid(pk)
     return get_object_or_404(allowed_hosts_for_user(user), pk=pk)
