@@ -73,7 +73,7 @@ class ChannelForm(StyledFormMixin, forms.Form):
             self.fields.pop("clear_secret")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         url = (data.get("url") or "").strip()
         kind = data.get("kind")
         if self.channel is None and not url:

@@ -30,7 +30,7 @@ from .models import AllowedHost, Channel, Delivery
 
 CHAT_KINDS = [k for k in ChannelKind.values if k != ChannelKind.EMAIL]
 # The vendor host(s) each chat kind's URL is on, when it is on a vendor host at all.
-KIND_HOSTS = {
+KIND_HOSTS: dict[str, set[str]] = {
     ChannelKind.WECOM: {"qyapi.weixin.qq.com"},
     ChannelKind.DINGTALK: {"oapi.dingtalk.com"},
     ChannelKind.FEISHU: {"open.feishu.cn", "open.larksuite.com"},
@@ -95,9 +95,12 @@ def _validate(data: ChannelInput, channel: Channel | None) -> tuple[str | None, 
     """Check ``data``; returns the new URL and secret to store (None: keep)."""
     errors: dict[str, str] = {}
     name = data.name.strip()
+    others = (
+        Channel.objects.exclude(pk=channel.pk) if channel is not None else Channel.objects.all()
+    )
     if not name:
         errors["name"] = _("Give the channel a name.")
-    elif Channel.objects.filter(name=name).exclude(pk=getattr(channel, "pk", None)).exists():
+    elif others.filter(name=name).exists():
         errors["name"] = _("A channel with this name exists.")
     if data.kind not in CHAT_KINDS:
         errors["kind"] = _("Choose a chat service.")

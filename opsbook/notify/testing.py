@@ -113,7 +113,7 @@ class _Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.raw.append(envelope.original_content or envelope.content)
         self.messages.append(
-            message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)  # type: ignore[arg-type]
+            message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         )
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"

@@ -24,7 +24,7 @@ from .base import json_body as to_json
 
 MAX_BYTES = 4000
 THROTTLED_SECONDS = 600
-KNOWN_ERRORS = {
+KNOWN_ERRORS: dict[object, object] = {
     310000: _lazy(
         "Security check failed: check the signing secret (加签), the keyword or the IP range."
     ),

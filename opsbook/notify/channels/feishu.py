@@ -22,7 +22,7 @@ from .base import Destination, Message, Outcome, Request, fit, http_status_outco
 from .base import json_body as to_json
 
 MAX_BYTES = 18000  # the text, leaving room for the rest of the 20 KB body
-KNOWN_ERRORS = {
+KNOWN_ERRORS: dict[object, object] = {
     19021: _lazy("The signature does not match (check the secret) or the server clock is off."),
     19024: _lazy("The message lacks the bot's keyword (set the keyword on this channel)."),
     19001: _lazy("The webhook token is wrong or the bot was removed."),

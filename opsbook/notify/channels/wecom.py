@@ -14,7 +14,7 @@ from .base import json_body as to_json
 
 MAX_BYTES = 4096
 RETRY_CODES = {45009: None, -1: None}
-KNOWN_ERRORS = {
+KNOWN_ERRORS: dict[object, object] = {
     93000: _lazy("Invalid webhook URL (the key is wrong or the robot was removed)."),
     40058: _lazy("Message too long."),
     40008: _lazy("Invalid message type."),
