@@ -70,7 +70,10 @@ def rotate(token: str) -> str:
     """``token`` encrypted again with the first key."""
     if not token:
         return ""
-    return _keys().rotate(token.encode("ascii")).decode("ascii")
+    try:
+        return _keys().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise SecretUnreadable(str(exc)) from exc
 
 
 # --- a channel's secrets --------------------------------------------------------------------
