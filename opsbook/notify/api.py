@@ -1,5 +1,8 @@
-"""The notifications API, mounted at /api/notify/. Routes fetch through the access helpers (404
-outside scope) and write through the services, like the pages."""
+"""The notifications API, mounted at /api/notifications/.
+
+Each block below is a router of its own, registered in ``opsbook/api.py``; routes fetch through
+the access helpers (404 outside scope) and write through the services, like the pages.
+"""
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -22,11 +25,12 @@ from .schemas_channels import (
     NotifyDeliveryOut,
 )
 
-router = Router(tags=["notify"])
+# --- delivery: chat channels, deliveries, allowed hosts (delivery) -------------------------
+#     /api/notifications/channels        chat channels, secrets masked (managers, administrators)
+#     /api/notifications/deliveries      the outbox, "send again" (managers, administrators)
+#     /api/notifications/allowed-hosts   the webhook allowlist (administrators)
 
-# --- delivery: chat channels, deliveries, allowed hosts (managers and administrators) --------
-
-channels_router = Router(tags=["notify"])
+channels_router = Router(tags=["notification channels"])
 channels_router.add_decorator(
     api_guard(
         access_channels.can_manage_channels,
@@ -34,7 +38,7 @@ channels_router.add_decorator(
     ),
     mode="operation",
 )
-hosts_router = Router(tags=["notify"])
+hosts_router = Router(tags=["notification channels"])
 hosts_router.add_decorator(
     api_guard(
         access_channels.can_manage_allowed_hosts,
@@ -43,19 +47,19 @@ hosts_router.add_decorator(
     mode="operation",
 )
 
-READ_ERRORS = {401: Message, 403: Message, 404: Message}
-LIST_ERRORS = {401: Message, 403: Message, 422: ValidationErrors}
-WRITE_ERRORS = {**READ_ERRORS, 409: Message, 422: ValidationErrors}
+CHANNEL_READ_ERRORS = {401: Message, 403: Message, 404: Message}
+CHANNEL_LIST_ERRORS = {401: Message, 403: Message, 422: ValidationErrors}
+CHANNEL_WRITE_ERRORS = {**CHANNEL_READ_ERRORS, 409: Message, 422: ValidationErrors}
 
 
-@channels_router.get("/channels", response={200: list[NotifyChannelOut], **LIST_ERRORS})
+@channels_router.get("/channels", response={200: list[NotifyChannelOut], **CHANNEL_LIST_ERRORS})
 @paginate(Pagination)
 def list_channels(request):
     """Chat channels by name; URLs and secrets masked."""
     return access_channels.channels_for_user(request.user)
 
 
-@channels_router.post("/channels", response={201: NotifyChannelOut, **WRITE_ERRORS})
+@channels_router.post("/channels", response={201: NotifyChannelOut, **CHANNEL_WRITE_ERRORS})
 def create_channel(request, payload: NotifyChannelIn):
     """Add a chat channel. The URL must pass the SSRF guard (vendor hosts over https, or a host
     an administrator allowed); URL and secret are stored encrypted and never returned."""
@@ -69,12 +73,16 @@ def create_channel(request, payload: NotifyChannelIn):
     return HttpStatus(201, channel)
 
 
-@channels_router.get("/channels/{channel_id}", response={200: NotifyChannelOut, **READ_ERRORS})
+@channels_router.get(
+    "/channels/{channel_id}", response={200: NotifyChannelOut, **CHANNEL_READ_ERRORS}
+)
 def get_channel(request, channel_id: int):
     return access_channels.get_channel_for_user(request.user, channel_id)
 
 
-@channels_router.patch("/channels/{channel_id}", response={200: NotifyChannelOut, **WRITE_ERRORS})
+@channels_router.patch(
+    "/channels/{channel_id}", response={200: NotifyChannelOut, **CHANNEL_WRITE_ERRORS}
+)
 def update_channel(request, channel_id: int, payload: NotifyChannelPatch):
     channel = access_channels.get_channel_for_user(request.user, channel_id)
     sent = payload.model_dump(exclude_unset=True)
@@ -95,7 +103,7 @@ def update_channel(request, channel_id: int, payload: NotifyChannelPatch):
     return channel
 
 
-@channels_router.delete("/channels/{channel_id}", response={204: None, **WRITE_ERRORS})
+@channels_router.delete("/channels/{channel_id}", response={204: None, **CHANNEL_WRITE_ERRORS})
 def delete_channel(request, channel_id: int):
     """Delete a channel with its rules and deliveries."""
     channel = access_channels.get_channel_for_user(request.user, channel_id)
@@ -104,7 +112,7 @@ def delete_channel(request, channel_id: int):
 
 
 @channels_router.post(
-    "/channels/{channel_id}/test", response={202: NotifyDeliveryOut, **WRITE_ERRORS}
+    "/channels/{channel_id}/test", response={202: NotifyDeliveryOut, **CHANNEL_WRITE_ERRORS}
 )
 def send_test(request, channel_id: int):
     """Queue a test message; read its outcome at /deliveries/{id}."""
@@ -119,7 +127,7 @@ class DeliveryFilters(Schema):
     channel_id: int | None = None
 
 
-@channels_router.get("/deliveries", response={200: list[NotifyDeliveryOut], **LIST_ERRORS})
+@channels_router.get("/deliveries", response={200: list[NotifyDeliveryOut], **CHANNEL_LIST_ERRORS})
 @paginate(Pagination)
 def list_deliveries(request, filters: Query[DeliveryFilters]):
     """The outbox, newest first, with each row's status, attempts and last error."""
@@ -137,13 +145,15 @@ def list_deliveries(request, filters: Query[DeliveryFilters]):
     return rows
 
 
-@channels_router.get("/deliveries/{delivery_id}", response={200: NotifyDeliveryOut, **READ_ERRORS})
+@channels_router.get(
+    "/deliveries/{delivery_id}", response={200: NotifyDeliveryOut, **CHANNEL_READ_ERRORS}
+)
 def get_delivery(request, delivery_id: int):
     return access_channels.get_delivery_for_user(request.user, delivery_id)
 
 
 @channels_router.post(
-    "/deliveries/{delivery_id}/resend", response={202: NotifyDeliveryOut, **WRITE_ERRORS}
+    "/deliveries/{delivery_id}/resend", response={202: NotifyDeliveryOut, **CHANNEL_WRITE_ERRORS}
 )
 def resend_delivery(request, delivery_id: int):
     """Send a failed delivery again (409 unless it failed)."""
@@ -152,13 +162,15 @@ def resend_delivery(request, delivery_id: int):
     return HttpStatus(202, delivery)
 
 
-@hosts_router.get("/allowed-hosts", response={200: list[NotifyAllowedHostOut], **LIST_ERRORS})
+@hosts_router.get(
+    "/allowed-hosts", response={200: list[NotifyAllowedHostOut], **CHANNEL_LIST_ERRORS}
+)
 @paginate(Pagination)
 def list_allowed_hosts(request):
     return access_channels.allowed_hosts_for_user(request.user)
 
 
-@hosts_router.post("/allowed-hosts", response={201: NotifyAllowedHostOut, **WRITE_ERRORS})
+@hosts_router.post("/allowed-hosts", response={201: NotifyAllowedHostOut, **CHANNEL_WRITE_ERRORS})
 def add_allowed_host(request, payload: NotifyAllowedHostIn):
     with as_field_errors():
         allowed = services_delivery.do_add_allowed_host(
@@ -167,13 +179,11 @@ def add_allowed_host(request, payload: NotifyAllowedHostIn):
     return HttpStatus(201, allowed)
 
 
-@hosts_router.delete("/allowed-hosts/{host_id}", response={204: None, **WRITE_ERRORS})
+@hosts_router.delete("/allowed-hosts/{host_id}", response={204: None, **CHANNEL_WRITE_ERRORS})
 def delete_allowed_host(request, host_id: int):
     allowed = access_channels.get_allowed_host_for_user(request.user, host_id)
     services_delivery.do_delete_allowed_host(request.user, allowed, now=clock.now(), source="api")
     return HttpStatus(204, None)
 
 
-router.add_router("", channels_router)
-router.add_router("", hosts_router)
 # --- end of delivery -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Input and output schemas of the delivery routes of /api/notify/ (names prefixed so they stay
+"""Input and output schemas of the delivery routes of /api/notifications/ (names prefixed so they stay
 unique in the OpenAPI document). Secrets go in, never out: answers carry masked values."""
 
 from datetime import datetime

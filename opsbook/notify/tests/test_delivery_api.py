@@ -24,11 +24,11 @@ class Api:
             self.headers["Authorization"] = f"Bearer {raw}"
 
     def get(self, path, **params):
-        return self.client.get("/api/notify" + path, params, headers=self.headers)
+        return self.client.get("/api/notifications" + path, params, headers=self.headers)
 
     def send(self, method, path, payload=None):
         return getattr(self.client, method)(
-            "/api/notify" + path,
+            "/api/notifications" + path,
             json.dumps(payload or {}),
             content_type="application/json",
             headers=self.headers,
