@@ -1,5 +1,6 @@
-"""Input and output schemas of the delivery routes of /api/notifications/ (names prefixed so they stay
-unique in the OpenAPI document). Secrets go in, never out: answers carry masked values."""
+"""Input and output schemas of the delivery routes of /api/notifications/ (names prefixed so
+they stay unique in the OpenAPI document). Secrets go in, never out: answers carry masked
+values."""
 
 from datetime import datetime
 from typing import Literal

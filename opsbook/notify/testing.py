@@ -9,6 +9,7 @@ allowlist an internal receiver."""
 import json
 import socket
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -49,7 +50,8 @@ class WebhookServer:
     """A threaded HTTP server on 127.0.0.1. ``replies`` are answered in order (the last one
     again when they run out); ``received`` lists every request."""
 
-    def __init__(self, default: Reply | None = None):
+    def __init__(self, default: Reply | None = None, *, delay: float = 0.0):
+        self.delay = delay
         self.received: list[Received] = []
         self.replies: deque[Reply] = deque()
         self.default = default or Reply(200, {"errcode": 0, "errmsg": "ok"})
@@ -62,6 +64,8 @@ class WebhookServer:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                if outer.delay:
+                    time.sleep(outer.delay)
                 with outer.lock:
                     outer.received.append(
                         Received("POST", self.path, dict(self.headers.items()), body)
