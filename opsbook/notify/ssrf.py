@@ -54,6 +54,10 @@ class UnsafeURL(ValueError):
     """The URL may not be called; the message says why, in the reader's language."""
 
 
+class Unresolvable(UnsafeURL):
+    """The host name does not resolve (now): refused, but a later try may succeed."""
+
+
 @dataclass(frozen=True)
 class Target:
     """A URL that passed the guard, and the one address it will be connected to."""
@@ -83,7 +87,7 @@ def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURL(_("The host name %(host)s does not resolve.") % {"host": host}) from exc
+        raise Unresolvable(_("The host name %(host)s does not resolve.") % {"host": host}) from exc
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -210,7 +214,7 @@ def check_url(url: str, *, resolve: bool = True) -> Target:
     else:
         addresses = [ipaddress.ip_address(a.split("%")[0]) for a in resolver(host, port)]
         if not addresses:
-            raise UnsafeURL(_("The host name %(host)s does not resolve.") % {"host": host})
+            raise Unresolvable(_("The host name %(host)s does not resolve.") % {"host": host})
     for ip in addresses:
         allowed_here = _is_reachable_private(ip) if allow_private else is_public(ip)
         if not allowed_here:

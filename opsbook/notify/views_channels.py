@@ -28,6 +28,11 @@ manager_required = requires(access.can_manage_channels, hidden=access.is_hidden_
 admin_required = requires(access.can_manage_allowed_hosts, hidden=access.is_hidden_from)
 
 
+def _tabs(request) -> dict:
+    """What the tabs above every delivery page need: the allowlist tab is for administrators."""
+    return {"can_edit_hosts": access.can_manage_allowed_hosts(request.user)}
+
+
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -53,10 +58,7 @@ def channel_list(request):
     return render(
         request,
         "notify/channels.html",
-        {
-            "rows": rows,
-            "can_edit_hosts": access.can_manage_allowed_hosts(request.user),
-        },
+        {"rows": rows, **_tabs(request)},
     )
 
 
@@ -75,7 +77,9 @@ def channel_new(request):
             messages.success(request, _("Channel %(name)s saved.") % {"name": channel.name})
             return redirect("notify:channel_edit", channel.pk)
     return render(
-        request, "notify/channels_form.html", {"form": form, "title": _("New chat channel")}
+        request,
+        "notify/channels_form.html",
+        {"form": form, "title": _("New chat channel"), **_tabs(request)},
     )
 
 
@@ -129,6 +133,7 @@ def channel_edit(request, pk: int):
             "test": test,
             "final": FINAL,
             "recent": recent,
+            **_tabs(request),
         },
     )
 

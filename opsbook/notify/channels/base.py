@@ -157,6 +157,8 @@ def send_chat(adapter: ChatAdapter, message: Message, destination: Destination) 
     try:
         request = adapter.build(message, destination)
         answer = ssrf.post(request.url, request.body, request.headers)
+    except ssrf.Unresolvable as exc:  # DNS may be down for a while: try again later
+        return Outcome.retry(str(exc))
     except ssrf.UnsafeURL as exc:
         return Outcome.failed(str(exc))
     except urllib3.exceptions.HTTPError as exc:

@@ -196,3 +196,14 @@ def test_deleting_a_channel_removes_its_deliveries(manager):
 
 def test_the_manager_menu_links_to_the_channels(manager, personas, client):
     assert reverse("notify:channels") in manager.get(reverse("notify:deliveries")).content.decode()
+
+
+def test_the_channel_list_reads_in_a_fixed_number_of_queries(
+    manager, django_assert_max_num_queries
+):
+    for n in range(15):
+        channel = make_channel("wecom", WECOM, name=f"群{n}")
+        make_delivery(channel, status=DeliveryStatus.FAILED)
+    with django_assert_max_num_queries(8):
+        response = manager.get(reverse("notify:channels"))
+    assert response.content.decode().count("••••1a2b") == 15

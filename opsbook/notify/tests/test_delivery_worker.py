@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from opsbook.jobs.schedule import registry
-from opsbook.notify import delivery
+from opsbook.notify import delivery, ssrf
 from opsbook.notify.channels import Outcome, dingtalk, feishu, webhook
 from opsbook.notify.choices import DeliveryStatus
-from opsbook.notify.models import Delivery
+from opsbook.notify.models import AllowedHost, Delivery
 from opsbook.notify.testing import Reply, WebhookServer, allow_local, make_channel, make_delivery
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +217,18 @@ def test_a_url_the_guard_refuses_fails_at_once_without_a_request():
     run()
     assert reload(row).status == DeliveryStatus.FAILED
     assert "allowed webhook hosts" in row.last_error
+
+
+def test_a_name_that_does_not_resolve_is_retried(monkeypatch):
+    AllowedHost.objects.create(host="hooks.internal.example")
+
+    def no_dns(host, port):
+        raise ssrf.Unresolvable(f"The host name {host} does not resolve.")
+
+    monkeypatch.setattr(ssrf, "resolver", no_dns)
+    row = make_delivery(make_channel("webhook", "https://hooks.internal.example/x"), now=NOW)
+    run()
+    assert reload(row).status == DeliveryStatus.RETRYING and "does not resolve" in row.last_error
 
 
 def test_a_switched_off_channel_fails_its_rows(server):
