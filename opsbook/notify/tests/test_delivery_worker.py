@@ -249,3 +249,14 @@ def test_a_secret_that_cannot_be_decrypted_fails_clearly(server, settings):
 def test_the_periodic_job_is_in_the_schedule_registry():
     names = [s.name for s in registry]
     assert "opsbook.notify.jobs.send_outbox" in names
+
+
+def test_vendors_with_a_per_second_limit_are_paced(server):
+    server.default = Reply(200, {"code": 0})
+    channel = make_channel("feishu", server.url())
+    for _ in range(6):
+        make_delivery(channel, now=NOW)
+    waits = []
+    delivery.run_outbox(NOW, sleep=waits.append)
+    assert len(server.received) == 6
+    assert len(waits) == 5 and all(0 < w <= 0.2 for w in waits)  # Feishu: 5 a second
