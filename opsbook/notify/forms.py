@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from opsbook.core.forms import StyledFormMixin
+from opsbook.core.text import single_line
 
 from .choices import ChannelKind, DeliveryStatus
 from .services_delivery import CHAT_KINDS, ChannelInput, validate_channel_url
@@ -13,7 +14,7 @@ from .ssrf import MAX_URL_LENGTH
 
 
 class ChannelForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=100, validators=[single_line])
     kind = forms.ChoiceField(
         label=_("Service"), choices=[(k, ChannelKind(k).label) for k in CHAT_KINDS]
     )
@@ -39,6 +40,7 @@ class ChannelForm(StyledFormMixin, forms.Form):
         label=_("Keyword"),
         max_length=50,
         required=False,
+        validators=[single_line],
         help_text=_(
             "The bot's security keyword (DingTalk 自定义关键词, Feishu 关键词), added to every "
             "message."
@@ -114,7 +116,9 @@ class AllowedHostForm(StyledFormMixin, forms.Form):
             "loopback address."
         ),
     )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("Note"), max_length=200, required=False, validators=[single_line]
+    )
 
 
 class DeliveryFilterForm(StyledFormMixin, forms.Form):

@@ -3,15 +3,19 @@ they stay unique in the OpenAPI document). Secrets go in, never out: answers car
 values."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+
+from opsbook.core.text import SingleLine
 
 from . import secrets
 from .models import AllowedHost, Channel, Delivery
 
 ChatKind = Literal["wecom", "dingtalk", "feishu", "slack", "webhook"]
 DeliveryKind = Literal["email", "wecom", "dingtalk", "feishu", "slack", "webhook"]
+Text = SingleLine  # no control characters (they cannot be stored, or break headers)
+Name = Annotated[SingleLine, Field(min_length=1, max_length=100)]
 DeliveryState = Literal["pending", "sending", "retrying", "sent", "failed", "held"]
 
 
@@ -37,11 +41,11 @@ class NotifyChannelOut(Schema):
 
 
 class NotifyChannelIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
+    name: Name
     kind: ChatKind
-    url: str = Field(min_length=1, max_length=500, description="Stored encrypted; never returned.")
-    secret: str = Field("", max_length=200, description="Signing secret; stored encrypted.")
-    keyword: str = Field("", max_length=50)
+    url: Text = Field(min_length=1, max_length=500, description="Stored encrypted; never returned.")
+    secret: Text = Field("", max_length=200, description="Signing secret; stored encrypted.")
+    keyword: Text = Field("", max_length=50)
     rate_per_minute: int | None = Field(None, ge=1, le=10000)
     is_active: bool = True
 
@@ -50,12 +54,12 @@ class NotifyChannelPatch(Schema):
     """Fields left out are kept; ``url`` and ``secret`` left out (or empty) keep the stored
     ones; ``clear_secret`` removes the signing secret."""
 
-    name: str | None = Field(None, min_length=1, max_length=100)
+    name: Name | None = None
     kind: ChatKind | None = None
-    url: str | None = Field(None, max_length=500)
-    secret: str | None = Field(None, max_length=200)
+    url: Text | None = Field(None, max_length=500)
+    secret: Text | None = Field(None, max_length=200)
     clear_secret: bool = False
-    keyword: str | None = Field(None, max_length=50)
+    keyword: Text | None = Field(None, max_length=50)
     rate_per_minute: int | None = Field(None, ge=1, le=10000)
     is_active: bool | None = None
 
@@ -97,6 +101,6 @@ class NotifyAllowedHostOut(Schema):
 
 
 class NotifyAllowedHostIn(Schema):
-    host: str = Field(min_length=1, max_length=253)
+    host: Text = Field(min_length=1, max_length=253)
     allow_private: bool = False
-    note: str = Field("", max_length=200)
+    note: Text = Field("", max_length=200)

@@ -20,6 +20,7 @@ from opsbook.audit.models import Action
 from opsbook.audit.services import diff, record
 from opsbook.core.errors import ConflictError
 from opsbook.core.permissions import require
+from opsbook.core.text import has_control_characters
 from opsbook.jobs.claims import claim_update
 
 from . import secrets, ssrf
@@ -94,6 +95,11 @@ def validate_channel_url(kind: str, url: str) -> None:
 def _validate(data: ChannelInput, channel: Channel | None) -> tuple[str | None, str | None]:
     """Check ``data``; returns the new URL and secret to store (None: keep)."""
     errors: dict[str, str] = {}
+    for field in ("name", "url", "secret", "keyword"):
+        if has_control_characters(getattr(data, field) or ""):
+            errors[field] = _("Line breaks, tabs and other control characters are not allowed.")
+    if errors:
+        raise ValidationError(errors)
     name = data.name.strip()
     others = (
         Channel.objects.exclude(pk=channel.pk) if channel is not None else Channel.objects.all()
@@ -268,6 +274,10 @@ def do_add_allowed_host(
     actor, *, host: str, allow_private: bool, note: str, now: datetime, source: str = "web"
 ) -> AllowedHost:
     require(can_manage_allowed_hosts(actor), _("Only administrators change the allowlist."))
+    if has_control_characters(host) or has_control_characters(note):
+        raise ValidationError(
+            {"host": _("Line breaks, tabs and other control characters are not allowed.")}
+        )
     name = normalise_host(host)
     bad_chars = any(c in name for c in "/?#@ :") and not _is_ipv6(name)
     if not name or len(name) > 253 or bad_chars:

@@ -127,3 +127,19 @@ def test_send_test_answers_the_queued_delivery(api):
     response = api.send("post", f"/channels/{channel.pk}/test")
     assert response.status_code == 202
     assert response.json()["event"] == "test" and response.json()["channel_id"] == channel.pk
+
+
+@pytest.mark.parametrize("field", ["name", "url", "secret", "keyword"])
+def test_control_characters_are_a_422_not_a_server_error(api, field):
+    payload = {"name": "群", "kind": "feishu", "url": FEISHU, "secret": "s" * 12, "keyword": ""}
+    payload[field] = payload[field] + "\x00\r\n"
+    response = api.send("post", "/channels", payload)
+    assert response.status_code == 422
+    assert not Channel.objects.exists()
+
+
+def test_hostile_allowlist_input_is_a_422(personas):
+    admin = Api(personas.erin)
+    for host in ["a\x00b", "http://", "a b.example", "x" * 300, "hooks.slack.com"]:
+        assert admin.send("post", "/allowed-hosts", {"host": host}).status_code == 422, host
+    assert not AllowedHost.objects.exists()
