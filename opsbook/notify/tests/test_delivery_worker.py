@@ -256,7 +256,7 @@ def test_vendors_with_a_per_second_limit_are_paced(server):
     channel = make_channel("feishu", server.url())
     for _ in range(6):
         make_delivery(channel, now=NOW)
-    waits = []
+    waits: list[float] = []
     delivery.run_outbox(NOW, sleep=waits.append)
     assert len(server.received) == 6
     assert len(waits) == 5 and all(0 < w <= 0.2 for w in waits)  # Feishu: 5 a second
