@@ -28,6 +28,12 @@ def answer(status=200, body=b"", **headers):
         ("dingtalk", {"errcode": 300001, "errmsg": "token is not exist"}, Result.FAILED),
         ("feishu", {"code": 0, "msg": "success"}, Result.SENT),
         ("feishu", {"StatusCode": 0, "StatusMessage": "success"}, Result.SENT),
+        (
+            "feishu",
+            {"code": 0, "msg": "success", "data": {}, "Extra": None, "StatusCode": 0},
+            Result.SENT,
+        ),
+        ("feishu", {"code": 9499, "msg": "Bad Request", "data": {}}, Result.FAILED),
         ("feishu", {"code": 11232, "msg": "frequency limited"}, Result.RETRY),
         ("feishu", {"code": 19021, "msg": "sign match fail"}, Result.FAILED),
         ("feishu", {"code": 19024, "msg": "Key Words Not Found"}, Result.FAILED),
