@@ -50,8 +50,10 @@ def test_an_event_reaches_the_mailbox_and_the_chat_group_once(personas, settings
         assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
         (mail,) = smtp.messages
         assert str(mail["Subject"]) == "工单 T-42 已分派给你"
-        assert "https://ops.example.com/tickets/42/" in mail.get_body(("plain",)).get_content()
-        assert "&lt;b&gt;急&lt;/b&gt;" in mail.get_body(("html",)).get_content()
+        text_part, html_part = mail.get_body(("plain",)), mail.get_body(("html",))
+        assert text_part is not None and html_part is not None
+        assert "https://ops.example.com/tickets/42/" in text_part.get_content()
+        assert "&lt;b&gt;急&lt;/b&gt;" in html_part.get_content()
         (got,) = chat.received
         text = got.json()["content"]["text"]
         assert "https://ops.example.com/tickets/42/" in text and text.endswith("运维")
