@@ -26,8 +26,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import translation
@@ -181,7 +183,29 @@ def message_for(delivery: Delivery, now: datetime) -> Message:
     )
 
 
-def send(delivery: Delivery, now: datetime) -> Outcome:
+class MailSession:
+    """One SMTP connection for a pass, opened at the first e-mail and dropped after an error
+    (the next e-mail opens a new one), so a burst of e-mails (the digest) does not pay a TLS
+    handshake and a login for each."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def get(self) -> Any:
+        if self.connection is None:
+            self.connection = mailers.default
+        return self.connection
+
+    def drop(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # a broken session may fail to close; it is discarded anyway
+                logger.debug("outbox: closing the SMTP session failed", exc_info=True)
+            self.connection = None
+
+
+def send(delivery: Delivery, now: datetime, mail: MailSession | None = None) -> Outcome:
     """Send one claimed row; never raises for a problem of the destination."""
     message = message_for(delivery, now)
     if delivery.kind == ChannelKind.EMAIL:
@@ -190,7 +214,12 @@ def send(delivery: Delivery, now: datetime) -> Outcome:
             return Outcome.failed(_("The recipient's account is deactivated."))
         language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
         with translation.override(language):
-            return EMAIL.send(message)
+            if mail is None:
+                return EMAIL.send(message)
+            outcome = EMAIL.send(message, mail.get())
+            if outcome.result != Result.SENT:
+                mail.drop()
+            return outcome
     channel = delivery.channel
     if channel is None:
         return Outcome.failed(_("The delivery has no channel."))
@@ -276,23 +305,29 @@ def run_outbox(
     claimed = claim_due(now, token, limit or settings.NOTIFY_BATCH_SIZE)
     summary.claimed = len(claimed)
     last_send: dict[int, float] = {}
-    for delivery in claimed:
-        channel = delivery.channel
-        pace = limit_for(channel) if channel is not None else None
-        if channel is not None and pace is not None and pace.per_second:
-            gap = 1.0 / pace.per_second
-            waited = time.monotonic() - last_send.get(channel.pk, -gap)
-            if waited < gap:
-                sleep(gap - waited)
-            last_send[channel.pk] = time.monotonic()
-        at = clock() if clock is not None else now
-        try:
-            outcome = send(delivery, at)
-        except Exception as exc:  # a bug must not leave the row in "sending" until the lease
-            logger.exception("outbox: delivery %s raised", delivery.pk)
-            outcome = Outcome.retry(_("Internal error: %(error)s") % {"error": type(exc).__name__})
-        status = record(delivery, outcome, token, at)
-        summary.outcomes[status] = summary.outcomes.get(status, 0) + 1
+    mail = MailSession()
+    try:
+        for delivery in claimed:
+            channel = delivery.channel
+            pace = limit_for(channel) if channel is not None else None
+            if channel is not None and pace is not None and pace.per_second:
+                gap = 1.0 / pace.per_second
+                waited = time.monotonic() - last_send.get(channel.pk, -gap)
+                if waited < gap:
+                    sleep(gap - waited)
+                last_send[channel.pk] = time.monotonic()
+            at = clock() if clock is not None else now
+            try:
+                outcome = send(delivery, at, mail)
+            except Exception as exc:  # a bug must not leave the row in "sending" until the lease
+                logger.exception("outbox: delivery %s raised", delivery.pk)
+                outcome = Outcome.retry(
+                    _("Internal error: %(error)s") % {"error": type(exc).__name__}
+                )
+            status = record(delivery, outcome, token, at)
+            summary.outcomes[status] = summary.outcomes.get(status, 0) + 1
+    finally:
+        mail.drop()
     return summary
 
 

@@ -113,6 +113,7 @@ class _Inbox:
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.peers: list[object] = []  # the client's address per message: one per SMTP session
 
     async def handle_DATA(self, server, session, envelope):
         self.raw.append(envelope.original_content or envelope.content)
@@ -120,6 +121,7 @@ class _Inbox:
             message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         )
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
 

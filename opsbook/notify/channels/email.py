@@ -9,9 +9,10 @@ A mail server that cannot be reached or answers a temporary (4xx) error is retri
 permanent refusal of the recipient (5xx) fails."""
 
 import smtplib
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -52,11 +53,16 @@ def build(message: Message) -> EmailMultiAlternatives:
 class EmailAdapter:
     kind = "email"
 
-    def send(self, message: Message) -> Outcome:
+    def send(self, message: Message, connection: Any = None) -> Outcome:
+        """Send one message, through ``connection`` when the worker keeps one open for its
+        pass (one SMTP session for many messages), else through a connection of its own."""
         if not message.address:
             return Outcome.failed(_("The recipient has no e-mail address."))
         try:
-            build(message).send()
+            mailer = connection if connection is not None else mailers.default
+            if connection is not None:
+                mailer.open()  # once per session: a no-op while it is open
+            mailer.send_messages([build(message)])
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _text in exc.recipients.values()]
             error = _("The mail server refused the recipient: %(detail)s") % {

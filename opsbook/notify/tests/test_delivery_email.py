@@ -92,6 +92,14 @@ def test_smtp_down_retries_then_fails_and_sends_nothing_twice(settings, personas
         assert server.messages == []
 
 
+def test_one_pass_sends_its_emails_over_one_smtp_session(smtp, personas):
+    for n in range(3):
+        email_row(personas, key=f"mail:{n}")
+    assert run().outcomes == {"sent": 3}
+    assert len(smtp.messages) == 3
+    assert len(set(smtp.inbox.peers)) == 1
+
+
 def test_a_deactivated_recipient_gets_nothing(smtp, personas):
     row = email_row(personas)
     personas.alice.is_active = False
