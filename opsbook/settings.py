@@ -372,6 +372,10 @@ NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 100, minimum=1)
 NOTIFY_CONNECT_TIMEOUT = env_int("NOTIFY_CONNECT_TIMEOUT", 5, minimum=1)
 NOTIFY_READ_TIMEOUT = env_int("NOTIFY_READ_TIMEOUT", 10, minimum=1)
 NOTIFY_MAX_RESPONSE_BYTES = env_int("NOTIFY_MAX_RESPONSE_BYTES", 65536, minimum=1024)
+# Sent deliveries are deleted after this many days, failed ones after the second figure (the
+# inbox keeps its own entries; this is only the outbox's record of sending).
+NOTIFY_SENT_KEEP_DAYS = env_int("NOTIFY_SENT_KEEP_DAYS", 30, minimum=1)
+NOTIFY_FAILED_KEEP_DAYS = env_int("NOTIFY_FAILED_KEEP_DAYS", 90, minimum=1)
 
 # --- Customer portal ------------------------------------------------------------------------
 # The public feedback form (no sign-in) at /portal/feedback/; off unless turned on.

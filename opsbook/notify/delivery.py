@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -331,5 +331,16 @@ def run_outbox(
     return summary
 
 
-def due_count(now: datetime) -> int:
-    return Delivery.objects.filter(Q(status__in=DUE, next_attempt_at__lte=now)).count()
+def prune_deliveries(now: datetime) -> dict[str, int]:
+    """Delete sent deliveries older than ``NOTIFY_SENT_KEEP_DAYS`` and failed ones older than
+    ``NOTIFY_FAILED_KEEP_DAYS`` (by when they were created). Rows still due or being sent are
+    never deleted. Idempotent."""
+    sent_before = now - timedelta(days=settings.NOTIFY_SENT_KEEP_DAYS)
+    failed_before = now - timedelta(days=settings.NOTIFY_FAILED_KEEP_DAYS)
+    sent, _n = Delivery.objects.filter(
+        status=DeliveryStatus.SENT, created_at__lt=sent_before
+    ).delete()
+    failed, _n = Delivery.objects.filter(
+        status=DeliveryStatus.FAILED, created_at__lt=failed_before
+    ).delete()
+    return {"sent": sent, "failed": failed}

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.tasks import task
 
 from opsbook.core import clock
-from opsbook.jobs.schedule import every
+from opsbook.jobs.schedule import daily, every
 
-from .delivery import run_outbox
+from .delivery import prune_deliveries, run_outbox
 
 # A pass claims NOTIFY_BATCH_SIZE rows; while full batches keep coming the job goes on for up to
 # this long, so a backlog drains without waiting for the next slot.
@@ -33,3 +33,10 @@ def send_outbox() -> dict[str, int]:
         if time.monotonic() - started > BUDGET_SECONDS:
             break
     return totals
+
+
+@daily(at="03:40")
+@task
+def prune_old_deliveries() -> dict[str, int]:
+    """The outbox's housekeeping: old sent and failed deliveries (see prune_deliveries)."""
+    return prune_deliveries(clock.now())
