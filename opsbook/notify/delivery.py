@@ -13,6 +13,8 @@ One pass (``run_outbox``):
    ``Channel.rate_per_minute``), counted over the last minute of claims with the channel's row
    locked; rows over the limit stay due and wait for a later pass, they are not failed.
 3. **Send** each claimed row outside any transaction, pacing vendors with a per-second limit.
+   A pass that runs long (slow peers) renews its claims every third of the lease and skips a
+   row another worker took back, so a live worker never sends a row it no longer holds.
 4. **Record** with a conditional UPDATE on (``sending``, our token): ``sent``; ``retrying``
    with exponential backoff (or the wait the vendor asked for, if longer); ``failed`` when
    retrying cannot help (bad key, bad sign, keyword missing) or after ``NOTIFY_MAX_ATTEMPTS``.
@@ -168,6 +170,13 @@ def claim_due(now: datetime, token: str, limit: int) -> list[Delivery]:
     )
 
 
+def renew_claims(ids: list[int], token: str, now: datetime) -> set[int]:
+    """Move the claim time of the rows this pass still holds to ``now``; their ids."""
+    held = Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING, claimed_by=token)
+    claim_update(held, claimed_at=now)
+    return set(held.values_list("pk", flat=True))
+
+
 # --- 3. send ----------------------------------------------------------------------------------
 
 
@@ -306,8 +315,19 @@ def run_outbox(
     summary.claimed = len(claimed)
     last_send: dict[int, float] = {}
     mail = MailSession()
+    heartbeat, ours = now, {d.pk for d in claimed}
+    every = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS / 3)
     try:
-        for delivery in claimed:
+        for index, delivery in enumerate(claimed):
+            at = clock() if clock is not None else now
+            if at - heartbeat >= every:
+                # A long pass (slow peers, timeouts) renews its claim on the rows it has yet
+                # to send, and skips any another worker took back meanwhile: a row is never
+                # sent by a worker that no longer holds it.
+                ours = renew_claims([d.pk for d in claimed[index:]], token, at)
+                heartbeat = at
+            if delivery.pk not in ours:
+                continue
             channel = delivery.channel
             pace = limit_for(channel) if channel is not None else None
             if channel is not None and pace is not None and pace.per_second:
@@ -316,7 +336,6 @@ def run_outbox(
                 if waited < gap:
                     sleep(gap - waited)
                 last_send[channel.pk] = time.monotonic()
-            at = clock() if clock is not None else now
             try:
                 outcome = send(delivery, at, mail)
             except Exception as exc:  # a bug must not leave the row in "sending" until the lease

@@ -260,3 +260,23 @@ def test_vendors_with_a_per_second_limit_are_paced(server):
     delivery.run_outbox(NOW, sleep=waits.append)
     assert len(server.received) == 6
     assert len(waits) == 5 and all(0 < w <= 0.2 for w in waits)  # Feishu: 5 a second
+
+
+def test_a_long_pass_renews_its_claims_and_skips_rows_taken_back(server, settings):
+    settings.NOTIFY_LEASE_SECONDS = 300
+    channel = make_channel("webhook", server.url())
+    rows = [make_delivery(channel, now=NOW) for _ in range(3)]
+    times = iter([NOW, NOW + timedelta(seconds=120), NOW + timedelta(seconds=130)])
+
+    def slow_clock():
+        at = next(times)
+        if at == NOW + timedelta(seconds=120):  # meanwhile another worker took the last row
+            Delivery.objects.filter(pk=rows[2].pk).update(claimed_by="other-worker")
+        return at
+
+    summary = delivery.run_outbox(NOW, clock=slow_clock, sleep=lambda s: None)
+    assert summary.outcomes == {"sent": 2}
+    assert len(server.received) == 2
+    assert reload(rows[1]).claimed_at == NOW + timedelta(seconds=120)  # renewed
+    assert reload(rows[2]).status == DeliveryStatus.SENDING
+    assert rows[2].claimed_by == "other-worker"
