@@ -34,7 +34,6 @@ from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import F
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from opsbook.jobs.claims import claim_update
@@ -222,13 +221,12 @@ def send(delivery: Delivery, now: datetime, mail: MailSession | None = None) -> 
         if recipient is not None and not recipient.is_active:
             return Outcome.failed(_("The recipient's account is deactivated."))
         language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
-        with translation.override(language):
-            if mail is None:
-                return EMAIL.send(message)
-            outcome = EMAIL.send(message, mail.get())
-            if outcome.result != Result.SENT:
-                mail.drop()
-            return outcome
+        if mail is None:
+            return EMAIL.send(message, language=language)
+        outcome = EMAIL.send(message, mail.get(), language=language)
+        if outcome.result != Result.SENT:
+            mail.drop()
+        return outcome
     channel = delivery.channel
     if channel is None:
         return Outcome.failed(_("The delivery has no channel."))
@@ -246,8 +244,7 @@ def send(delivery: Delivery, now: datetime, mail: MailSession | None = None) -> 
         )
     except secrets.SecretUnreadable as exc:
         return Outcome.failed(str(exc))
-    with translation.override(settings.LANGUAGE_CODE):
-        return send_chat(adapter, message, destination)
+    return send_chat(adapter, message, destination, settings.LANGUAGE_CODE)
 
 
 # --- 4. record --------------------------------------------------------------------------------

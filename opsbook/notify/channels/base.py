@@ -10,12 +10,14 @@ the vendors' documented formats; ``send()`` joins them.
 
 import json
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 import urllib3
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import ssrf
@@ -97,6 +99,11 @@ def fit(text: str, max_bytes: int, *, keyword: str = "") -> str:
     return truncate_utf8(text, max_bytes - len(tail.encode("utf-8"))) + tail
 
 
+def in_language(language: str) -> AbstractContextManager[object]:
+    """``language`` active inside (the active one stays when it is empty)."""
+    return translation.override(language) if language else nullcontext()
+
+
 def json_body(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -151,11 +158,15 @@ class ChatAdapter(Protocol):
     def interpret(self, answer: ssrf.Answer) -> Outcome: ...
 
 
-def send_chat(adapter: ChatAdapter, message: Message, destination: Destination) -> Outcome:
-    """Build, POST through the SSRF guard, interpret. A refused URL fails at once; a network
-    error is retried."""
+def send_chat(
+    adapter: ChatAdapter, message: Message, destination: Destination, language: str = ""
+) -> Outcome:
+    """Build (in ``language``: the words Opsbook adds to a message), POST through the SSRF
+    guard, interpret. A refused URL fails at once; a network error is retried. Errors are
+    worded in the active language (the site's, in a worker), for whoever reads the outbox."""
     try:
-        request = adapter.build(message, destination)
+        with in_language(language):
+            request = adapter.build(message, destination)
         answer = ssrf.post(request.url, request.body, request.headers)
     except ssrf.Unresolvable as exc:  # DNS may be down for a while: try again later
         return Outcome.retry(str(exc))

@@ -16,7 +16,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from .base import Message, Outcome
+from .base import Message, Outcome, in_language
 
 
 def single_line(text: str) -> str:
@@ -53,16 +53,19 @@ def build(message: Message) -> EmailMultiAlternatives:
 class EmailAdapter:
     kind = "email"
 
-    def send(self, message: Message, connection: Any = None) -> Outcome:
-        """Send one message, through ``connection`` when the worker keeps one open for its
-        pass (one SMTP session for many messages), else through a connection of its own."""
+    def send(self, message: Message, connection: Any = None, language: str = "") -> Outcome:
+        """Send one message, written in ``language`` (the recipient's), through ``connection``
+        when the worker keeps one open for its pass (one SMTP session for many messages), else
+        through a connection of its own. Errors are worded in the active language."""
         if not message.address:
             return Outcome.failed(_("The recipient has no e-mail address."))
         try:
             mailer = connection if connection is not None else mailers.default
             if connection is not None:
                 mailer.open()  # once per session: a no-op while it is open
-            mailer.send_messages([build(message)])
+            with in_language(language):
+                email = build(message)
+            mailer.send_messages([email])
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _text in exc.recipients.values()]
             error = _("The mail server refused the recipient: %(detail)s") % {
