@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from ninja.responses import Status as HttpStatus
 from pydantic import ValidationError as PydanticError
 
 from opsbook.accounts.models import User
@@ -201,7 +202,7 @@ def create_procedure(request: HttpRequest, payload: ProcedureIn):
             ticket_types=payload.ticket_types,
             note=payload.note,
         )
-    return 201, _detail_out(procedure)
+    return HttpStatus(201, _detail_out(procedure))
 
 
 @router.patch("/procedures/{procedure_id}", response={200: ProcedureDetailOut, **WRITE_ERRORS})
