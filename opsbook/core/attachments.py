@@ -11,8 +11,8 @@ download is sent as an attachment after a permission check.
 import hashlib
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

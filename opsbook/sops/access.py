@@ -168,8 +168,10 @@ def can_complete_step(user, step_run: StepRun) -> bool:
         return True
     if _works_on_holder(user, step_run.run):
         return True
-    return bool(step.responsible_role) and step.responsible_role == user.role and (
-        can_view_run(user, step_run.run)
+    return (
+        bool(step.responsible_role)
+        and step.responsible_role == user.role
+        and (can_view_run(user, step_run.run))
     )
 
 

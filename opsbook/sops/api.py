@@ -82,7 +82,7 @@ def _procedure_out(procedure: Procedure) -> dict[str, Any]:
         "latest_version": getattr(procedure, "latest", None),
         "item_ids": [i.pk for i in procedure.items.all()],
         "content_ids": [c.pk for c in procedure.contents.all()],
-        "ticket_types": sorted(t.type for t in procedure.ticket_types.all()),  # type: ignore[attr-defined]
+        "ticket_types": sorted(t.type for t in procedure.ticket_types.all()),
     }
 
 

@@ -38,7 +38,9 @@ class PersonChoice(forms.ModelChoiceField):
 class ProcedureForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, validators=[single_line])
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         validators=[multi_line],
     )
     items = ItemChoice(
@@ -96,13 +98,15 @@ class ProcedureForm(StyledFormMixin, forms.Form):
             choices.append((value, label))
         self.fields["ticket_types"].choices = choices  # type: ignore[attr-defined]
         if procedure is not None and not self.is_bound:
-            self.initial |= {
-                "name": procedure.name,
-                "description": procedure.description,
-                "items": list(procedure.items.all()),
-                "contents": list(procedure.contents.all()),
-                "ticket_types": services.ticket_types_of(procedure),
-            }
+            self.initial.update(
+                {
+                    "name": procedure.name,
+                    "description": procedure.description,
+                    "items": list(procedure.items.all()),
+                    "contents": list(procedure.contents.all()),
+                    "ticket_types": services.ticket_types_of(procedure),
+                }
+            )
 
 
 ROLE_CHOICES = [("", "—"), *((r.value, r.label) for r in services.RESPONSIBLE_ROLES)]
@@ -113,11 +117,11 @@ class StepForm(StyledFormMixin, forms.Form):
     responsible_role = forms.ChoiceField(
         label=_("Responsible role"), choices=ROLE_CHOICES, required=False
     )
-    responsible_user = PersonChoice(
-        label=_("Responsible person"), queryset=None, required=False
-    )
+    responsible_user = PersonChoice(label=_("Responsible person"), queryset=None, required=False)
     limit_hours = forms.IntegerField(
-        label=_("Time limit: hours"), min_value=0, max_value=services.MAX_LIMIT_MINUTES // 60,
+        label=_("Time limit: hours"),
+        min_value=0,
+        max_value=services.MAX_LIMIT_MINUTES // 60,
         required=False,
     )
     limit_minutes = forms.IntegerField(
@@ -179,14 +183,14 @@ class BaseStepFormSet(forms.BaseFormSet):
         kept = [
             form
             for form in self.forms
-            if not self._should_delete_form(form) and form.cleaned_data.get("name")
+            if not form.cleaned_data.get("DELETE") and form.cleaned_data.get("name")
         ]
 
         def place(form: forms.Form) -> tuple[int, int]:
             order = form.cleaned_data.get("ORDER")
             return (order if order is not None else 10_000, self.forms.index(form))
 
-        return [form.spec() for form in sorted(kept, key=place)]  # type: ignore[attr-defined]
+        return [form.spec() for form in sorted(kept, key=place)]
 
 
 StepFormSet = forms.formset_factory(
@@ -219,7 +223,9 @@ class CompleteStepForm(forms.Form):
     """Completing a step: the evidence and the ticked checklist points."""
 
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         validators=[multi_line],
     )
     link = forms.CharField(label=_("Link"), required=False, max_length=1000)
@@ -229,7 +235,8 @@ class CompleteStepForm(forms.Form):
     )
 
     def __init__(self, *args: Any, step_run: StepRun, **kwargs: Any):
-        super().__init__(*args, prefix=f"step{step_run.pk}", **kwargs)
+        kwargs["prefix"] = f"step{step_run.pk}"
+        super().__init__(*args, **kwargs)
         points = step_run.step.checklist or []
         self.fields["checked"].choices = list(enumerate(points))  # type: ignore[attr-defined]
         for name in ("note", "link", "file"):

@@ -56,9 +56,7 @@ def audiences(step_run: StepRun) -> dict[str, list]:
 def notify_one(pk: int, now: datetime) -> bool:
     """Announce one overdue step; False when another worker claimed it first."""
     with transaction.atomic():
-        claimed = claim_update(
-            overdue_steps(now).filter(pk=pk), overdue_notified_at=now
-        )
+        claimed = claim_update(overdue_steps(now).filter(pk=pk), overdue_notified_at=now)
         if not claimed:
             return False
         step_run = StepRun.objects.select_related(

@@ -64,13 +64,13 @@ def run_panel(
     now = clock.or_now(now)
     bound = bound or {}
     step_runs = list(
-        run.step_runs.select_related("step__responsible_user", "done_by").order_by(
-            "step__position"
-        )
+        run.step_runs.select_related("step__responsible_user", "done_by").order_by("step__position")
     )
     panel = RunPanel(run=run)
     may_reopen = access.can_reopen_step(user)
-    last_done = max((s for s in step_runs if s.done_at), key=lambda s: s.step.position, default=None)
+    last_done = max(
+        (s for s in step_runs if s.done_at), key=lambda s: s.step.position, default=None
+    )
     current_seen = False
     for step_run in step_runs:
         if step_run.done_at is not None:

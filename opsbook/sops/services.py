@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max, Model, Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from opsbook.accounts.choices import Role
@@ -119,8 +119,11 @@ def clean_steps(steps: Sequence[StepSpec]) -> list[StepSpec]:
             user.is_active and user.is_staff_member and user.role != Role.VIEWER
         ):
             raise problem(
-                _("%(user)s cannot be responsible for a step (an active member of staff who "
-                  "works on tickets can).") % {"user": user}
+                _(
+                    "%(user)s cannot be responsible for a step (an active member of staff who "
+                    "works on tickets can)."
+                )
+                % {"user": user}
             )
         limit = spec.time_limit_minutes
         if limit is not None and not 1 <= limit <= MAX_LIMIT_MINUTES:
@@ -131,9 +134,7 @@ def clean_steps(steps: Sequence[StepSpec]) -> list[StepSpec]:
         points = [p for p in points if p]
         if len(points) > MAX_POINTS:
             raise problem(_("at most %(max)d checklist points.") % {"max": MAX_POINTS})
-        cleaned.append(
-            StepSpec(name, spec.responsible_role, user, limit, spec.evidence, points)
-        )
+        cleaned.append(StepSpec(name, spec.responsible_role, user, limit, spec.evidence, points))
     return cleaned
 
 
@@ -161,21 +162,23 @@ def _check_visible(actor, items: Sequence[ServiceItem], contents: Sequence[Servi
 # through its reverse accessor on Procedure (no import of tickets: it is above this app).
 
 
-def type_link_model() -> type[Model]:
-    return Procedure.ticket_types.rel.related_model  # type: ignore[attr-defined,no-any-return]  # the reverse accessor TypeProcedure declares
+def type_link_model() -> Any:
+    """The model behind ``Procedure.ticket_types`` (the tickets app's TypeProcedure)."""
+    return Procedure.ticket_types.rel.related_model
 
 
 def ticket_type_choices() -> list[tuple[str, str]]:
-    return list(type_link_model()._meta.get_field("type").choices or [])  # type: ignore[union-attr]
+    choices = type_link_model()._meta.get_field("type").choices or []
+    return [(str(value), str(label)) for value, label in choices]
 
 
 def ticket_types_of(procedure: Procedure) -> list[str]:
-    return sorted(procedure.ticket_types.values_list("type", flat=True))  # type: ignore[attr-defined]
+    return sorted(procedure.ticket_types.values_list("type", flat=True))
 
 
 def procedures_by_type() -> dict[str, Procedure]:
     """Which procedure each ticket type follows now."""
-    rows = type_link_model().objects.select_related("procedure")  # type: ignore[attr-defined]
+    rows = type_link_model().objects.select_related("procedure")
     return {row.type: row.procedure for row in rows}
 
 
@@ -190,9 +193,9 @@ def _set_ticket_types(procedure: Procedure, types: Iterable[str]) -> None:
             {"ticket_types": _("Unknown ticket type %(type)s.") % {"type": unknown[0]}}
         )
     link = type_link_model()
-    link.objects.filter(procedure=procedure).exclude(type__in=wanted).delete()  # type: ignore[attr-defined]
+    link.objects.filter(procedure=procedure).exclude(type__in=wanted).delete()
     for ticket_type in wanted:
-        link.objects.update_or_create(type=ticket_type, defaults={"procedure": procedure})  # type: ignore[attr-defined]
+        link.objects.update_or_create(type=ticket_type, defaults={"procedure": procedure})
 
 
 # --- procedures -------------------------------------------------------------------------------
@@ -354,7 +357,10 @@ def do_set_procedure_active(actor, procedure: Procedure, active: bool) -> Proced
         procedure.is_active = active
         procedure.save(update_fields=["is_active", "updated_at"])
         record(
-            actor=actor, action=Action.UPDATE, obj=procedure, changes={"is_active": [not active, active]}
+            actor=actor,
+            action=Action.UPDATE,
+            obj=procedure,
+            changes={"is_active": [not active, active]},
         )
     return procedure
 
@@ -489,7 +495,9 @@ def do_complete_step(
     if has_control_characters(note, multi_line=True):
         raise ValidationError({"note": _("Control characters are not allowed.")})
     if len(note) > MAX_NOTE:
-        raise ValidationError({"note": _("A note has at most %(max)d characters.") % {"max": MAX_NOTE}})
+        raise ValidationError(
+            {"note": _("A note has at most %(max)d characters.") % {"max": MAX_NOTE}}
+        )
     link = str(link or "").strip()
     points = len(step_run.step.checklist or [])
     try:

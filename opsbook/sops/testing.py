@@ -21,7 +21,11 @@ def make_office_calendar(name: str = "上海办公室", *, default: bool = True)
     """Mon–Fri 09:00–12:00 and 13:30–18:00 in Shanghai, National Day 2026 off, 2026 covered."""
     windows = [(day, s, e) for day in range(1, 6) for s, e in LUNCH_BREAK]
     calendar = calendars.do_create_calendar(
-        None, name=name, time_zone="Asia/Shanghai", is_default=default, windows=windows,
+        None,
+        name=name,
+        time_zone="Asia/Shanghai",
+        is_default=default,
+        windows=windows,
         source="test",
     )
     for day in NATIONAL_DAY_2026:
@@ -29,7 +33,11 @@ def make_office_calendar(name: str = "上海办公室", *, default: bool = True)
             None, calendar, date=day, kind=ExceptionKind.HOLIDAY, name="国庆节"
         )
     calendars.do_set_exception(
-        None, calendar, date=date(2026, 10, 10), kind=ExceptionKind.WORKDAY, name="国庆节调休",
+        None,
+        calendar,
+        date=date(2026, 10, 10),
+        kind=ExceptionKind.WORKDAY,
+        name="国庆节调休",
         pattern_weekday=1,
     )
     calendars.do_set_year(None, calendar, 2026, data_source=DataSource.MANUAL, complete=True)
@@ -41,7 +49,7 @@ def step(name: str, **values: Any) -> StepSpec:
     return StepSpec(name=name, **values)
 
 
-DEFAULT_STEPS = (
+DEFAULT_STEPS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("受理登记", {"time_limit_minutes": 30}),
     ("现场处理", {"time_limit_minutes": 240, "evidence": Evidence.NOTE}),
     ("回访确认", {"checklist": ["电话回访", "记录满意度"]}),
@@ -52,5 +60,5 @@ def make_procedure(
     name: str = "投诉处理流程", steps: list[StepSpec] | None = None, **values: Any
 ) -> Procedure:
     if steps is None:
-        steps = [step(n, **v) for n, v in DEFAULT_STEPS]  # type: ignore[arg-type]
+        steps = [step(n, **v) for n, v in DEFAULT_STEPS]
     return services.do_create_procedure(None, name=name, steps=steps, **values)

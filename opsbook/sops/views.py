@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -49,9 +49,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         .filter(is_active=not inactive)
         .annotate(
             latest=Max("versions__number"),
-            runs_open=Count(
-                "versions__runs", filter=Q(versions__runs__completed_at__isnull=True)
-            ),
+            runs_open=Count("versions__runs", filter=Q(versions__runs__completed_at__isnull=True)),
         )
         .prefetch_related("items", "contents__item", "ticket_types")
         .order_by("name")
@@ -111,9 +109,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
-def _procedure_page(
-    request: HttpRequest, procedure: Procedure | None
-) -> HttpResponse:
+def _procedure_page(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
     latest = services.latest_version(procedure) if procedure else None
     steps = list(latest.steps.all()) if latest else []
     data = request.POST if request.method == "POST" else None
@@ -233,9 +229,7 @@ def _answer(
         if problem:
             messages.error(request, problem)
         panel = run_panel(run, request.user, bound=bound)
-        return render(
-            request, "sops/run.html", {"run": run, "panel": panel}, status=400
-        )
+        return render(request, "sops/run.html", {"run": run, "panel": panel}, status=400)
     return redirect(_next(request, step_run))
 
 
@@ -294,7 +288,9 @@ def step_file(request: HttpRequest, pk: int) -> FileResponse:
         handle,
         as_attachment=True,
         filename=name,
-        content_type=ALLOWED.get(PurePosixPath(name).suffix.lower(), ("application/octet-stream",))[0],
+        content_type=ALLOWED.get(PurePosixPath(name).suffix.lower(), ("application/octet-stream",))[
+            0
+        ],
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

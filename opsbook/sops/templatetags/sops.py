@@ -28,9 +28,7 @@ def sop_run(context: Any, run: Any, user: Any) -> dict[str, Any]:
 @register.inclusion_tag("sops/_item_procedures.html")
 def item_procedures(item: Any) -> dict[str, Any]:
     """Active procedures attached to ``item`` or to its content, in one query."""
-    whole_item = Procedure.items.through.objects.filter(
-        procedure=OuterRef("pk"), serviceitem=item
-    )
+    whole_item = Procedure.items.through.objects.filter(procedure=OuterRef("pk"), serviceitem=item)
     procedures = (
         Procedure.objects.filter(Q(items=item) | Q(contents__item=item), is_active=True)
         .annotate(whole_item=Exists(whole_item))

@@ -66,11 +66,15 @@ def test_bad_input_is_a_422_naming_the_field(personas):
     empty = api.send("post", "/procedures", {"name": "空", "steps": []})
     assert empty.status_code == 422
     unknown = api.send(
-        "post", "/procedures", {"name": "X", "steps": [{"name": "一", "responsible_user_id": 99999}]}
+        "post",
+        "/procedures",
+        {"name": "X", "steps": [{"name": "一", "responsible_user_id": 99999}]},
     )
     assert unknown.status_code == 422
     assert unknown.json()["detail"][0]["loc"][-1] == "responsible_user_id"
-    bad_type = api.send("post", "/procedures", {"name": "X", "steps": [{"name": "一"}], "ticket_types": ["x"]})
+    bad_type = api.send(
+        "post", "/procedures", {"name": "X", "steps": [{"name": "一"}], "ticket_types": ["x"]}
+    )
     assert bad_type.status_code == 422
 
 
@@ -116,7 +120,7 @@ def test_a_run_is_read_and_its_steps_completed_with_json_or_a_file(personas, med
 
 def test_runs_are_hidden_from_outsiders_and_read_only_for_viewers(personas):
     run = services.do_start_run(make_procedure(), calendar=None, now=NOW)
-    step_id = run.step_runs.order_by("step__position").first().pk
+    step_id = run.step_runs.order_by("step__position")[0].pk
 
     assert Api(personas.charlie).get(f"/runs/{run.pk}").status_code == 404
     assert Api(personas.dana).get(f"/runs/{run.pk}").status_code == 404

@@ -37,9 +37,7 @@ def test_nothing_is_sent_before_the_due_time(run):
     assert not Notification.objects.exists()
 
 
-def test_an_overdue_step_is_announced_once_to_the_responsible_person_and_team_lead(
-    personas, run
-):
+def test_an_overdue_step_is_announced_once_to_the_responsible_person_and_team_lead(personas, run):
     late = START + timedelta(minutes=31)
 
     assert jobs.notify_overdue_steps(late) == 1

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def sh(*args) -> datetime:
-    return datetime(*args, tzinfo=SH)
+def sh(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0):
+    return datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 @pytest.fixture
