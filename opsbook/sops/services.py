@@ -462,7 +462,11 @@ def _start_clock(step_run: StepRun, calendar: Calendar | None, now: datetime) ->
 
 
 def _locked(step_run: StepRun) -> tuple[StepRun, Run]:
-    run = Run.objects.select_for_update().select_related("calendar").get(pk=step_run.run_id)
+    run = (
+        Run.objects.select_for_update(of=("self",))
+        .select_related("calendar")
+        .get(pk=step_run.run_id)
+    )
     fresh = StepRun.objects.select_related("step").get(pk=step_run.pk)
     return fresh, run
 
