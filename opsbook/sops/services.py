@@ -389,6 +389,29 @@ def procedure_for(item: ServiceItem | None, content: ServiceContent | None) -> P
     return procedure_for_content(content) if content is not None else procedure_for_item(item)
 
 
+def procedures_for_contents(contents: Iterable[ServiceContent]) -> dict[int, Procedure]:
+    """``procedure_for_content`` for many content at once (two queries), by content id; content
+    without a procedure is left out. For the routines generator."""
+    contents = list(contents)
+    found: dict[int, Procedure] = {}
+    by_item: dict[int, Procedure] = {}
+    own = Procedure.contents.through.objects.filter(
+        servicecontent_id__in=[c.pk for c in contents], procedure__is_active=True
+    ).select_related("procedure")
+    for link in sorted(own, key=lambda row: (row.procedure.name, row.procedure_id)):
+        found.setdefault(link.servicecontent_id, link.procedure)
+    items = Procedure.items.through.objects.filter(
+        serviceitem_id__in={c.item_id for c in contents}, procedure__is_active=True
+    ).select_related("procedure")
+    for link in sorted(items, key=lambda row: (row.procedure.name, row.procedure_id)):
+        by_item.setdefault(link.serviceitem_id, link.procedure)
+    for content in contents:
+        procedure = found.get(content.pk) or by_item.get(content.item_id)
+        if procedure is not None:
+            found[content.pk] = procedure
+    return found
+
+
 # --- runs -------------------------------------------------------------------------------------
 
 
@@ -416,6 +439,40 @@ def do_start_run(
             for i, step in enumerate(steps)
         )
     return run
+
+
+def start_runs(
+    procedure: Procedure, *, calendar: Calendar | None, starts: Sequence[datetime]
+) -> list[Run]:
+    """``do_start_run`` for many runs of one procedure at once (a fixed number of queries), one
+    per instant of ``starts``, in that order: for the routines generator. Each run's first step
+    is current from its start, so pass the moment the work is planned to begin (not the
+    moment it is generated) and its clock does not run before then."""
+    if not starts:
+        return []
+    version = latest_version(procedure)
+    if version is None:
+        raise ValidationError(_("The procedure %(name)s has no steps.") % {"name": procedure})
+    calendar = clocks.calendar_or_default(calendar)
+    steps = list(version.steps.order_by("position"))
+    with transaction.atomic():
+        runs = Run.objects.bulk_create(
+            Run(version=version, calendar=calendar, started_at=start) for start in starts
+        )
+        first = steps[0]
+        StepRun.objects.bulk_create(
+            StepRun(
+                run=run,
+                step=step,
+                started_at=run.started_at if step is first else None,
+                due_at=clocks.due_at(calendar, run.started_at, step.time_limit_minutes)
+                if step is first
+                else None,
+            )
+            for run in runs
+            for step in steps
+        )
+    return runs
 
 
 def current_step(run: Run) -> StepRun | None:
