@@ -403,8 +403,8 @@ def procedures_for_contents(contents: Iterable[ServiceContent]) -> dict[int, Pro
     items = Procedure.items.through.objects.filter(
         serviceitem_id__in={c.item_id for c in contents}, procedure__is_active=True
     ).select_related("procedure")
-    for link in sorted(items, key=lambda row: (row.procedure.name, row.procedure_id)):
-        by_item.setdefault(link.serviceitem_id, link.procedure)
+    for item_link in sorted(items, key=lambda row: (row.procedure.name, row.procedure_id)):
+        by_item.setdefault(item_link.serviceitem_id, item_link.procedure)
     for content in contents:
         procedure = found.get(content.pk) or by_item.get(content.item_id)
         if procedure is not None:
