@@ -262,9 +262,11 @@ def do_create_procedure(
     contents: Sequence[ServiceContent] = (),
     ticket_types: Iterable[str] = (),
     note: str = "",
+    source: str = "web",
     now: datetime | None = None,
 ) -> Procedure:
-    """A new procedure with its first version."""
+    """A new procedure with its first version (``source`` names where the change came from in
+    the audit trail: web, api, demo)."""
     access.check_can_manage(actor)
     now = clock.or_now(now)
     values = {"name": name, "description": description}
@@ -284,6 +286,7 @@ def do_create_procedure(
         action=Action.CREATE,
         obj=procedure,
         changes={"steps": [None, [s.name for s in cleaned]]},
+        source=source,
     )
     return procedure
 
@@ -300,6 +303,7 @@ def do_update_procedure(
     items: Sequence[ServiceItem] | None = None,
     contents: Sequence[ServiceContent] | None = None,
     ticket_types: Iterable[str] | None = None,
+    source: str = "web",
     now: datetime | None = None,
 ) -> Procedure:
     """Change what is given (None: leave it). Steps that differ from the latest version's make
@@ -345,7 +349,7 @@ def do_update_procedure(
         if [s.key() for s in cleaned] != [s.key() for s in current]:
             version = _new_version(actor, procedure, cleaned, note, now)
             changes["version"] = [version.number - 1, version.number]
-    record(actor=actor, action=Action.UPDATE, obj=procedure, changes=changes)
+    record(actor=actor, action=Action.UPDATE, obj=procedure, changes=changes, source=source)
     return procedure
 
 
