@@ -231,7 +231,10 @@ class CompleteStepForm(forms.Form):
     link = forms.CharField(label=_("Link"), required=False, max_length=1000)
     file = forms.FileField(label=_("File"), required=False)
     checked = forms.TypedMultipleChoiceField(
-        label=_("Checklist"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Checklist"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args: Any, step_run: StepRun, **kwargs: Any):

@@ -214,7 +214,7 @@ def _new_version(
         number=number,
         created_at=now,
         created_by=actor if isinstance(actor, User) else None,
-        note=_one_line(note, "note") or (_("First version") if number == 1 else ""),
+        note=_one_line(note, "note"),
     )
     Step.objects.bulk_create(
         Step(
