@@ -24,6 +24,7 @@ from opsbook.core.errors import ConflictError
 from opsbook.notify.api import inbox_router as notify_inbox_router
 from opsbook.notify.api import rules_router as notify_rules_router
 from opsbook.people.api import router as people_router
+from opsbook.sops.api import router as sops_router
 from opsbook.tickets.api import router as tickets_router
 
 
@@ -83,3 +84,4 @@ api.add_router("/tickets/", tickets_router)
 api.add_router("/people/", people_router)
 api.add_router("/notifications/rules/", notify_rules_router)
 api.add_router("/notifications/", notify_inbox_router)
+api.add_router("/sops/", sops_router)
