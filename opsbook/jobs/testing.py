@@ -52,7 +52,7 @@ def run_queued_tasks(*, backend: str = DEFAULT_TASK_BACKEND_ALIAS) -> list[TaskR
         row.claim(worker.worker_id)
         worker.run_task(row)
         ran.append(row)
-    results = []
+    results: list[TaskResult] = []
     for row in ran:
         row.refresh_from_db()
         results.append(row.task_result)

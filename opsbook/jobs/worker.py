@@ -15,6 +15,7 @@ UPDATE SKIP LOCKED``, so two workers never take the same row):
   back (READY, the attempt not counted), any other is failed as interrupted; exit status 1.
 """
 
+import contextlib
 import logging
 import os
 import signal
@@ -193,10 +194,8 @@ class Worker(db_worker.Worker):
                 "Task id=%s path=%s failed (%s)", row.id, row.task_path, why, exc_info=error
             )
             row.refresh_from_db()
-            try:
+            with contextlib.suppress(ImportError):  # the task's module is gone: logged above
                 task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
-            except ImportError:
-                pass  # the task's module is gone; the failure above says so
 
     def _abandon(self, row: DBTaskResult, stop: BaseException) -> None:
         """Forced to stop mid-task: give an idempotent task back, fail any other."""

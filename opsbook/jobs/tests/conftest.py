@@ -12,7 +12,6 @@ from django.db import connection
 from django.test import override_settings
 
 import opsbook.settings
-
 from opsbook.jobs.schedule import Registry
 
 CLAIMS = "jobs_scheduleclaim"

@@ -29,6 +29,8 @@ WORKERS = 3
 SCHEDULERS = 3
 PIECES = 24
 HOLD_SECONDS = 0.5
+TICK_CLAIMS = f"SELECT COUNT(*) FROM {CLAIMS} WHERE schedule = '{tasks.TICK}'"  # noqa: S608
+PIECE_CLAIMS = f"SELECT COUNT(*) FROM {CLAIMS} WHERE schedule LIKE '{tasks.PIECE}:%'"  # noqa: S608
 ENQUEUED = re.compile(rf"Enqueued {tasks.TICK} for (\S+) \(task result ([0-9a-f-]+)\)")
 
 
@@ -87,9 +89,7 @@ def test_workers_and_schedulers_with_one_killed_midway_do_everything_exactly_onc
         assert victim_is_mid_piece(db, victim.worker_id), "the kill came after the piece ended"
 
         wait_until(
-            lambda: (
-                count(db, f"SELECT COUNT(*) FROM {CLAIMS} WHERE schedule = '{tasks.TICK}'") >= 4
-            ),
+            lambda: count(db, TICK_CLAIMS) >= 4,
             "the schedulers to enqueue a few ticks",
         )
         wait_until(
@@ -123,9 +123,7 @@ def test_workers_and_schedulers_with_one_killed_midway_do_everything_exactly_onc
     pieces = rows_of(db, tasks.do_piece)
     assert len(pieces) == PIECES
     assert {status for _, status, _ in pieces} == {"SUCCESSFUL"}
-    assert count(db, f"SELECT COUNT(*) FROM {CLAIMS} WHERE schedule LIKE 'scale-piece:%'") == (
-        PIECES
-    )
+    assert count(db, PIECE_CLAIMS) == PIECES
     effects = Counter(
         name.split(":")[1]
         for (name,) in db.rows(
