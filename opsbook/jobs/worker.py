@@ -22,6 +22,7 @@ import signal
 import socket
 import threading
 import traceback
+from datetime import timedelta
 from types import FrameType
 
 from django.conf import settings
@@ -46,6 +47,10 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{get_random_string(8)}"
 
 
+class WorkerIdInUse(Exception):
+    """Another live worker, on another host, already uses this worker id."""
+
+
 class Heartbeat:
     """This worker's row in ``WorkerHeartbeat``, moved by a daemon thread. The thread has its
     own database connection; a failed beat is logged and tried again at the next one."""
@@ -58,12 +63,30 @@ class Heartbeat:
 
     def start(self) -> None:
         """Write the row (a new incarnation if the id was used before), then start beating.
-        Called before the first claim, so every task this process claims has a live row."""
+        Called before the first claim, so every task this process claims has a live row.
+
+        An id still beating on another host is refused: two live workers under one id would
+        make the reaper take the first one's task for lost. The same host reusing the id (a
+        unit restarted after a kill) is the expected case and starts a new incarnation."""
         now = clock.now()
+        lease = timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+        hostname = socket.gethostname()[:255]
+        other = (
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id, stopped_at=None)
+            .filter(beat_at__gt=now - lease)
+            .exclude(hostname=hostname)
+            .first()
+        )
+        if other is not None:
+            raise WorkerIdInUse(
+                f"worker id {self.worker_id!r} is in use by a live worker on {other.hostname} "
+                f"(pid {other.pid}, last heartbeat {other.beat_at.isoformat()}); give every "
+                "worker a --worker-id unique across hosts"
+            )
         WorkerHeartbeat.objects.update_or_create(
             worker_id=self.worker_id,
             defaults={
-                "hostname": socket.gethostname()[:255],
+                "hostname": hostname,
                 "pid": os.getpid(),
                 "started_at": now,
                 "beat_at": now,
@@ -171,7 +194,13 @@ class Worker(db_worker.Worker):
         policy = policy_for(row.task_path)
         if policy is not None and policy.retries(error, attempt):
             run_after = now + policy.delay(attempt)
-            if runs.requeue(row, run_after=run_after, kind=kind, traceback=trace):
+            if not runs.requeue(row, run_after=run_after, kind=kind, traceback=trace):
+                logger.warning(
+                    "Task id=%s path=%s failed after it had been taken back; not retried here",
+                    row.id,
+                    row.task_path,
+                )
+            else:
                 logger.warning(
                     "Task id=%s path=%s failed on attempt %d of %d (%s: %s); retrying after %s",
                     row.id,

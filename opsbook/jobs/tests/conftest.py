@@ -47,6 +47,14 @@ class SharedDatabase:
             cursor.execute(sql)
             return cursor.fetchone()[0]
 
+    def execute(self, sql: str) -> None:
+        if self.sqlite_path is not None:
+            with sqlite3.connect(self.sqlite_path) as db:
+                db.execute(sql)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
     def rows(self, sql: str) -> list[tuple]:
         if self.sqlite_path is not None:
             with sqlite3.connect(self.sqlite_path) as db:

@@ -96,3 +96,16 @@ def test_a_second_sigterm_abandons_the_task_and_exits_1(
     assert "opsbook.jobs.runs.Interrupted: worker worker-1 was forced to stop" in traceback
     if expected == "READY":
         assert worker_ids in ("[]", [])  # giving back does not use up an attempt
+
+
+def test_a_worker_id_beating_on_another_host_is_refused(shared_database, tmp_path, processes):
+    shared_database_insert = (
+        f"INSERT INTO {HEARTBEATS} (worker_id, hostname, pid, started_at, beat_at) "  # noqa: S608
+        "VALUES ('worker-1', 'elsewhere', 7, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    )
+    shared_database.execute(shared_database_insert)
+
+    (worker,) = processes[:] = start_workers(1, env=shared_database.env, logs=tmp_path)
+
+    assert worker.popen.wait(timeout=30) == 1
+    assert "worker id 'worker-1' is in use by a live worker on elsewhere (pid 7" in worker.output()

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import autoreload
 from django_tasks_db.management.commands import db_worker
 
-from opsbook.jobs.worker import Worker, default_worker_id
+from opsbook.jobs.worker import Worker, WorkerIdInUse, default_worker_id
 
 
 class Command(db_worker.Command):
@@ -55,11 +55,14 @@ class Command(db_worker.Command):
             worker_id=worker_id,
             excluded_queue_names=excluded,
         )
-        if reload:
-            run_with_reloader(worker)
-        else:
-            worker.configure_signals()
-            worker.run()
+        try:
+            if reload:
+                run_with_reloader(worker)
+            else:
+                worker.configure_signals()
+                worker.run()
+        except WorkerIdInUse as error:
+            raise CommandError(str(error)) from None
 
 
 def run_with_reloader(worker: Worker) -> None:
