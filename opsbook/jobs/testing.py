@@ -51,18 +51,15 @@ def run_queued_tasks(*, backend: str = DEFAULT_TASK_BACKEND_ALIAS) -> list[TaskR
     while (row := queued.first()) is not None:
         row.claim(worker.worker_id)
         worker.run_task(row)
-        ran.append(row)
-    results: list[TaskResult] = []
+        if row not in ran:  # a retry without backoff runs the same row again
+            ran.append(row)
     for row in ran:
         row.refresh_from_db()
-        results.append(row.task_result)
-    failed = [result for result in results if result.status == TaskResultStatus.FAILED]
+    failed = [row for row in ran if row.status == TaskResultStatus.FAILED]
     if failed:
-        details = "\n".join(
-            f"{result.task.module_path}: {result.errors[0].traceback}" for result in failed
-        )
+        details = "\n".join(f"{row.task_path}: {row.traceback}" for row in failed)
         raise AssertionError(f"{len(failed)} task(s) failed:\n{details}")
-    return results
+    return [row.task_result for row in ran]
 
 
 def run_when_enqueued(tasks_setting: dict) -> dict:

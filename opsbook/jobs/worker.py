@@ -26,6 +26,7 @@ from datetime import timedelta
 from types import FrameType
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import close_old_connections, connection
 from django.tasks import TaskContext
 from django.tasks.signals import task_finished, task_started
@@ -223,7 +224,8 @@ class Worker(db_worker.Worker):
                 "Task id=%s path=%s failed (%s)", row.id, row.task_path, why, exc_info=error
             )
             row.refresh_from_db()
-            with contextlib.suppress(ImportError):  # the task's module is gone: logged above
+            # The task's module is gone or names no task: the failure is logged above.
+            with contextlib.suppress(ImportError, SuspiciousOperation):
                 task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
 
     def _abandon(self, row: DBTaskResult, stop: BaseException) -> None:

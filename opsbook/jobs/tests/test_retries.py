@@ -157,3 +157,13 @@ def test_a_retry_is_logged_with_its_attempt_and_time(db, frozen, caplog):
 
     assert "failed on attempt 1 of 3 (builtins.RuntimeError: still broken)" in caplog.text
     assert "retrying after 2026-11-23T09:01:00+00:00" in caplog.text
+
+
+def test_a_task_whose_module_is_gone_fails_without_stopping_the_worker(db, frozen):
+    result = tasks.say_done.enqueue()
+    DBTaskResult.objects.filter(id=result.id).update(task_path="opsbook.jobs.tests.gone.task")
+
+    with pytest.raises(AssertionError, match="1 task"):
+        run_queued_tasks()
+
+    assert row_of(result).exception_class_path == "builtins.ModuleNotFoundError"

@@ -75,7 +75,7 @@ def test_workers_and_schedulers_with_one_killed_midway_do_everything_exactly_onc
     env = {
         **db.env,
         "WORKER_HEARTBEAT_SECONDS": "1",
-        "WORKER_LEASE_SECONDS": "3",
+        "WORKER_LEASE_SECONDS": "5",
         "TASK_REAPER_SECONDS": "1",
     }
     for number in range(PIECES):
@@ -140,6 +140,8 @@ def test_workers_and_schedulers_with_one_killed_midway_do_everything_exactly_onc
     assert effects == Counter({str(number): 1 for number in range(PIECES)})
 
     # The piece the killed worker was running was taken back by the reaper and run again.
+    # (Another piece may have been rerun too if a loaded machine delayed a live worker's
+    # heartbeat past the lease: still done once, which is what the lease promises.)
     rerun = [ids for _, _, ids in pieces if len(ids) > 1]
-    assert rerun and all(ids[0] == victim.worker_id for ids in rerun), pieces
+    assert any(ids[0] == victim.worker_id for ids in rerun), pieces
     assert "requeued: worker worker-1" in logs
