@@ -27,7 +27,7 @@ from types import FrameType
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.tasks import TaskContext
 from django.tasks.signals import task_finished, task_started
 from django.utils.crypto import get_random_string
@@ -120,7 +120,11 @@ class Heartbeat:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=self.interval + 5)
-        WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(stopped_at=clock.now())
+        try:
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(stopped_at=clock.now())
+        except DatabaseError:
+            # The database is away (often why the worker stops): the lease runs out instead.
+            logger.exception("Worker %s could not record its stop", self.worker_id)
 
 
 class Worker(db_worker.Worker):
