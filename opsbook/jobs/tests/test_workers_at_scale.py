@@ -27,10 +27,11 @@ pytestmark = pytest.mark.skipif(
 
 WORKERS = 3
 SCHEDULERS = 3
-PIECES = 24
-HOLD_SECONDS = 0.5
+PIECES = 18
+HOLD_SECONDS = 0.8
 TICK_CLAIMS = f"SELECT COUNT(*) FROM {CLAIMS} WHERE schedule = '{tasks.TICK}'"  # noqa: S608
 PIECE_CLAIMS = f"SELECT COUNT(*) FROM {CLAIMS} WHERE schedule LIKE '{tasks.PIECE}:%'"  # noqa: S608
+LIVE_WORKERS = "SELECT COUNT(*) FROM jobs_workerheartbeat WHERE stopped_at IS NULL"
 ENQUEUED = re.compile(rf"Enqueued {tasks.TICK} for (\S+) \(task result ([0-9a-f-]+)\)")
 
 
@@ -54,7 +55,7 @@ def victim_is_mid_piece(db, worker_id: str) -> bool:
             f"SELECT COUNT(*) FROM {TASK_RESULTS} WHERE status = 'RUNNING' "  # noqa: S608
             f"AND task_path = '{tasks.do_piece.module_path}' AND worker_ids->>-1 = '{worker_id}' "
             # just started, so the kill lands well inside its HOLD_SECONDS
-            "AND started_at > clock_timestamp() - interval '200 milliseconds'",
+            f"AND started_at > clock_timestamp() - interval '{HOLD_SECONDS / 2} seconds'",
         )
     )
 
@@ -78,14 +79,16 @@ def test_workers_and_schedulers_with_one_killed_midway_do_everything_exactly_onc
         "WORKER_LEASE_SECONDS": "5",
         "TASK_REAPER_SECONDS": "1",
     }
-    for number in range(PIECES):
-        enqueue(db, tasks.do_piece, number=number, hold_seconds=HOLD_SECONDS)
     workers = start_workers(WORKERS, env=env, logs=tmp_path)
     schedulers = start_schedulers(
         SCHEDULERS, env=env, logs=tmp_path, setup="opsbook.jobs.tests.tasks.add_tick_schedule"
     )
     victim, survivors = workers[0], workers[1:]
     try:
+        # Every worker up (its heartbeat written) before the work arrives, so all compete for it.
+        wait_until(lambda: count(db, LIVE_WORKERS) == WORKERS, "the workers", seconds=60)
+        for number in range(PIECES):
+            enqueue(db, tasks.do_piece, number=number, hold_seconds=HOLD_SECONDS)
         wait_until(lambda: victim_is_mid_piece(db, victim.worker_id), "worker-1 mid-piece")
         assert kill(victim) == -9
         lost = count(
