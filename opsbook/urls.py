@@ -12,6 +12,7 @@ urlpatterns = [
     path("tickets/", include("opsbook.tickets.urls")),
     path("people/", include("opsbook.people.urls")),
     path("portal/", include("opsbook.portal.urls")),
+    path("notifications/", include("opsbook.notify.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -73,3 +73,11 @@ class FrequencyPeriod(models.TextChoices):
     QUARTER = "quarter", _("Quarter")
     HALF_YEAR = "half_year", _("Half year")
     YEAR = "year", _("Year")
+
+
+class DueShift(models.TextChoices):
+    """Where a due date that falls on a non-working day goes."""
+
+    PREVIOUS = "previous", _("to the previous working day")
+    NEXT = "next", _("to the next working day")
+    KEEP = "keep", _("stays on that day")

@@ -17,6 +17,7 @@ from . import kpi_metrics, standard_rules
 from .choices import (
     Channel,
     DeliveryMode,
+    DueShift,
     FrequencyKind,
     FrequencyPeriod,
     KpiDirection,
@@ -175,6 +176,28 @@ class ServiceContent(ChecklistEntry):
 
     item = models.ForeignKey(
         ServiceItem, models.PROTECT, related_name="contents", verbose_name=_("service item")
+    )
+    # How recurring work is generated from the frequency (opsbook.routines).
+    calendar = models.ForeignKey(
+        "calendars.Calendar",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("calendar"),
+        help_text=_("Working days to schedule on. Empty: the default calendar."),
+    )
+    due_shift = models.CharField(
+        _("due on a non-working day"),
+        max_length=10,
+        choices=DueShift.choices,
+        default=DueShift.PREVIOUS,
+    )
+    effort_minutes = models.PositiveIntegerField(
+        _("effort per time (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("An estimate, for the workload plan."),
     )
 
     objects = ContentQuerySet.as_manager()

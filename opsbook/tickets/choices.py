@@ -92,6 +92,11 @@ class Clock(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
 
 
+class FollowUpReason(models.TextChoices):
+    RESOLVED = "resolved", _("Follow-up after resolution")
+    LOW_RATING = "low_rating", _("Low satisfaction rating")
+
+
 class FollowUpMethod(models.TextChoices):
     PHONE = "phone", _("Phone")
     VISIT = "visit", _("On-site visit")

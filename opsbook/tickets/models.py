@@ -26,6 +26,7 @@ from .choices import (
     OPEN_STATUSES,
     EventKind,
     FollowUpMethod,
+    FollowUpReason,
     Source,
     Status,
     TicketType,
@@ -246,6 +247,14 @@ class Ticket(models.Model):
         verbose_name=_("calendar"),
     )
     sla_calendar_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    sop_run = models.OneToOneField(
+        "sops.Run",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ticket",
+        verbose_name=_("procedure"),
+    )
     sla_time_basis = models.CharField(
         _("counted in"), max_length=10, choices=TimeBasis.choices, blank=True
     )
@@ -505,6 +514,71 @@ class FollowUp(models.Model):
         return f"{self.ticket_id} {self.get_method_display()} {self.at:%Y-%m-%d}"
 
 
+class FollowUpTask(models.Model):
+    """A follow-up visit (回访) someone owes: after a complaint (or a type the settings name) is
+    resolved, or after a rating of 1 or 2. Done when its ``follow_up`` is recorded. One per
+    ticket and reason and round (``round`` counts reopen/resolve cycles and new ratings)."""
+
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="follow_up_tasks")
+    reason = models.CharField(_("why"), max_length=12, choices=FollowUpReason.choices)
+    round = models.PositiveSmallIntegerField(default=1, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_tasks",
+        verbose_name=_("owner"),
+    )
+    due_at = models.DateTimeField(_("due"))
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    follow_up = models.ForeignKey(
+        FollowUp,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("follow-up visit"),
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("follow-up to do")
+        verbose_name_plural = _("follow-ups to do")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "reason", "round"], name="tickets_one_follow_up_task_per_round"
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "done_at", "due_at"], name="followup_task_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.get_reason_display()} {self.due_at:%Y-%m-%d}"
+
+
+class TypeProcedure(models.Model):
+    """The SOP a new ticket of a type follows."""
+
+    type = models.CharField(_("type"), max_length=15, choices=TicketType.choices, unique=True)
+    procedure = models.ForeignKey(
+        "sops.Procedure", models.CASCADE, related_name="ticket_types", verbose_name=_("procedure")
+    )
+
+    class Meta:
+        ordering = ["type"]
+        verbose_name = _("procedure of a ticket type")
+        verbose_name_plural = _("procedures of ticket types")
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.procedure}"
+
+
 class SatisfactionRequest(models.Model):
     """A one-time link that lets the customer rate a resolved ticket. Only a digest is kept."""
 
@@ -557,9 +631,11 @@ __all__ = [
     "DefaultTarget",
     "EventKind",
     "FollowUp",
+    "FollowUpTask",
     "SatisfactionRequest",
     "SavedFilter",
     "Tag",
     "Ticket",
     "TicketEvent",
+    "TypeProcedure",
 ]
