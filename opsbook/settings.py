@@ -380,7 +380,7 @@ PUBLIC_FEEDBACK_IP_HEADER = env_str("PUBLIC_FEEDBACK_IP_HEADER", "")
 
 # --- Background jobs ------------------------------------------------------------------------
 # Django's Tasks API with the database backend (django-tasks-db): `task.enqueue()` writes a row
-# in the same database and transaction as the data, `opsbook db_worker` runs the rows and
+# in the same database and transaction as the data, `opsbook worker` runs the rows and
 # `opsbook scheduler` enqueues periodic jobs. See docs/operators/workers.md.
 TASKS = {
     "default": {
