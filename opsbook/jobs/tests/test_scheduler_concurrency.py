@@ -79,7 +79,7 @@ def test_scheduler_processes_started_together_enqueue_each_schedule_once(shared_
         f"SELECT task_path, COUNT(*) FROM {TASK_RESULTS} GROUP BY task_path"  # noqa: S608
     )
     per_schedule = Counter(schedule for schedule, _ in claims)
-    expected = Counter()
+    expected: Counter[str] = Counter()
     for schedule in project_registry:
         expected[schedule.task.module_path] += per_schedule[schedule.name]
     assert dict(queued) == dict(expected)
