@@ -149,6 +149,7 @@ TEMPLATES = [
                 "opsbook.accounts.context_processors.navigation",
                 "opsbook.calendars.context_processors.calendar_health_banner",
                 "opsbook.portal.context_processors.portal_navigation",
+                "opsbook.notify.context_processors.inbox",
             ],
         },
     }
@@ -354,6 +355,19 @@ if not OPSBOOK_BASE_URL.startswith(("http://", "https://")):
         f"OPSBOOK_BASE_URL={OPSBOOK_BASE_URL!r} must start with http:// or https://."
     )
 
+# --- Notifications: the inbox, preferences, the daily digest (notify) -------------------------
+# When the daily digest goes out for someone who chose no time of their own (HH:MM, TIME_ZONE).
+OPSBOOK_DIGEST_AT = env_str("NOTIFY_DIGEST_AT", "08:00")
+if not (
+    len(OPSBOOK_DIGEST_AT) == 5
+    and OPSBOOK_DIGEST_AT[2] == ":"
+    and OPSBOOK_DIGEST_AT[:2].isdigit()
+    and OPSBOOK_DIGEST_AT[3:].isdigit()
+    and int(OPSBOOK_DIGEST_AT[:2]) < 24
+    and int(OPSBOOK_DIGEST_AT[3:]) < 60
+):
+    raise ImproperlyConfigured(f"NOTIFY_DIGEST_AT={OPSBOOK_DIGEST_AT!r} is not a time (HH:MM).")
+
 # --- Notifications: delivery (outbox worker, chat webhooks) ---------------------------------
 # Keys that encrypt chat channels' webhook URLs and signing secrets at rest (notify/secrets.py):
 # comma-separated, the first encrypts, every one decrypts (rotation: put the new key first, run
@@ -389,7 +403,7 @@ PUBLIC_FEEDBACK_IP_HEADER = env_str("PUBLIC_FEEDBACK_IP_HEADER", "")
 
 # --- Background jobs ------------------------------------------------------------------------
 # Django's Tasks API with the database backend (django-tasks-db): `task.enqueue()` writes a row
-# in the same database and transaction as the data, `opsbook db_worker` runs the rows and
+# in the same database and transaction as the data, `opsbook worker` runs the rows and
 # `opsbook scheduler` enqueues periodic jobs. See docs/operators/workers.md.
 TASKS = {
     "default": {
@@ -400,6 +414,19 @@ TASKS = {
 # The daily housekeeping job deletes finished task results older than these many days.
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 14, minimum=1)
 TASK_FAILED_RESULTS_KEEP_DAYS = env_int("TASK_FAILED_RESULTS_KEEP_DAYS", 30, minimum=1)
+# `opsbook worker` moves its heartbeat this often; a worker silent for WORKER_LEASE_SECONDS is
+# taken for dead and the reaper (run every TASK_REAPER_SECONDS) requeues its idempotent tasks
+# and fails the others. A task of a worker that sends no heartbeat (plain `db_worker`) is reaped
+# after TASK_UNTRACKED_TIMEOUT_MINUTES of running; 0 never reaps it.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60, minimum=1)
+if WORKER_LEASE_SECONDS < 3 * WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"WORKER_LEASE_SECONDS={WORKER_LEASE_SECONDS} must be at least three heartbeats "
+        f"(3 × WORKER_HEARTBEAT_SECONDS = {3 * WORKER_HEARTBEAT_SECONDS})."
+    )
+TASK_REAPER_SECONDS = env_int("TASK_REAPER_SECONDS", 60, minimum=1)
+TASK_UNTRACKED_TIMEOUT_MINUTES = env_int("TASK_UNTRACKED_TIMEOUT_MINUTES", 0, minimum=0)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

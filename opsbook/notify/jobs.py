@@ -1,7 +1,8 @@
-"""The outbox worker as a periodic job (every 10 seconds, in the one schedule registry) and as
-a task enqueued after a commit that wants its message out at once (a test message, a resend).
-Passes may run on any number of workers at once: rows are claimed with a conditional UPDATE
-(see delivery.py)."""
+"""Periodic jobs of the notify app, registered with the scheduler by importing them here: the
+daily digest and the release of held messages (digest.py), and the outbox worker, every 10
+seconds and as a task enqueued after a commit that wants its message out at once (a test
+message, a resend). Outbox passes may run on any number of workers at once: rows are claimed
+with a conditional UPDATE (see delivery.py)."""
 
 import time
 
@@ -12,6 +13,9 @@ from opsbook.core import clock
 from opsbook.jobs.schedule import daily, every
 
 from .delivery import prune_deliveries, run_outbox
+from .digest import release_held_task, send_digests_task
+
+__all__ = ["prune_old_deliveries", "release_held_task", "send_digests_task", "send_outbox"]
 
 # A pass claims NOTIFY_BATCH_SIZE rows; while full batches keep coming the job goes on for up to
 # this long, so a backlog drains without waiting for the next slot.
