@@ -44,6 +44,7 @@ from opsbook.calendars.models import Calendar
 from opsbook.catalog.choices import FrequencyKind, Status
 from opsbook.catalog.models import Ownership, ServiceContent
 from opsbook.core.tabular import bulk
+from opsbook.sops import services as sops
 
 from .choices import OccurrenceStatus, Source
 from .dates import Due, NotSchedulable, Shift, WorkingDays, due_dates, frequency_from_dict
@@ -432,6 +433,7 @@ class _Planned:
     due: Due
     due_at: datetime
     assignment: Assignment
+    cal: "CalendarDays"
 
 
 def fingerprint(content: _Content, cal: CalendarDays, who: Assignment) -> str:
@@ -517,7 +519,7 @@ class _Chunk:
             windows[content.pk] = (start, end)
             for due in dues:
                 key = (content.pk, due.period_start, due.index)
-                planned[key] = _Planned(content, due, cal.due_at(due.due), assignment)
+                planned[key] = _Planned(content, due, cal.due_at(due.due), assignment, cal)
         existing = self._existing(planned)
         current_owners = self._owners_of_open(planned)
         creates: list[_Planned] = []
@@ -715,12 +717,12 @@ class _Chunk:
             values.append(head + tail)
         by_key = {(p.content.pk, p.due.period_start, p.due.index): p for p in creates}
         owner_rows: list[tuple[int, int]] = []
-        created: list[int] = []
+        created: list[tuple[int, _Planned]] = []
         for pk, content_id, period_start, index in _insert(names, table.columns, values):
             if isinstance(period_start, str):  # SQLite returns the stored text
                 period_start = date.fromisoformat(period_start)
             plan = by_key[content_id, period_start, index]
-            created.append(pk)
+            created.append((pk, plan))
             owner_rows.extend((pk, user) for user in plan.assignment.owner_ids)
         if owner_rows:
             bulk.Table(Occurrence.owners.through, now).insert_values(owner_rows)
@@ -771,10 +773,33 @@ def _insert(names: list[str], columns: dict[str, str], values: list[tuple[Any, .
     return found
 
 
-def start_procedures(occurrence_ids: list[int], now: datetime) -> None:
-    """Start the SOP run of each new occurrence whose content has a procedure.
-
-    The one call site of the SOP engineer's ``sops.services.do_start_run`` and
-    ``procedure_for_content``; see the lead's notes (routines.notes.md) while they are not on
-    main."""
-    return
+def start_procedures(created: list[tuple[int, _Planned]], now: datetime) -> int:
+    """Start the SOP run of each new occurrence whose content, or its item, has an active
+    procedure, on the content's calendar. Its clocks start on the morning of the due day (the
+    start of its first working window), not when the occurrence is generated weeks ahead, so
+    no step is overdue before the work is. One query finds the contents concerned (none in most
+    checklists); each procedure is looked up once per content; a procedure without steps starts
+    nothing. Returns the runs started."""
+    content_ids = {plan.content.pk for _pk, plan in created}
+    concerned = set(
+        ServiceContent.objects.filter(pk__in=content_ids)
+        .filter(Q(procedures__is_active=True) | Q(item__procedures__is_active=True))
+        .values_list("pk", flat=True)
+    )
+    if not concerned:
+        return 0
+    contents = ServiceContent.objects.select_related("item", "calendar").in_bulk(concerned)
+    procedures = {}
+    for pk, content in contents.items():
+        procedure = sops.procedure_for_content(content)
+        if procedure is not None and sops.latest_version(procedure) is not None:
+            procedures[pk] = procedure
+    runs = []
+    for pk, plan in created:
+        procedure = procedures.get(plan.content.pk)
+        if procedure is not None:
+            starts = max(now, plan.cal.morning(plan.due.due))
+            run = sops.do_start_run(procedure, calendar=plan.cal.calendar, now=starts)
+            runs.append(Occurrence(pk=pk, sop_run=run))
+    Occurrence.objects.bulk_update(runs, ["sop_run"], batch_size=500)
+    return len(runs)
