@@ -31,6 +31,7 @@ def test_each_new_occurrence_gets_a_run_of_the_contents_procedure(calendar, pers
     runs = {o.sop_run_id for o in occurrences}
     assert None not in runs and len(runs) == 2
     first = occurrences[0].sop_run
+    assert first is not None
     assert first.version.procedure.name == "机房巡检流程"
     assert first.calendar == calendar
     assert first.step_runs.count() == 3
@@ -42,10 +43,11 @@ def test_the_runs_clocks_start_on_the_morning_of_the_due_day(calendar, personas)
 
     generate(NOW)
 
-    later = Occurrence.objects.get(content=content, due_on=date(2026, 9, 21))
-    assert later.sop_run.started_at == at(date(2026, 9, 21), 9)
-    today = Occurrence.objects.get(content=content, due_on=date(2026, 9, 14))
-    assert today.sop_run.started_at == at(date(2026, 9, 14), 9)
+    later = Occurrence.objects.get(content=content, due_on=date(2026, 9, 21)).sop_run
+    today = Occurrence.objects.get(content=content, due_on=date(2026, 9, 14)).sop_run
+    assert later is not None and today is not None
+    assert later.started_at == at(date(2026, 9, 21), 9)
+    assert today.started_at == at(date(2026, 9, 14), 9)
 
 
 def test_a_procedure_on_the_item_serves_its_content(calendar, personas):
