@@ -10,6 +10,8 @@ so any number of workers may run them at once:
 * ``notify_occurrences_task``: reminders before due and escalation when overdue, each claimed
   with a conditional UPDATE of ``reminded_at`` / ``escalated_at`` in the transaction that
   notifies, so each is sent once.
+
+All are ``@idempotent``: the worker retries them with backoff after a failure.
 """
 
 import logging
@@ -29,6 +31,7 @@ from opsbook.calendars.models import Calendar
 from opsbook.catalog.models import ServiceContent, ServiceStandard
 from opsbook.core import clock
 from opsbook.jobs.claims import claim_update
+from opsbook.jobs.retry import idempotent
 from opsbook.jobs.schedule import daily, every
 from opsbook.notify.choices import Audience, Event
 from opsbook.notify.services import do_notify
@@ -280,6 +283,7 @@ def _owners(occurrence: Occurrence) -> list[User]:
 
 
 @daily(at="01:30")
+@idempotent()
 @task()
 def generate_occurrences_task() -> dict:
     """Keep the horizon: create what it now reaches, fix what changed without a signal."""
@@ -293,11 +297,13 @@ def generate_occurrences_task() -> dict:
     return result.as_dict()
 
 
+@idempotent()
 @task()
 def reschedule_contents_task(content_ids: list[int]) -> dict:
     return generate(clock.now(), contents=content_ids).as_dict()
 
 
+@idempotent()
 @task()
 def reschedule_calendar_task(calendar_id: int) -> dict:
     """A calendar changed: reschedule the content on it (and on the default calendar, the
@@ -310,12 +316,14 @@ def reschedule_calendar_task(calendar_id: int) -> dict:
 
 
 @every(minutes=15)
+@idempotent()
 @task()
 def mark_missed_task() -> int:
     return mark_missed(clock.now())
 
 
 @every(minutes=5)
+@idempotent()
 @task()
 def notify_occurrences_task() -> dict:
     now = clock.now()
