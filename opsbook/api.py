@@ -22,6 +22,7 @@ from opsbook.catalog.api import router as catalog_router
 from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
 from opsbook.people.api import router as people_router
+from opsbook.routines.api import router as routines_router
 from opsbook.tickets.api import router as tickets_router
 
 
@@ -79,3 +80,4 @@ api.add_router("/calendars/", calendars_router)
 api.add_router("/audit", audit_router)
 api.add_router("/tickets/", tickets_router)
 api.add_router("/people/", people_router)
+api.add_router("/routines/", routines_router)
