@@ -296,6 +296,14 @@ def render_detail(
         )
     if can_reopen:
         context["reopen_form"] = bound.get("reopen_form") or ReopenForm()
+    # A refused form the page no longer shows (the work changed meanwhile): its messages.
+    context["refusals"] = [
+        str(error)
+        for name, form in bound.items()
+        if name not in context
+        for errors in form.errors.values()
+        for error in errors
+    ]
     return render(request, "routines/detail.html", context, status=status)
 
 
