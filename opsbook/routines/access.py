@@ -85,7 +85,8 @@ def get_evidence_for_user(user, pk) -> Evidence:
 
 
 def _is_team_lead(user, occurrence: Occurrence) -> bool:
-    return occurrence.team_id is not None and occurrence.team.lead_id == user.pk
+    team = occurrence.team if occurrence.team_id is not None else None
+    return team is not None and team.lead_id == user.pk
 
 
 def can_act_on(user, occurrence: Occurrence) -> bool:

@@ -31,7 +31,7 @@ class CompleteForm(StyledFormMixin, forms.Form):
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
         help_text=_("A web address (http or https) where the result can be seen."),
     )
-    files = MultipleFileField(label=_("Files"))
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]  # a field, as in tickets
 
 
 class SkipForm(StyledFormMixin, forms.Form):

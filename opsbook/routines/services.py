@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -51,10 +52,17 @@ MAX_LINK = 1000
 # How far ahead on-demand work may be planned.
 MAX_DAYS_AHEAD = 366
 
+# Pages and the API pass the signed-in user; None is the system acting for nobody.
+Actor = User | AnonymousUser | None
+
 link_validator = URLValidator(schemes=["http", "https"])
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _account(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
 
 
 def _check_actor(allowed: bool, message: str) -> None:
@@ -178,7 +186,7 @@ def is_late(occurrence: Occurrence, now: datetime) -> bool:
 
 @transaction.atomic
 def do_complete_occurrence(
-    user: User | None,
+    user: Actor,
     occurrence: Occurrence,
     *,
     note: str = "",
@@ -215,7 +223,7 @@ def do_complete_occurrence(
         )
     occurrence.status = OccurrenceStatus.DONE
     occurrence.completed_at = now
-    occurrence.completed_by = user
+    occurrence.completed_by = _account(user)
     occurrence.note = note
     occurrence.link = link
     occurrence.save(
@@ -236,7 +244,7 @@ def do_complete_occurrence(
 
 
 def _store_evidence(
-    occurrence: Occurrence, upload: UploadedFile, user: User | None, now: datetime
+    occurrence: Occurrence, upload: UploadedFile, user: Actor, now: datetime
 ) -> Evidence:
     checked = check_upload(upload)
     evidence = Evidence(
@@ -245,7 +253,7 @@ def _store_evidence(
         size=checked.size,
         content_type=checked.content_type,
         sha256=checked.sha256,
-        uploaded_by=user,
+        uploaded_by=_account(user),
         uploaded_at=now,
     )
     evidence.file.save(checked.name, upload, save=False)
@@ -255,7 +263,7 @@ def _store_evidence(
 
 @transaction.atomic
 def do_skip_occurrence(
-    user: User | None, occurrence: Occurrence, *, reason: str, now: datetime | None = None
+    user: Actor, occurrence: Occurrence, *, reason: str, now: datetime | None = None
 ) -> Occurrence:
     """Skip the work, with the reason (required) on record; counted as skipped, not missed."""
     now = clock.or_now(now)
@@ -267,7 +275,7 @@ def do_skip_occurrence(
     occurrence.status = OccurrenceStatus.SKIPPED
     occurrence.skip_reason = reason
     occurrence.completed_at = now
-    occurrence.completed_by = user
+    occurrence.completed_by = _account(user)
     occurrence.save(
         update_fields=["status", "skip_reason", "completed_at", "completed_by", "updated_at"]
     )
@@ -281,7 +289,7 @@ def do_skip_occurrence(
 
 @transaction.atomic
 def do_reopen_occurrence(
-    user: User | None, occurrence: Occurrence, *, reason: str = "", now: datetime | None = None
+    user: Actor, occurrence: Occurrence, *, reason: str = "", now: datetime | None = None
 ) -> Occurrence:
     """Undo a wrong completion or skip while the occurrence's period is still open. The note,
     link and files stay (the history says who reopened it and why); the status, completion
@@ -333,7 +341,7 @@ def _check_assignee(assignee: User | None) -> None:
 
 @transaction.atomic
 def do_reassign_occurrence(
-    user: User | None, occurrence: Occurrence, assignee: User, *, now: datetime | None = None
+    user: Actor, occurrence: Occurrence, assignee: User, *, now: datetime | None = None
 ) -> Occurrence:
     """Give open work to someone else (a staff member who is not a read-only viewer)."""
     now = clock.or_now(now)
@@ -396,7 +404,7 @@ def _owners(content: ServiceContent) -> tuple[list[User], Team | None]:
 
 @transaction.atomic
 def do_create_occurrence(
-    user: User | None,
+    user: Actor,
     content: ServiceContent,
     *,
     due_on: date,

@@ -39,7 +39,7 @@ PAGE_SIZE = 50
 MAX_PAGE = 10_000
 HISTORY_LIMIT = 100
 SOP_TEMPLATE = "sops/_run.html"
-STATUS_CLASSES = {
+STATUS_CLASSES: dict[str, str] = {
     OccurrenceStatus.OPEN: "text-bg-primary",
     OccurrenceStatus.DONE: "text-bg-success",
     OccurrenceStatus.SKIPPED: "text-bg-secondary",
@@ -565,7 +565,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         occurrences = occurrences.filter(content__item=item)
     rows = coverage(occurrences, start, end, by, now=now)  # type: ignore[arg-type]
     total = totals(occurrences, start, end, now=now)
-    base = {"due_from": start, "due_to": end, "item": item.pk if item else None}
+    base: dict[str, Any] = {"due_from": start, "due_to": end, "item": item.pk if item else None}
     group_filter = {"content": "content", "owner": "assignee", "item": "item"}[by]
 
     def link(key: Any, state: str = "") -> str:

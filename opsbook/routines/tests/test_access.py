@@ -12,7 +12,10 @@ from opsbook.routines.access import (
     occurrences_for_user,
 )
 
-from .ui_helpers import make_occurrence, scene  # noqa: F401
+from . import ui_helpers
+from .ui_helpers import make_occurrence
+
+scene = ui_helpers.scene  # fixtures
 
 pytestmark = pytest.mark.django_db
 

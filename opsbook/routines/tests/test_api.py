@@ -10,7 +10,10 @@ from opsbook.routines.choices import OccurrenceStatus, Source
 from opsbook.routines.models import Evidence, Occurrence
 from opsbook.tickets.tests.factories import make_ticket
 
-from .ui_helpers import NOW, TODAY, bearer, make_occurrence, media, png, scene  # noqa: F401
+from . import ui_helpers
+from .ui_helpers import NOW, TODAY, bearer, make_occurrence, png
+
+media, scene = ui_helpers.media, ui_helpers.scene  # fixtures
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/routines"

@@ -8,7 +8,10 @@ from opsbook.routines.choices import OccurrenceStatus
 from opsbook.routines.coverage import coverage, totals
 from opsbook.routines.models import Occurrence
 
-from .ui_helpers import NOW, make_occurrence, scene  # noqa: F401
+from . import ui_helpers
+from .ui_helpers import NOW, make_occurrence
+
+scene = ui_helpers.scene  # fixtures
 
 pytestmark = pytest.mark.django_db
 

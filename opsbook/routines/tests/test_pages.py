@@ -13,7 +13,10 @@ from opsbook.routines.models import Evidence, Occurrence
 from opsbook.routines.services import do_complete_occurrence
 from opsbook.tickets.tests.factories import make_ticket
 
-from .ui_helpers import NOW, TODAY, make_occurrence, media, png, scene  # noqa: F401
+from . import ui_helpers
+from .ui_helpers import NOW, TODAY, make_occurrence, png
+
+media, scene = ui_helpers.media, ui_helpers.scene  # fixtures
 
 pytestmark = pytest.mark.django_db
 

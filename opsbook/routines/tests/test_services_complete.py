@@ -14,7 +14,10 @@ from opsbook.routines.models import Evidence
 from opsbook.routines.services import do_complete_occurrence
 from opsbook.sops.models import Procedure, Run, Step, StepRun, Version
 
-from .ui_helpers import NOW, make_occurrence, media, png, scene  # noqa: F401
+from . import ui_helpers
+from .ui_helpers import NOW, make_occurrence, png
+
+media, scene = ui_helpers.media, ui_helpers.scene  # fixtures
 
 pytestmark = pytest.mark.django_db
 

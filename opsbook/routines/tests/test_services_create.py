@@ -11,7 +11,10 @@ from opsbook.routines.models import Occurrence
 from opsbook.routines.services import do_create_occurrence, do_reassign_occurrence
 from opsbook.tickets.tests.factories import make_ticket
 
-from .ui_helpers import NOW, TODAY, make_occurrence, scene  # noqa: F401
+from . import ui_helpers
+from .ui_helpers import NOW, TODAY, make_occurrence
+
+scene = ui_helpers.scene  # fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,10 @@ from opsbook.routines.services import (
     do_skip_occurrence,
 )
 
-from .ui_helpers import NOW, TODAY, make_occurrence, scene  # noqa: F401
+from . import ui_helpers
+from .ui_helpers import NOW, TODAY, make_occurrence
+
+scene = ui_helpers.scene  # fixtures
 
 pytestmark = pytest.mark.django_db
 
