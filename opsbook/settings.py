@@ -354,6 +354,14 @@ if not OPSBOOK_BASE_URL.startswith(("http://", "https://")):
         f"OPSBOOK_BASE_URL={OPSBOOK_BASE_URL!r} must start with http:// or https://."
     )
 
+# --- Recurring service work (routines) ------------------------------------------------------
+# Occurrences are generated this many days ahead of today (the daily job keeps the horizon).
+ROUTINES_HORIZON_DAYS = env_int("ROUTINES_HORIZON_DAYS", 60, minimum=1)
+# Owners are reminded this many hours before an occurrence is due; 0: on the morning of the due
+# day (the start of its first working window). A content whose service standard says
+# "提前N天" (lead_days) is reminded N days ahead instead.
+ROUTINES_REMIND_HOURS_BEFORE = env_int("ROUTINES_REMIND_HOURS_BEFORE", 0, minimum=0)
+
 # --- Customer portal ------------------------------------------------------------------------
 # The public feedback form (no sign-in) at /portal/feedback/; off unless turned on.
 PUBLIC_FEEDBACK_ENABLED = env_bool("PUBLIC_FEEDBACK_ENABLED", False)

@@ -16,7 +16,7 @@ from opsbook.accounts.models import Team, User
 from opsbook.core.forms import StyledFormMixin
 
 from . import services
-from .choices import FrequencyPeriod, Status, Tier
+from .choices import DueShift, FrequencyPeriod, Status, Tier
 from .filters import ANY_STATUS, MINE, ON_DEMAND
 from .frequency import FrequencyError, parse_frequency
 from .models import (
@@ -267,8 +267,20 @@ class ContentForm(EntryForm):
             "end_date",
             "notes",
             "sort_order",
+            # How recurring work is generated from it (opsbook.routines).
+            "calendar",
+            "due_shift",
+            "effort_minutes",
         ]
         widgets = ENTRY_WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (an older page, a script) keeps the usual rule.
+        self.fields["due_shift"].required = False
+
+    def clean_due_shift(self):
+        return self.cleaned_data.get("due_shift") or DueShift.PREVIOUS
 
 
 # --- Parts: repeatable rows -------------------------------------------------------------------

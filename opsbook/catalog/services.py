@@ -23,6 +23,7 @@ from opsbook.audit.models import Action
 from opsbook.core.locking import bump_version
 
 from . import kpi_metrics
+from .changes import announce_contents, announce_item
 from .access import check_can_edit_content, check_can_edit_item, check_can_manage
 from .choices import Status
 from .excel import textformats as tf
@@ -63,7 +64,8 @@ ITEM_FIELDS = (
     "review_cycle_months",
     "next_review_date",
 )
-CONTENT_FIELDS = ENTRY_FIELDS
+# How recurring work is generated from the content (opsbook.routines) is part of it too.
+CONTENT_FIELDS = (*ENTRY_FIELDS, "calendar", "due_shift", "effort_minutes")
 PART_MODELS = {
     "owners": Ownership,
     "standards": ServiceStandard,
@@ -373,6 +375,8 @@ def do_update_item(
         ServiceContent.objects.filter(item=item).exclude(status=Status.RETIRED).update(
             status=Status.RETIRED
         )
+    if changes.keys() & {"status", "owners"}:
+        announce_item(item)  # content follows its item's status, and its owners when it has none
     audit.record(actor=actor, action=Action.UPDATE, obj=item, changes=changes, source=source)
     return item
 
@@ -399,6 +403,7 @@ def do_create_content(
     _validate_parts(parts)
     content.save()
     changes.update(_replace_parts(item, content, parts))
+    announce_contents([content.pk])
     audit.record(
         actor=actor, action=Action.CREATE, obj=content, changes=changes, source=source, parent=item
     )
@@ -422,6 +427,8 @@ def do_update_content(
     _bump_version(content, expected_version)
     content.save()
     changes.update(_replace_parts(content.item, content, parts))
+    if changes:
+        announce_contents([content.pk])
     audit.record(
         actor=actor,
         action=Action.UPDATE,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from opsbook.core.text import multi_line
 
 from .choices import OccurrenceStatus, Source
+from .querysets import OccurrenceQuerySet
 
 
 class Occurrence(models.Model):
@@ -95,6 +96,8 @@ class Occurrence(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OccurrenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "id"]

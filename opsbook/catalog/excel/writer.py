@@ -23,6 +23,7 @@ from opsbook.core import clock
 from opsbook.core.errors import ConflictError
 from opsbook.core.tabular import bulk
 
+from ..changes import announce_contents
 from ..models import Category, ServiceContent, ServiceItem
 from ..signals import standards_changed
 from . import parts
@@ -89,6 +90,28 @@ class _Writer:
         self._records(ServiceContent, job.retired_contents, lambda plan: {})
         self._parts()
         bulk.Table(AuditEntry, self.now).insert(self.entries)
+        self._announce()
+
+    def _announce(self) -> None:
+        """One ``contents_changed`` after the commit for every content whose scheduling the
+        import may have changed (its own fields or owners, or its item's status or owners):
+        the routines app reschedules them once, not row by row."""
+        job = self.job
+        ids = {plan.pk for plan in job.content_plans + job.retired_contents if plan.changed}
+        items = [
+            plan.pk
+            for plan in job.item_plans
+            if plan.changed
+            and plan.db is not None
+            and ("status" in plan.before or "owners" in plan.parts)
+        ]
+        for start in range(0, len(items), _BATCH):
+            ids.update(
+                ServiceContent.objects.filter(
+                    item_id__in=items[start : start + _BATCH]
+                ).values_list("pk", flat=True)
+            )
+        announce_contents(ids)
 
     def _check_versions(self) -> None:
         job = self.job
