@@ -23,6 +23,7 @@ from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
 from opsbook.people.api import router as people_router
 from opsbook.routines.api import router as routines_router
+from opsbook.sops.api import router as sops_router
 from opsbook.tickets.api import router as tickets_router
 
 
@@ -81,3 +82,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/tickets/", tickets_router)
 api.add_router("/people/", people_router)
 api.add_router("/routines/", routines_router)
+api.add_router("/sops/", sops_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tickets/", include("opsbook.tickets.urls")),
     path("people/", include("opsbook.people.urls")),
     path("routines/", include("opsbook.routines.urls")),
+    path("sops/", include("opsbook.sops.urls")),
     path("portal/", include("opsbook.portal.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
