@@ -23,8 +23,8 @@ from opsbook.audit.models import Action
 from opsbook.core.locking import bump_version
 
 from . import kpi_metrics
-from .changes import announce_contents, announce_item
 from .access import check_can_edit_content, check_can_edit_item, check_can_manage
+from .changes import announce_contents, announce_item
 from .choices import Status
 from .excel import textformats as tf
 from .frequency import FrequencyError, parse_frequency

@@ -30,12 +30,12 @@ from django.utils.translation import ngettext
 
 from opsbook.accounts.access import is_staff_member
 from opsbook.accounts.choices import Role
-from opsbook.accounts.models import Team, User
+from opsbook.accounts.models import User
 from opsbook.audit.models import Action
 from opsbook.audit.services import record
 from opsbook.calendars.models import Calendar
 from opsbook.catalog.choices import FrequencyKind, Status
-from opsbook.catalog.models import Ownership, ServiceContent
+from opsbook.catalog.models import ServiceContent
 from opsbook.core import clock
 from opsbook.core.text import multi_line
 from opsbook.sops.models import StepRun
@@ -44,6 +44,7 @@ from opsbook.tickets.models import Ticket
 
 from . import access
 from .choices import OccurrenceStatus, Source
+from .generation import CalendarDays, assignments, start_procedures
 from .models import Evidence, Occurrence
 
 MAX_FILES = 10
@@ -365,41 +366,15 @@ def do_reassign_occurrence(
 # --- on-demand work ---------------------------------------------------------------------------
 
 
-def _calendar_of(content: ServiceContent) -> Calendar | None:
-    return content.calendar if content.calendar_id else Calendar.objects.default()
-
-
-def due_moment(calendar: Calendar | None, day: date) -> datetime:
-    """The end of ``day``'s business hours on ``calendar``; the end of the day (in the
-    calendar's time zone, else the site's) when it has no hours that day or no calendar."""
-    tz = ZoneInfo(calendar.time_zone if calendar else settings.TIME_ZONE)
-    if calendar is not None:
-        windows = calendar.compile().windows_on(day)
-        if windows:
-            end = windows[-1][1]
-            if end == time(0):  # a window running to midnight
-                return datetime.combine(day + timedelta(days=1), time(0), tz)
-            return datetime.combine(day, end, tz)
-    return datetime.combine(day + timedelta(days=1), time(0), tz) - timedelta(seconds=1)
-
-
-def _owners(content: ServiceContent) -> tuple[list[User], Team | None]:
-    """The content's owners (the primary first), or the item's when the content names none,
-    and the team that owns it (if a team does)."""
-    rows = list(
-        Ownership.objects.filter(content=content)
-        .select_related("user", "team")
-        .order_by("-is_primary", "position", "id")
-    )
-    if not rows:
-        rows = list(
-            Ownership.objects.filter(item_id=content.item_id, content__isnull=True)
-            .select_related("user", "team")
-            .order_by("-is_primary", "position", "id")
-        )
-    users = [r.user for r in rows if r.user is not None and r.user.is_active]
-    team = next((r.team for r in rows if r.team is not None), None)
-    return users, team
+def due_moment(content: ServiceContent, day: date, now: datetime) -> datetime:
+    """When work of ``content`` due on ``day`` is due: the end of the day's last working
+    window on the content's calendar (the default one when it names none), as the generator
+    computes it; the end of the day, in the site's time zone, without any calendar."""
+    calendar = content.calendar if content.calendar_id else Calendar.objects.default()
+    if calendar is None:
+        tz = ZoneInfo(settings.TIME_ZONE)
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return CalendarDays(calendar, calendar.compile(), now, 1).due_at(day)
 
 
 @transaction.atomic
@@ -442,10 +417,13 @@ def do_create_occurrence(
         )
     _check_assignee(assignee)
     note = clean_text(note, "note")
-    owners, owning_team = _owners(content)
-    if assignee is None and owners:
-        assignee = owners[0]
-    team = owning_team or (assignee.team if assignee is not None else None)
+    # The owners and team as the generator gives them (the primary owner first).
+    planned = assignments([(content.pk, content.item_id)])[content.pk]
+    owners = list(User.objects.filter(pk__in=planned.owner_ids))
+    owners.sort(key=lambda u: planned.owner_ids.index(u.pk))
+    if assignee is None and planned.assignee_id is not None:
+        assignee = User.objects.get(pk=planned.assignee_id)
+    team_id = planned.team_id or (assignee.team_id if assignee is not None else None)
     occurrence = Occurrence.objects.create(
         content=content,
         source=Source.TICKET if ticket is not None else Source.MANUAL,
@@ -454,15 +432,16 @@ def do_create_occurrence(
         index=1,
         planned_on=due_on,
         due_on=due_on,
-        due_at=due_moment(_calendar_of(content), due_on),
+        due_at=due_moment(content, due_on, now),
         assignee=assignee,
-        team=team,
+        team_id=team_id,
         ticket=ticket,
         effort_minutes=content.effort_minutes,
         note=note,
         created_at=now,
     )
     occurrence.owners.set(owners)
+    start_procedures([occurrence.pk], now)
     _audit(
         user,
         occurrence,

@@ -40,7 +40,7 @@ def test_workers_generating_at_once_create_each_occurrence_once(personas):
         try:
             barrier.wait()
             results.append(generate(NOW))
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -1,6 +1,6 @@
 """On-demand work made by hand or from a ticket, and reassigning open work."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +9,7 @@ from opsbook.catalog.choices import Status
 from opsbook.routines.choices import OccurrenceStatus, Source
 from opsbook.routines.models import Occurrence
 from opsbook.routines.services import do_create_occurrence, do_reassign_occurrence
+from opsbook.routines.testing import make_office_calendar, make_routine
 from opsbook.tickets.tests.factories import make_ticket
 
 from . import ui_helpers
@@ -36,8 +37,26 @@ def test_it_goes_to_the_primary_owner_with_the_contents_owners(scene, personas):
 
 def test_without_a_calendar_it_is_due_at_the_end_of_the_day(scene, personas):
     occurrence = do_create_occurrence(personas.mia, scene.on_demand, due_on=TODAY, now=NOW)
-    # 23:59:59 in Shanghai
-    assert occurrence.due_at == datetime(2026, 3, 11, 15, 59, 59, tzinfo=UTC)
+    # midnight at the end of the day in Shanghai
+    assert occurrence.due_at == datetime(2026, 3, 11, 16, 0, tzinfo=UTC)
+
+
+def test_with_a_calendar_it_is_due_at_the_end_of_the_working_day(scene, personas):
+    make_office_calendar()  # the default: 09:00–12:00 and 13:30–18:00, Shanghai
+    occurrence = do_create_occurrence(personas.mia, scene.on_demand, due_on=TODAY, now=NOW)
+    assert occurrence.due_at == datetime(2026, 3, 11, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai
+    holiday = do_create_occurrence(personas.mia, scene.on_demand, due_on=date(2026, 10, 1), now=NOW)
+    assert holiday.due_at == datetime(2026, 10, 1, 16, 0, tzinfo=UTC)  # no hours: end of day
+
+
+def test_a_content_owned_by_a_team_goes_to_its_lead(scene, personas):
+    team = personas.tech_team
+    team.lead = personas.charlie
+    team.save()
+    content = make_routine(team, frequency_text="按需")
+    occurrence = do_create_occurrence(personas.mia, content, due_on=TODAY, now=NOW)
+    assert occurrence.assignee == personas.charlie
+    assert occurrence.team == team
 
 
 def test_recurring_content_gets_an_extra_time(scene, personas):
