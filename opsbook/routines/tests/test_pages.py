@@ -378,3 +378,13 @@ def test_a_bad_period_is_named(scene, personas):
         .content.decode()
     )
     assert "is not a month" in body and "Group by content, owner or item." in body
+
+
+def test_the_pages_speak_chinese_by_default(scene, personas):
+    occurrence = make_occurrence(scene.content, assignee=personas.alice)
+    client = Client()
+    client.force_login(personas.alice)
+    body = client.get(reverse("routines:list")).content.decode()
+    assert "例行工作" in body and "我的待办工作" in body
+    body = client.get(detail_url(occurrence)).content.decode()
+    assert "标记为完成" in body and "本次跳过" in body
