@@ -11,6 +11,8 @@ from django.urls import reverse
 from opsbook.routines.choices import OccurrenceStatus, Source
 from opsbook.routines.models import Evidence, Occurrence
 from opsbook.routines.services import do_complete_occurrence
+from opsbook.sops.services import do_start_run
+from opsbook.sops.testing import make_procedure
 from opsbook.tickets.tests.factories import make_ticket
 
 from . import ui_helpers
@@ -388,3 +390,17 @@ def test_the_pages_speak_chinese_by_default(scene, personas):
     assert "例行工作" in body and "我的待办工作" in body
     body = client.get(detail_url(occurrence)).content.decode()
     assert "标记为完成" in body and "本次跳过" in body
+
+
+def test_the_procedures_checklist_shows_on_the_page(scene, personas):
+    procedure = make_procedure()
+    occurrence = make_occurrence(scene.content, assignee=personas.alice)
+    occurrence.sop_run = do_start_run(procedure, calendar=None, now=NOW)
+    occurrence.save(update_fields=["sop_run"])
+    body = client_for(personas.alice).get(detail_url(occurrence)).content.decode()
+    assert "受理登记" in body and "回访确认" in body
+    assert "3 steps are not done yet." in body
+    # completing without a note is refused, with the reason
+    response = client_for(personas.alice).post(reverse("routines:complete", args=[occurrence.pk]))
+    assert response.status_code == 400
+    assert "3 steps of the procedure are not done" in response.content.decode()
