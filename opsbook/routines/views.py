@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -337,8 +337,6 @@ def _act(
             action(occurrence, form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
-        except PermissionDenied:
-            raise
         else:
             messages.success(request, done_message)
             return redirect("routines:occurrence", pk=occurrence.pk)
