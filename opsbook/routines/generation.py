@@ -25,6 +25,7 @@ owners. A calendar is read once per run, a frequency's dates are computed once p
 shift and window, whatever the number of contents sharing them.
 """
 
+import hashlib
 import json
 import logging
 from collections import defaultdict
@@ -45,10 +46,12 @@ from opsbook.core.tabular import bulk
 
 from .choices import OccurrenceStatus, Source
 from .dates import Due, NotSchedulable, Shift, WorkingDays, due_dates, frequency_from_dict
-from .models import Occurrence
+from .models import ContentSchedule, Occurrence
 
 logger = logging.getLogger(__name__)
 
+# Part of every fingerprint: a change of the rules below makes the next run reconcile everything.
+GENERATOR_VERSION = 1
 CHUNK = 500  # contents per transaction
 _INSERT_BATCH = 400  # rows per INSERT statement (24 columns: well under every parameter limit)
 _MIDNIGHT = time(0)
@@ -100,16 +103,21 @@ def generate(
     *,
     contents: Iterable[int | ServiceContent] | None = None,
     dry_run: bool = False,
+    full: bool | None = None,
 ) -> Result:
     """Bring scheduled occurrences in line with the checklist (all content, or ``contents``).
 
-    ``dry_run`` does the same work in a transaction that is rolled back, so its counts are
-    exactly what a real run would do."""
+    A content whose fingerprint (``ContentSchedule``) is unchanged since the last run only gets
+    the days the horizon has reached since; ``full`` reconciles the whole horizon of every
+    content (the default when ``contents`` are named: they changed). ``dry_run`` does the same
+    work in a transaction that is rolled back, so its counts are exactly what a real run
+    would do."""
     ids = None if contents is None else sorted({_pk(c) for c in contents})
+    full = ids is not None if full is None else full
     if not dry_run:
-        return _generate(now, ids)
+        return _generate(now, ids, full)
     with transaction.atomic():
-        result = _generate(now, ids)
+        result = _generate(now, ids, full)
         transaction.set_rollback(True)
     return result
 
@@ -123,7 +131,7 @@ def _pk(content: int | ServiceContent) -> int:
     return content if isinstance(content, int) else content.pk
 
 
-def _generate(now: datetime, ids: list[int] | None) -> Result:
+def _generate(now: datetime, ids: list[int] | None, full: bool) -> Result:
     result = Result()
     result.cancelled += _cancel_not_due(now, ids)
     fields = (
@@ -154,7 +162,7 @@ def _generate(now: datetime, ids: list[int] | None) -> Result:
     for start in range(0, len(rows), CHUNK):
         chunk = [_Content(*row) for row in rows[start : start + CHUNK]]
         with transaction.atomic():
-            result.add(_Chunk(now, chunk, calendars, plans).run())
+            result.add(_Chunk(now, chunk, calendars, plans, full).run())
     return result
 
 
@@ -170,17 +178,19 @@ def _cancel_not_due(now: datetime, ids: list[int] | None) -> int:
     )
     future = Occurrence.objects.scheduled().open().filter(due_at__gt=now)
     values = {"status": OccurrenceStatus.CANCELLED, "updated_at": now}
+    # Content that stopped producing occurrences loses its fingerprint: when it comes back, its
+    # whole horizon is reconciled (and its cancelled occurrences reopened).
+    forgotten = ContentSchedule.objects.exclude(content__in=scheduled_contents())
     if ids is None:
         with transaction.atomic():
+            forgotten.delete()
             return future.filter(not_due).update(**values)
     cancelled = 0
     for start in range(0, len(ids), CHUNK):
+        batch = ids[start : start + CHUNK]
         with transaction.atomic():
-            cancelled += (
-                future.filter(content_id__in=ids[start : start + CHUNK])
-                .filter(not_due)
-                .update(**values)
-            )
+            forgotten.filter(content_id__in=batch).delete()
+            cancelled += future.filter(content_id__in=batch).filter(not_due).update(**values)
     return cancelled
 
 
@@ -421,19 +431,52 @@ class _Planned:
     assignment: Assignment
 
 
+def fingerprint(content: _Content, cal: CalendarDays, who: Assignment) -> str:
+    """Everything a content's occurrences depend on, hashed."""
+    text = json.dumps(
+        [
+            GENERATOR_VERSION,
+            content.frequency,
+            cal.calendar.pk,
+            cal.calendar.version,
+            content.due_shift,
+            str(content.start_date),
+            str(content.end_date),
+            content.effort_minutes,
+            who.assignee_id,
+            who.team_id,
+            who.owner_ids,
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class _Chunk:
-    def __init__(self, now: datetime, contents: list[_Content], calendars: Calendars, plans):
+    def __init__(
+        self, now: datetime, contents: list[_Content], calendars: Calendars, plans, full: bool
+    ):
         self.now = now
         self.contents = contents
         self.calendars = calendars
         self.plans = plans
+        self.full = full
         self.result = Result()
+        self.whole: set[int] = set()  # contents reconciled over their whole window
+        self.partial: set[int] = set()  # contents given only the days newly in the horizon
 
     def run(self) -> Result:
         now = self.now
         owners = assignments([(c.pk, c.item_id) for c in self.contents])
+        known = {
+            pk: (fp, through)
+            for pk, fp, through in ContentSchedule.objects.filter(
+                content_id__in=[c.pk for c in self.contents]
+            ).values_list("content_id", "fingerprint", "generated_through")
+        }
         planned: dict[Key, _Planned] = {}
-        windows: dict[int, tuple[date, date]] = {}  # content → its window
+        windows: dict[int, tuple[date, date]] = {}  # content → the days it is planned for
+        remember: list[ContentSchedule] = []
         for content in self.contents:
             cal = self.calendars.get(content.calendar_id)
             if cal is None:
@@ -443,13 +486,32 @@ class _Chunk:
             end = min(cal.last, content.end_date or cal.last)
             if end < start:
                 continue
+            assignment = owners[content.pk]
+            mark = fingerprint(content, cal, assignment)
+            last = known.get(content.pk)
+            if not self.full and last is not None and last[0] == mark and last[1] >= start:
+                start = max(start, last[1] + timedelta(days=1))
+                self.partial.add(content.pk)
+            else:
+                self.whole.add(content.pk)
+            self.result.contents += 1
+            remember.append(
+                ContentSchedule(
+                    content_id=content.pk,
+                    fingerprint=mark,
+                    generated_through=max(end, last[1]) if last and last[0] == mark else end,
+                    updated_at=now,
+                )
+            )
+            if end < start:
+                continue  # nothing new since the last run
             dues = self.plans.dues(content, cal, start, end)
             if isinstance(dues, NotSchedulable):
                 self.result.unschedulable[content.pk] = str(dues)
+                self.result.contents -= 1
+                remember.pop()
                 continue
             windows[content.pk] = (start, end)
-            self.result.contents += 1
-            assignment = owners[content.pk]
             for due in dues:
                 key = (content.pk, due.period_start, due.index)
                 planned[key] = _Planned(content, due, cal.due_at(due.due), assignment)
@@ -499,24 +561,44 @@ class _Chunk:
             self._replace_owners(reowned)
         if creates:
             self._create(creates)
+        if remember:
+            ContentSchedule.objects.bulk_create(
+                remember,
+                update_conflicts=True,
+                unique_fields=["content"],
+                update_fields=["fingerprint", "generated_through", "updated_at"],
+            )
         return self.result
 
-    def _near(self, planned: dict[Key, _Planned], prefix: str = "") -> Q:
-        """Scheduled occurrences of the chunk that may collide with a planned one or are ahead."""
-        earliest = min((k[1] for k in planned), default=None)
-        near = Q(**{f"{prefix}due_at__gt": self.now})
-        if earliest is not None:
-            near |= Q(**{f"{prefix}period_start__gte": earliest})
-        return near & Q(
-            **{
-                f"{prefix}content_id__in": [c.pk for c in self.contents],
-                f"{prefix}source": Source.SCHEDULE,
-            }
-        )
+    def _near(self, planned: dict[Key, _Planned], prefix: str = "") -> Q | None:
+        """Scheduled occurrences of the chunk that may collide with a planned one, and, for
+        content reconciled whole, every one still ahead; None when there are none to read."""
+
+        def q(**lookups) -> Q:
+            return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+        near = None
+        for ids, ahead in ((self.whole, True), (self.partial, False)):
+            starts = [k[1] for k in planned if k[0] in ids]
+            if not ids or (not ahead and not starts):
+                continue
+            reach = q(due_at__gt=self.now) if ahead else None
+            if starts:
+                since = q(period_start__gte=min(starts))
+                reach = since if reach is None else reach | since
+            assert reach is not None
+            part = q(content_id__in=sorted(ids)) & reach
+            near = part if near is None else near | part
+        if near is None:
+            return None
+        return near & q(source=Source.SCHEDULE)
 
     def _existing(self, planned: dict[Key, _Planned]) -> dict[Key, _Existing]:
         found: dict[Key, _Existing] = {}
-        for values in Occurrence.objects.filter(self._near(planned)).values_list(*_EXISTING_FIELDS):
+        near = self._near(planned)
+        if near is None:
+            return found
+        for values in Occurrence.objects.filter(near).values_list(*_EXISTING_FIELDS):
             row = _Existing(*values)
             found[row.content_id, row.period_start, row.index] = row
         return found
@@ -525,9 +607,10 @@ class _Chunk:
         """The owners of the open ones among them, in one query."""
         through = Occurrence.owners.through
         found: dict[int, list[int]] = defaultdict(list)
-        rows = through.objects.filter(
-            self._near(planned, "occurrence__"), occurrence__status=OccurrenceStatus.OPEN
-        ).order_by("pk")
+        near = self._near(planned, "occurrence__")
+        if near is None:
+            return {}
+        rows = through.objects.filter(near, occurrence__status=OccurrenceStatus.OPEN).order_by("pk")
         for occurrence_id, user_id in rows.values_list("occurrence_id", "user_id"):
             found[occurrence_id].append(user_id)
         return {pk: tuple(users) for pk, users in found.items()}

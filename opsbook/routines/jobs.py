@@ -15,7 +15,7 @@ so any number of workers may run them at once:
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -62,6 +62,8 @@ def mark_missed(now: datetime) -> int:
         on_zone = Q(content__calendar_id__in=calendar_ids)
         if zone == default_zone:
             on_zone |= Q(content__calendar__isnull=True)
+        if len(zones) == 1:
+            on_zone = Q()  # one time zone for all: no need to look at the content
         with transaction.atomic():
             missed += (
                 Occurrence.objects.open()
@@ -97,20 +99,25 @@ def lead_days(content_ids: Iterable[int]) -> dict[int, int]:
 
 
 def remind_at(
-    occurrence: Occurrence, calendars: Calendars, leads: dict[int, int]
-) -> datetime | None:
+    content_id: int,
+    calendar_id: int | None,
+    due_on: date,
+    due_at: datetime,
+    calendars: Calendars,
+    leads: dict[int, int],
+) -> datetime:
     """When the owners are reminded: on the morning ``lead_days`` days before the due day when
     the content's standard says 提前N天, else ``ROUTINES_REMIND_HOURS_BEFORE`` hours before the
     due time, else the morning of the due day (the start of its first working window)."""
-    cal = calendars.get(occurrence.content.calendar_id)
-    days = leads.get(occurrence.content_id)
+    cal = calendars.get(calendar_id)
+    days = leads.get(content_id)
     if days:
-        day = occurrence.due_on - timedelta(days=days)
+        day = due_on - timedelta(days=days)
         return cal.morning(day) if cal else _site_morning(day)
     hours = settings.ROUTINES_REMIND_HOURS_BEFORE
     if hours:
-        return occurrence.due_at - timedelta(hours=hours)
-    return cal.morning(occurrence.due_on) if cal else _site_morning(occurrence.due_on)
+        return due_at - timedelta(hours=hours)
+    return cal.morning(due_on) if cal else _site_morning(due_on)
 
 
 def _site_morning(day: date) -> datetime:
@@ -123,30 +130,52 @@ def _with_people(queryset):
     ).prefetch_related("owners")
 
 
+def _latest_today(now: datetime) -> date:
+    """Today's date where it is latest on Earth (UTC+14): no calendar's today is after it."""
+    return (now + timedelta(hours=14)).astimezone(UTC).date()
+
+
+def _remind_candidates(now: datetime):
+    """Open occurrences not reminded yet whose reminder may be due, bounded in SQL: due today
+    (anywhere), within the setting's hours, or within the longest 提前N天 of a content that
+    has one. The exact moment is checked per row."""
+    base = Occurrence.objects.open().filter(reminded_at__isnull=True, due_at__gt=now)
+    hours = settings.ROUTINES_REMIND_HOURS_BEFORE
+    if hours:
+        bound = Q(due_at__lte=now + timedelta(hours=hours))
+    else:
+        bound = Q(due_on__lte=_latest_today(now))
+    standards = ServiceStandard.objects.filter(lead_days__isnull=False)
+    longest = standards.aggregate(m=Max("lead_days"))["m"]
+    if longest:
+        has_lead = Q(
+            content_id__in=standards.filter(content__isnull=False).values("content_id")
+        ) | Q(content__item_id__in=standards.filter(content__isnull=True).values("item_id"))
+        bound |= has_lead & Q(due_on__lte=_latest_today(now) + timedelta(days=longest))
+    return base.filter(bound)
+
+
 def remind_due(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
     """Remind the owners of open occurrences whose reminder time has come and whose due time
     has not (an occurrence already overdue is escalated instead). Returns how many were sent."""
-    longest = (
-        ServiceStandard.objects.filter(lead_days__isnull=False).aggregate(m=Max("lead_days"))["m"]
-        or 0
+    rows = list(
+        _remind_candidates(now)
+        .order_by("due_at", "pk")
+        .values_list("pk", "content_id", "content__calendar_id", "due_on", "due_at")
     )
-    ahead = max(longest, settings.ROUTINES_REMIND_HOURS_BEFORE / 24) + 2
-    candidates = list(
-        _with_people(
-            Occurrence.objects.open().filter(
-                reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + timedelta(days=ahead)
-            )
-        ).order_by("due_at", "pk")[: limit * 4]
-    )
-    if not candidates:
+    if not rows:
         return 0
     calendars = Calendars(now, days=1)
-    leads = lead_days({o.content_id for o in candidates})
+    leads = lead_days({row[1] for row in rows})
+    ready = [
+        row[0] for row in rows if remind_at(*row[1:], calendars=calendars, leads=leads) <= now
+    ][:limit]
+    if not ready:
+        return 0
     sent = 0
-    for occurrence in candidates:
-        moment = remind_at(occurrence, calendars, leads)
-        if moment is None or moment > now:
-            continue
+    for occurrence in _with_people(Occurrence.objects.filter(pk__in=ready)).order_by(
+        "due_at", "pk"
+    ):
         with transaction.atomic():
             if not claim_update(
                 Occurrence.objects.filter(
@@ -170,8 +199,6 @@ def remind_due(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
                 now=now,
             )
         sent += 1
-        if sent >= limit:
-            break
     return sent
 
 

@@ -118,6 +118,8 @@ class Occurrence(models.Model):
             models.Index(fields=["status", "due_at"], name="routines_status_due_idx"),
             models.Index(fields=["assignee", "status", "due_at"], name="routines_assignee_idx"),
             models.Index(fields=["content", "due_on"], name="routines_content_due_idx"),
+            # The missed job: open occurrences whose period has ended.
+            models.Index(fields=["status", "period_end"], name="routines_status_period_idx"),
         ]
 
     def __str__(self) -> str:
@@ -152,3 +154,27 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContentSchedule(models.Model):
+    """What the generator last made of a content: a fingerprint of everything the occurrences
+    depend on (frequency, dates, calendar and its version, due shift, effort, owners) and the
+    last day generated. When the fingerprint is unchanged, the next run only adds the days the
+    horizon has reached since; any change makes it reconcile the whole horizon again."""
+
+    content = models.OneToOneField(
+        "catalog.ServiceContent",
+        models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    fingerprint = models.CharField(max_length=64)
+    generated_through = models.DateField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("generated schedule")
+        verbose_name_plural = _("generated schedules")
+
+    def __str__(self) -> str:
+        return f"{self.content_id} → {self.generated_through:%Y-%m-%d}"

@@ -79,3 +79,36 @@ def test_the_number_of_queries_does_not_grow_with_contents_or_occurrences(calend
     # Only more batches: INSERTs of 400 occurrences, owners 2,000 at a time.
     assert many <= few + rows // 400 + rows // 2000 + 1
     assert queries_of(lambda: generate(NOW)) <= few
+
+
+def test_an_unchanged_content_only_gets_the_days_newly_in_the_horizon(calendar, personas, settings):
+    settings.ROUTINES_HORIZON_DAYS = 7
+    content = make_routine(personas.alice, frequency_text="工作日每天")
+    generate(NOW)
+    Occurrence.objects.filter(content=content, due_on=date(2026, 9, 16)).delete()
+
+    daily = generate(at(date(2026, 9, 15), 8))
+    full = generate(at(date(2026, 9, 15), 8), full=True)
+
+    assert daily.created == 1  # Monday 21st only: the daily run trusts what it made before
+    assert full.created == 1  # a full run puts back what went missing
+
+
+def test_the_daily_run_follows_a_change_no_signal_announced(calendar, personas, settings):
+    settings.ROUTINES_HORIZON_DAYS = 7
+    team = personas.support_team
+    team.lead = personas.bob
+    team.save()
+    content = make_routine(team, frequency_text="工作日每天")
+    generate(NOW)
+
+    team.lead = personas.alice  # saved without any service: no contents_changed
+    team.save()
+    result = generate(at(date(2026, 9, 15), 8))
+
+    assert (result.updated, result.created) == (5, 1)  # 15th–18th and 20th (调休); 21st new
+    assert set(
+        Occurrence.objects.filter(content=content, due_on__gte=date(2026, 9, 15)).values_list(
+            "assignee__username", flat=True
+        )
+    ) == {"alice"}

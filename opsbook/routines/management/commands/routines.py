@@ -24,6 +24,11 @@ class Command(BaseCommand):
         )
         gen.add_argument("--json", action="store_true", help="print the result as JSON")
         gen.add_argument(
+            "--full",
+            action="store_true",
+            help="reconcile every content's whole horizon, not only what changed",
+        )
+        gen.add_argument(
             "--content",
             type=int,
             action="append",
@@ -36,7 +41,12 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         now = clock.now()
         if action == "generate":
-            result = generate(now, contents=options["content"], dry_run=options["dry_run"])
+            result = generate(
+                now,
+                contents=options["content"],
+                dry_run=options["dry_run"],
+                full=options["full"] or None,
+            )
             if options["json"]:
                 self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
                 return
