@@ -201,6 +201,7 @@ def create_procedure(request: HttpRequest, payload: ProcedureIn):
             contents=contents,
             ticket_types=payload.ticket_types,
             note=payload.note,
+            source="api",
         )
     return HttpStatus(201, _detail_out(procedure))
 
@@ -226,6 +227,7 @@ def update_procedure(request: HttpRequest, procedure_id: Id, payload: ProcedureP
             if payload.content_ids is not None
             else None,
             ticket_types=payload.ticket_types if "ticket_types" in sent else None,
+            source="api",
         )
         if payload.is_active is not None:
             services.do_set_procedure_active(request.user, procedure, payload.is_active)

@@ -262,9 +262,11 @@ def do_create_procedure(
     contents: Sequence[ServiceContent] = (),
     ticket_types: Iterable[str] = (),
     note: str = "",
+    source: str = "web",
     now: datetime | None = None,
 ) -> Procedure:
-    """A new procedure with its first version."""
+    """A new procedure with its first version (``source`` names where the change came from in
+    the audit trail: web, api, demo)."""
     access.check_can_manage(actor)
     now = clock.or_now(now)
     values = {"name": name, "description": description}
@@ -284,6 +286,7 @@ def do_create_procedure(
         action=Action.CREATE,
         obj=procedure,
         changes={"steps": [None, [s.name for s in cleaned]]},
+        source=source,
     )
     return procedure
 
@@ -300,6 +303,7 @@ def do_update_procedure(
     items: Sequence[ServiceItem] | None = None,
     contents: Sequence[ServiceContent] | None = None,
     ticket_types: Iterable[str] | None = None,
+    source: str = "web",
     now: datetime | None = None,
 ) -> Procedure:
     """Change what is given (None: leave it). Steps that differ from the latest version's make
@@ -345,7 +349,7 @@ def do_update_procedure(
         if [s.key() for s in cleaned] != [s.key() for s in current]:
             version = _new_version(actor, procedure, cleaned, note, now)
             changes["version"] = [version.number - 1, version.number]
-    record(actor=actor, action=Action.UPDATE, obj=procedure, changes=changes)
+    record(actor=actor, action=Action.UPDATE, obj=procedure, changes=changes, source=source)
     return procedure
 
 
@@ -389,6 +393,29 @@ def procedure_for(item: ServiceItem | None, content: ServiceContent | None) -> P
     return procedure_for_content(content) if content is not None else procedure_for_item(item)
 
 
+def procedures_for_contents(contents: Iterable[ServiceContent]) -> dict[int, Procedure]:
+    """``procedure_for_content`` for many content at once (two queries), by content id; content
+    without a procedure is left out. For the routines generator."""
+    contents = list(contents)
+    found: dict[int, Procedure] = {}
+    by_item: dict[int, Procedure] = {}
+    own = Procedure.contents.through.objects.filter(
+        servicecontent_id__in=[c.pk for c in contents], procedure__is_active=True
+    ).select_related("procedure")
+    for link in sorted(own, key=lambda row: (row.procedure.name, row.procedure_id)):
+        found.setdefault(link.servicecontent_id, link.procedure)
+    items = Procedure.items.through.objects.filter(
+        serviceitem_id__in={c.item_id for c in contents}, procedure__is_active=True
+    ).select_related("procedure")
+    for item_link in sorted(items, key=lambda row: (row.procedure.name, row.procedure_id)):
+        by_item.setdefault(item_link.serviceitem_id, item_link.procedure)
+    for content in contents:
+        procedure = found.get(content.pk) or by_item.get(content.item_id)
+        if procedure is not None:
+            found[content.pk] = procedure
+    return found
+
+
 # --- runs -------------------------------------------------------------------------------------
 
 
@@ -416,6 +443,40 @@ def do_start_run(
             for i, step in enumerate(steps)
         )
     return run
+
+
+def start_runs(
+    procedure: Procedure, *, calendar: Calendar | None, starts: Sequence[datetime]
+) -> list[Run]:
+    """``do_start_run`` for many runs of one procedure at once (a fixed number of queries), one
+    per instant of ``starts``, in that order: for the routines generator. Each run's first step
+    is current from its start, so pass the moment the work is planned to begin (not the
+    moment it is generated) and its clock does not run before then."""
+    if not starts:
+        return []
+    version = latest_version(procedure)
+    if version is None:
+        raise ValidationError(_("The procedure %(name)s has no steps.") % {"name": procedure})
+    calendar = clocks.calendar_or_default(calendar)
+    steps = list(version.steps.order_by("position"))
+    with transaction.atomic():
+        runs = Run.objects.bulk_create(
+            Run(version=version, calendar=calendar, started_at=start) for start in starts
+        )
+        first = steps[0]
+        StepRun.objects.bulk_create(
+            StepRun(
+                run=run,
+                step=step,
+                started_at=run.started_at if step is first else None,
+                due_at=clocks.due_at(calendar, run.started_at, step.time_limit_minutes)
+                if step is first
+                else None,
+            )
+            for run in runs
+            for step in steps
+        )
+    return runs
 
 
 def current_step(run: Run) -> StepRun | None:
