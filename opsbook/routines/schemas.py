@@ -8,10 +8,13 @@ from ninja import Field, Schema
 from opsbook.core.api import Id
 from opsbook.core.text import MultiLine
 
-from .choices import OccurrenceStatus, Source
+from .choices import OccurrenceStatus
 from .services import MAX_LINK, MAX_NOTE
 
 Note = Annotated[MultiLine, Field(max_length=MAX_NOTE)]
+# Where an occurrence came from (``choices.Source``), inline: the tickets' ``Source`` component
+# already has that name in the OpenAPI document.
+OccurrenceSource = Literal["schedule", "manual", "ticket"]
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -48,7 +51,7 @@ class OccurrenceOut(Schema):
     id: int
     content: Ref
     item: Ref
-    source: Source
+    source: OccurrenceSource
     period_start: date
     period_end: date
     index: int

@@ -2,12 +2,14 @@
 
 import json
 from datetime import timedelta
+from typing import get_args
 
 import pytest
 from django.test import Client
 
 from opsbook.routines.choices import OccurrenceStatus, Source
 from opsbook.routines.models import Evidence, Occurrence
+from opsbook.routines.schemas import OccurrenceSource
 from opsbook.tickets.tests.factories import make_ticket
 
 from . import ui_helpers
@@ -288,3 +290,7 @@ def test_an_agent_sees_the_coverage_of_the_work_they_may_see(scene, personas):
     make_occurrence(scene.content, assignee=personas.alice)
     make_occurrence(scene.other_content, assignee=personas.charlie)
     assert Api(personas.alice).get("/coverage").json()["total"]["planned"] == 1
+
+
+def test_the_source_values_are_the_models():
+    assert set(get_args(OccurrenceSource)) == set(Source.values)
