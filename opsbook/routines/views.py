@@ -546,50 +546,43 @@ def _shift_month(start: date, months: int) -> str:
 @staff_required
 @require_GET
 def coverage_page(request: HttpRequest) -> HttpResponse:
-    """Coverage per content, owner or item for a period, optionally of one item; htmx gets the
-    table only (the item page loads it so)."""
+    """Coverage of a period, optionally of one item: per content and per owner (the default),
+    or per content, owner or item alone (``by``); htmx gets the tables only (the item page
+    loads them so). One query per table and one for the total."""
     user = request.user
     now = clock.now()
     start, end, month, errors = period_of(request.GET)
-    by = request.GET.get("by") or "content"
-    if by not in GROUPS:
+    by = request.GET.get("by", "")
+    if by and by not in GROUPS:
         errors["by"] = [_("Group by content, owner or item.")]
-        by = "content"
+        by = ""
     item = None
     item_id = _int(request.GET.get("item"))
     occurrences = access.occurrences_for_user(user)
     if item_id is not None:
         item = get_item_for_user(user, item_id)
         occurrences = occurrences.filter(content__item=item)
-    rows = coverage(occurrences, start, end, by, now=now)  # type: ignore[arg-type]
-    total = totals(occurrences, start, end, now=now)
     base: dict[str, Any] = {"due_from": start, "due_to": end, "item": item.pk if item else None}
-    group_filter = {"content": "content", "owner": "assignee", "item": "item"}[by]
-
-    def link(key: Any, state: str = "") -> str:
-        query = dict(base)
-        if key is not None or by == "owner":
-            query[group_filter] = key if key is not None else filters.NOBODY
-        return list_url(**query, status=_states(state))
-
-    table = [
+    labels = group_labels()
+    tables = [
         {
-            "row": row,
-            "links": {m: link(row.key, m) for m in ("planned", *MEASURE_STATES)},
+            "by": group,
+            "label": labels[group],
+            "rows": _coverage_rows(occurrences, start, end, group, base, now),
         }
-        for row in rows
+        for group in ([by] if by else list(DEFAULT_GROUPS))
     ]
     context = {
         "item": item,
         "by": by,
-        "groups": [(g, group_labels()[g]) for g in GROUPS],
+        "groups": [("", _("Content and owner"))] + [(g, labels[g]) for g in GROUPS],
         "start": start,
         "end": end,
         "month": month,
         "previous_month": _shift_month(start, -1),
         "next_month": _shift_month(start, 1),
-        "table": table,
-        "total": total,
+        "tables": tables,
+        "total": totals(occurrences, start, end, now=now),
         "total_links": {
             m: list_url(**base, status=_states(m)) for m in ("planned", *MEASURE_STATES)
         },
@@ -601,6 +594,27 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+DEFAULT_GROUPS = ("content", "owner")
+# The list filter that narrows to a coverage row's work.
+GROUP_FILTERS = {"content": "content", "owner": "assignee", "item": "item"}
+
+
+def _coverage_rows(
+    occurrences: Any, start: date, end: date, group: str, base: dict[str, Any], now: datetime
+) -> list[dict[str, Any]]:
+    """Each row of one coverage table with the links to the work each number counts."""
+
+    def link(key: Any, measure: str) -> str:
+        query = dict(base)
+        query[GROUP_FILTERS[group]] = key if key is not None else filters.NOBODY
+        return list_url(**query, status=_states(measure))
+
+    return [
+        {"row": row, "links": {m: link(row.key, m) for m in ("planned", *MEASURE_STATES)}}
+        for row in coverage(occurrences, start, end, group, now=now)  # type: ignore[arg-type]
+    ]
 
 
 def group_labels() -> dict[str, str]:

@@ -356,6 +356,9 @@ def test_the_item_page_loads_its_coverage_and_counts_link_to_the_rows(scene, per
     assert 'data-measure="planned">2<' in part
     assert 'data-measure="done_on_time">1<' in part
     assert 'data-measure="late">1 late<' in part
+    # per content and per owner by default
+    assert 'id="coverage-by-content"' in part and 'id="coverage-by-owner"' in part
+    assert "张三" in part
     # the "late" count opens exactly the late row
     href = part.split('data-measure="late"')[0].rsplit('href="', 1)[1].split('"')[0]
     rows = client.get(href.replace("&amp;", "&")).content.decode()
