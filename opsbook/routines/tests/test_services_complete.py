@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from opsbook.accounts.models import Team
 from opsbook.audit.models import AuditEntry
 from opsbook.routines.choices import OccurrenceStatus
-from opsbook.routines.models import Evidence
+from opsbook.routines.models import Evidence, Occurrence
 from opsbook.routines.services import do_complete_occurrence
 from opsbook.sops.models import Procedure, Run, Step, StepRun, Version
 
@@ -169,3 +169,25 @@ def test_with_every_step_done_no_note_is_needed(scene, personas):
     do_complete_occurrence(personas.alice, occurrence, now=NOW)
     occurrence.refresh_from_db()
     assert occurrence.status == OccurrenceStatus.DONE
+
+
+def test_a_stale_copy_cannot_complete_twice(scene, personas):
+    """Two people on the same page: the second one's copy still says open, the row does not."""
+    first = make_occurrence(scene.content, assignee=personas.alice, owners=[personas.alice])
+    stale = Occurrence.objects.get(pk=first.pk)
+    do_complete_occurrence(personas.alice, first, note="我做完了", now=NOW)
+    with pytest.raises(ValidationError) as refused:
+        do_complete_occurrence(personas.mia, stale, note="我也做完了", now=NOW)
+    assert "already completed" in refused.value.message_dict["status"][0]
+    first.refresh_from_db()
+    assert first.note == "我做完了" and first.completed_by == personas.alice
+
+
+def test_more_than_ten_files_at_once_are_refused(scene, personas, media):
+    occurrence = make_occurrence(scene.content, assignee=personas.alice)
+    with pytest.raises(ValidationError) as refused:
+        do_complete_occurrence(
+            personas.alice, occurrence, files=[png(f"{n}.png") for n in range(11)], now=NOW
+        )
+    assert "at most 10 files" in refused.value.message_dict["files"][0]
+    assert not Evidence.objects.exists()
