@@ -294,3 +294,22 @@ def test_an_agent_sees_the_coverage_of_the_work_they_may_see(scene, personas):
 
 def test_the_source_values_are_the_models():
     assert set(get_args(OccurrenceSource)) == set(Source.values)
+
+
+def test_a_ticket_outside_the_callers_scope_is_a_404(scene, personas):
+    ticket = make_ticket(personas.mia, scene.other_item, team=personas.tech_team)
+    answer = Api(personas.alice).post(
+        "/occurrences", {"content": scene.on_demand.pk, "due_on": "2026-03-12", "ticket": ticket.pk}
+    )
+    assert answer.status_code == 404
+    assert not Occurrence.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{"link": 42}, {"note": "x" * 5001}, {"note": "a\x00b"}, ["note"]])
+def test_a_complete_body_of_the_wrong_shape_is_a_422(scene, personas, body):
+    occurrence = make_occurrence(scene.content, assignee=personas.alice)
+    answer = Api(personas.alice).post(f"/occurrences/{occurrence.pk}/complete", body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"][0] == "body"
+    occurrence.refresh_from_db()
+    assert occurrence.status == OccurrenceStatus.OPEN
