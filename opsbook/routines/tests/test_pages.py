@@ -407,3 +407,12 @@ def test_the_procedures_checklist_shows_on_the_page(scene, personas):
     response = client_for(personas.alice).post(reverse("routines:complete", args=[occurrence.pk]))
     assert response.status_code == 400
     assert "3 steps of the procedure are not done" in response.content.decode()
+
+
+def test_on_demand_content_has_its_own_new_work_link_on_the_item_page(scene, personas):
+    client = client_for(personas.alice)
+    page = client.get(reverse("catalog:item", args=[scene.item.pk])).content.decode()
+    assert f"{reverse('routines:new')}?content={scene.on_demand.pk}" in page
+    assert f"{reverse('routines:new')}?content={scene.content.pk}" not in page  # recurring
+    form = client.get(reverse("routines:new"), {"content": scene.on_demand.pk}).content.decode()
+    assert f'<option value="{scene.on_demand.pk}" selected>' in form
