@@ -149,6 +149,7 @@ TEMPLATES = [
                 "opsbook.accounts.context_processors.navigation",
                 "opsbook.calendars.context_processors.calendar_health_banner",
                 "opsbook.portal.context_processors.portal_navigation",
+                "opsbook.notify.context_processors.inbox",
             ],
         },
     }
@@ -361,6 +362,19 @@ ROUTINES_HORIZON_DAYS = env_int("ROUTINES_HORIZON_DAYS", 60, minimum=1)
 # day (the start of its first working window). A content whose service standard says
 # "提前N天" (lead_days) is reminded N days ahead instead.
 ROUTINES_REMIND_HOURS_BEFORE = env_int("ROUTINES_REMIND_HOURS_BEFORE", 0, minimum=0)
+
+# --- Notifications: the inbox, preferences, the daily digest (notify) -------------------------
+# When the daily digest goes out for someone who chose no time of their own (HH:MM, TIME_ZONE).
+OPSBOOK_DIGEST_AT = env_str("NOTIFY_DIGEST_AT", "08:00")
+if not (
+    len(OPSBOOK_DIGEST_AT) == 5
+    and OPSBOOK_DIGEST_AT[2] == ":"
+    and OPSBOOK_DIGEST_AT[:2].isdigit()
+    and OPSBOOK_DIGEST_AT[3:].isdigit()
+    and int(OPSBOOK_DIGEST_AT[:2]) < 24
+    and int(OPSBOOK_DIGEST_AT[3:]) < 60
+):
+    raise ImproperlyConfigured(f"NOTIFY_DIGEST_AT={OPSBOOK_DIGEST_AT!r} is not a time (HH:MM).")
 
 # --- Customer portal ------------------------------------------------------------------------
 # The public feedback form (no sign-in) at /portal/feedback/; off unless turned on.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("routines/", include("opsbook.routines.urls")),
     path("sops/", include("opsbook.sops.urls")),
     path("portal/", include("opsbook.portal.urls")),
+    path("notifications/", include("opsbook.notify.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

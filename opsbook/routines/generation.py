@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -379,7 +380,7 @@ class _Existing(NamedTuple):
     pk: int
     content_id: int
     period_start: date
-    index: int
+    number: int  # the column "index" (a NamedTuple cannot have a field of that name)
     status: str
     period_end: date
     planned_on: date
@@ -408,6 +409,8 @@ _EXISTING_FIELDS = (
     "reminded_at",
     "escalated_at",
 )
+_CONTENT_COLUMNS = ["content_id", "assignee_id", "team_id", "effort_minutes"]
+_DUE_COLUMNS = ["period_start", "period_end", "index", "planned_on", "due_on", "due_at"]
 _UPDATE_FIELDS = [
     "status",
     "period_end",
@@ -553,9 +556,9 @@ class _Chunk:
         if updates:
             Occurrence.objects.bulk_update(updates, _UPDATE_FIELDS, batch_size=500)
             self.result.updated += len(updates)
-        for start in range(0, len(cancel), CHUNK):
+        for first in range(0, len(cancel), CHUNK):
             self.result.cancelled += Occurrence.objects.filter(
-                pk__in=cancel[start : start + CHUNK], status=OccurrenceStatus.OPEN
+                pk__in=cancel[first : first + CHUNK], status=OccurrenceStatus.OPEN
             ).update(status=OccurrenceStatus.CANCELLED, updated_at=now)
         if reowned:
             self._replace_owners(reowned)
@@ -600,7 +603,7 @@ class _Chunk:
             return found
         for values in Occurrence.objects.filter(near).values_list(*_EXISTING_FIELDS):
             row = _Existing(*values)
-            found[row.content_id, row.period_start, row.index] = row
+            found[row.content_id, row.period_start, row.number] = row
         return found
 
     def _owners_of_open(self, planned: dict[Key, _Planned]) -> dict[int, tuple[int, ...]]:
@@ -664,48 +667,59 @@ class _Chunk:
         )
 
     def _create(self, creates: list[_Planned]) -> None:
+        """Insert ``creates``; those another worker inserted first are skipped by the database.
+        Each row is the content's part (the same for all its rows) and the due part (the same
+        for every content sharing a frequency, calendar and shift), both adapted once."""
         now = self.now
         table = bulk.Table(Occurrence, now)
-        names = table.names
-        at = {name: i for i, name in enumerate(names)}
-        base = table.template(
-            {
-                "source": Source.SCHEDULE,
-                "status": OccurrenceStatus.OPEN,
-                "created_at": now,
-                "updated_at": now,
-                "content_id": 0,
-            }
-        )
         adapt = table.adapters
-        templates: dict[int, list[Any]] = {}
-        values: list[list[Any]] = []
+        constant = [n for n in table.names if n not in _CONTENT_COLUMNS + _DUE_COLUMNS]
+        template = dict(
+            zip(
+                table.names,
+                table.template(
+                    {
+                        "source": Source.SCHEDULE,
+                        "status": OccurrenceStatus.OPEN,
+                        "created_at": now,
+                        "updated_at": now,
+                        "content_id": 0,
+                    }
+                ),
+                strict=True,
+            )
+        )
+        constants = tuple(template[n] for n in constant)
+        names = [*_CONTENT_COLUMNS, *_DUE_COLUMNS, *constant]
+        heads: dict[int, tuple[Any, ...]] = {}
+        tails: dict[int, tuple[Any, ...]] = {}  # by the shared Due's identity
+        values: list[tuple[Any, ...]] = []
         for plan in creates:
-            content = plan.content
-            row = templates.get(content.pk)
-            if row is None:
-                row = base.copy()
-                row[at["content_id"]] = content.pk
-                row[at["assignee_id"]] = plan.assignment.assignee_id
-                row[at["team_id"]] = plan.assignment.team_id
-                row[at["effort_minutes"]] = content.effort_minutes
-                templates[content.pk] = row
-            row = row.copy()
-            due = plan.due
-            row[at["period_start"]] = adapt["period_start"](due.period_start)
-            row[at["period_end"]] = adapt["period_end"](due.period_end)
-            row[at["index"]] = due.index
-            row[at["planned_on"]] = adapt["planned_on"](due.planned)
-            row[at["due_on"]] = adapt["due_on"](due.due)
-            row[at["due_at"]] = adapt["due_at"](plan.due_at)
-            values.append(row)
+            content, who, due = plan.content, plan.assignment, plan.due
+            head = heads.get(content.pk)
+            if head is None:
+                head = (content.pk, who.assignee_id, who.team_id, content.effort_minutes)
+                heads[content.pk] = head
+            tail = tails.get(id(due))
+            if tail is None:
+                tail = (
+                    adapt["period_start"](due.period_start),
+                    adapt["period_end"](due.period_end),
+                    due.index,
+                    adapt["planned_on"](due.planned),
+                    adapt["due_on"](due.due),
+                    adapt["due_at"](plan.due_at),
+                    *constants,
+                )
+                tails[id(due)] = tail
+            values.append(head + tail)
         by_key = {(p.content.pk, p.due.period_start, p.due.index): p for p in creates}
         quote = connection.ops.quote_name
         columns = ", ".join(quote(table.columns[n]) for n in names)
         returning = ", ".join(quote(c) for c in ("id", "content_id", "period_start", "index"))
         placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
         owner_rows: list[tuple[int, int]] = []
-        created: list[tuple[int, _Planned]] = []
+        created: list[int] = []
         with connection.cursor() as cursor:
             for start in range(0, len(values), _INSERT_BATCH):
                 batch = values[start : start + _INSERT_BATCH]
@@ -714,17 +728,17 @@ class _Chunk:
                     f"VALUES {', '.join([placeholders] * len(batch))} "
                     f"ON CONFLICT DO NOTHING RETURNING {returning}"
                 )
-                cursor.execute(sql, [v for row in batch for v in row])
+                cursor.execute(sql, list(chain.from_iterable(batch)))
                 for pk, content_id, period_start, index in cursor.fetchall():
                     if isinstance(period_start, str):  # SQLite returns the stored text
                         period_start = date.fromisoformat(period_start)
                     plan = by_key[content_id, period_start, index]
-                    created.append((pk, plan))
+                    created.append(pk)
                     owner_rows.extend((pk, user) for user in plan.assignment.owner_ids)
         if owner_rows:
             bulk.Table(Occurrence.owners.through, now).insert_values(owner_rows)
         self.result.created += len(created)
-        start_procedures([pk for pk, _plan in created], now)
+        start_procedures(created, now)
 
 
 def start_procedures(occurrence_ids: list[int], now: datetime) -> None:

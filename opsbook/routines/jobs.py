@@ -89,7 +89,7 @@ def lead_days(content_ids: Iterable[int]) -> dict[int, int]:
     ).values_list("item_id", "content_id", "lead_days")
     for item_id, content_id, days in rows:
         target, key = (own, content_id) if content_id is not None else (by_item, item_id)
-        target[key] = max(target.get(key, 0), days)
+        target[key] = max(target.get(key, 0), days or 0)
     found = {}
     for pk in ids:
         days = own.get(pk, by_item.get(items.get(pk, -1)))
@@ -138,21 +138,32 @@ def _latest_today(now: datetime) -> date:
 def _remind_candidates(now: datetime):
     """Open occurrences not reminded yet whose reminder may be due, bounded in SQL: due today
     (anywhere), within the setting's hours, or within the longest 提前N天 of a content that
-    has one. The exact moment is checked per row."""
+    has one. Each bound is also a bound on ``due_at`` (the end of the due day is before the
+    second midnight after it, UTC), so the index on (status, due_at) reads only that range. The
+    exact moment is checked per row."""
     base = Occurrence.objects.open().filter(reminded_at__isnull=True, due_at__gt=now)
     hours = settings.ROUTINES_REMIND_HOURS_BEFORE
+    last_day = _latest_today(now)
     if hours:
         bound = Q(due_at__lte=now + timedelta(hours=hours))
+        until = now + timedelta(hours=hours)
     else:
-        bound = Q(due_on__lte=_latest_today(now))
+        bound = Q(due_on__lte=last_day)
+        until = _after(last_day)
     standards = ServiceStandard.objects.filter(lead_days__isnull=False)
     longest = standards.aggregate(m=Max("lead_days"))["m"]
     if longest:
         has_lead = Q(
             content_id__in=standards.filter(content__isnull=False).values("content_id")
         ) | Q(content__item_id__in=standards.filter(content__isnull=True).values("item_id"))
-        bound |= has_lead & Q(due_on__lte=_latest_today(now) + timedelta(days=longest))
-    return base.filter(bound)
+        bound |= has_lead & Q(due_on__lte=last_day + timedelta(days=longest))
+        until = max(until, _after(last_day + timedelta(days=longest)))
+    return base.filter(bound, due_at__lte=until)
+
+
+def _after(day: date) -> datetime:
+    """A moment after the end of ``day`` in every time zone (UTC-12 included)."""
+    return datetime.combine(day + timedelta(days=2), time(0), tzinfo=UTC)
 
 
 def remind_due(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
@@ -168,7 +179,9 @@ def remind_due(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
     calendars = Calendars(now, days=1)
     leads = lead_days({row[1] for row in rows})
     ready = [
-        row[0] for row in rows if remind_at(*row[1:], calendars=calendars, leads=leads) <= now
+        pk
+        for pk, content_id, calendar_id, due_on, due_at in rows
+        if remind_at(content_id, calendar_id, due_on, due_at, calendars, leads) <= now
     ][:limit]
     if not ready:
         return 0
@@ -194,7 +207,7 @@ def remind_due(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
                 link=notices.occurrence_path(occurrence.pk),
                 audiences={
                     Audience.ASSIGNEE: _people([occurrence.assignee]),
-                    Audience.OWNERS: _people(occurrence.owners.all()),
+                    Audience.OWNERS: _owners(occurrence),
                 },
                 now=now,
             )
@@ -217,15 +230,18 @@ def escalate_overdue(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
     for occurrence in overdue:
         team = occurrence.team or (occurrence.assignee.team if occurrence.assignee else None)
         lead = team.lead if team is not None and team.lead_id else None
-        audiences = {
+        audiences: dict[Audience | str, Iterable[User]] = {
             Audience.ASSIGNEE: _people([occurrence.assignee]),
-            Audience.OWNERS: _people(occurrence.owners.all()),
+            Audience.OWNERS: _owners(occurrence),
         }
         if lead is not None and lead.is_active:
             audiences[Audience.TEAM_LEAD] = [lead]
         else:
+            # No lead to escalate to: the managers stand in for one (the default rules send
+            # overdue work to the team lead), and are the managers for a rule naming them.
             if managers is None:
                 managers = list(User.objects.filter(is_active=True, role=Role.MANAGER))
+            audiences[Audience.TEAM_LEAD] = managers
             audiences[Audience.MANAGERS] = managers
         with transaction.atomic():
             if not claim_update(
@@ -252,6 +268,12 @@ def escalate_overdue(now: datetime, *, limit: int = NOTIFY_BATCH) -> int:
 
 def _people(users: Iterable[User | None]) -> list[User]:
     return [u for u in users if u is not None and u.is_active]
+
+
+def _owners(occurrence: Occurrence) -> list[User]:
+    """The people the work belongs to: its owners and its assignee (the team lead of a team
+    owned content is its assignee and no owner)."""
+    return _people(dict.fromkeys([*occurrence.owners.all(), occurrence.assignee]))
 
 
 # --- tasks ----------------------------------------------------------------------------------------

@@ -27,7 +27,5 @@ class OccurrenceQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """Occurrences the user is the assignee or one of the owners of."""
-        return self.filter(
-            Q(assignee=user)
-            | Q(pk__in=self.model.owners.through.objects.filter(user=user).values("occurrence_id"))
-        )
+        owned = self.model._default_manager.filter(owners=user).values("pk")
+        return self.filter(Q(assignee=user) | Q(pk__in=owned))

@@ -225,3 +225,36 @@ def test_a_dry_run_counts_and_writes_nothing(calendar, personas, settings):
 
     assert result.created == 2
     assert not Occurrence.objects.exists()
+
+
+def test_a_stored_frequency_that_cannot_be_read_is_reported_and_the_rest_goes_on(
+    calendar, personas, settings
+):
+    from opsbook.catalog.models import ServiceContent
+
+    settings.ROUTINES_HORIZON_DAYS = 7
+    broken = make_routine(personas.alice, frequency_text="每周一")
+    fine = make_routine(personas.alice, frequency_text="每周二")
+    ServiceContent.objects.filter(pk=broken.pk).update(frequency={"kind": "recurring"})
+
+    result = generate(NOW)
+
+    assert broken.pk in result.unschedulable
+    assert due_days(broken) == []
+    assert due_days(fine) == [date(2026, 9, 15)]
+
+
+def test_future_occurrences_of_content_that_became_unschedulable_are_cancelled(
+    calendar, personas, settings
+):
+    from opsbook.catalog.models import ServiceContent
+
+    settings.ROUTINES_HORIZON_DAYS = 7
+    content = make_routine(personas.alice, frequency_text="每周一")
+    generate(NOW)
+    ServiceContent.objects.filter(pk=content.pk).update(frequency={"kind": "recurring"})
+
+    result = generate(NOW, contents=[content])
+
+    assert result.cancelled == 1
+    assert Occurrence.objects.get(content=content).status == OccurrenceStatus.CANCELLED

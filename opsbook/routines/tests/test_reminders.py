@@ -116,7 +116,7 @@ def test_without_a_team_lead_the_managers_are_told(content, personas):
 
     escalate_overdue(at(MONDAY, 19))
 
-    assert inbox(Event.OCCURRENCE_OVERDUE) == ["alice", "mona"]
+    assert inbox(Event.OCCURRENCE_OVERDUE) == ["alice", "mona"]  # in place of a team lead
 
 
 def test_work_done_in_time_is_never_escalated(content, personas):
@@ -162,3 +162,16 @@ def test_a_second_worker_that_read_the_same_occurrence_sends_nothing(
     monkeypatch.setattr(jobs, "do_notify", notify_and_race)
     assert escalate_overdue(at(MONDAY, 19)) == 1
     assert len(calls) == 1
+
+
+def test_the_lead_assigned_work_of_a_team_owned_content_is_reminded(personas):
+    make_office_calendar()
+    team = personas.support_team
+    team.lead = personas.bob
+    team.save()
+    content = make_routine(team, name="团队周检")
+    make_occurrence(content, MONDAY, assignee=personas.bob, owners=[], team=team)
+
+    assert remind_due(at(MONDAY, 9)) == 1
+
+    assert inbox(Event.OCCURRENCE_DUE) == ["bob"]
