@@ -22,7 +22,7 @@ Lookups outside a user's scope raise Http404, never 403, so ids do not leak.
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -118,21 +118,6 @@ def can_view_run(user, run: Run) -> bool:
     if user.role in SEES_ALL:
         return True
     return _works_on_holder(user, run) or _is_responsible_somewhere(user, run)
-
-
-def runs_for_user(user) -> QuerySet[Run]:
-    """The runs ``user`` sees, as a queryset (for lists and the API)."""
-    runs = Run.objects.all()
-    if not is_staff_member(user):
-        return runs.none()
-    if user.role in SEES_ALL:
-        return runs
-    scope = Q(ticket__assignee=user) | Q(ticket__watchers=user)
-    scope |= Q(occurrence__assignee=user) | Q(occurrence__owners=user)
-    scope |= Q(version__steps__responsible_user=user)
-    if user.team_id:
-        scope |= Q(ticket__team_id=user.team_id) | Q(occurrence__team_id=user.team_id)
-    return runs.filter(pk__in=Run.objects.filter(scope).values("pk"))
 
 
 def get_run_for_user(user, pk) -> Run:

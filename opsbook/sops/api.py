@@ -227,6 +227,7 @@ def update_procedure(request: HttpRequest, procedure_id: Id, payload: ProcedureP
             if payload.content_ids is not None
             else None,
             ticket_types=payload.ticket_types if "ticket_types" in sent else None,
+            expected_version=payload.expected_version,
             source="api",
         )
         if payload.is_active is not None:

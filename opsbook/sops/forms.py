@@ -74,6 +74,8 @@ class ProcedureForm(StyledFormMixin, forms.Form):
         help_text=_("Kept with the new version when the steps change."),
     )
 
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, user: Any, procedure: Procedure | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         keep_items = procedure.items.values("pk") if procedure else []
@@ -105,6 +107,7 @@ class ProcedureForm(StyledFormMixin, forms.Form):
                     "items": list(procedure.items.all()),
                     "contents": list(procedure.contents.all()),
                     "ticket_types": services.ticket_types_of(procedure),
+                    "based_on": getattr(services.latest_version(procedure), "number", None),
                 }
             )
 
@@ -231,7 +234,10 @@ class CompleteStepForm(forms.Form):
     link = forms.CharField(label=_("Link"), required=False, max_length=1000)
     file = forms.FileField(label=_("File"), required=False)
     checked = forms.TypedMultipleChoiceField(
-        label=_("Checklist"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Checklist"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args: Any, step_run: StepRun, **kwargs: Any):

@@ -8,6 +8,7 @@ transaction that writes the notification, so any number of workers warn once; re
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 
@@ -22,17 +23,32 @@ from .access import holder_of
 from .models import StepRun
 
 LIMIT = 1000
+# The value of an occurrence still to do (routines.choices.OccurrenceStatus.OPEN; routines is
+# above this app, so it is named here).
+OCCURRENCE_OPEN = "open"
+
+
+def _holder_finished() -> Q:
+    """The ticket holding the run is resolved, closed or cancelled, or the occurrence is no
+    longer open: nobody is warned about its steps any more."""
+    ticket_done = (
+        Q(run__ticket__resolved_at__isnull=False)
+        | Q(run__ticket__closed_at__isnull=False)
+        | Q(run__ticket__cancelled_at__isnull=False)
+    )
+    occurrence_done = Q(run__occurrence__isnull=False) & ~Q(run__occurrence__status=OCCURRENCE_OPEN)
+    return ticket_done | occurrence_done
 
 
 def overdue_steps(now: datetime):
-    """Current steps past their due time, not done, not yet announced."""
+    """Current steps past their due time, not done, not yet announced, of work still open."""
     return StepRun.objects.filter(
         done_at__isnull=True,
         started_at__isnull=False,
         due_at__lte=now,
         overdue_notified_at__isnull=True,
         run__completed_at__isnull=True,
-    )
+    ).exclude(_holder_finished())
 
 
 def audiences(step_run: StepRun) -> dict[str, list]:

@@ -43,6 +43,9 @@ class ProcedurePatch(Schema):
     ticket_types: list[str] | None = Field(None, max_length=20)
     is_active: bool | None = None
     note: Annotated[SingleLine, Field(max_length=200)] = ""
+    expected_version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="The version your steps are based on: 409 if newer."
+    )
 
 
 class StepOut(Schema):

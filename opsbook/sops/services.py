@@ -36,6 +36,7 @@ from opsbook.catalog import access as catalog_access
 from opsbook.catalog.models import ServiceContent, ServiceItem
 from opsbook.core import clock
 from opsbook.core.attachments import check_upload
+from opsbook.core.errors import ConflictError
 from opsbook.core.permissions import require
 from opsbook.core.text import has_control_characters
 
@@ -214,7 +215,7 @@ def _new_version(
         number=number,
         created_at=now,
         created_by=actor if isinstance(actor, User) else None,
-        note=_one_line(note, "note") or (_("First version") if number == 1 else ""),
+        note=_one_line(note, "note"),
     )
     Step.objects.bulk_create(
         Step(
@@ -303,14 +304,26 @@ def do_update_procedure(
     items: Sequence[ServiceItem] | None = None,
     contents: Sequence[ServiceContent] | None = None,
     ticket_types: Iterable[str] | None = None,
+    expected_version: int | None = None,
     source: str = "web",
     now: datetime | None = None,
 ) -> Procedure:
     """Change what is given (None: leave it). Steps that differ from the latest version's make
-    a new version; runs keep theirs."""
+    a new version; runs keep theirs. ``expected_version``: the version number the caller's
+    steps were based on; ConflictError when someone made a newer one since."""
     access.check_can_manage(actor)
     now = clock.or_now(now)
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    latest_number = procedure.versions.aggregate(n=Max("number"))["n"]
+    if expected_version is not None and latest_number != expected_version:
+        raise ConflictError(
+            _(
+                "%(name)s was changed by someone else since you opened it (now version "
+                "%(theirs)s, yours %(yours)s). Reload it to see their change; your input has "
+                "not been saved."
+            )
+            % {"name": procedure.name, "theirs": latest_number, "yours": expected_version}
+        )
     values: dict[str, Any] = {}
     if name is not None:
         values["name"] = name

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opsbook.core.attachments import ALLOWED
+from opsbook.core.errors import ConflictError
 from opsbook.core.middleware import body_limit
 from opsbook.core.permissions import requires
 
@@ -142,7 +143,11 @@ def _procedure_page(request: HttpRequest, procedure: Procedure | None) -> HttpRe
                         contents=list(values["contents"]),
                         ticket_types=values["ticket_types"],
                         note=values["note"],
+                        expected_version=values["based_on"],
                     )
+            except ConflictError as exc:
+                form.add_error(None, str(exc))
+                status = 409
             except ValidationError as exc:
                 if hasattr(exc, "error_dict") and "steps" in exc.error_dict:
                     formset._non_form_errors = formset.error_class(exc.error_dict.pop("steps"))  # type: ignore[attr-defined]
@@ -153,7 +158,7 @@ def _procedure_page(request: HttpRequest, procedure: Procedure | None) -> HttpRe
             else:
                 messages.success(request, _("%(name)s was saved.") % {"name": procedure})
                 return redirect("sops:detail", procedure.pk)
-        status = 400
+        status = status if status != 200 else 400
     return render(
         request,
         "sops/form.html",

@@ -130,3 +130,15 @@ def test_runs_are_hidden_from_outsiders_and_read_only_for_viewers(personas):
     other = services.do_start_run(make_procedure("别的"), calendar=None, now=NOW)
     mismatched = Api(personas.mia).send("post", f"/runs/{other.pk}/steps/{step_id}/complete", {})
     assert mismatched.status_code == 404
+
+
+def test_a_patch_based_on_an_older_version_is_a_409(personas):
+    procedure = make_procedure()
+    services.do_update_procedure(personas.mia, procedure, steps=[step("新")])
+
+    response = Api(personas.mia).send(
+        "patch", f"/procedures/{procedure.pk}", {"steps": [{"name": "我的"}], "expected_version": 1}
+    )
+
+    assert response.status_code == 409 and "version 2" in response.json()["detail"]
+    assert procedure.versions.count() == 2

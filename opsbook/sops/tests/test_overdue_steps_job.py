@@ -58,7 +58,7 @@ def test_a_second_worker_finds_the_step_already_claimed(run):
 
     assert jobs.notify_one(pk, late) is True
     assert jobs.notify_one(pk, late) is False
-    assert Notification.objects.count() == 2
+    assert Notification.objects.filter(event=Event.SOP_STEP_OVERDUE).count() == 2
 
 
 def test_done_steps_and_waiting_steps_are_never_announced(personas, run):

@@ -157,3 +157,17 @@ def test_the_item_page_lists_the_procedures_attached_to_it_and_its_content(perso
     assert 'id="item-procedures"' in html
     assert "整体流程" in html and "值守流程" in html and "夜间值守" in html
     assert "停用流程" not in html
+
+
+def test_a_manager_saving_over_a_newer_version_gets_a_conflict_with_the_input_kept(personas):
+    procedure = make_procedure("巡检流程", steps=[step("检查")])
+    client = client_for(personas.mia)
+    assert 'name="based_on" value="1"' in client.get(reverse("sops:edit", args=[procedure.pk])).text
+    services.do_update_procedure(personas.erin, procedure, steps=[step("检查"), step("复核")])
+
+    data = {"name": "巡检流程", "based_on": "1"} | step_rows([{"name": "我的步骤", "ORDER": "1"}])
+    response = client.post(reverse("sops:edit", args=[procedure.pk]), data)
+
+    assert response.status_code == 409
+    assert "changed by someone else" in response.text and 'value="我的步骤"' in response.text
+    assert procedure.versions.count() == 2
