@@ -26,6 +26,7 @@ from opsbook.notify.api import hosts_router as notify_hosts_router
 from opsbook.notify.api import inbox_router as notify_inbox_router
 from opsbook.notify.api import rules_router as notify_rules_router
 from opsbook.people.api import router as people_router
+from opsbook.routines.api import router as routines_router
 from opsbook.sops.api import router as sops_router
 from opsbook.tickets.api import router as tickets_router
 
@@ -84,6 +85,7 @@ api.add_router("/calendars/", calendars_router)
 api.add_router("/audit", audit_router)
 api.add_router("/tickets/", tickets_router)
 api.add_router("/people/", people_router)
+api.add_router("/routines/", routines_router)
 api.add_router("/notifications/rules/", notify_rules_router)
 api.add_router("/notifications/", notify_channels_router)
 api.add_router("/notifications/", notify_hosts_router)

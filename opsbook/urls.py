@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendars/", include("opsbook.calendars.urls")),
     path("tickets/", include("opsbook.tickets.urls")),
     path("people/", include("opsbook.people.urls")),
+    path("routines/", include("opsbook.routines.urls")),
     path("sops/", include("opsbook.sops.urls")),
     path("portal/", include("opsbook.portal.urls")),
     path("notifications/", include("opsbook.notify.urls")),
