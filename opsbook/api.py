@@ -23,6 +23,7 @@ from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
 from opsbook.people.api import router as people_router
 from opsbook.tickets.api import router as tickets_router
+from opsbook.work.api import router as work_router
 
 
 class BearerToken(HttpBearer):
@@ -79,3 +80,4 @@ api.add_router("/calendars/", calendars_router)
 api.add_router("/audit", audit_router)
 api.add_router("/tickets/", tickets_router)
 api.add_router("/people/", people_router)
+api.add_router("/work/", work_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendars/", include("opsbook.calendars.urls")),
     path("tickets/", include("opsbook.tickets.urls")),
     path("people/", include("opsbook.people.urls")),
+    path("work/", include("opsbook.work.urls")),
     path("portal/", include("opsbook.portal.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
