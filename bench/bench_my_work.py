@@ -120,7 +120,7 @@ def run(db: str) -> None:
                     "queries_at_600": after,
                     "flat": before == after,
                     "db": db,
-                }  # fmt: skip
+                }
             ),
             flush=True,
         )
