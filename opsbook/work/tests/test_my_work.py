@@ -34,8 +34,8 @@ def test_an_agent_sees_her_tickets_routines_steps_and_follow_ups_most_urgent_fir
 
     t = scene
     assert titles(response) == [
-        f"#{t['t_alice_late'].pk} 网络中断",  # overdue by two hours
-        "巡检机房",  # the occurrence due yesterday
+        "巡检机房",  # the occurrence due yesterday at 18:00
+        f"#{t['t_alice_late'].pk} 网络中断",  # due at 08:00 today: overdue by two hours
         "1. 确认故障现象",  # the SOP step due in 30 minutes
         f"#{t['t_alice'].pk} 打印机卡纸",  # due in three hours
         "巡检机房",  # due today at 18:00
