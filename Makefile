@@ -45,7 +45,8 @@ var/.apt:
 
 opsbook/static/vendor/.built: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf opsbook/static/vendor && mkdir -p opsbook/static/vendor/htmx opsbook/static/vendor/bootstrap
+	rm -rf opsbook/static/vendor && mkdir -p opsbook/static/vendor/htmx opsbook/static/vendor/bootstrap opsbook/static/vendor/echarts
+	cp node_modules/echarts/dist/echarts.min.js opsbook/static/vendor/echarts/
 	cp node_modules/htmx.org/dist/htmx.min.js opsbook/static/vendor/htmx/
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css opsbook/static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js opsbook/static/vendor/bootstrap/

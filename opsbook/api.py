@@ -29,6 +29,7 @@ from opsbook.people.api import router as people_router
 from opsbook.routines.api import router as routines_router
 from opsbook.sops.api import router as sops_router
 from opsbook.tickets.api import router as tickets_router
+from opsbook.work.api import router as work_router
 
 
 class BearerToken(HttpBearer):
@@ -91,3 +92,4 @@ api.add_router("/notifications/", notify_channels_router)
 api.add_router("/notifications/", notify_hosts_router)
 api.add_router("/notifications/", notify_inbox_router)
 api.add_router("/sops/", sops_router)
+api.add_router("/work/", work_router)

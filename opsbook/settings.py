@@ -339,6 +339,8 @@ if OPSBOOK_SLA_WARNING_PERCENT >= 100:
     raise ImproperlyConfigured("SLA_WARNING_PERCENT must be between 1 and 99.")
 # A resolved ticket may be reopened this many days after resolution; then it closes itself.
 OPSBOOK_TICKET_REOPEN_DAYS = env_int("TICKET_REOPEN_DAYS", 7, minimum=0)
+# The workload plan counts each open ticket at this many minutes (tickets carry no estimate).
+WORKLOAD_MINUTES_PER_TICKET = env_int("WORKLOAD_MINUTES_PER_TICKET", 60, minimum=0)
 # One-time satisfaction links stay valid this many days.
 OPSBOOK_SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 14, minimum=1)
 # One-time links sent to new accounts to set their password stay valid this many days.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("opsbook.people.urls")),
     path("routines/", include("opsbook.routines.urls")),
     path("sops/", include("opsbook.sops.urls")),
+    path("work/", include("opsbook.work.urls")),
     path("portal/", include("opsbook.portal.urls")),
     path("notifications/", include("opsbook.notify.urls")),
     path("api/", api.urls),

@@ -30,9 +30,9 @@ from opsbook.core.middleware import body_limit
 from opsbook.core.permissions import View, requires
 from opsbook.tickets import access, presenters, satisfaction, services
 from opsbook.tickets.choices import DONE_STATUSES, OPEN_STATUSES, Source, Status, TicketType
-from opsbook.tickets.landing import staff_landing_url
 from opsbook.tickets.models import SatisfactionRequest
 from opsbook.tickets.presenters import public_timeline
+from opsbook.work.landing import staff_landing_url
 
 from . import guard
 from .forms import FeedbackForm, NewTicketForm, RatingForm, ReplyForm, add_service_errors
@@ -47,7 +47,7 @@ USED_OR_EXPIRED = gettext_lazy("This rating link has expired or has already been
 
 
 def staff_home_url(user: Any) -> str:
-    """Staff land on their open tickets (``tickets.landing``)."""
+    """Staff land on "my work" (``work.landing``)."""
     return staff_landing_url(user)
 
 

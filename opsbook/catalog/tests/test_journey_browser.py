@@ -63,7 +63,7 @@ def sign_in(page, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.locator('form:has(#id_password) button[type="submit"]').click()
-    page.wait_for_url("**/tickets/?*")
+    page.wait_for_url("**/work/")
 
 
 def test_a_manager_imports_a_checklist_exports_it_and_edits_an_item(

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from opsbook.accounts.testing import PASSWORD
 from opsbook.tickets import services
-from opsbook.tickets.landing import staff_landing_url
+from opsbook.work.landing import staff_landing_url
 
 from .conftest import png
 

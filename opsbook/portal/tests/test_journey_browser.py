@@ -49,7 +49,7 @@ def staff_page(browser, base_url: str, username: str):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.locator('form:has(#id_password) button[type="submit"]').click()
-    page.wait_for_url("**/tickets/?*")
+    page.wait_for_url("**/work/")
     return page
 
 

@@ -1,6 +1,6 @@
-"""Where people land after signing in: agents on their open tickets, managers, administrators
-and viewers on every open ticket, customers in the portal; an explicit ``?next=`` on this site
-still wins, and one to another site is ignored."""
+"""Where people land after signing in: staff on "my work" (their own open tickets first, with the
+team's a click away for leads and managers), customers in the portal; an explicit ``?next=`` on
+this site still wins, and one to another site is ignored."""
 
 import pytest
 from django.urls import reverse
@@ -31,33 +31,28 @@ def sign_in(client, username: str, **extra):
 
 
 def listed_titles(response) -> set[str]:
-    return {row.ticket.title for row in response.context["rows"]}
+    return {
+        e.title.split(" ", 1)[1] for e in response.context["work"].entries if e.kind == "ticket"
+    }
 
 
-def test_an_agent_lands_on_her_open_assigned_tickets(client, personas, queue):
+def test_an_agent_lands_on_her_own_work(client, personas, queue):
     response = sign_in(client, "alice")
 
-    assert response.resolver_match.view_name == "tickets:list"
-    assert response.request["QUERY_STRING"].startswith("assignee=me&status=new")
+    assert response.resolver_match.view_name == "work:mine"
     assert listed_titles(response) == {"我的打印机卡纸"}
     assert "我的已解决工单" not in response.text and "同事的网络故障" not in response.text
 
 
 @pytest.mark.parametrize("name", ["mia", "erin", "vera"])
-def test_managers_admins_and_viewers_land_on_every_open_ticket(client, personas, queue, name):
+def test_managers_admins_and_viewers_land_on_their_work_and_can_see_every_team(
+    client, personas, queue, name
+):
     response = sign_in(client, getattr(personas, name).username)
 
-    assert response.resolver_match.view_name == "tickets:list"
-    assert "assignee" not in response.request["QUERY_STRING"]
-    assert listed_titles(response) == {"我的打印机卡纸", "同事的网络故障", "无人处理的咨询"}
-
-
-def test_the_landing_list_checks_every_open_status_box(client, personas, queue):
-    html = sign_in(client, "mia").text
-
-    for status in ("new", "acknowledged", "in_progress", "waiting"):
-        assert f'value="{status}" class="form-check-input" id="id_filter_status_' in html
-    assert html.count(" checked>") >= 4
+    assert response.resolver_match.view_name == "work:mine"
+    every = client.get(reverse("work:mine") + "?scope=team")
+    assert listed_titles(every) == {"我的打印机卡纸", "同事的网络故障", "无人处理的咨询"}
 
 
 def test_a_customer_still_lands_in_the_portal(client, personas):
@@ -80,17 +75,17 @@ def test_an_explicit_next_on_this_site_wins(client, personas, queue):
     "next_url",
     ["https://evil.example/", "//evil.example/tickets/", "/\\evil.example", "javascript:alert(1)"],
 )
-def test_a_next_to_another_site_is_ignored_for_the_open_tickets(client, personas, queue, next_url):
+def test_a_next_to_another_site_is_ignored_for_my_work(client, personas, queue, next_url):
     response = client.post(LOGIN, {"username": "alice", "password": PASSWORD, "next": next_url})
 
     assert response.url == reverse("home")
-    assert client.get(response.url).url.startswith(reverse("tickets:list") + "?assignee=me")
+    assert client.get(response.url).url == reverse("work:mine")
 
 
-def test_a_signed_in_agent_opening_the_login_page_goes_to_her_tickets(client, personas, queue):
+def test_a_signed_in_agent_opening_the_login_page_goes_to_her_work(client, personas, queue):
     client.force_login(personas.alice)
 
     response = client.get(LOGIN, follow=True)
 
-    assert response.resolver_match.view_name == "tickets:list"
+    assert response.resolver_match.view_name == "work:mine"
     assert listed_titles(response) == {"我的打印机卡纸"}
