@@ -803,3 +803,26 @@ def start_procedures(created: list[tuple[int, _Planned]], now: datetime) -> int:
             runs.append(Occurrence(pk=pk, sop_run=run))
     Occurrence.objects.bulk_update(runs, ["sop_run"], batch_size=500)
     return len(runs)
+
+
+def start_procedure(occurrence: Occurrence, now: datetime) -> bool:
+    """Start the SOP run of one occurrence made by hand, as ``start_procedures`` does for
+    generated ones: the content's (or its item's) active procedure, on the content's calendar,
+    its clocks from the morning of the due day (or now, if that is later). Returns whether a
+    run was started."""
+    content = occurrence.content
+    procedure = sops.procedure_for_content(content)
+    if procedure is None or sops.latest_version(procedure) is None:
+        return False
+    calendar = content.calendar if content.calendar_id else Calendar.objects.default()
+    if calendar is None:
+        starts, run_calendar = now, None
+    else:
+        starts = max(
+            now, CalendarDays(calendar, calendar.compile(), now, 1).morning(occurrence.due_on)
+        )
+        run_calendar = calendar
+    run = sops.do_start_run(procedure, calendar=run_calendar, now=starts)
+    Occurrence.objects.filter(pk=occurrence.pk).update(sop_run=run)
+    occurrence.sop_run = run
+    return True

@@ -44,7 +44,7 @@ from opsbook.tickets.models import Ticket
 
 from . import access
 from .choices import OccurrenceStatus, Source
-from .generation import CalendarDays, assignments, start_procedures
+from .generation import CalendarDays, assignments, start_procedure
 from .models import Evidence, Occurrence
 
 MAX_FILES = 10
@@ -441,7 +441,7 @@ def do_create_occurrence(
         created_at=now,
     )
     occurrence.owners.set(owners)
-    start_procedures([occurrence.pk], now)
+    start_procedure(occurrence, now)
     _audit(
         user,
         occurrence,

@@ -10,6 +10,7 @@ from opsbook.routines.choices import OccurrenceStatus, Source
 from opsbook.routines.models import Occurrence
 from opsbook.routines.services import do_create_occurrence, do_reassign_occurrence
 from opsbook.routines.testing import make_office_calendar, make_routine
+from opsbook.sops.testing import make_procedure
 from opsbook.tickets.tests.factories import make_ticket
 
 from . import ui_helpers
@@ -142,3 +143,19 @@ def test_done_work_is_not_reassigned(scene, personas):
     )
     with pytest.raises(ValidationError):
         do_reassign_occurrence(personas.mia, occurrence, personas.bob, now=NOW)
+
+
+def test_work_made_by_hand_starts_its_contents_procedure_on_the_due_morning(scene, personas):
+    make_office_calendar()  # 09:00–12:00 and 13:30–18:00, Shanghai
+    procedure = make_procedure("上门服务流程")
+    procedure.contents.add(scene.on_demand)
+
+    occurrence = do_create_occurrence(
+        personas.mia, scene.on_demand, due_on=TODAY + timedelta(days=1), now=NOW
+    )
+
+    run = occurrence.sop_run
+    assert run is not None and run.version.procedure == procedure
+    assert run.started_at == datetime(2026, 3, 12, 1, 0, tzinfo=UTC)  # 09:00 the next day
+    first = run.step_runs.order_by("step__position").first()
+    assert first.due_at == datetime(2026, 3, 12, 1, 30, tzinfo=UTC)  # 30 business minutes on

@@ -150,7 +150,9 @@ def test_the_list_costs_the_same_queries_for_two_or_twenty_tickets(
 def test_work_reads_the_clock_it_is_given(personas, scene):
     later = mywork.counts(Scope.of(personas.alice), NOW.replace(day=12))
 
-    assert later.overdue == 4  # both tickets, today's occurrence and the step are past due
+    # Three days on, everything is past due: both tickets, three occurrences (the one due on the
+    # 10th now shows), the step and the follow-up due on the 11th.
+    assert later.overdue == later.total == 7
     assert mywork.counts(Scope.of(personas.alice), clock.now()).overdue == 2
 
 
