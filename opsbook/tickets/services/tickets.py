@@ -339,7 +339,7 @@ def do_create_ticket(
         actor, fields, assignee=assignee, team=team, source=source, files=files, now=now
     )
     _opened(ticket, actor, now, tags=tags, watchers=watchers, files=files, auto_assigned=automatic)
-    notifications.on_commit_created(ticket, actor)
+    notifications.ticket_created(ticket, actor, now)
     return ticket
 
 
@@ -452,7 +452,7 @@ def do_assign_ticket(
         team=str(team or ""),
     )
     if assignee is not None and assignee != worker:
-        notifications.on_commit_assigned(ticket, assignee)
+        notifications.ticket_assigned(ticket, assignee, now)
     return ticket
 
 
