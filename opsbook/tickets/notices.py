@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .choices import Clock, FollowUpReason
 from .models import Comment, FollowUpTask, Ticket
@@ -44,7 +45,7 @@ def complaint_received(ticket: Ticket) -> Message:
 
     def build() -> tuple[str, str]:
         who = _("From: %(customer)s") % {"customer": customer} if customer else ""
-        return _title(ticket, _("Complaint received")), "\n\n".join(
+        return _title(ticket, pgettext("notice", "Complaint received")), "\n\n".join(
             part for part in (title, who, description) if part
         )
 
@@ -132,7 +133,9 @@ def follow_up_overdue(task: FollowUpTask) -> Message:
     tz = task.ticket.sla_calendar_tz()
 
     def build() -> tuple[str, str]:
-        return _title(task.ticket, _("Follow-up visit overdue")), _task_body(task, tz)
+        return _title(task.ticket, pgettext("notice", "Follow-up visit overdue")), _task_body(
+            task, tz
+        )
 
     return build
 
