@@ -14,8 +14,8 @@ SH = ZoneInfo("Asia/Shanghai")
 CAL = china_calendar()
 
 
-def at(*args):
-    return datetime(*args, tzinfo=SH)
+def at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SH)
 
 
 @pytest.mark.parametrize(
