@@ -163,3 +163,11 @@ def test_a_rolled_back_resolution_owes_nothing_and_tells_nobody(personas, item):
 
     assert not FollowUpTask.objects.exists()
     assert (Notification.objects.count(), Delivery.objects.count()) == (notes, mails)
+
+
+def test_an_unknown_type_in_the_setting_is_refused_at_start(settings):
+    settings.OPSBOOK_FOLLOW_UP_TICKET_TYPES = ["complaint", "complaints"]
+
+    [error] = followups.check_follow_up_types()
+
+    assert error.id == "tickets.E001" and "complaints" in error.msg

@@ -296,8 +296,10 @@ ROUTES: dict[str, Route] = {
     "page:autocomplete-items": Route("page", "get", page("tickets:autocomplete_items")),
     "page:autocomplete-customers": Route("page", "get", page("tickets:autocomplete_customers")),
     "page:autocomplete-users": Route("page", "get", page("tickets:autocomplete_users")),
+    "page:follow-ups": Route("page", "get", page("tickets:follow_ups")),
     # The API (opsbook/tickets/api.py, and the calendars tickets are measured on).
     "api:list": Route("api", "get", api("/tickets/")),
+    "api:follow-up-tasks": Route("api", "get", api("/tickets/follow-up-tasks")),
     "api:create": Route(
         "api",
         "post",
@@ -454,7 +456,9 @@ EXPECTED = {
     "page:autocomplete-items":    (LOGIN,   404, 404, 200,  200, 200, 200),
     "page:autocomplete-customers":(LOGIN,   404, 404, 200,  200, 200, 200),
     "page:autocomplete-users":    (LOGIN,   404, 404, 200,  200, 200, 200),
+    "page:follow-ups":            (LOGIN,   404, 404, 200,  200, 200, 200),
     "api:list":                   (401,     200, 200, 200,  200, 200, 200),
+    "api:follow-up-tasks":        (401,     403, 403, 200,  200, 200, 200),
     "api:create":                 (401,     201, 201, 201,  201, 201, 403),
     "api:detail":                 API_READ,
     "api:patch":                  (401,     403, 404, 404,  200, 200, 403),
