@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from django.conf import settings
 from django.core import checks
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -196,6 +197,18 @@ def after_status_change(ticket: Ticket, previous: str, status: str, now: datetim
         FollowUpTask.objects.open().filter(ticket=ticket, reason=FollowUpReason.RESOLVED).update(
             cancelled_at=now
         )
+
+
+def after_assignment(ticket: Ticket, previous: User | None) -> int:
+    """A visit owed after resolution by the previous assignee (or by nobody) moves to the new
+    assignee (else the team lead); returns how many moved. Low-rating visits stay the lead's."""
+    owner = ticket.assignee if ticket.assignee and ticket.assignee.is_active else None
+    owner = owner or team_lead(ticket)
+    if owner is None:
+        return 0
+    theirs = Q(owner__isnull=True) if previous is None else Q(owner=previous) | Q(owner=None)
+    owed = FollowUpTask.objects.open().filter(theirs, ticket=ticket, reason=FollowUpReason.RESOLVED)
+    return owed.update(owner=owner)
 
 
 def after_follow_up(ticket: Ticket, follow_up: FollowUp, now: datetime) -> int:

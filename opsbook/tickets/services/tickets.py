@@ -21,7 +21,7 @@ from opsbook.catalog.choices import Status as ItemStatus
 from opsbook.catalog.models import Ownership, ServiceContent, ServiceItem
 from opsbook.core import clock
 
-from .. import access, notifications
+from .. import access, followups, notifications
 from ..attachments import check_upload
 from ..choices import AutoRule, EventKind, Source, Status, TicketType
 from ..models import Tag, Ticket
@@ -439,9 +439,12 @@ def do_assign_ticket(
     ):
         return ticket
     now = clock.or_now(now)
+    previous = ticket.assignee
     ticket.assignee, ticket.team = assignee, team
     bump(ticket, now)
     save(ticket, ["assignee", "team"])
+    # A visit owed by the previous assignee moves with the ticket (followups.py).
+    followups.after_assignment(ticket, previous)
     record_event(
         ticket,
         EventKind.ASSIGNED,

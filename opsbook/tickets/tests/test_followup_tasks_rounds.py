@@ -171,3 +171,12 @@ def test_an_unknown_type_in_the_setting_is_refused_at_start(settings):
     [error] = followups.check_follow_up_types()
 
     assert error.id == "tickets.E001" and "complaints" in error.msg
+
+
+def test_reassigning_the_ticket_moves_the_visit_owed_by_the_previous_assignee(personas, item):
+    ticket = complaint(personas, item)
+    resolve(personas, ticket)
+
+    services.do_assign_ticket(personas.mia, ticket, assignee=personas.bob, now=RESOLVED)
+
+    assert FollowUpTask.objects.get(ticket=ticket).owner == personas.bob
