@@ -109,7 +109,12 @@ class FollowUpTaskQuerySet(models.QuerySet):
         return self.open().filter(owner=user)
 
     def unowned(self):
+        """Nobody owns them: the managers' queue."""
         return self.filter(owner__isnull=True)
+
+    def of_team(self, team_id: int):
+        """Those of the tickets of a team (a lead's or manager's view of the team's work)."""
+        return self.filter(ticket__team_id=team_id)
 
     def overdue(self, now: datetime):
         """Open and past their due time."""

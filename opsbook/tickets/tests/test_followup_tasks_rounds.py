@@ -180,3 +180,15 @@ def test_reassigning_the_ticket_moves_the_visit_owed_by_the_previous_assignee(pe
     services.do_assign_ticket(personas.mia, ticket, assignee=personas.bob, now=RESOLVED)
 
     assert FollowUpTask.objects.get(ticket=ticket).owner == personas.bob
+
+
+def test_the_querysets_my_work_reads(personas, item):
+    ticket = complaint(personas, item)
+    resolve(personas, ticket)
+    task = FollowUpTask.objects.get()
+
+    assert list(FollowUpTask.objects.open_for(personas.alice)) == [task]
+    assert list(FollowUpTask.objects.open_for(personas.bob)) == []
+    assert list(FollowUpTask.objects.of_team(personas.support_team.pk).open()) == [task]
+    assert list(FollowUpTask.objects.overdue(DUE)) == []
+    assert list(FollowUpTask.objects.overdue(DUE + timedelta(seconds=1))) == [task]
