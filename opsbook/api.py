@@ -21,7 +21,10 @@ from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
 from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
+from opsbook.notify.api import inbox_router as notify_inbox_router
+from opsbook.notify.api import rules_router as notify_rules_router
 from opsbook.people.api import router as people_router
+from opsbook.sops.api import router as sops_router
 from opsbook.tickets.api import router as tickets_router
 
 
@@ -79,3 +82,6 @@ api.add_router("/calendars/", calendars_router)
 api.add_router("/audit", audit_router)
 api.add_router("/tickets/", tickets_router)
 api.add_router("/people/", people_router)
+api.add_router("/notifications/rules/", notify_rules_router)
+api.add_router("/notifications/", notify_inbox_router)
+api.add_router("/sops/", sops_router)

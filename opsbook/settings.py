@@ -149,6 +149,7 @@ TEMPLATES = [
                 "opsbook.accounts.context_processors.navigation",
                 "opsbook.calendars.context_processors.calendar_health_banner",
                 "opsbook.portal.context_processors.portal_navigation",
+                "opsbook.notify.context_processors.inbox",
             ],
         },
     }
@@ -358,6 +359,19 @@ if not OPSBOOK_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         f"OPSBOOK_BASE_URL={OPSBOOK_BASE_URL!r} must start with http:// or https://."
     )
+
+# --- Notifications: the inbox, preferences, the daily digest (notify) -------------------------
+# When the daily digest goes out for someone who chose no time of their own (HH:MM, TIME_ZONE).
+OPSBOOK_DIGEST_AT = env_str("NOTIFY_DIGEST_AT", "08:00")
+if not (
+    len(OPSBOOK_DIGEST_AT) == 5
+    and OPSBOOK_DIGEST_AT[2] == ":"
+    and OPSBOOK_DIGEST_AT[:2].isdigit()
+    and OPSBOOK_DIGEST_AT[3:].isdigit()
+    and int(OPSBOOK_DIGEST_AT[:2]) < 24
+    and int(OPSBOOK_DIGEST_AT[3:]) < 60
+):
+    raise ImproperlyConfigured(f"NOTIFY_DIGEST_AT={OPSBOOK_DIGEST_AT!r} is not a time (HH:MM).")
 
 # --- Customer portal ------------------------------------------------------------------------
 # The public feedback form (no sign-in) at /portal/feedback/; off unless turned on.

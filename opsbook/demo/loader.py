@@ -15,6 +15,7 @@ from opsbook.accounts.demo import load_people
 from opsbook.calendars.demo import load_calendar
 from opsbook.catalog.demo import load_checklist
 from opsbook.core import clock
+from opsbook.sops.demo import load_procedures
 from opsbook.tickets.demo import load_demo_tickets
 
 
@@ -44,6 +45,7 @@ def load_demo(today: date | None = None) -> Summary:
         actor, people.users, people.teams, today or timezone.localdate(clock.now())
     )
     load_calendar(actor)
+    load_procedures(actor)
     return Summary(
         users=people.created_users,
         teams=people.created_teams,

@@ -20,6 +20,12 @@ class Event(models.TextChoices):
     LOW_RATING = "low_rating", _("Low satisfaction rating")
     SOP_STEP_OVERDUE = "sop_step_overdue", _("SOP step overdue")
     TEST = "test", _("Test message")
+    DIGEST = "digest", _("Daily digest")
+
+
+# The events rules route and people may mute: not the test message nor the digest, which are
+# the notify app's own.
+ROUTED_EVENTS = [e for e in Event if e not in {Event.TEST, Event.DIGEST}]
 
 
 class Audience(models.TextChoices):

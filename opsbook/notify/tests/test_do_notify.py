@@ -11,6 +11,12 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 10, 9, 2, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _no_default_rules():
+    """These tests set their own rules; the seeded defaults (0003_default_rules) are removed."""
+    Rule.objects.all().delete()
+
+
 def notify(audiences, key="occurrence:1:due"):
     return do_notify(
         Event.OCCURRENCE_DUE,

@@ -20,11 +20,13 @@ from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.choices import Status as ItemStatus
 from opsbook.catalog.models import Ownership, ServiceContent, ServiceItem
 from opsbook.core import clock
+from opsbook.sops import services as sops
+from opsbook.sops.models import Procedure
 
 from .. import access, followups, notifications
 from ..attachments import check_upload
 from ..choices import AutoRule, EventKind, Source, Status, TicketType
-from ..models import Tag, Ticket
+from ..models import Tag, Ticket, TypeProcedure
 from ..sla_store import recompute_sla
 from .common import (
     Actor,
@@ -339,8 +341,35 @@ def do_create_ticket(
         actor, fields, assignee=assignee, team=team, source=source, files=files, now=now
     )
     _opened(ticket, actor, now, tags=tags, watchers=watchers, files=files, auto_assigned=automatic)
+    _start_procedure(ticket, now)
     notifications.ticket_created(ticket, actor, now)
     return ticket
+
+
+# --- its procedure (SOP) ----------------------------------------------------------------------
+
+
+def procedure_for_ticket(ticket: Ticket) -> Procedure | None:
+    """The SOP a new ticket follows: its type's (``TypeProcedure``: a process the organisation
+    requires for every ticket of the type, such as complaint handling), else its content's, else
+    its item's; active procedures only."""
+    link = (
+        TypeProcedure.objects.filter(type=ticket.type, procedure__is_active=True)
+        .select_related("procedure")
+        .first()
+    )
+    if link is not None:
+        return link.procedure
+    return sops.procedure_for(ticket.item, ticket.content)
+
+
+def _start_procedure(ticket: Ticket, now: datetime) -> None:
+    """Start the ticket's SOP, if it has one, on its SLA calendar (else the default one)."""
+    procedure = procedure_for_ticket(ticket)
+    if procedure is None:
+        return
+    ticket.sop_run = sops.do_start_run(procedure, calendar=ticket.sla_calendar, now=now)
+    ticket.save(update_fields=["sop_run"])
 
 
 # --- changing it ------------------------------------------------------------------------------
