@@ -151,11 +151,12 @@ def managers() -> list[User]:
 
 
 def escalation_audiences(ticket: Ticket, *, besides: User | None = None) -> dict[str, list[User]]:
-    """The team lead, or the managers when there is none (or the lead is ``besides``)."""
+    """The team lead audience: the lead of the ticket's team, or the operations managers when
+    there is none (or the lead is ``besides``, the person the escalation is about)."""
     lead = team_lead(ticket)
     if lead is not None and lead != besides:
         return {Audience.TEAM_LEAD: [lead]}
-    return {Audience.MANAGERS: managers()}
+    return {Audience.TEAM_LEAD: managers()}
 
 
 def needs_follow_up(ticket: Ticket) -> bool:

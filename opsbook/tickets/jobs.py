@@ -177,9 +177,8 @@ def remind_follow_ups(now: datetime | None = None, *, limit: int = 1000) -> int:
                 key=f"followup:{owed.pk}:due",
                 message=notices.follow_up_due(owed),
                 link=followups.task_link(owed),
-                audiences={Audience.ASSIGNEE: [owner]}
-                if owner is not None
-                else {Audience.MANAGERS: followups.managers()},
+                # Nobody's visit waits in the managers' queue: they stand in for its owner.
+                audiences={Audience.ASSIGNEE: [owner] if owner else followups.managers()},
                 now=now,
             )
             sent += 1

@@ -7,12 +7,14 @@ so nothing is sent for a change that was rolled back and nothing is lost once it
 the notify worker sends them. Each message is written in its reader's language
 (``notices.py``) and is plain text: nothing a user typed becomes markup.
 
-Who belongs to which audience of a rule (``notify.choices.Audience``):
+Who belongs to which audience of a rule (``notify.choices.Audience``), worked out when the
+event happens:
 
-* assignee: the ticket's assignee and its watchers;
-* team lead: the lead of the ticket's team when nobody is assigned, and on an SLA breach or a
-  complaint;
-* managers: on an SLA breach or a complaint when the team has no lead (and every complaint);
+* assignee: the ticket's assignee (the lead of its team, who keeps the team's queue, while
+  nobody is assigned) and its watchers;
+* team lead: the lead of the ticket's team, or the operations managers when it has none (SLA
+  breach, complaint received);
+* managers: the operations managers (complaint received);
 * the person whose action it was is never told about it.
 
 The customer (the contact who raised the ticket, or the address left on the public form) gets
@@ -57,15 +59,15 @@ def _staff(people: Iterable[User | None], besides: Any = None) -> list[User]:
 def staff_audiences(
     ticket: Ticket, *, escalate: bool = False, besides: Any = None
 ) -> dict[str, list[User]]:
-    """The assignee and watchers; the team lead when nobody is assigned; with ``escalate``, the
+    """The assignee audience: the assignee (the team lead, keeper of the team's queue, when
+    nobody is assigned) and the watchers; with ``escalate``, the team lead audience too: the
     team lead or, without one, the managers. ``besides`` (who acted) is left out."""
-    on_it: list[User | None] = [ticket.assignee, *ticket.watchers.filter(is_active=True)]
     lead = team_lead(ticket)
+    keeper = ticket.assignee if ticket.assignee_id else lead
+    on_it: list[User | None] = [keeper, *ticket.watchers.filter(is_active=True)]
     audiences: dict[str, list[User]] = {Audience.ASSIGNEE: _staff(on_it, besides)}
-    if lead is not None and (escalate or not ticket.assignee_id):
-        audiences[Audience.TEAM_LEAD] = _staff([lead], besides)
-    if escalate and lead is None:
-        audiences[Audience.MANAGERS] = _staff(managers(), besides)
+    if escalate:
+        audiences[Audience.TEAM_LEAD] = _staff([lead] if lead else managers(), besides)
     return audiences
 
 
@@ -85,17 +87,15 @@ def ticket_created(ticket: Ticket, actor: Any, now: datetime) -> None:
     )
     if ticket.type == TicketType.COMPLAINT:
         lead = team_lead(ticket)
-        audiences: dict[str, list[User]] = (
-            {Audience.TEAM_LEAD: _staff([lead], actor)}
-            if lead is not None
-            else {Audience.MANAGERS: _staff(managers(), actor)}
-        )
         do_notify(
             Event.COMPLAINT_RECEIVED,
             key=f"ticket:{ticket.pk}:complaint",
             message=notices.complaint_received(ticket),
             link=_link(ticket),
-            audiences=audiences,
+            audiences={
+                Audience.TEAM_LEAD: _staff([lead] if lead else managers(), actor),
+                Audience.MANAGERS: _staff(managers(), actor),
+            },
             now=now,
         )
 
