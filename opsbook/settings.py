@@ -385,7 +385,7 @@ PUBLIC_FEEDBACK_IP_HEADER = env_str("PUBLIC_FEEDBACK_IP_HEADER", "")
 
 # --- Background jobs ------------------------------------------------------------------------
 # Django's Tasks API with the database backend (django-tasks-db): `task.enqueue()` writes a row
-# in the same database and transaction as the data, `opsbook db_worker` runs the rows and
+# in the same database and transaction as the data, `opsbook worker` runs the rows and
 # `opsbook scheduler` enqueues periodic jobs. See docs/operators/workers.md.
 TASKS = {
     "default": {
@@ -396,6 +396,19 @@ TASKS = {
 # The daily housekeeping job deletes finished task results older than these many days.
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 14, minimum=1)
 TASK_FAILED_RESULTS_KEEP_DAYS = env_int("TASK_FAILED_RESULTS_KEEP_DAYS", 30, minimum=1)
+# `opsbook worker` moves its heartbeat this often; a worker silent for WORKER_LEASE_SECONDS is
+# taken for dead and the reaper (run every TASK_REAPER_SECONDS) requeues its idempotent tasks
+# and fails the others. A task of a worker that sends no heartbeat (plain `db_worker`) is reaped
+# after TASK_UNTRACKED_TIMEOUT_MINUTES of running; 0 never reaps it.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60, minimum=1)
+if WORKER_LEASE_SECONDS < 3 * WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"WORKER_LEASE_SECONDS={WORKER_LEASE_SECONDS} must be at least three heartbeats "
+        f"(3 × WORKER_HEARTBEAT_SECONDS = {3 * WORKER_HEARTBEAT_SECONDS})."
+    )
+TASK_REAPER_SECONDS = env_int("TASK_REAPER_SECONDS", 60, minimum=1)
+TASK_UNTRACKED_TIMEOUT_MINUTES = env_int("TASK_UNTRACKED_TIMEOUT_MINUTES", 0, minimum=0)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -38,3 +38,28 @@ class ScheduleClaim(models.Model):
 
     def __str__(self):
         return f"{self.schedule} @ {self.slot:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One worker process (``opsbook worker``), alive while ``beat_at`` keeps moving.
+
+    A thread of the worker moves ``beat_at`` every ``WORKER_HEARTBEAT_SECONDS``, whatever its
+    task is doing, so a long task on a live worker keeps its lease; a worker killed with SIGKILL
+    or on a host that vanished stops beating, and after ``WORKER_LEASE_SECONDS`` the reaper takes
+    back the tasks it was running. ``started_at`` tells incarnations apart when a restarted
+    worker reuses its id: a task claimed before it is not this process's."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    beat_at = models.DateTimeField(_("last heartbeat"))
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-beat_at"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.hostname}, pid {self.pid})"

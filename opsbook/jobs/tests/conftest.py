@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import sqlite3
@@ -8,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
+import opsbook.settings
 from opsbook.jobs.schedule import Registry
 
 CLAIMS = "jobs_scheduleclaim"
@@ -43,6 +46,14 @@ class SharedDatabase:
         with connection.cursor() as cursor:
             cursor.execute(sql)
             return cursor.fetchone()[0]
+
+    def execute(self, sql: str) -> None:
+        if self.sqlite_path is not None:
+            with sqlite3.connect(self.sqlite_path) as db:
+                db.execute(sql)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
 
     def rows(self, sql: str) -> list[tuple]:
         if self.sqlite_path is not None:
@@ -79,3 +90,23 @@ def shared_database(request, tmp_path, transactional_db) -> SharedDatabase:
     path = tmp_path / "shared.sqlite3"
     shutil.copyfile(template, path)
     return SharedDatabase(url=f"sqlite:///{path}", sqlite_path=path)
+
+
+def enqueue(shared: SharedDatabase, task, **kwargs) -> str:
+    """Enqueue ``task`` in the shared database and return the task result's id (on SQLite from a
+    child process, since the test's own database is another one)."""
+    if shared.sqlite_path is None:
+        with override_settings(TASKS=opsbook.settings.TASKS):
+            return task.enqueue(**kwargs).id
+    code = (
+        "import json, os; from django.utils.module_loading import import_string; "
+        "print(import_string(os.environ['TASK']).enqueue(**json.loads(os.environ['KWARGS'])).id)"
+    )
+    done = subprocess.run(  # noqa: S603 (our own interpreter and command)
+        opsbook_command("shell", "--no-imports", "-c", code),
+        env={**shared.env, "TASK": task.module_path, "KWARGS": json.dumps(kwargs)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]

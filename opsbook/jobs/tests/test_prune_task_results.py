@@ -34,7 +34,7 @@ def test_it_deletes_finished_results_older_than_the_settings_say(db, settings):
 
     counts = prune_task_results.call()
 
-    assert counts == {"successful": 1, "failed": 1, "claims": 0}
+    assert counts == {"successful": 1, "failed": 1, "claims": 0, "workers": 0}
     left = set(DBTaskResult.objects.values_list("id", flat=True))
     assert left == {recent_success.id, recent_failure.id, waiting.id}
     assert old_success.id not in left and old_failure.id not in left
@@ -45,7 +45,7 @@ def test_running_it_twice_deletes_nothing_more(db):
 
     prune_task_results.call()
 
-    assert prune_task_results.call() == {"successful": 0, "failed": 0, "claims": 0}
+    assert prune_task_results.call() == {"successful": 0, "failed": 0, "claims": 0, "workers": 0}
 
 
 def test_it_keeps_the_latest_claim_of_each_schedule_however_old(db, settings):

@@ -14,7 +14,8 @@ import pytest
 
 from opsbook.jobs.management.commands.serve import children_environment
 
-from .conftest import TASK_RESULTS, opsbook_command
+from . import tasks
+from .conftest import TASK_RESULTS, enqueue, opsbook_command
 
 STARTED = re.compile(r"^(\S+)\s+\| started \(pid (\d+)\)", re.MULTILINE)
 
@@ -154,3 +155,24 @@ def test_links_in_e_mails_follow_the_served_port_unless_configured(addrport, url
 def test_serve_runs_without_debug_unless_asked():
     assert children_environment("8000", {})["DEBUG"] == "false"
     assert children_environment("8000", {"DEBUG": "1"})["DEBUG"] == "1"
+
+
+def test_sigterm_reaches_the_worker_which_finishes_its_task_before_serve_exits(
+    serve, shared_database
+):
+    process, log, _ = serve
+    result_id = enqueue(shared_database, tasks.plain_sleep, seconds=2)
+
+    def task_status() -> str:
+        return shared_database.scalar(
+            f"SELECT status FROM {TASK_RESULTS} "  # noqa: S608
+            f"WHERE id IN ('{result_id}', '{result_id.replace('-', '')}')"
+        )
+
+    wait_for(lambda: task_status() == "RUNNING", "the worker to start the task")
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+
+    assert process.returncode == 0, log.read_text()
+    assert task_status() == "SUCCESSFUL"
+    assert "stopping after the current task" in log.read_text()

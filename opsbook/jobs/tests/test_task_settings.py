@@ -41,3 +41,14 @@ def test_a_retention_of_zero_days_is_refused_at_start_up():
 
     assert done.returncode != 0
     assert "TASK_RESULTS_KEEP_DAYS='0' must be at least 1" in done.stderr
+
+
+def test_a_lease_shorter_than_three_heartbeats_is_refused_at_start_up():
+    env = {**os.environ, "WORKER_HEARTBEAT_SECONDS": "30", "WORKER_LEASE_SECONDS": "60"}
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import opsbook.settings"], env=env, capture_output=True, text=True
+    )
+
+    assert done.returncode != 0
+    assert "WORKER_LEASE_SECONDS=60 must be at least three heartbeats" in done.stderr

@@ -45,6 +45,6 @@ def test_the_scheduled_housekeeping_job_runs_through_the_worker(
 
     result = prune_task_results.get_result(enqueued.task_result_id)
     assert result.status == "SUCCESSFUL"
-    assert result.return_value == {"successful": 1, "failed": 0, "claims": 0}
+    assert result.return_value == {"successful": 1, "failed": 0, "claims": 0, "workers": 0}
     assert not DBTaskResult.objects.filter(id=stale.id).exists()
     assert "No more tasks to run" in caplog.text

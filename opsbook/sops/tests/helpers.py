@@ -22,7 +22,7 @@ class Api:
     def __init__(self, user):
         _token, raw = do_create_api_token(user)
         self.client = Client()
-        self.headers = {"Authorization": f"Bearer {raw}"}
+        self.headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
 
     def get(self, path, **params):
         return self.client.get(f"/api/sops{path}", params, headers=self.headers)

@@ -1,8 +1,9 @@
 """`opsbook serve`: the development server, task workers and the scheduler in one terminal.
 
 Each child runs in its own process group, so a stop reaches every process it started (runserver's
-and db_worker's auto-reloaders run the real server in a grandchild). Ctrl-C or SIGTERM sends
-SIGTERM to every group, waits for them to finish what they are doing, then kills what is left.
+and the worker's auto-reloaders run the real server in a grandchild). Ctrl-C or SIGTERM sends
+SIGTERM to every group (a worker finishes its running task, then exits 0), waits ``--grace``
+seconds for them to finish what they are doing, then kills what is left.
 If one child exits on its own, the others are stopped too and serve exits with its status.
 
 The site is served as a user will see it: with its own error pages (DEBUG off unless the
@@ -79,7 +80,7 @@ def _opsbook(*args: str) -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Development: serve the site (runserver), run task workers (db_worker) and the "
+        "Development: serve the site (runserver), run task workers (opsbook worker) and the "
         "scheduler together, with their output prefixed by name; Ctrl-C stops all of them. "
         "Production runs them as separate services (docs/operators/workers.md)."
     )
@@ -89,7 +90,7 @@ class Command(BaseCommand):
             "addrport", nargs="?", default="127.0.0.1:8000", help="runserver's address:port"
         )
         parser.add_argument(
-            "--workers", type=int, default=1, help="how many db_worker processes (default 1)"
+            "--workers", type=int, default=1, help="how many worker processes (default 1)"
         )
         parser.add_argument(
             "--noreload",
@@ -112,7 +113,7 @@ class Command(BaseCommand):
         children = [Child("web", _opsbook("runserver", addrport, *reload))]
         for number in range(1, workers + 1):
             name = "worker" if workers == 1 else f"worker-{number}"
-            argv = _opsbook("db_worker", "--queue-name", "*", *worker_reload)
+            argv = _opsbook("worker", "--queue-name", "*", *worker_reload)
             children.append(Child(name, argv))
         children.append(Child("scheduler", _opsbook("scheduler")))
         env = children_environment(addrport, os.environ)
