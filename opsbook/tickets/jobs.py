@@ -10,6 +10,7 @@ from django.tasks import task
 
 from opsbook.core import clock
 from opsbook.jobs.claims import claim_update
+from opsbook.jobs.retry import idempotent
 from opsbook.jobs.schedule import every
 from opsbook.notify.choices import Audience, Event
 from opsbook.notify.services import do_notify
@@ -214,7 +215,9 @@ def escalate_follow_ups(now: datetime | None = None, *, limit: int = 1000) -> in
     return sent
 
 
+# Each reminder and escalation is claimed in the database: safe to run again after a failure.
 @every(minutes=5)
+@idempotent(max_attempts=3, backoff=60)
 @task()
 def follow_ups_task() -> int:
     now = clock.now()
