@@ -20,4 +20,5 @@ def test_the_demo_has_follow_ups_owed_overdue_done_and_after_a_low_rating():
     assert tasks.overdue(now).filter(reason=FollowUpReason.RESOLVED).exists()
     assert tasks.open().filter(reason=FollowUpReason.RESOLVED, due_at__gt=now).exists()
     low = tasks.get(reason=FollowUpReason.LOW_RATING)
-    assert low.rating == 2 and low.owner == low.ticket.team.lead
+    team = low.ticket.team
+    assert team is not None and low.rating == 2 and low.owner == team.lead
