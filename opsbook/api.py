@@ -21,6 +21,8 @@ from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
 from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
+from opsbook.notify.api import channels_router as notify_channels_router
+from opsbook.notify.api import hosts_router as notify_hosts_router
 from opsbook.notify.api import inbox_router as notify_inbox_router
 from opsbook.notify.api import rules_router as notify_rules_router
 from opsbook.people.api import router as people_router
@@ -83,5 +85,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/tickets/", tickets_router)
 api.add_router("/people/", people_router)
 api.add_router("/notifications/rules/", notify_rules_router)
+api.add_router("/notifications/", notify_channels_router)
+api.add_router("/notifications/", notify_hosts_router)
 api.add_router("/notifications/", notify_inbox_router)
 api.add_router("/sops/", sops_router)

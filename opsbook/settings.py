@@ -373,6 +373,29 @@ if not (
 ):
     raise ImproperlyConfigured(f"NOTIFY_DIGEST_AT={OPSBOOK_DIGEST_AT!r} is not a time (HH:MM).")
 
+# --- Notifications: delivery (outbox worker, chat webhooks) ---------------------------------
+# Keys that encrypt chat channels' webhook URLs and signing secrets at rest (notify/secrets.py):
+# comma-separated, the first encrypts, every one decrypts (rotation: put the new key first, run
+# `opsbook notify_rotate_secrets`, then drop the old one). Unset: derived from SECRET_KEY.
+NOTIFY_SECRET_KEYS = env_list("NOTIFY_SECRET_KEY", [])
+# A delivery is tried this many times, then shown as failed (with "send again").
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+# Retries wait base × 2^(attempt-1) seconds, at most the cap (a vendor's own wait wins if longer).
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=1)
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
+# A row a worker claimed this long ago and never finished is taken back (the worker died).
+NOTIFY_LEASE_SECONDS = env_int("NOTIFY_LEASE_SECONDS", 300, minimum=30)
+# Rows one pass of the outbox worker claims at most.
+NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 100, minimum=1)
+# Webhook requests: connect and read timeouts (seconds) and the largest answer read (bytes).
+NOTIFY_CONNECT_TIMEOUT = env_int("NOTIFY_CONNECT_TIMEOUT", 5, minimum=1)
+NOTIFY_READ_TIMEOUT = env_int("NOTIFY_READ_TIMEOUT", 10, minimum=1)
+NOTIFY_MAX_RESPONSE_BYTES = env_int("NOTIFY_MAX_RESPONSE_BYTES", 65536, minimum=1024)
+# Sent deliveries are deleted after this many days, failed ones after the second figure (the
+# inbox keeps its own entries; this is only the outbox's record of sending).
+NOTIFY_SENT_KEEP_DAYS = env_int("NOTIFY_SENT_KEEP_DAYS", 30, minimum=1)
+NOTIFY_FAILED_KEEP_DAYS = env_int("NOTIFY_FAILED_KEEP_DAYS", 90, minimum=1)
+
 # --- Customer portal ------------------------------------------------------------------------
 # The public feedback form (no sign-in) at /portal/feedback/; off unless turned on.
 PUBLIC_FEEDBACK_ENABLED = env_bool("PUBLIC_FEEDBACK_ENABLED", False)

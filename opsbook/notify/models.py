@@ -208,6 +208,8 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notify_due_idx"),
+            # The deliveries page and API list newest first, and pruning reads by age.
+            models.Index(fields=["-created_at", "-id"], name="notify_delivery_recent_idx"),
         ]
 
     def __str__(self) -> str:
