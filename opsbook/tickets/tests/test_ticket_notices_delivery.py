@@ -1,19 +1,18 @@
 """End to end: a ticket reply's e-mails leave the outbox through the notify worker's sender to
 a real SMTP server (aiosmtpd on 127.0.0.1): the customer's and the watcher's, each once, in
-plain text and escaped HTML. Skipped while the outbox sender is not part of the tree."""
+plain text and escaped HTML."""
 
 from datetime import timedelta
 
 import pytest
 
+from opsbook.notify import delivery
+from opsbook.notify import testing as notify_testing
 from opsbook.notify.choices import DeliveryStatus
 from opsbook.notify.models import Delivery
 from opsbook.tickets import services
 
 from .followup_helpers import OPENED, complaint, scene
-
-delivery = pytest.importorskip("opsbook.notify.delivery", reason="the outbox sender is not here")
-notify_testing = pytest.importorskip("opsbook.notify.testing", reason="no local SMTP server")
 
 pytestmark = pytest.mark.django_db
 REPLIED = OPENED + timedelta(hours=1)
