@@ -343,6 +343,11 @@ OPSBOOK_TICKET_REOPEN_DAYS = env_int("TICKET_REOPEN_DAYS", 7, minimum=0)
 WORKLOAD_MINUTES_PER_TICKET = env_int("WORKLOAD_MINUTES_PER_TICKET", 60, minimum=0)
 # One-time satisfaction links stay valid this many days.
 OPSBOOK_SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 14, minimum=1)
+# Follow-up visits (回访): tickets of these types get one due this many business days after
+# resolution, on the ticket's calendar (docs/users/follow-ups.md). Type codes: consultation,
+# incident, complaint, suggestion (checked by the tickets app's system check).
+OPSBOOK_FOLLOW_UP_TICKET_TYPES = env_list("FOLLOW_UP_TICKET_TYPES", ["complaint"])
+OPSBOOK_FOLLOW_UP_BUSINESS_DAYS = env_int("FOLLOW_UP_BUSINESS_DAYS", 3, minimum=0)
 # One-time links sent to new accounts to set their password stay valid this many days.
 PASSWORD_RESET_TIMEOUT = env_int("INVITATION_DAYS", 7, minimum=1) * 86400
 # The address links in e-mails point at (satisfaction links, ticket links). `opsbook serve`

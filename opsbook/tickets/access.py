@@ -17,7 +17,8 @@ from opsbook.catalog.choices import Status as ItemStatus
 from opsbook.catalog.models import CustomerService, ServiceItem
 from opsbook.core import clock
 
-from .models import Attachment, Ticket
+from .models import Attachment, FollowUpTask, Ticket
+from .querysets import FollowUpTaskQuerySet
 
 
 def is_customer(user) -> bool:
@@ -120,3 +121,17 @@ def items_for_new_ticket(user) -> QuerySet[ServiceItem]:
     if can_work_tickets(user):
         return ServiceItem.objects.exclude(status=ItemStatus.RETIRED)
     return ServiceItem.objects.none()
+
+
+# --- follow-up visits owed (FollowUpTask) ------------------------------------------------------
+
+
+def visible_follow_up_tasks(user) -> FollowUpTaskQuerySet:
+    """Follow-ups staff may see: those of the tickets they see, and their own. Customers and
+    anybody else see none (they are internal work)."""
+    tasks: FollowUpTaskQuerySet = FollowUpTask.objects.all()
+    if not is_staff_member(user):
+        return tasks.none()
+    if sees_all_tickets(user):
+        return tasks
+    return tasks.filter(Q(ticket__in=visible_tickets(user).values("pk")) | Q(owner=user))

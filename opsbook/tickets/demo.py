@@ -322,6 +322,54 @@ def _reopened_and_feedback(w: _Writer) -> None:
     )
 
 
+def _follow_ups_owed(w: _Writer) -> None:
+    """Follow-up visits (回访) owed: one due soon, one overdue, one after a low rating."""
+    # 14. A complaint resolved yesterday: its 回访 is owed within three business days.
+    t = w.staff_ticket(
+        w.cast.manager,
+        w.cs3,
+        w.ago(days=2),
+        title="客服电话长时间无人接听",
+        type=TicketType.COMPLAINT,
+        channel=Channel.PHONE,
+        customer=w.xinghuo,
+        contact=w.cast.chenjing,
+    )
+    services.resolve(w.cast.manager, t, now=w.ago(days=1))
+
+    # 15. A complaint resolved two weeks ago whose 回访 was never made: overdue, escalated.
+    t = w.staff_ticket(
+        w.cast.manager,
+        w.cs2,
+        w.ago(days=16),
+        title="教材寄送地址错误",
+        type=TicketType.COMPLAINT,
+        channel=Channel.EMAIL,
+        customer=w.mingyuan,
+        contact=w.cast.zhouqiang,
+    )
+    services.resolve(w.cast.manager, t, now=w.ago(days=14))
+
+    # 16. Rated 2 by the customer: the team lead owes a 回访.
+    t = w.portal_ticket(
+        w.cast.zhouqiang,
+        w.tec,
+        w.ago(days=3),
+        title="在线考试系统频繁掉线",
+        channel=Channel.PORTAL,
+    )
+    services.do_reply(
+        w.cast.carol,
+        t,
+        "已扩容考试服务器。",
+        then_status=Status.RESOLVED,
+        now=w.ago(days=2),
+    )
+    services.do_rate_ticket(
+        t, 2, "考试中掉线两次，处理太慢。", actor=w.cast.zhouqiang, now=w.ago(days=1, hours=6)
+    )
+
+
 def _demo_cast() -> Cast | None:
     """The demo's people, or None when they are not there (or are not the demo's)."""
     names = [f.name for f in fields(Cast)]
@@ -350,6 +398,7 @@ STORIES = (
     _closed_tickets,
     _complaint_and_duplicate,
     _reopened_and_feedback,
+    _follow_ups_owed,
 )
 
 

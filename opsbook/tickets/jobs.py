@@ -10,11 +10,14 @@ from django.tasks import task
 
 from opsbook.core import clock
 from opsbook.jobs.claims import claim_update
+from opsbook.jobs.retry import idempotent
 from opsbook.jobs.schedule import every
+from opsbook.notify.choices import Audience, Event
+from opsbook.notify.services import do_notify
 
-from . import notifications, services, sla_store
+from . import followups, notices, notifications, services, sla_store
 from .choices import EventKind, Status, TicketType
-from .models import FollowUp, Ticket, TicketEvent
+from .models import FollowUp, FollowUpTask, Ticket, TicketEvent
 from .sla_policy import PolicyResolver
 
 BATCH = 200
@@ -79,13 +82,13 @@ def _announce(ticket: Ticket, running: sla_store.Running, now: datetime) -> None
             continue
         setattr(ticket, field, now)
         due_at = getattr(ticket, f"{which}_due_at")
-        TicketEvent.objects.create(
+        event = TicketEvent.objects.create(
             ticket=ticket,
             kind=kind,
             at=now,
             data={"clock": which, "due_at": due_at.isoformat() if due_at else None},
         )
-        notifications.on_commit_sla(ticket, which, level)
+        notifications.sla(ticket, which, level, event, now)
 
 
 def closable_tickets(now: datetime) -> QuerySet[Ticket]:
@@ -143,3 +146,79 @@ def recompute_open_tickets_task(
     return sla_store.recompute_open_tickets(
         calendar_id=calendar_id, item_id=item_id, defaults=defaults
     )
+
+
+# --- follow-up visits owed: reminders on the due day, escalation when overdue ------------------
+
+
+def remind_follow_ups(now: datetime | None = None, *, limit: int = 1000) -> int:
+    """Tell each open follow-up's owner (the managers when it has none) on its due day, once:
+    from the start of that day's business hours on the ticket's calendar. Claimed by setting
+    ``reminded_at`` only where it is still empty. Returns how many were sent."""
+    now = now or clock.now()
+    calendars = followups.CalendarCache()
+    sent = 0
+    candidates = (
+        FollowUpTask.objects.reminder_candidates(now)
+        .select_related("ticket__sla_calendar", "ticket__team__lead", "owner")
+        .order_by("due_at", "pk")[:limit]
+    )
+    for owed in candidates:
+        if now < followups.day_start(owed, calendars.for_ticket(owed.ticket), calendars.tz):
+            continue
+        with transaction.atomic():
+            if not claim_update(
+                FollowUpTask.objects.open().filter(pk=owed.pk, reminded_at__isnull=True),
+                reminded_at=now,
+            ):
+                continue
+            owner = owed.owner if owed.owner is not None and owed.owner.is_active else None
+            do_notify(
+                Event.FOLLOWUP_DUE,
+                key=f"followup:{owed.pk}:due",
+                message=notices.follow_up_due(owed),
+                link=followups.task_link(owed),
+                # Nobody's visit waits in the managers' queue: they stand in for its owner.
+                audiences={Audience.ASSIGNEE: [owner] if owner else followups.managers()},
+                now=now,
+            )
+            sent += 1
+    return sent
+
+
+def escalate_follow_ups(now: datetime | None = None, *, limit: int = 1000) -> int:
+    """Tell the team lead (the managers when there is none, or the lead owns it) once about
+    each follow-up past its due time. Claimed through ``escalated_at``. Returns how many."""
+    now = now or clock.now()
+    sent = 0
+    overdue = (
+        FollowUpTask.objects.due_for_escalation(now)
+        .select_related("ticket__sla_calendar", "ticket__team__lead", "owner")
+        .order_by("due_at", "pk")[:limit]
+    )
+    for owed in overdue:
+        with transaction.atomic():
+            if not claim_update(
+                FollowUpTask.objects.overdue(now).filter(pk=owed.pk, escalated_at__isnull=True),
+                escalated_at=now,
+            ):
+                continue
+            do_notify(
+                Event.FOLLOWUP_OVERDUE,
+                key=f"followup:{owed.pk}:overdue",
+                message=notices.follow_up_overdue(owed),
+                link=followups.task_link(owed),
+                audiences=followups.escalation_audiences(owed.ticket, besides=owed.owner),
+                now=now,
+            )
+            sent += 1
+    return sent
+
+
+# Each reminder and escalation is claimed in the database: safe to run again after a failure.
+@every(minutes=5)
+@idempotent(max_attempts=3, backoff=60)
+@task()
+def follow_ups_task() -> int:
+    now = clock.now()
+    return remind_follow_ups(now) + escalate_follow_ups(now)

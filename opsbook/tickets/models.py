@@ -31,7 +31,7 @@ from .choices import (
     Status,
     TicketType,
 )
-from .querysets import TicketQuerySet
+from .querysets import FollowUpTaskQuerySet, TicketQuerySet
 
 # Which status may follow which. Reopening (resolved/closed → in progress) is further limited
 # to the reopen window (``Ticket.can_reopen``); cancelled is final.
@@ -547,6 +547,8 @@ class FollowUpTask(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = FollowUpTaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at", "id"]
         verbose_name = _("follow-up to do")
@@ -560,6 +562,13 @@ class FollowUpTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.get_reason_display()} {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.is_open and self.due_at < now
 
 
 class TypeProcedure(models.Model):

@@ -1,216 +1,218 @@
-"""Who hears about what happens to a ticket, by e-mail.
+"""Who hears about what happens to a ticket.
 
-The services call the ``on_commit_*`` functions inside their transactions; each only enqueues
-``send_ticket_notification`` (a Django task run by the worker) after the transaction commits,
-so nothing is sent for a change that was rolled back and a slow mail server never holds a
-request. The task reads the ticket as it is when it runs and writes each message in its
-recipient's language. Messages are plain text: nothing a user typed can become markup.
+The services call these functions inside their transactions. Staff are told through
+``notify.do_notify`` (the inbox, e-mail and chat groups, as the notification rules say), the
+customer by an e-mail written to the same outbox: both are rows of the change's transaction,
+so nothing is sent for a change that was rolled back and nothing is lost once it committed;
+the notify worker sends them. Each message is written in its reader's language
+(``notices.py``) and is plain text: nothing a user typed becomes markup.
+
+Who belongs to which audience of a rule (``notify.choices.Audience``), worked out when the
+event happens:
+
+* assignee: the ticket's assignee (the lead of its team, who keeps the team's queue, while
+  nobody is assigned) and its watchers;
+* team lead: the lead of the ticket's team, or the operations managers when it has none (SLA
+  breach, complaint received);
+* managers: the operations managers (complaint received);
+* the person whose action it was is never told about it.
+
+The customer (the contact who raised the ticket, or the address left on the public form) gets
+the public replies of staff and, once per resolution, the resolution with a one-time rating
+link; never an internal note. These mails do not follow the staff's rules: they are the
+customer's conversation, which no rule about staff e-mails may silence.
 """
 
-import logging
-from collections.abc import Callable
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.tasks import task
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from opsbook.accounts.choices import Role
 from opsbook.accounts.models import User
+from opsbook.notify.choices import Audience, ChannelKind, Event
+from opsbook.notify.models import Delivery
+from opsbook.notify.services import absolute, do_notify
 
-from . import satisfaction
-from .choices import Clock, Status
-from .models import Comment, Ticket
-
-logger = logging.getLogger(__name__)
-
-# A message written when it is sent, in the recipient's language: () -> (subject, body).
-Message = Callable[[], tuple[str, str]]
-
-
-def _enqueue(kind: str, ticket: Ticket, **params: Any) -> None:
-    ticket_id = ticket.pk
-    transaction.on_commit(lambda: send_ticket_notification.enqueue(kind, ticket_id, params))
+from . import notices, satisfaction
+from .choices import Status, TicketType
+from .followups import managers, team_lead
+from .models import Comment, Ticket, TicketEvent
 
 
-def on_commit_created(ticket: Ticket, actor: User | Any = None) -> None:
-    """Staff hear of a new ticket, except the person who opened it."""
-    _enqueue("created", ticket, actor_id=getattr(actor, "pk", None))
+def _link(ticket: Ticket) -> str:
+    return reverse("tickets:detail", args=[ticket.pk])
 
 
-def on_commit_assigned(ticket: Ticket, assignee: User) -> None:
-    _enqueue("assigned", ticket, user_id=assignee.pk)
+def _staff(people: Iterable[User | None], besides: Any = None) -> list[User]:
+    skip = getattr(besides, "pk", None)
+    return [
+        p
+        for p in dict.fromkeys(people)
+        if p is not None and p.is_staff_member and (skip is None or p.pk != skip)
+    ]
 
 
-def on_commit_comment(ticket: Ticket, comment: Comment) -> None:
-    _enqueue("comment", ticket, comment_id=comment.pk)
+def staff_audiences(
+    ticket: Ticket, *, escalate: bool = False, besides: Any = None
+) -> dict[str, list[User]]:
+    """The assignee audience: the assignee (the team lead, keeper of the team's queue, when
+    nobody is assigned) and the watchers; with ``escalate``, the team lead audience too: the
+    team lead or, without one, the managers. ``besides`` (who acted) is left out."""
+    lead = team_lead(ticket)
+    keeper = ticket.assignee if ticket.assignee_id else lead
+    on_it: list[User | None] = [keeper, *ticket.watchers.filter(is_active=True)]
+    audiences: dict[str, list[User]] = {Audience.ASSIGNEE: _staff(on_it, besides)}
+    if escalate:
+        audiences[Audience.TEAM_LEAD] = _staff([lead] if lead else managers(), besides)
+    return audiences
 
 
-def on_commit_status(ticket: Ticket, status: str) -> None:
-    if status == Status.RESOLVED:
-        _enqueue("resolved", ticket)
+# --- what the services call -------------------------------------------------------------------
 
 
-def on_commit_sla(ticket: Ticket, clock: str, level: str) -> None:
-    _enqueue("sla", ticket, clock=clock, level=level)
+def ticket_created(ticket: Ticket, actor: Any, now: datetime) -> None:
+    """Staff hear of a new ticket, except the person who opened it; a complaint also reaches
+    the team lead (else the managers)."""
+    do_notify(
+        Event.TICKET_CREATED,
+        key=f"ticket:{ticket.pk}:created",
+        message=notices.ticket_created(ticket),
+        link=_link(ticket),
+        audiences=staff_audiences(ticket, besides=actor),
+        now=now,
+    )
+    if ticket.type == TicketType.COMPLAINT:
+        lead = team_lead(ticket)
+        do_notify(
+            Event.COMPLAINT_RECEIVED,
+            key=f"ticket:{ticket.pk}:complaint",
+            message=notices.complaint_received(ticket),
+            link=_link(ticket),
+            audiences={
+                Audience.TEAM_LEAD: _staff([lead] if lead else managers(), actor),
+                Audience.MANAGERS: _staff(managers(), actor),
+            },
+            now=now,
+        )
 
 
-# --- recipients -----------------------------------------------------------------------------
+def ticket_assigned(ticket: Ticket, assignee: User, now: datetime) -> None:
+    do_notify(
+        Event.TICKET_ASSIGNED,
+        key=f"ticket:{ticket.pk}:assigned:v{ticket.version}",
+        message=notices.ticket_assigned(ticket),
+        link=_link(ticket),
+        audiences={Audience.ASSIGNEE: _staff([assignee])},
+        now=now,
+    )
 
 
-def _staff_recipients(ticket: Ticket, *, escalate: bool = False) -> list[User]:
-    """The assignee (or the team lead when nobody is assigned), plus watchers; with
-    ``escalate``, also the team lead or, without one, the managers."""
-    people: list[User] = []
-    if ticket.assignee is not None:
-        people.append(ticket.assignee)
-    team = ticket.team
-    lead = team.lead if team is not None and team.lead_id else None
-    if lead is not None and (escalate or not ticket.assignee_id):
-        people.append(lead)
-    if escalate and lead is None:
-        people += list(User.objects.filter(role=Role.MANAGER, is_active=True))
-    people += list(ticket.watchers.filter(is_active=True))
-    return [p for p in dict.fromkeys(people) if p.is_active and p.email]
+def ticket_comment(ticket: Ticket, comment: Comment, now: datetime) -> None:
+    """Staff hear of every reply and note on the ticket, except their own; the customer gets
+    the public replies of staff (never a note)."""
+    do_notify(
+        Event.TICKET_COMMENT,
+        key=f"ticket:{ticket.pk}:comment:{comment.pk}",
+        message=notices.ticket_comment(ticket, comment),
+        link=_link(ticket),
+        audiences=staff_audiences(ticket, besides=comment.author),
+        now=now,
+    )
+    if comment.is_public and not comment.by_customer:
+        _mail_customer(
+            ticket,
+            Event.TICKET_COMMENT,
+            key=f"ticket:{ticket.pk}:comment:{comment.pk}:customer",
+            message=notices.customer_reply(ticket, comment),
+            now=now,
+        )
 
 
-def _customer_address(ticket: Ticket) -> tuple[str, str]:
-    """(e-mail, language) of the person who raised the ticket, if known."""
+def status_changed(ticket: Ticket, status: str, actor: Any, now: datetime) -> None:
+    """A resolution reaches the people on the ticket (except who resolved it) and the
+    customer, with a one-time rating link unless the ticket was rated already."""
+    if status != Status.RESOLVED:
+        return
+    resolution = f"ticket:{ticket.pk}:resolved:{ticket.reopened_count + 1}"
+    do_notify(
+        Event.TICKET_RESOLVED,
+        key=resolution,
+        message=notices.ticket_resolved(ticket),
+        link=_link(ticket),
+        audiences={Audience.ASSIGNEE: staff_audiences(ticket, besides=actor)[Audience.ASSIGNEE]},
+        now=now,
+    )
+    _, address, _language = customer_address(ticket)
+    if not address or _queued(f"{resolution}:customer"):
+        return
+    rate_url = ""
+    if ticket.rating is None:
+        token = satisfaction.create_request(ticket, sent_to=address, now=now)
+        rate_url = absolute(reverse("portal:rate", args=[token]))
+    _mail_customer(
+        ticket,
+        Event.TICKET_RESOLVED,
+        key=f"{resolution}:customer",
+        message=notices.customer_resolved(ticket, rate_url),
+        now=now,
+    )
+
+
+def sla(ticket: Ticket, clock: str, level: str, event: TicketEvent, now: datetime) -> None:
+    """A running clock's warning share used up (the people on the ticket), or its breach (also
+    the team lead, else the managers)."""
+    breach = level == "breach"
+    do_notify(
+        Event.SLA_BREACH if breach else Event.SLA_WARNING,
+        key=f"ticket:{ticket.pk}:sla:{event.pk}",
+        message=notices.sla(ticket, clock, level),
+        link=_link(ticket),
+        audiences=staff_audiences(ticket, escalate=breach),
+        now=now,
+    )
+
+
+# --- the customer -----------------------------------------------------------------------------
+
+
+def customer_address(ticket: Ticket) -> tuple[User | None, str, str]:
+    """(account, e-mail, language) of the person who raised the ticket, if known."""
     contact = ticket.contact
     if contact is not None and contact.is_active and contact.email:
-        return contact.email, contact.language or settings.LANGUAGE_CODE
-    return ticket.requester_email, settings.LANGUAGE_CODE
+        return contact, contact.email, contact.language or settings.LANGUAGE_CODE
+    return None, ticket.requester_email, settings.LANGUAGE_CODE
 
 
-def _link(name: str, *args: Any) -> str:
-    return settings.OPSBOOK_BASE_URL + reverse(name, args=args)
+def _queued(key: str) -> bool:
+    return Delivery.objects.filter(key=f"{key}:email").exists()
 
 
-def _send(to: str, language: str, subject_and_body: Message) -> None:
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject, body = subject_and_body()
-    EmailMessage(subject, body, to=[to]).send()
-
-
-def _subject(ticket: Ticket, text: str) -> str:
-    # Titles are single-line (normalised on save), so no header can be injected.
-    return f"[{ticket.number}] {text}: {ticket.title}"[:250]
-
-
-def _staff_message(ticket: Ticket, kind: str, params: dict[str, Any]) -> Message:
-    def build() -> tuple[str, str]:
-        url = _link("tickets:detail", ticket.pk)
-        if kind == "created":
-            return _subject(
-                ticket, _("New ticket")
-            ), f"{ticket.title}\n\n{ticket.description}\n\n{url}"
-        if kind == "assigned":
-            return _subject(ticket, _("Assigned to you")), f"{ticket.title}\n\n{url}"
-        if kind == "comment":
-            comment = Comment.objects.get(pk=params["comment_id"])
-            label = _("Customer reply") if comment.by_customer else _("New comment")
-            return _subject(ticket, label), f"{comment.author_name}:\n{comment.body}\n\n{url}"
-        clock = Clock(params["clock"]).label
-        if params["level"] == "breach":
-            text = _("%(clock)s target breached") % {"clock": clock}
-        else:
-            text = _("%(clock)s target at risk") % {"clock": clock}
-        due = getattr(ticket, f"{params['clock']}_due_at")
-        due_text = (
-            _("Due at %(due)s")
-            % {"due": due.astimezone(ticket.sla_calendar_tz()).strftime("%Y-%m-%d %H:%M")}
-            if due
-            else ""
-        )
-        return _subject(ticket, text), f"{ticket.title}\n{due_text}\n\n{url}"
-
-    return build
-
-
-def _customer_message(
-    ticket: Ticket, kind: str, params: dict[str, Any], token: str = ""
-) -> Message:
-    def build() -> tuple[str, str]:
-        url = _link("portal:ticket", ticket.pk)
-        if kind == "comment":
-            comment = Comment.objects.get(pk=params["comment_id"])
-            return (
-                _subject(ticket, _("Reply to your request")),
-                f"{comment.body}\n\n{_('Reply or follow the request here:')} {url}",
+def _mail_customer(
+    ticket: Ticket, event: str, *, key: str, message: notices.Message, now: datetime
+) -> Delivery | None:
+    """One e-mail to the customer in the outbox (none without an address, none twice)."""
+    account, address, language = customer_address(ticket)
+    if not address:
+        return None
+    with translation.override(language):
+        subject, body = message()
+    try:
+        with transaction.atomic():
+            return Delivery.objects.create(
+                key=f"{key}:email"[:250],
+                event=event,
+                kind=ChannelKind.EMAIL,
+                recipient=account,
+                address=address,
+                subject=str(subject)[:200],
+                body=str(body),
+                link=absolute(reverse("portal:ticket", args=[ticket.pk])),
+                next_attempt_at=now,
+                created_at=now,
             )
-        rate = _link("portal:rate", token) if token else url
-        return (
-            _subject(ticket, _("Your request is resolved")),
-            _(
-                "Your request has been resolved. If something is still wrong, reply in the "
-                "portal within %(days)s days and we will reopen it."
-            )
-            % {"days": settings.OPSBOOK_TICKET_REOPEN_DAYS}
-            + f"\n{url}\n\n"
-            + _("How satisfied are you? Rate us from 1 to 5 (one click, no sign-in):")
-            + f"\n{rate}",
-        )
-
-    return build
-
-
-@task()
-def send_ticket_notification(kind: str, ticket_id: int, params: dict[str, Any]) -> int:
-    """Send the e-mails for one ticket event; returns how many were sent."""
-    ticket = (
-        Ticket.objects.select_related("assignee", "team__lead", "contact", "sla_calendar")
-        .filter(pk=ticket_id)
-        .first()
-    )
-    if ticket is None:
-        return 0
-    sent = 0
-    if kind in {"created", "sla"}:
-        escalate = kind == "sla" and params.get("level") == "breach"
-        for user in _staff_recipients(ticket, escalate=escalate):
-            if user.pk == params.get("actor_id"):
-                continue
-            _send(user.email, user.language, _staff_message(ticket, kind, params))
-            sent += 1
-    elif kind == "assigned":
-        assignee = User.objects.filter(pk=params["user_id"], is_active=True).first()
-        if assignee and assignee.email:
-            _send(assignee.email, assignee.language, _staff_message(ticket, kind, params))
-            sent += 1
-    elif kind == "comment":
-        comment = Comment.objects.filter(pk=params["comment_id"]).first()
-        if comment is None:
-            return 0
-        if comment.is_public and not comment.by_customer:
-            to, language = _customer_address(ticket)
-            if to:
-                _send(to, language, _customer_message(ticket, kind, params))
-                sent += 1
-        # Staff hear of every reply and note on the ticket, except their own.
-        for user in _staff_recipients(ticket):
-            if user.pk != comment.author_id:
-                _send(user.email, user.language, _staff_message(ticket, kind, params))
-                sent += 1
-    elif kind == "resolved":
-        sent += _send_satisfaction_link(ticket)
-    return sent
-
-
-def _send_satisfaction_link(ticket: Ticket) -> int:
-    """Once per resolution: a one-time rating link, unless already rated or not resolved."""
-    if ticket.status != Status.RESOLVED or ticket.rating is not None:
-        return 0
-    to, language = _customer_address(ticket)
-    if not to:
-        return 0
-    with transaction.atomic():
-        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if locked.satisfaction_requests.filter(created_at__gte=locked.resolved_at).exists():
-            return 0  # a retried job: the link for this resolution was already made
-        token = satisfaction.create_request(locked, sent_to=to)
-    _send(to, language, _customer_message(ticket, "resolved", {}, token))
-    return 1
+    except IntegrityError:
+        return None

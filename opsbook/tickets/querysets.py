@@ -1,6 +1,6 @@
 """Table-wide reads of tickets. SLA states are decided from stored columns and ``now``."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -93,3 +93,37 @@ class TicketQuerySet(models.QuerySet):
     def sla_due_for_check(self, now: datetime):
         """Open tickets whose next warning or breach moment has come."""
         return self.filter(sla_next_check_at__lte=now)
+
+
+# --- follow-up visits owed (FollowUpTask) ------------------------------------------------------
+
+
+class FollowUpTaskQuerySet(models.QuerySet):
+    """Follow-up visits (回访) someone owes. Open: neither done nor cancelled."""
+
+    def open(self):
+        return self.filter(done_at__isnull=True, cancelled_at__isnull=True)
+
+    def open_for(self, user):
+        """The open ones ``user`` owns (their own work; unowned ones are the managers' queue)."""
+        return self.open().filter(owner=user)
+
+    def unowned(self):
+        """Nobody owns them: the managers' queue."""
+        return self.filter(owner__isnull=True)
+
+    def of_team(self, team_id: int):
+        """Those of the tickets of a team (a lead's or manager's view of the team's work)."""
+        return self.filter(ticket__team_id=team_id)
+
+    def overdue(self, now: datetime):
+        """Open and past their due time."""
+        return self.open().filter(due_at__lt=now)
+
+    def reminder_candidates(self, now: datetime):
+        """Open, not yet reminded, and due within a day: the job decides which of them have
+        reached their due day on their own calendar."""
+        return self.open().filter(reminded_at__isnull=True, due_at__lte=now + timedelta(days=1))
+
+    def due_for_escalation(self, now: datetime):
+        return self.overdue(now).filter(escalated_at__isnull=True)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from opsbook.notify.models import Delivery
 from opsbook.tickets import satisfaction, services
 from opsbook.tickets.models import SatisfactionRequest
 
@@ -14,13 +15,12 @@ from .conftest import resolved
 
 
 @pytest.fixture
-def link(personas, world, mailoutbox, django_capture_on_commit_callbacks):
-    """The rating link e-mailed to dana when her request is resolved."""
+def link(personas, world):
+    """The rating link in the e-mail to dana (in the outbox) when her request is resolved."""
     personas.dana.email = "dana@xinghuo.example"
     personas.dana.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        resolved(world.dana_ticket, personas.alice)
-    [mail] = [m for m in mailoutbox if "/portal/rate/" in m.body]
+    resolved(world.dana_ticket, personas.alice)
+    [mail] = [m for m in Delivery.objects.all() if "/portal/rate/" in m.body]
     found = re.search(r"/portal/rate/[^/\s]+/", str(mail.body))
     assert found is not None
     return found.group(0)

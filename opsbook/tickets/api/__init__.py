@@ -21,6 +21,7 @@ from ninja import Query, Router
 from ninja.errors import ValidationError
 from ninja.responses import Status as HttpStatus
 
+from opsbook.accounts.access import is_staff_member
 from opsbook.core.api import Id, Message, ValidationErrors, as_field_errors, invalid
 from opsbook.core.permissions import api_guard, require
 
@@ -50,6 +51,7 @@ from ..schemas import (
     ticket_data,
     viewer_is_customer,
 )
+from ..schemas.follow_ups import FollowUpTaskPage, FollowUpTaskQuery
 from .reading import attachments, comment, detail, page_url, shown_events, visible_tickets
 from .references import References
 from .uploads import DOWNLOAD_RESPONSE, UPLOAD_BODY, checked_uploads, wants_public
@@ -86,6 +88,10 @@ def _may_open_tickets(user: Any) -> bool:
 
 def _role_refused() -> str:
     return _("Your role does not allow this.")
+
+
+def _staff_only() -> str:
+    return _("Only staff see follow-up visits.")
 
 
 # --- Tickets ----------------------------------------------------------------------------------
@@ -154,6 +160,48 @@ def create_ticket(request: HttpRequest, payload: TicketIn):
             **values,
         )
     return HttpStatus(201, detail(request, ticket))
+
+
+# --- Follow-up visits owed (declared before "/{ticket_id}", which would take the path) -------
+
+
+@router.get(
+    "/follow-up-tasks",
+    response={200: FollowUpTaskPage, **READ_ERRORS, 422: ValidationErrors},
+    url_name="follow_up_tasks",
+)
+@api_guard(is_staff_member, _staff_only)
+def list_follow_up_tasks(
+    request: HttpRequest, filters: Query[FollowUpTaskQuery], page: Query[PageIn]
+):
+    """Follow-up visits (回访) owed on the tickets the caller sees, and their own, soonest due
+    first. Staff only: customers never see them."""
+    now = request_now(request)
+    tasks = access.visible_follow_up_tasks(request.user)
+    if filters.state == "open":
+        tasks = tasks.open()
+    elif filters.state == "overdue":
+        tasks = tasks.overdue(now)
+    elif filters.state == "done":
+        tasks = tasks.filter(done_at__isnull=False)
+    elif filters.state == "cancelled":
+        tasks = tasks.filter(cancelled_at__isnull=False)
+    if filters.reason:
+        tasks = tasks.filter(reason=filters.reason)
+    if filters.owner == "me":
+        tasks = tasks.filter(owner=request.user)
+    elif filters.owner == "none":
+        tasks = tasks.filter(owner__isnull=True)
+    tasks = tasks.select_related("ticket", "owner").order_by("due_at", "pk")
+    rows = list(tasks[page.offset : page.offset + page.limit + 1])
+    more = len(rows) > page.limit
+    return {
+        "items": rows[: page.limit],
+        "limit": page.limit,
+        "offset": page.offset,
+        "next": page_url(request, page.offset + page.limit) if more else None,
+        "previous": page_url(request, max(page.offset - page.limit, 0)) if page.offset else None,
+    }
 
 
 @router.get("/{ticket_id}", response={200: AnyTicketDetail, **READ_ERRORS})

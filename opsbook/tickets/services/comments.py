@@ -136,9 +136,9 @@ def do_reply(
     save(ticket, fields)
     if fields:
         recompute_sla(ticket, now)
-    notifications.on_commit_comment(ticket, comment)
+    notifications.ticket_comment(ticket, comment, now)
     if ticket.status != status_before:
-        notifications.on_commit_status(ticket, ticket.status)
+        notifications.status_changed(ticket, ticket.status, actor, now)
     return comment
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from opsbook.core import clock
 
-from .. import access, satisfaction
+from .. import access, followups, satisfaction
 from ..choices import Correctable, EventKind, FollowUpMethod, Status
 from ..models import FollowUp, SatisfactionRequest, Ticket
 from .common import (
@@ -71,6 +71,8 @@ def do_add_follow_up(
         method=method,
         satisfied=customer_satisfied,
     )
+    # The visit completes the follow-ups owed on the ticket (followups.py).
+    followups.after_follow_up(ticket, follow_up, now)
     return follow_up
 
 
@@ -140,6 +142,8 @@ def do_rate_ticket(
     save(ticket, ["rating", "rating_comment", "rated_at"])
     SatisfactionRequest.objects.filter(ticket=ticket, used_at__isnull=True).update(used_at=now)
     record_event(ticket, EventKind.RATED, actor, now, public=True, rating=whole)
+    # A rating of 1 or 2 owes the team lead a follow-up visit (followups.py).
+    followups.after_rating(ticket, now)
     return ticket
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from opsbook.core import clock
 
-from .. import notifications
+from .. import followups, notifications
 from ..choices import AutoRule, EventKind, Status
 from ..models import REOPEN_FROM, Ticket
 from ..sla_store import recompute_sla
@@ -76,6 +76,8 @@ def set_status(
     if to_status == Status.CANCELLED:
         ticket.cancelled_at = now
     ticket.status = to_status
+    # Follow-up visits owed: resolving owes one, reopening cancels it (followups.py).
+    followups.after_status_change(ticket, previous, to_status, now)
     data = {"note": note} if note else {}
     record_event(
         ticket,
@@ -110,7 +112,7 @@ def do_change_status(
     bump(ticket, now)
     save(ticket, STATUS_FIELDS)
     recompute_sla(ticket, now)
-    notifications.on_commit_status(ticket, to_status)
+    notifications.status_changed(ticket, to_status, actor, now)
     return ticket
 
 

@@ -23,7 +23,7 @@ from opsbook.core import clock
 from opsbook.sops import services as sops
 from opsbook.sops.models import Procedure
 
-from .. import access, notifications
+from .. import access, followups, notifications
 from ..attachments import check_upload
 from ..choices import AutoRule, EventKind, Source, Status, TicketType
 from ..models import Tag, Ticket, TypeProcedure
@@ -342,7 +342,7 @@ def do_create_ticket(
     )
     _opened(ticket, actor, now, tags=tags, watchers=watchers, files=files, auto_assigned=automatic)
     _start_procedure(ticket, now)
-    notifications.on_commit_created(ticket, actor)
+    notifications.ticket_created(ticket, actor, now)
     return ticket
 
 
@@ -468,9 +468,12 @@ def do_assign_ticket(
     ):
         return ticket
     now = clock.or_now(now)
+    previous = ticket.assignee
     ticket.assignee, ticket.team = assignee, team
     bump(ticket, now)
     save(ticket, ["assignee", "team"])
+    # A visit owed by the previous assignee moves with the ticket (followups.py).
+    followups.after_assignment(ticket, previous)
     record_event(
         ticket,
         EventKind.ASSIGNED,
@@ -481,7 +484,7 @@ def do_assign_ticket(
         team=str(team or ""),
     )
     if assignee is not None and assignee != worker:
-        notifications.on_commit_assigned(ticket, assignee)
+        notifications.ticket_assigned(ticket, assignee, now)
     return ticket
 
 

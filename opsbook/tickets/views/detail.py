@@ -16,6 +16,7 @@ from opsbook.core import clock
 
 from .. import access, presenters
 from ..choices import Status, TicketType
+from ..followups import needs_follow_up
 from ..forms import (
     AssignForm,
     AttachmentsForm,
@@ -97,6 +98,10 @@ def render_detail(
         if ticket.status in {Status.RESOLVED, Status.CLOSED}
         else None,
     }
+    # Follow-up visits owed on the ticket (followups.py): shown with the 回访 form.
+    owed = list(ticket.follow_up_tasks.open().select_related("owner"))
+    context["owed_follow_ups"] = [{"task": t, "overdue": t.is_overdue(now)} for t in owed]
+    context["show_complaint"] = context["show_complaint"] or bool(owed) or needs_follow_up(ticket)
     if can_edit:
         context |= _action_forms(request, ticket, now, tags, watchers, bound)
     # A closed complaint's root cause and visits are read-only; managers record corrections.
