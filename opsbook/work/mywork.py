@@ -256,7 +256,7 @@ def _ticket_entries(rows: QuerySet[Ticket], now: datetime) -> list[Entry]:
                 url=reverse("tickets:detail", args=[t.pk]),
                 due_at=due,
                 overdue=due is not None and due < now,
-                context=t.customer.name if t.customer_id else "",
+                context=t.customer.name if t.customer is not None else "",
                 who=_who(t.assignee),
                 detail=t.get_status_display(),
             )
@@ -328,7 +328,7 @@ def _follow_up_entries(rows: QuerySet[FollowUpTask], now: datetime) -> list[Entr
             url=reverse("tickets:detail", args=[f.ticket_id]) + "#follow-up",
             due_at=f.due_at,
             overdue=f.due_at < now,
-            context=f.ticket.customer.name if f.ticket.customer_id else "",
+            context=f.ticket.customer.name if f.ticket.customer is not None else "",
             who=_who(f.owner),
             detail=f.get_reason_display() + (f" · {f.rating}★" if f.rating is not None else ""),
         )

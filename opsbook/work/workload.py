@@ -17,6 +17,7 @@ Everything is aggregated in SQL: two grouped queries, whatever the number of peo
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
@@ -115,8 +116,8 @@ def hours_per_ticket() -> Decimal:
 
 def workload(people: QuerySet[User], month: Month, now: datetime) -> list[Load]:
     """One ``Load`` per person in ``people`` (ordered by name), for ``month``."""
-    routine = {
-        row["assignee"]: row
+    routine: dict[int, dict[str, Any]] = {
+        row["assignee"]: dict(row)
         for row in Occurrence.objects.filter(
             assignee__in=people, due_on__gte=month.first, due_on__lte=month.last
         )
@@ -139,7 +140,7 @@ def workload(people: QuerySet[User], month: Month, now: datetime) -> list[Load]:
     per_ticket = hours_per_ticket()
     loads = []
     for person in people.order_by("first_name", "username"):
-        row = routine.get(person.pk, {})
+        row: dict[str, Any] = routine.get(person.pk, {})
         n_tickets = open_tickets.get(person.pk, 0)
         loads.append(
             Load(

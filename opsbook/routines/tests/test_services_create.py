@@ -158,4 +158,6 @@ def test_work_made_by_hand_starts_its_contents_procedure_on_the_due_morning(scen
     assert run is not None and run.version.procedure == procedure
     assert run.started_at == datetime(2026, 3, 12, 1, 0, tzinfo=UTC)  # 09:00 the next day
     first = run.step_runs.order_by("step__position").first()
-    assert first.due_at == datetime(2026, 3, 12, 1, 30, tzinfo=UTC)  # 30 business minutes on
+    assert first is not None and first.due_at == datetime(
+        2026, 3, 12, 1, 30, tzinfo=UTC
+    )  # 30 business minutes on

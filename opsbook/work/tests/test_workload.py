@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from opsbook.accounts.services import do_create_api_token
 from opsbook.routines.choices import OccurrenceStatus
-from opsbook.work.workload import Month
+from opsbook.work.workload import Load, Month
 
 from .scene import NOW, TODAY, build, occurrence, ticket
 
@@ -36,7 +36,7 @@ def scene(personas, time_machine, settings):
     return s
 
 
-def loads(response) -> dict[str, object]:
+def loads(response) -> dict[str, Load]:
     return {load.person.username: load for load in response.context["loads"]}
 
 
