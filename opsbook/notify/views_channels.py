@@ -17,7 +17,7 @@ from opsbook.core.errors import ConflictError
 from opsbook.core.permissions import requires
 
 from . import access_channels as access
-from . import secrets, services_delivery
+from . import secrets, services, services_delivery
 from .choices import DeliveryStatus
 from .forms import AllowedHostForm, ChannelForm, DeliveryFilterForm
 
@@ -203,9 +203,9 @@ def delivery_resend(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The delivery is queued to be sent again."))
-    back = request.POST.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("notify:deliveries")
+    # Only a path on this site: a backslash ("/\evil.example") or a tab ("/<tab>/evil.example")
+    # make another host of it in a browser, so the inbox's own check (safe_path) decides.
+    back = services.safe_path(request.POST.get("next", "")) or reverse("notify:deliveries")
     return redirect(back)
 
 

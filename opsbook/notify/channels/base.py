@@ -9,6 +9,7 @@ the vendors' documented formats; ``send()`` joins them.
 """
 
 import json
+import re
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -23,6 +24,23 @@ from django.utils.translation import gettext as _
 from .. import ssrf
 
 ELLIPSIS = "…"
+
+# What chat markdown reads as markup in user-written text (a ticket's title, a note, a rating's
+# comment), each turned into its full-width look-alike so the words stay readable and nothing
+# becomes markup: ``<`` ``>`` start HTML, ``<font>`` and mentions (WeCom ``<@userid>``, Feishu
+# ``<at user_id="all">``); ``[`` ``]`` start links and images (``[领奖](http://…)``,
+# ``![](http://tracker/…)``); ``*`` `` ` `` and ``~`` emphasis, code and strike; a ``#`` that
+# starts a line a heading (elsewhere, as in "工单 #42", it stays).
+MARKUP_LOOKALIKES = str.maketrans(
+    {"<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "`": "｀", "~": "～"}
+)
+HEADING = re.compile(r"^(\s*)#", re.MULTILINE)
+
+
+def plain(text: str) -> str:
+    """``text`` (written by a user) with every character chat markdown would read as markup
+    replaced by its full-width look-alike (see ``MARKUP_LOOKALIKES``)."""
+    return HEADING.sub("\\1＃", text.translate(MARKUP_LOOKALIKES))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .. import ssrf
-from .base import Destination, Message, Outcome, Request, fit, http_status_outcome, json_answer
+from .base import (
+    Destination,
+    Message,
+    Outcome,
+    Request,
+    fit,
+    http_status_outcome,
+    json_answer,
+    plain,
+)
 from .base import json_body as to_json
 
 MAX_BYTES = 4000
@@ -52,9 +61,10 @@ class DingTalkAdapter:
     kind: ClassVar[str] = "dingtalk"
 
     def text(self, message: Message, keyword: str = "") -> str:
-        lines = [f"#### {message.subject}"]
+        # User-written words never become markup (links, images, headings: base.plain).
+        lines = [f"#### {plain(message.subject)}"]
         if message.body:
-            lines.append(message.body)
+            lines.append(plain(message.body))
         if message.link:
             lines.append(f"[{_('Open in Opsbook')}]({message.link})")
         return fit("\n\n".join(lines), MAX_BYTES, keyword=keyword)
@@ -63,7 +73,7 @@ class DingTalkAdapter:
         payload = {
             "msgtype": "markdown",
             "markdown": {
-                "title": fit(message.subject, 200, keyword=destination.keyword),
+                "title": fit(plain(message.subject), 200, keyword=destination.keyword),
                 "text": self.text(message, destination.keyword),
             },
             "at": {"atMobiles": [], "isAtAll": False},

@@ -32,6 +32,10 @@ KNOWN_ERRORS: dict[object, object] = {
 RETRY_CODES = {11232}
 
 
+def mention_free(text: str) -> str:
+    return text.replace("<", "＜").replace(">", "＞")
+
+
 def sign(timestamp: int, secret: str) -> str:
     key = f"{timestamp}\n{secret}".encode()
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode("ascii")
@@ -41,9 +45,11 @@ class FeishuAdapter:
     kind: ClassVar[str] = "feishu"
 
     def text(self, message: Message, keyword: str = "") -> str:
-        lines = [message.subject]
+        # A text message still reads ``<at user_id="all">``: user-written words may not mention
+        # anybody (its ``<`` and ``>`` become full-width look-alikes).
+        lines = [mention_free(message.subject)]
         if message.body:
-            lines.append(message.body)
+            lines.append(mention_free(message.body))
         if message.link:
             lines.append(message.link)
         return fit("\n".join(lines), MAX_BYTES, keyword=keyword)

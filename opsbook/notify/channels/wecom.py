@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .. import ssrf
-from .base import Destination, Message, Outcome, Request, fit, http_status_outcome, json_answer
+from .base import (
+    Destination,
+    Message,
+    Outcome,
+    Request,
+    fit,
+    http_status_outcome,
+    json_answer,
+    plain,
+)
 from .base import json_body as to_json
 
 MAX_BYTES = 4096
@@ -22,9 +31,9 @@ KNOWN_ERRORS: dict[object, object] = {
 
 
 def escape(text: str) -> str:
-    """WeCom markdown renders ``<font …>`` and ``<@userid>`` mentions: user-written text may not
-    produce either, so its ``<`` becomes the full-width ``＜``."""
-    return text.replace("<", "＜").replace(">", "＞")
+    """WeCom markdown renders ``<font …>``, ``<@userid>`` mentions and ``[links](…)``:
+    user-written text may produce none of them (``base.plain``)."""
+    return plain(text)
 
 
 class WeComAdapter:
