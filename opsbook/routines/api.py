@@ -1,8 +1,8 @@
 """The routines API, mounted at /api/routines/: occurrences (list, detail, complete, skip,
 reopen, reassign, create on-demand work), evidence downloads and coverage.
 
-Routes fetch through ``access.py`` (an occurrence outside the caller's scope is a 404; for a
-customer contact every route is a 404) and write through ``services``, like the pages. The list
+Routes fetch through ``access.py`` (an occurrence outside the caller's scope is a 404; a
+customer contact gets 403 on every route, as on the other staff-only routers) and write through ``services``, like the pages. The list
 takes the page's filters (``filters.py``). Errors have the project's one shape (core/api.py):
 403 when the role does not allow a write, 409 never (no versions here), 413 for an upload over
 the limit, 422 naming the field.
@@ -27,9 +27,11 @@ from ninja.errors import HttpError
 from ninja.responses import Status as HttpStatus
 from pydantic import ValidationError as PydanticValidationError
 
+from opsbook.accounts.access import is_staff_member
 from opsbook.accounts.models import User
 from opsbook.catalog.access import get_content_for_user, get_item_for_user
 from opsbook.core import clock
+from opsbook.core.permissions import api_guard
 from opsbook.core.api import (
     MULTIPART_SLACK,
     Id,
@@ -99,21 +101,12 @@ DOWNLOAD_RESPONSE = {
 }
 
 
-def _staff_only(view: Any) -> Any:
-    """Routine work does not exist for customer contacts: every route is a 404 for them."""
-
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if access.not_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = getattr(view, "__name__", "view")
-    wrapper.__doc__ = getattr(view, "__doc__", None)
-    wrapper.__wrapped__ = view  # type: ignore[attr-defined]
-    return wrapper
-
-
-router.add_decorator(_staff_only, mode="operation")
+# Routine work is for staff: a customer contact gets the API's 403 on every route (the
+# project's convention for staff-only routers: people, notifications, SOPs, work), before any
+# lookup, so no id is ever confirmed to them.
+router.add_decorator(
+    api_guard(is_staff_member, lambda: _("Routine work is for staff only.")), mode="operation"
+)
 
 
 # --- output -----------------------------------------------------------------------------------

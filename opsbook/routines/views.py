@@ -26,6 +26,7 @@ from opsbook.audit.models import AuditEntry
 from opsbook.catalog.access import contents_for_user, get_content_for_user, get_item_for_user
 from opsbook.catalog.models import ServiceItem
 from opsbook.core import clock
+from opsbook.core.middleware import body_limit
 from opsbook.core.permissions import requires
 from opsbook.tickets.access import get_ticket_for_user
 
@@ -345,6 +346,7 @@ def _act(
 
 @worker_required
 @require_POST
+@body_limit("ATTACHMENT_MAX_BYTES")
 def occurrence_complete(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompleteForm(request.POST, request.FILES)
     return _act(

@@ -21,7 +21,7 @@ from .inbox_helpers import NOW, Api, make_entries
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(2)> [领奖](https://evil.example/x)'
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(2)> [领奖](https://evil.example/x)"
 
 
 @pytest.fixture
@@ -312,7 +312,9 @@ def test_hostile_titles_and_bodies_are_text_in_the_inbox(client, personas):
 
 def test_hostile_words_are_text_in_the_html_e_mail():
     email = build_email(
-        Message("ticket_assigned", HOSTILE[:100], HOSTILE, "https://ops.example/t/1/", NOW, "", "a@b")
+        Message(
+            "ticket_assigned", HOSTILE[:100], HOSTILE, "https://ops.example/t/1/", NOW, "", "a@b"
+        )
     )
     html = email.alternatives[0][0]
     assert "<script>" not in html and "<img src=x" not in html

@@ -90,13 +90,13 @@ def test_the_list_takes_a_fixed_number_of_queries(scene, personas, django_assert
         ("get", "/coverage"),
     ],
 )
-def test_customers_get_404_on_every_route(scene, personas, method, path):
+def test_customers_get_403_on_every_route(scene, personas, method, path):
     occurrence = make_occurrence(scene.content, assignee=personas.alice)
     api = Api(personas.dana)
     url = path.format(pk=occurrence.pk)
     payload = {"reason": "x", "content": scene.on_demand.pk, "due_on": "2026-03-12"}
     answer = api.get(url) if method == "get" else api.post(url, payload)
-    assert answer.status_code == 404
+    assert answer.status_code == 403
 
 
 def test_an_outsider_gets_404_and_a_viewer_403(scene, personas):
