@@ -50,9 +50,9 @@ WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 409: Message, 422: ValidationErro
 
 
 def _staff(request: HttpRequest) -> None:
-    """Customers (and anyone else who is not staff) find nothing here."""
-    if not access.can_view_procedures(request.user):
-        raise Http404
+    """Customers (and anyone else who is not staff) are refused (403, the convention of the
+    staff-only routers), before any lookup, so no id is confirmed to them."""
+    require(access.can_view_procedures(request.user), _("Procedures are for staff only."))
 
 
 def _manager(request: HttpRequest) -> None:

@@ -78,15 +78,15 @@ def test_bad_input_is_a_422_naming_the_field(personas):
     assert bad_type.status_code == 422
 
 
-def test_agents_read_viewers_read_customers_find_nothing(personas):
+def test_agents_read_viewers_read_customers_are_refused(personas):
     procedure = make_procedure()
     assert Api(personas.alice).get(f"/procedures/{procedure.pk}").status_code == 200
     assert Api(personas.vera).get("/procedures").status_code == 200
     write = Api(personas.alice).send("patch", f"/procedures/{procedure.pk}", {"name": "改"})
     assert write.status_code == 403
     customer = Api(personas.dana)
-    assert customer.get("/procedures").status_code == 404
-    assert customer.get(f"/procedures/{procedure.pk}").status_code == 404
+    assert customer.get("/procedures").status_code == 403
+    assert customer.get(f"/procedures/{procedure.pk}").status_code == 403
 
 
 def test_a_run_is_read_and_its_steps_completed_with_json_or_a_file(personas, media):
@@ -123,7 +123,7 @@ def test_runs_are_hidden_from_outsiders_and_read_only_for_viewers(personas):
     step_id = run.step_runs.order_by("step__position")[0].pk
 
     assert Api(personas.charlie).get(f"/runs/{run.pk}").status_code == 404
-    assert Api(personas.dana).get(f"/runs/{run.pk}").status_code == 404
+    assert Api(personas.dana).get(f"/runs/{run.pk}").status_code == 403
     viewer = Api(personas.vera)
     assert viewer.get(f"/runs/{run.pk}").status_code == 200
     assert viewer.send("post", f"/runs/{run.pk}/steps/{step_id}/complete", {}).status_code == 403
