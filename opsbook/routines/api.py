@@ -2,10 +2,10 @@
 reopen, reassign, create on-demand work), evidence downloads and coverage.
 
 Routes fetch through ``access.py`` (an occurrence outside the caller's scope is a 404; a
-customer contact gets 403 on every route, as on the other staff-only routers) and write through ``services``, like the pages. The list
-takes the page's filters (``filters.py``). Errors have the project's one shape (core/api.py):
-403 when the role does not allow a write, 409 never (no versions here), 413 for an upload over
-the limit, 422 naming the field.
+customer contact gets 403 on every route, as on the other staff-only routers) and write
+through ``services``, like the pages. The list takes the page's filters (``filters.py``).
+Errors have the project's one shape (core/api.py): 403 when the role does not allow a write,
+409 never (no versions here), 413 for an upload over the limit, 422 naming the field.
 
 ``complete`` takes JSON (``{"note": ..., "link": ...}``) or a multipart form with the same
 fields and the files as ``file`` (repeatable).
@@ -31,7 +31,6 @@ from opsbook.accounts.access import is_staff_member
 from opsbook.accounts.models import User
 from opsbook.catalog.access import get_content_for_user, get_item_for_user
 from opsbook.core import clock
-from opsbook.core.permissions import api_guard
 from opsbook.core.api import (
     MULTIPART_SLACK,
     Id,
@@ -41,6 +40,7 @@ from opsbook.core.api import (
     as_field_errors,
     invalid,
 )
+from opsbook.core.permissions import api_guard
 from opsbook.tickets.access import get_ticket_for_user
 
 from . import access, filters, services

@@ -43,17 +43,14 @@ def work(scene, personas, media):
         index=2,
     )
     evidence = Evidence(occurrence=open_, name="photo.png", content_type="image/png", size=len(PNG))
-    evidence.file.save("photo.png", png().file, save=False)
+    evidence.file.save("photo.png", png(), save=False)
     evidence.save()
     return {"open": open_, "done": done, "evidence": evidence}
 
 
 def state() -> list:
-    return list(
-        Occurrence.objects.values_list("pk", "status", "assignee_id", "note", "skip_reason")
-        .order_by("pk")
-        .all()
-    ) + [Evidence.objects.count()]
+    rows = Occurrence.objects.values_list("pk", "status", "assignee_id", "note", "skip_reason")
+    return [*rows.order_by("pk"), Evidence.objects.count()]
 
 
 def _pages(scene, work) -> list[tuple[str, str, dict]]:
@@ -67,7 +64,7 @@ def _pages(scene, work) -> list[tuple[str, str, dict]]:
         ("post", reverse("routines:complete", args=[o]), {"note": "pwned"}),
         ("post", reverse("routines:skip", args=[o]), {"reason": "pwned"}),
         ("post", reverse("routines:reopen", args=[d]), {"reason": "pwned"}),
-        ("post", reverse("routines:reassign", args=[o]), {"assignee": 1}),
+        ("post", reverse("routines:reassign", args=[o]), {"assignee": scene.personas.bob.pk}),
         ("get", reverse("routines:evidence", args=[e]), {}),
     ]
 
@@ -85,7 +82,7 @@ def _api_routes(scene, work) -> list[tuple[str, str, dict | None]]:
         ("post", f"/occurrences/{o}/complete", {"note": "pwned"}),
         ("post", f"/occurrences/{o}/skip", {"reason": "pwned"}),
         ("post", f"/occurrences/{d}/reopen", {"reason": "pwned"}),
-        ("post", f"/occurrences/{o}/reassign", {"assignee": 1}),
+        ("post", f"/occurrences/{o}/reassign", {"assignee": scene.personas.bob.pk}),
         ("post", "/occurrences", {"content": scene.on_demand.pk, "due_on": str(TODAY)}),
         ("get", f"/evidence/{e}", None),
         ("get", "/coverage", None),
@@ -406,7 +403,7 @@ def test_the_api_refuses_files_over_the_limit_before_reading_them(personas, work
         headers=bearer(personas.alice),
         CONTENT_TYPE="multipart/form-data; boundary=opsbook",
         CONTENT_LENGTH=str(3 * 1024 * 1024 + 1),
-        **{"wsgi.input": Unreadable()},
+        **{"wsgi.input": Unreadable()},  # type: ignore[arg-type]
     )
     assert response.status_code == 413
 

@@ -1,6 +1,7 @@
 """An attacker's pass over procedures (SOPs) and their runs (issue 9): every page and API route
 for every role, step ids of another run, hostile names and checklist points, evidence files,
-``next`` redirects and CSRF."""
+``next`` redirects and CSRF. Here, not in sops/tests, because the runs are held by tickets (the
+sops app may not import the tickets app)."""
 
 from datetime import UTC, datetime
 
@@ -13,14 +14,19 @@ from opsbook.catalog.testing import make_item
 from opsbook.sops import services
 from opsbook.sops.models import Procedure, Run, StepRun
 from opsbook.sops.testing import make_procedure, step
+from opsbook.sops.tests.helpers import PDF, Api, client_for
 from opsbook.tickets.models import Ticket
 from opsbook.tickets.tests.factories import make_ticket
-
-from .helpers import PDF, Api, client_for
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
