@@ -9,9 +9,10 @@ from typing import Literal
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from opsbook.core import clock
-from opsbook.core.api import Message
+from opsbook.core.api import Message, ValidationErrors
 from opsbook.core.permissions import api_guard
 
 from . import access, mywork
@@ -120,7 +121,9 @@ def my_work(
 
 
 @router.get(
-    "/workload", response={200: WorkloadOut, **ERRORS, 422: Message}, summary="Workload plan"
+    "/workload",
+    response={200: WorkloadOut, **ERRORS, 422: ValidationErrors},
+    summary="Workload plan",
 )
 def workload_plan(request, month: str | None = None, team: int | None = None):
     """Planned hours against capacity per person for ``month`` (YYYY-MM, default this month):
@@ -130,7 +133,15 @@ def workload_plan(request, month: str | None = None, team: int | None = None):
         try:
             chosen = Month.parse(month)
         except ValueError:
-            return 422, {"detail": _("Write the month as YYYY-MM, e.g. 2026-10.")}
+            raise NinjaValidationError(
+                [
+                    {
+                        "loc": ["query", "month"],
+                        "msg": _("Write the month as YYYY-MM, e.g. 2026-10."),
+                        "type": "value_error",
+                    }
+                ]
+            ) from None
     else:
         chosen = Month.of(now)
     people = access.people_for(request.user)

@@ -38,7 +38,7 @@ def test_a_user_signs_in_with_the_right_password(client, alice):
 
     assert response.status_code == 302
     assert response.url == reverse("home")
-    assert client.get(reverse("home")).url.startswith(reverse("tickets:list"))
+    assert client.get(reverse("home")).url == reverse("work:mine")
     assert client.get(PREFERENCES).status_code == 200
 
 

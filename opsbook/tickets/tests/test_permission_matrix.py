@@ -558,7 +558,7 @@ def assert_answer(response, expected, url: str) -> None:
     elif expected == STAFF:
         assert status == 302, (status, location)
         assert not location.startswith(reverse("portal:home")), location
-        assert location.startswith(("/tickets/", "/catalog/")), location
+        assert location.startswith(("/work/", "/tickets/", "/catalog/")), location
     elif expected == NOOP:
         assert status == 302, (status, location)
         assert location.startswith(reverse("tickets:list")), location
