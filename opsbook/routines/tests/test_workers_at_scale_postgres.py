@@ -45,7 +45,7 @@ from opsbook.notify.services import do_notify
 from opsbook.notify.testing import WebhookServer, allow_local, make_channel
 from opsbook.routines.choices import Source
 from opsbook.routines.generation import generate
-from opsbook.routines.jobs import generate_occurrences_task
+from opsbook.routines.jobs import generate_occurrences_task, reschedule_contents_task
 from opsbook.routines.models import ContentSchedule, Occurrence
 from opsbook.routines.testing import SHANGHAI, make_office_calendar, make_routine
 
@@ -66,25 +66,32 @@ NOTICES = 400
 GENERATIONS_AT_ONCE = 4
 OUTBOX_PASSES_AT_ONCE = 3
 FREQUENCIES = ("工作日每天", "每周两次", "每周一", "每月5日前", "每日")
+GENERATION_TASKS = (generate_occurrences_task.module_path, reschedule_contents_task.module_path)
 NOTICE = re.compile(rb"scale-notice-(\d+)")
 ENQUEUED = re.compile(r"Enqueued (\S+) for (\S+) \(task result ([0-9a-f-]+)\)")
 
 
 def seed_contents(personas) -> None:
+    """CONTENTS recurring contents of mixed frequencies, committed at once: their rescheduling
+    (contents_changed) is one task, queued for the workers."""
     make_office_calendar()
     item = None
-    for n in range(CONTENTS):
-        content = make_routine(
-            owners=[Ownership(user=personas.alice, is_primary=True), Ownership(user=personas.bob)],
-            item=item,
-            frequency_text=FREQUENCIES[n % len(FREQUENCIES)],
-        )
-        item = content.item
+    with transaction.atomic():
+        for n in range(CONTENTS):
+            content = make_routine(
+                owners=[
+                    Ownership(user=personas.alice, is_primary=True),
+                    Ownership(user=personas.bob),
+                ],
+                item=item,
+                frequency_text=FREQUENCIES[n % len(FREQUENCIES)],
+            )
+            item = content.item
 
 
 def seed_notices(channel) -> None:
-    """NOTICES chat messages through do_notify, each in its own transaction (as a change would
-    write them), to a rule whose audience is the chat group."""
+    """NOTICES chat messages through do_notify, to a rule whose audience is the chat group, in
+    one transaction (as one change telling many would), so that they all arrive at once."""
     Rule.objects.create(
         event=Event.TICKET_ASSIGNED,
         audience=Audience.CHAT_GROUP,
@@ -93,8 +100,8 @@ def seed_notices(channel) -> None:
         email=False,
     )
     now = clock.now()
-    for n in range(NOTICES):
-        with transaction.atomic():
+    with transaction.atomic():
+        for n in range(NOTICES):
             do_notify(
                 Event.TICKET_ASSIGNED,
                 key=f"scale:{n}",
@@ -132,18 +139,6 @@ def running_on(worker_id: str) -> list[DBTaskResult]:
 def test_workers_and_schedulers_with_one_killed_generate_and_notify_exactly_once(
     personas, database_tasks, tmp_path
 ):
-    # --- the work, committed before any process starts ---------------------------------------
-    seed_contents(personas)
-    # Saving content enqueued its rescheduling (contents_changed); start from nothing instead,
-    # so that all the occurrences come from the generation runs below.
-    DBTaskResult.objects.all().delete()
-    Occurrence.objects.all().delete()
-    ContentSchedule.objects.all().delete()
-    before = clock.now()
-    expected = generate(before, dry_run=True)
-    assert expected.created > CONTENTS * 5 and not expected.unschedulable
-
-    allow_local()
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -154,13 +149,16 @@ def test_workers_and_schedulers_with_one_killed_generate_and_notify_exactly_once
         "NOTIFY_LEASE_SECONDS": "30",  # the setting's minimum: the killed worker's rows wait it
         "NOTIFY_RETRY_BASE_SECONDS": "1",  # then are tried again after this
     }
+    started = clock.now()
+    allow_local()
     with WebhookServer(delay=0.01) as server:
         # A generic JSON webhook (signed): a chat channel without a vendor's rate limit.
         channel = make_channel(ChannelKind.WEBHOOK, server.url(), secret="scale-secret")
-        seed_notices(channel)
         ours = Delivery.objects.filter(channel=channel)
+        # The work, committed before the processes start.
+        seed_contents(personas)
+        seed_notices(channel)
         assert ours.count() == NOTICES
-
         workers = start_workers(WORKERS, env=env, logs=tmp_path)
         schedulers = start_schedulers(
             SCHEDULERS,
@@ -170,10 +168,9 @@ def test_workers_and_schedulers_with_one_killed_generate_and_notify_exactly_once
         )
         victim, survivors = workers[0], workers[1:]
         try:
-            # Every worker beating before the work arrives, so that all compete for it.
+            # Every worker beating before more work is enqueued, so that all compete for it.
             wait_until(
-                lambda: WorkerHeartbeat.objects.filter(stopped_at__isnull=True).count()
-                == WORKERS,
+                lambda: WorkerHeartbeat.objects.filter(stopped_at__isnull=True).count() == WORKERS,
                 "the workers",
                 seconds=60,
             )
@@ -200,10 +197,10 @@ def test_workers_and_schedulers_with_one_killed_generate_and_notify_exactly_once
                 state=lambda: outbox_state(ours, workers + schedulers),
             )
             wait_until(
-                lambda: DBTaskResult.objects.filter(
-                    id__in=lost_tasks, status="SUCCESSFUL"
-                ).count()
-                == len(lost_tasks),
+                lambda: (
+                    DBTaskResult.objects.filter(id__in=lost_tasks, status="SUCCESSFUL").count()
+                    == len(lost_tasks)
+                ),
                 "the reaper to requeue the killed worker's task and a survivor to run it",
                 seconds=30,
             )
@@ -221,14 +218,13 @@ def test_workers_and_schedulers_with_one_killed_generate_and_notify_exactly_once
             for request in server.received
             if (match := NOTICE.search(request.body))
         )
-    after = clock.now()
 
     logs = "\n".join(process.output() for process in workers + schedulers)
     assert scheduler_statuses == [0] * SCHEDULERS, logs
     assert worker_statuses == [0] * (WORKERS - 1), logs
     assert not DBTaskResult.objects.filter(status="FAILED").exists(), logs
 
-    # (a) Each occurrence once, and as many as one run alone computes.
+    # (a) Each occurrence once, and the same ones one run alone creates on an empty table.
     scheduled = Occurrence.objects.filter(source=Source.SCHEDULE)
     twice = (
         scheduled.values("content_id", "period_start", "index")
@@ -236,14 +232,23 @@ def test_workers_and_schedulers_with_one_killed_generate_and_notify_exactly_once
         .filter(n__gt=1)
     )
     assert list(twice) == []
-    runs = DBTaskResult.objects.filter(task_path=generate_occurrences_task.module_path)
-    assert runs.count() > GENERATIONS_AT_ONCE  # the schedulers' too
+    runs = DBTaskResult.objects.filter(task_path__in=GENERATION_TASKS)
+    assert runs.filter(task_path=generate_occurrences_task.module_path).count() > (
+        GENERATIONS_AT_ONCE
+    )  # the schedulers' too
     assert len({row.worker_ids[-1] for row in runs}) >= 2, "one worker did all the generating"
-    if before.astimezone(SHANGHAI).date() == after.astimezone(SHANGHAI).date():
-        assert scheduled.count() == expected.created
-    assert sum(row.return_value["created"] for row in runs) == scheduled.count()
+    made_by_many = set(scheduled.values_list("content_id", "period_start", "index"))
+    assert len(made_by_many) > CONTENTS * 5
+    after = clock.now()
     again = generate(after, dry_run=True)
     assert (again.created, again.updated, again.cancelled) == (0, 0, 0)
+    Occurrence.objects.all().delete()
+    ContentSchedule.objects.all().delete()
+    alone = generate(after)
+    assert not alone.unschedulable
+    if started.astimezone(SHANGHAI).date() == after.astimezone(SHANGHAI).date():
+        assert alone.created == len(made_by_many)
+        assert set(scheduled.values_list("content_id", "period_start", "index")) == made_by_many
 
     # (b) Every notification sent and received; twice at most the one the killed worker had
     # handed over when it died (sent, not recorded), and only one of the rows it held.
@@ -252,6 +257,12 @@ def test_workers_and_schedulers_with_one_killed_generate_and_notify_exactly_once
     resent = [n for n, times in received.items() if times > 1]
     assert len(resent) <= 1 and all(received[n] == 2 for n in resent), resent
     assert sum(received.values()) == NOTICES + len(resent)
+
+    print(  # the figures docs/operators/workers.md quotes (pytest -s shows them)
+        f"scale: {len(made_by_many)} occurrences by {runs.count()} generation runs; "
+        f"{NOTICES} notices, {sum(received.values())} requests, resent {resent}, "
+        f"{held} rows held by the killed worker"
+    )
 
     # (c) The killed worker's task was taken back by the reaper and run to the end.
     for row in DBTaskResult.objects.filter(id__in=lost_tasks):
