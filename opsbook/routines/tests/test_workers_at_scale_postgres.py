@@ -20,6 +20,7 @@ routines and notify (the jobs app may not import them) and runs the same harness
 import os
 import re
 from collections import Counter
+from functools import partial
 
 import pytest
 from django.db import connection, transaction
@@ -89,6 +90,10 @@ def seed_contents(personas) -> None:
             item = content.item
 
 
+def notice(n: int) -> tuple[str, str]:
+    return f"scale-notice-{n}", f"工单 scale-notice-{n} 已分派"
+
+
 def seed_notices(channel) -> None:
     """NOTICES chat messages through do_notify, to a rule whose audience is the chat group, in
     one transaction (as one change telling many would), so that they all arrive at once."""
@@ -105,7 +110,7 @@ def seed_notices(channel) -> None:
             do_notify(
                 Event.TICKET_ASSIGNED,
                 key=f"scale:{n}",
-                message=lambda n=n: (f"scale-notice-{n}", f"工单 scale-notice-{n} 已分派"),
+                message=partial(notice, n),
                 link=f"/tickets/{n}/",
                 audiences={},
                 now=now,
