@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import connection
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResult, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -67,6 +68,14 @@ def run_when_enqueued(tasks_setting: dict) -> dict:
     ImmediateBackend, which runs a task inside ``enqueue()``."""
     immediate = "django.tasks.backends.immediate.ImmediateBackend"
     return {alias: {**config, "BACKEND": immediate} for alias, config in tasks_setting.items()}
+
+
+def database_url() -> str:
+    """The URL of the test's own PostgreSQL database, for the children's ``DATABASE_URL``
+    (with ``transactional_db`` the rows a test commits are what the children see)."""
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 # Run in each child: set Django up, call the test's setup function, then the command.
@@ -185,16 +194,24 @@ def stop(processes: list[Process], *, timeout: float = 30) -> list[int | None]:
     return statuses
 
 
-def wait_until[T](condition: Callable[[], T], what: str, *, seconds: float = 30) -> T:
+def wait_until[T](
+    condition: Callable[[], T],
+    what: str,
+    *,
+    seconds: float = 30,
+    state: Callable[[], str] | None = None,
+) -> T:
     """Poll ``condition`` until it returns something true, and return that; fail after
-    ``seconds`` with ``what`` in the message."""
+    ``seconds`` with ``what`` in the message (and what ``state`` returns then, to see why)."""
     deadline = time.monotonic() + seconds
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds:g} s for {what}")
+            raise AssertionError(
+                f"waited {seconds:g} s for {what}" + (f"\n{state()}" if state else "")
+            )
         time.sleep(0.1)
 
 

@@ -2,7 +2,8 @@
 daily digest and the release of held messages (digest.py), and the outbox worker, every 10
 seconds and as a task enqueued after a commit that wants its message out at once (a test
 message, a resend). Outbox passes may run on any number of workers at once: rows are claimed
-with a conditional UPDATE (see delivery.py)."""
+with a conditional UPDATE (see delivery.py), so ``send_outbox`` is declared idempotent: a pass
+that failed is retried, and one lost with its worker is requeued by the reaper."""
 
 import time
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.tasks import task
 
 from opsbook.core import clock
+from opsbook.jobs.retry import idempotent
 from opsbook.jobs.schedule import daily, every
 
 from .delivery import prune_deliveries, run_outbox
@@ -23,6 +25,7 @@ BUDGET_SECONDS = 8
 
 
 @every(seconds=10)
+@idempotent(max_attempts=3, backoff=5)
 @task
 def send_outbox() -> dict[str, int]:
     """Send what is due; returns the counts of the passes (taken back, claimed, by outcome)."""

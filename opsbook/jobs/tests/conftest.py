@@ -13,6 +13,7 @@ from django.test import override_settings
 
 import opsbook.settings
 from opsbook.jobs.schedule import Registry
+from opsbook.jobs.testing import database_url
 
 CLAIMS = "jobs_scheduleclaim"
 TASK_RESULTS = "django_tasks_database_dbtaskresult"
@@ -81,11 +82,7 @@ def shared_database(request, tmp_path, transactional_db) -> SharedDatabase:
     """On PostgreSQL, the test database itself (rows committed, emptied after the test); on
     SQLite, whose test database lives in this process's memory, a copy of a migrated file."""
     if connection.vendor == "postgresql":
-        s = connection.settings_dict
-        auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-        return SharedDatabase(
-            url=f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
-        )
+        return SharedDatabase(url=database_url())
     template = request.getfixturevalue("_migrated_sqlite_file")
     path = tmp_path / "shared.sqlite3"
     shutil.copyfile(template, path)
