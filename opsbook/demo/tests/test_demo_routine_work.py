@@ -60,8 +60,9 @@ def test_alice_finds_work_due_today_and_overdue_in_my_work(loaded, client):
 
     page = client.get(reverse("work:mine")).content.decode()
 
-    assert due_today.first().content.name in page
-    assert overdue.first().content.name in page
+    first_due, first_late = due_today.first(), overdue.first()
+    assert first_due is not None and first_due.content.name in page
+    assert first_late is not None and first_late.content.name in page
 
 
 def test_the_workload_page_shows_planned_hours_from_the_effort_estimates(loaded, client):
@@ -91,7 +92,9 @@ def test_the_demo_chat_group_fails_honestly_after_its_retries(loaded, client, ti
 
     failed = Delivery.objects.filter(channel=channel, status=DeliveryStatus.FAILED)
     assert failed.count() == Delivery.objects.filter(channel=channel).count()
-    error = failed.first().last_error
+    first = failed.first()
+    assert first is not None
+    error = first.last_error
     assert "qyapi-demo.invalid" in error and "5" in error
     client.force_login(User.objects.get(username="manager"))
     page = client.get(reverse("notify:deliveries")).content.decode()
