@@ -1,5 +1,6 @@
 """The demo loader, at the top of the layers: it calls each app's own ``demo.py`` in order
-(people, checklist, calendar, tickets) in one transaction.
+(people, checklist, calendar, procedures, tickets, notifications, routine work) in one
+transaction, all at one moment of the clock.
 
 ``load_demo()`` is idempotent: each app's loader creates only what is missing.
 """
@@ -15,6 +16,8 @@ from opsbook.accounts.demo import load_people
 from opsbook.calendars.demo import load_calendar
 from opsbook.catalog.demo import load_checklist
 from opsbook.core import clock
+from opsbook.notify import demo as notify_demo
+from opsbook.routines import demo as routines_demo
 from opsbook.sops.demo import load_procedures
 from opsbook.tickets.demo import load_demo_tickets
 
@@ -28,6 +31,7 @@ class Summary:
     items: int = 0
     contents: int = 0
     tickets: int = 0
+    occurrences: int = 0
 
     @property
     def created_anything(self) -> bool:
@@ -37,15 +41,17 @@ class Summary:
 @transaction.atomic
 def load_demo(today: date | None = None) -> Summary:
     """Create whatever of the demo data is missing; returns what was created."""
+    now = clock.now()
     people = load_people()
     # Services check their actor: a "manager" who exists without that role loads as the system.
     manager = people.users["manager"]
     actor = manager if can_manage_catalog(manager) else None
-    checklist = load_checklist(
-        actor, people.users, people.teams, today or timezone.localdate(clock.now())
-    )
+    checklist = load_checklist(actor, people.users, people.teams, today or timezone.localdate(now))
     load_calendar(actor)
     load_procedures(actor)
+    tickets = load_demo_tickets()
+    # The chat channel and its rules first: the routine work's escalations reach it.
+    notify_demo.load(now, people.users["admin"])
     return Summary(
         users=people.created_users,
         teams=people.created_teams,
@@ -53,5 +59,6 @@ def load_demo(today: date | None = None) -> Summary:
         categories=checklist.categories,
         items=checklist.items,
         contents=checklist.contents,
-        tickets=load_demo_tickets(),
+        tickets=tickets,
+        occurrences=routines_demo.load(now),
     )

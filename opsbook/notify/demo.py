@@ -1,11 +1,17 @@
 """Demo notifications: a few inbox entries for the demo's people, and a WeCom chat group
 "值班群 (demo)" whose robot URL points at a host that never resolves (``.invalid``, RFC 6761),
-with a rule sending SLA breaches to it, so the demo shows failed chat deliveries honestly once
-the worker has tried them.
+with rules sending SLA breaches and overdue routine work to it, so the demo shows failed chat
+deliveries honestly once the worker has tried them ("The host name … does not resolve", then
+"Gave up after N attempts").
 
-``load(now)`` is idempotent: the channel and rule are found by name and event, and every
-notification has a fixed key, so a second call creates nothing. Written through ``do_notify``,
-like real notifications (inbox entries, e-mails to people with an address, the chat message).
+The channel is written like an administrator would: its host put on the webhook allowlist (the
+SSRF guard refuses any host that is not a chat vendor's otherwise), then the channel created
+through ``do_create_channel``, so its URL is encrypted at rest like every channel's.
+
+``load(now, admin)`` is idempotent: the allowlisted host, the channel and its rules are found by
+name and event, and every notification has a fixed key, so a second call creates nothing.
+Written through ``do_notify``, like real notifications (inbox entries, e-mails to people with an
+address, the chat message).
 """
 
 from datetime import datetime, timedelta
@@ -14,14 +20,22 @@ from django.db import transaction
 
 from opsbook.accounts.models import User
 
+from .access_channels import can_manage_allowed_hosts
 from .choices import Audience, ChannelKind, Event
-from .models import Channel, Rule
-from .services import Message, do_notify
+from .models import AllowedHost, Channel, Rule
+from .services import Message, do_notify, do_save_rule
+from .services_delivery import ChannelInput, do_add_allowed_host, do_create_channel
 
 CHANNEL_NAME = "值班群 (demo)"
 # A WeCom group-robot URL on a host that cannot exist: every delivery fails, visibly.
-CHANNEL_URL = "https://qyapi-demo.invalid/cgi-bin/webhook/send?key=opsbook-demo"
+CHANNEL_HOST = "qyapi-demo.invalid"
+CHANNEL_URL = f"https://{CHANNEL_HOST}/cgi-bin/webhook/send?key=opsbook-demo"
+# The events the demo's chat group hears about.
+CHANNEL_EVENTS = [Event.SLA_BREACH, Event.OCCURRENCE_OVERDUE]
+SOURCE = "demo"
 
+# Routine work notifies for real (the demo loader generates occurrences and runs the reminder
+# and escalation jobs); these are the ticket events of the demo tickets' story.
 # key, event, minutes ago, recipients by audience (demo usernames), title, body, link
 NOTICES: list[tuple[str, Event, int, dict[Audience, list[str]], str, str, str]] = [
     (
@@ -60,32 +74,42 @@ NOTICES: list[tuple[str, Event, int, dict[Audience, list[str]], str, str, str]] 
         "明远实验学校 周强 投诉退费处理进度，请组长跟进。",
         "/tickets/",
     ),
-    (
-        "demo:occurrence-overdue:1",
-        Event.OCCURRENCE_OVERDUE,
-        10,
-        {Audience.OWNERS: ["alice"], Audience.TEAM_LEAD: ["alice"]},
-        "例行工作逾期：每周学员学习情况跟踪",
-        "本周的学员学习情况跟踪尚未完成。",
-        "/catalog/",
-    ),
 ]
 
 
-def _demo_channel() -> tuple[Channel, bool]:
-    channel, created = Channel.objects.get_or_create(
-        name=CHANNEL_NAME,
-        defaults={"kind": ChannelKind.WECOM, "url": CHANNEL_URL, "is_active": True},
-    )
-    if not Rule.objects.filter(channel=channel).exists():
-        Rule.objects.create(
-            event=Event.SLA_BREACH,
-            audience=Audience.CHAT_GROUP,
-            channel=channel,
-            in_app=False,
-            email=False,
+def demo_channel(admin: User | None, now: datetime) -> Channel | None:
+    """The demo's chat group and its rules, written by ``admin`` (None when the demo's "admin"
+    exists without that role: the allowlist is an administrator's decision, so no channel)."""
+    channel = Channel.objects.filter(name=CHANNEL_NAME).first()
+    if channel is None:
+        if admin is None or not can_manage_allowed_hosts(admin):
+            return None
+        if not AllowedHost.objects.filter(host=CHANNEL_HOST).exists():
+            do_add_allowed_host(
+                admin,
+                host=CHANNEL_HOST,
+                allow_private=False,
+                note="演示：此主机不存在（.invalid），投递必然失败",
+                now=now,
+                source=SOURCE,
+            )
+        channel = do_create_channel(
+            admin,
+            ChannelInput(name=CHANNEL_NAME, kind=ChannelKind.WECOM, url=CHANNEL_URL),
+            now=now,
+            source=SOURCE,
         )
-    return channel, created
+    for event in CHANNEL_EVENTS:
+        if not Rule.objects.filter(channel=channel, event=event).exists():
+            do_save_rule(
+                admin,
+                None,
+                event=event,
+                audience=Audience.CHAT_GROUP,
+                channel=channel,
+                source=SOURCE,
+            )
+    return channel
 
 
 def _message(title: str, body: str) -> Message:
@@ -93,9 +117,10 @@ def _message(title: str, body: str) -> Message:
 
 
 @transaction.atomic
-def load(now: datetime) -> int:
-    """Create whatever of the demo's notifications is missing; returns the inbox entries made."""
-    _demo_channel()
+def load(now: datetime, admin: User | None = None) -> int:
+    """Create whatever of the demo's notifications is missing; returns the inbox entries made.
+    ``admin`` writes the chat channel (see ``demo_channel``)."""
+    demo_channel(admin, now)
     wanted = {
         name for *_, names, _t, _b, _l in NOTICES for group in names.values() for name in group
     }

@@ -159,13 +159,21 @@ def open_steps(occurrence: Occurrence) -> int:
     return StepRun.objects.filter(run_id=occurrence.sop_run_id, done_at__isnull=True).count()
 
 
-def _audit(actor, occurrence: Occurrence, changes: dict, *, action: str = Action.UPDATE) -> None:
+def _audit(
+    actor,
+    occurrence: Occurrence,
+    changes: dict,
+    *,
+    action: str = Action.UPDATE,
+    source: str = "web",
+) -> None:
     record(
         actor=actor,
         action=action,
         obj=occurrence,
         changes=changes,
         parent=occurrence.content,
+        source=source,
     )
 
 
@@ -194,6 +202,7 @@ def do_complete_occurrence(
     link: str = "",
     files: Sequence[UploadedFile] = (),
     now: datetime | None = None,
+    source: str = "web",
 ) -> Occurrence:
     """Mark the work done with its evidence: a note, a link (http/https) and files.
 
@@ -240,7 +249,7 @@ def do_complete_occurrence(
         changes["evidence"] = ([], [e.name for e in stored])
     if unfinished:
         changes["open_steps"] = (None, unfinished)
-    _audit(user, occurrence, changes)
+    _audit(user, occurrence, changes, source=source)
     return occurrence
 
 
@@ -264,7 +273,12 @@ def _store_evidence(
 
 @transaction.atomic
 def do_skip_occurrence(
-    user: Actor, occurrence: Occurrence, *, reason: str, now: datetime | None = None
+    user: Actor,
+    occurrence: Occurrence,
+    *,
+    reason: str,
+    now: datetime | None = None,
+    source: str = "web",
 ) -> Occurrence:
     """Skip the work, with the reason (required) on record; counted as skipped, not missed."""
     now = clock.or_now(now)
@@ -284,6 +298,7 @@ def do_skip_occurrence(
         user,
         occurrence,
         {"status": (OccurrenceStatus.OPEN, OccurrenceStatus.SKIPPED), "skip_reason": ("", reason)},
+        source=source,
     )
     return occurrence
 

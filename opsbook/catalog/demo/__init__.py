@@ -15,7 +15,7 @@ from opsbook.catalog.models import Category, Ownership, ServiceContent, ServiceI
 
 from .learning import learning_items
 from .operations import operations_items
-from .specs import CATEGORIES, Content, Item
+from .specs import CATEGORIES, EFFORT_MINUTES, Content, Item
 
 SOURCE = "demo"
 
@@ -130,6 +130,7 @@ class _Loader:
                 name=content.name,
                 description=content.description,
                 frequency_text=content.frequency,
+                effort_minutes=EFFORT_MINUTES.get(content.code),
                 notes=content.notes,
                 status=spec.status,
                 sort_order=content_position,

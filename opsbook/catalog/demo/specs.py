@@ -96,3 +96,51 @@ class Item:
     notes: str = ""
     status: str = Status.ACTIVE
     start_date: str | None = "2026-01-01"
+
+
+# Effort estimates (minutes per occurrence) of the recurring content, for the workload page:
+# planned hours = occurrences × effort. Alice's phone and mail duty fill her month on purpose,
+# so the demo shows an owner flagged as overloaded.
+EFFORT_MINUTES = {
+    "DEV-001-01": 480,
+    "DEV-001-02": 240,
+    "DEV-002-01": 120,
+    "DEV-002-02": 90,
+    "DEV-002-03": 480,
+    "DEV-003-01": 60,
+    "DEV-003-02": 60,
+    "STU-001-01": 60,
+    "STU-001-02": 20,
+    "STU-001-03": 30,
+    "STU-002-01": 120,
+    "STU-002-02": 120,
+    "STU-003-01": 90,
+    "STU-003-02": 60,
+    "STU-003-03": 240,
+    "STU-004-01": 240,
+    "STU-004-02": 480,
+    "STU-004-03": 120,
+    "TEC-001-01": 60,
+    "TEC-001-02": 30,
+    "TEC-001-03": 240,
+    "TEC-001-04": 960,
+    "TEC-002-01": 90,
+    "TEC-002-02": 120,
+    "TEC-003-02": 180,
+    "TEC-003-03": 120,
+    "CS-001-01": 120,
+    "CS-001-02": 120,
+    "CS-001-03": 120,
+    "CS-002-01": 60,
+    "CS-002-02": 45,
+    "CS-002-03": 120,
+    "CS-003-03": 240,
+    "CS-004-01": 480,
+    "CS-004-02": 960,
+    "CS-004-03": 180,
+    "MKT-001-01": 480,
+    "MKT-001-03": 240,
+    "MKT-002-01": 120,
+    "MKT-002-02": 60,
+    "MKT-002-03": 90,
+}

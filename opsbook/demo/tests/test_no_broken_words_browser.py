@@ -32,8 +32,9 @@ WRAPPED = """selector => {
   const out = [];
   for (const el of document.querySelectorAll(selector)) {
     if (el.offsetParent === null || el.closest(hidden)) continue;
-    // The bottoms of the lines the element's shown text sits on (screen-reader text aside).
-    const bottoms = new Set();
+    // The boxes of the element's shown text (screen-reader text aside). Two boxes on one line
+    // overlap vertically (a badge's smaller digits too); a box wholly below another is a new line.
+    const boxes = [];
     let text = "";
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -42,10 +43,11 @@ WRAPPED = """selector => {
       const range = document.createRange();
       range.selectNodeContents(node);
       for (const rect of range.getClientRects()) {
-        if (rect.width > 0 && rect.height > 0) bottoms.add(Math.round(rect.bottom));
+        if (rect.width > 0 && rect.height > 0) boxes.push(rect);
       }
     }
-    if (cjk.test(text) && bottoms.size > 1) {
+    const wrapped = boxes.some(a => boxes.some(b => a.top >= b.bottom - 1));
+    if (cjk.test(text) && wrapped) {
       out.push(`${el.tagName.toLowerCase()}.${el.className}: ${text}`);
     }
   }

@@ -50,3 +50,27 @@ def test_readme_screenshots_of_the_demo(browser_page, tmp_path, settings):
 
     page.goto("/people/")
     page.screenshot(path=SCREENSHOTS / "people.png")
+
+
+@pytest.mark.skipif(
+    os.environ.get("OPSBOOK_SCREENSHOTS") != "1", reason="set OPSBOOK_SCREENSHOTS=1 to retake"
+)
+def test_readme_screenshots_of_my_work_and_the_workload(browser_page, tmp_path, settings):
+    """My work as the demo agent (alice) and the workload chart as the manager, on the demo."""
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    sign_in(page, "alice", DEMO_PASSWORD)  # staff land on my work
+    page.locator("#nav-my-work .badge").wait_for()
+    page.screenshot(path=SCREENSHOTS / "my-work.png")
+
+    page.context.clear_cookies()
+    sign_in(page, "manager", DEMO_PASSWORD)
+    page.goto("/work/workload/")
+    page.locator("#workload-chart svg").wait_for()
+    page.wait_for_timeout(1000)  # the chart's entry animation
+    page.screenshot(path=SCREENSHOTS / "workload.png")

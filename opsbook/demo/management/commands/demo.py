@@ -28,5 +28,6 @@ class Command(BaseCommand):
         if verbosity >= 1 and summary.created_anything:
             self.stdout.write(
                 f"Demo data loaded: {summary.items} service items, {summary.contents} content, "
-                f"{summary.tickets} tickets, {summary.users} users (password {PASSWORD})."
+                f"{summary.tickets} tickets, {summary.occurrences} occurrences of routine work, "
+                f"{summary.users} users (password {PASSWORD})."
             )
