@@ -6,7 +6,7 @@ Each block below is a router of its own, registered in ``opsbook/api.py``; route
 """
 
 from datetime import datetime, time
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -85,24 +85,38 @@ class NotifyMarkedOut(Schema):
     marked: int
 
 
+# A wall-clock time as people write it; the API never takes an offset (times are the site's).
+HourMinute = Annotated[
+    str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, e.g. 22:00.")
+]
+
+
+def _hhmm(value: time | None) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
 class NotifyPreferencesOut(Schema):
     email_enabled: bool
     muted_events: list[str]
-    quiet_start: time | None
-    quiet_end: time | None
+    quiet_start: str | None = Field(description="HH:MM in the site's time zone.")
+    quiet_end: str | None = Field(description="HH:MM in the site's time zone.")
     digest: bool
-    digest_at: time | None
-    digest_default_at: time = Field(description="When the digest comes if digest_at is empty.")
+    digest_at: str | None = Field(description="HH:MM in the site's time zone.")
+    digest_default_at: str = Field(description="When the digest comes if digest_at is empty.")
     time_zone: str = Field(description="The site's time zone, in which the times are read.")
 
 
 class NotifyPreferencesPatch(Schema):
     email_enabled: bool | None = None
     muted_events: list[str] | None = Field(None, max_length=50)
-    quiet_start: time | None = None
-    quiet_end: time | None = None
+    quiet_start: HourMinute | None = None
+    quiet_end: HourMinute | None = None
     digest: bool | None = None
-    digest_at: time | None = None
+    digest_at: HourMinute | None = None
 
 
 class NotifyRuleOut(Schema):
@@ -165,29 +179,15 @@ def mark_all_read(request):
     return {"marked": services.do_mark_all_read(request.user, now=clock.now())}
 
 
-@inbox_router.get("/{int:notification_id}", response={200: NotificationOut, **READ_ERRORS})
-def get_notification(request, notification_id: Id):
-    return access.get_notification_for_user(request.user, notification_id)
-
-
-@inbox_router.post("/{int:notification_id}/read", response={200: NotificationOut, **READ_ERRORS})
-def mark_read(request, notification_id: Id):
-    entry = access.get_notification_for_user(request.user, notification_id)
-    return services.do_mark_read(request.user, entry, now=clock.now())
-
-
-# My preferences -----------------------------------------------------------------------------
-
-
 def _preferences_out(pref: Preference) -> dict:
     return {
         "email_enabled": pref.email_enabled,
         "muted_events": list(pref.muted_events or []),
-        "quiet_start": pref.quiet_start,
-        "quiet_end": pref.quiet_end,
+        "quiet_start": _hhmm(pref.quiet_start),
+        "quiet_end": _hhmm(pref.quiet_end),
         "digest": pref.digest,
-        "digest_at": pref.digest_at,
-        "digest_default_at": services.default_digest_time(),
+        "digest_at": _hhmm(pref.digest_at),
+        "digest_default_at": _hhmm(services.default_digest_time()),
         "time_zone": timezone.get_default_timezone_name(),
     }
 
@@ -209,9 +209,25 @@ def update_preferences(request, payload: NotifyPreferencesPatch):
             values[flag] = current[flag]
     if values["muted_events"] is None:
         values["muted_events"] = []
+    for name in ("quiet_start", "quiet_end", "digest_at"):
+        values[name] = _time(values[name])
     with as_field_errors():
         pref = services.do_save_preferences(request.user, source="api", **values)
     return _preferences_out(pref)
+
+
+@inbox_router.get("/{notification_id}", response={200: NotificationOut, **READ_ERRORS})
+def get_notification(request, notification_id: Id):
+    return access.get_notification_for_user(request.user, notification_id)
+
+
+@inbox_router.post("/{notification_id}/read", response={200: NotificationOut, **READ_ERRORS})
+def mark_read(request, notification_id: Id):
+    entry = access.get_notification_for_user(request.user, notification_id)
+    return services.do_mark_read(request.user, entry, now=clock.now())
+
+
+# My preferences -----------------------------------------------------------------------------
 
 
 # Rules ----------------------------------------------------------------------------------------
@@ -247,12 +263,12 @@ def create_rule(request, payload: NotifyRuleIn):
     return HttpStatus(201, access.get_rule_for_user(request.user, rule.pk))
 
 
-@rules_router.get("/{int:rule_id}", response={200: NotifyRuleOut, **READ_ERRORS})
+@rules_router.get("/{rule_id}", response={200: NotifyRuleOut, **READ_ERRORS})
 def get_rule(request, rule_id: Id):
     return access.get_rule_for_user(request.user, rule_id)
 
 
-@rules_router.patch("/{int:rule_id}", response={200: NotifyRuleOut, **WRITE_ERRORS})
+@rules_router.patch("/{rule_id}", response={200: NotifyRuleOut, **WRITE_ERRORS})
 def update_rule(request, rule_id: Id, payload: NotifyRulePatch):
     """Change some of a rule's fields; ``channel_id: null`` clears the channel."""
     rule = access.get_rule_for_user(request.user, rule_id)
@@ -276,7 +292,7 @@ def update_rule(request, rule_id: Id, payload: NotifyRulePatch):
     return access.get_rule_for_user(request.user, rule_id)
 
 
-@rules_router.delete("/{int:rule_id}", response={204: None, **READ_ERRORS})
+@rules_router.delete("/{rule_id}", response={204: None, **READ_ERRORS})
 def delete_rule(request, rule_id: Id):
     services.do_delete_rule(
         request.user, access.get_rule_for_user(request.user, rule_id), source="api"
@@ -284,7 +300,7 @@ def delete_rule(request, rule_id: Id):
     return HttpStatus(204, None)
 
 
-@rules_router.post("/{int:rule_id}/test", response={202: NotifyRuleTestOut, **WRITE_ERRORS})
+@rules_router.post("/{rule_id}/test", response={202: NotifyRuleTestOut, **WRITE_ERRORS})
 def test_rule(request, rule_id: Id):
     """Send a test message through the rule: to its chat channel, or to me by its inbox and
     e-mail flags. Answers what was queued."""
