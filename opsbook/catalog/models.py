@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,10 @@ code_validator = RegexValidator(
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, validators=[single_line])
+    # A stable code for reports and metrics (``C<id>`` unless given); renaming keeps it.
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, null=True, blank=True, validators=[code_validator]
+    )
     parent = models.ForeignKey(
         "self",
         models.PROTECT,
@@ -71,6 +76,12 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if not self.code:
+            Category.objects.filter(pk=self.pk).update(code=f"C{self.pk}")
+            self.code = f"C{self.pk}"
+
     def path(self) -> list["Category"]:
         """This category and its ancestors, root first (one query per level; trees are shallow)."""
         chain: list[Category] = []
@@ -82,6 +93,13 @@ class Category(models.Model):
 
     def path_label(self) -> str:
         return " / ".join(c.name for c in self.path())
+
+
+def fill_category_codes() -> None:
+    """Give ``C<id>`` to categories created without a code (bulk creation skips ``save``)."""
+    Category.objects.filter(code__isnull=True).update(
+        code=Concat(models.Value("C"), Cast("id", models.CharField()))
+    )
 
 
 class ChecklistEntry(models.Model):

@@ -24,7 +24,7 @@ from opsbook.core.errors import ConflictError
 from opsbook.core.tabular import bulk
 
 from ..changes import announce_contents
-from ..models import Category, ServiceContent, ServiceItem
+from ..models import Category, ServiceContent, ServiceItem, fill_category_codes
 from ..signals import standards_changed
 from . import parts
 
@@ -188,6 +188,7 @@ class _Writer:
                 order = next_order(counters, parent, siblings.get(parent, []))
                 objs.append(Category(name=path[-1], parent_id=parent, sort_order=order))
             Category.objects.bulk_create(objs)
+            fill_category_codes()
             for path, obj in zip(paths, objs, strict=True):
                 ids[path] = obj.pk
                 changes = {"name": [None, obj.name]}
