@@ -52,14 +52,20 @@ class Figure:
     live_windows: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
+        def n(v: float | None) -> float | int | None:
+            # Counts print as integers (2, not 2.0).
+            return (
+                int(v) if self.unit == registry.Unit.COUNT and v is not None and v == int(v) else v
+            )
+
         data: dict[str, Any] = {
-            "value": self.value,
-            "previous": self.previous,
-            "change": self.change,
+            "value": n(self.value),
+            "previous": n(self.previous),
+            "change": n(self.change),
             "change_pct": self.change_pct,
-            "last_year": self.last_year,
+            "last_year": n(self.last_year),
             "unit": self.unit,
-            "target": self.target,
+            "target": n(self.target),
             "status": self.status,
         }
         if self.by is not None:
