@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .choices import KpiDirection
 
@@ -235,7 +235,11 @@ def _shown_unit(unit: str, kpi_unit: str) -> str:
     if unit == "ratio":
         return "%"
     if unit == "seconds":
-        return kpi_unit if kpi_unit.strip().casefold() in _SECONDS_PER else _("min")
+        return (
+            kpi_unit
+            if kpi_unit.strip().casefold() in _SECONDS_PER
+            else pgettext("duration unit", "min")
+        )
     return kpi_unit
 
 
