@@ -101,8 +101,8 @@ def sparkline(values) -> SafeString:
         for run in runs
         if len(run) > 1
     )
-    x, y = last.split(",")
-    dot = f'<circle cx="{x}" cy="{y}" r="2" fill="currentColor"/>'
+    dot_x, dot_y = last.split(",")
+    dot = f'<circle cx="{dot_x}" cy="{dot_y}" r="2" fill="currentColor"/>'
     label = _("Last %(count)d months") % {"count": len(points)}
     return mark_safe(  # noqa: S308 - built from numbers only; the label is escaped below
         f'<svg class="kpi-sparkline" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" '

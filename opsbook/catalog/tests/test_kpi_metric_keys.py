@@ -10,15 +10,18 @@ import pytest
 import python_calamine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
+from django.urls import reverse
 
 from opsbook.catalog import kpi_actuals, kpi_metrics
 from opsbook.catalog import services as catalog
 from opsbook.catalog.excel import textformats as tf
 from opsbook.catalog.excel.exporter import export_catalog
 from opsbook.catalog.models import Kpi, ServiceItem
-from opsbook.catalog.testing import make_item
+from opsbook.catalog.testing import make_category, make_item
 
 from .excel_helpers import counts, row, run, table, xlsx
+from .test_views_edit import item_data, rows
 
 BEFORE = [("catalog", "0007_category_code")]
 AFTER = [("catalog", "0008_kpi_metric_registry_keys")]
@@ -279,3 +282,23 @@ def test_an_actual_is_shown_in_the_kpis_unit_and_judged_by_its_target(
     if shown is not None:
         assert reading.text == shown
     assert reading.light == {"met": "green", "missed": "red", None: "grey"}[status]
+
+
+def test_the_edit_form_reads_a_key_written_after_a_kpi(personas):
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(personas.mia)
+    data = item_data(
+        make_category("热线"),
+        **rows(
+            "kpis", {"text": "客户回访到位 [complaints.followup_rate]", "direction": "at_least"}
+        ),
+    )
+    response = client.post(reverse("catalog:item_create"), data)
+    assert response.status_code == 302
+    assert list(Kpi.objects.values_list("text", "name", "metric")) == [
+        ("客户回访到位", "客户回访到位", "complaints.followup_rate")
+    ]
+
+    data["kpis-0-text"] = "客户回访到位 [complaints.typo]"
+    response = client.post(reverse("catalog:item_create"), data | {"name": "另一个"})
+    assert response.status_code == 200 and "complaints.typo" in response.text

@@ -38,10 +38,10 @@ def test_every_key_the_checklist_knows_is_a_registry_key():
     known = {m.key for m in registry.metrics(dynamic=False)}
     assert set(kpi_metrics.KEYS) <= known, set(kpi_metrics.KEYS) - known
     for key in kpi_metrics.KEYS:
-        metric = registry.get(key)
-        assert metric is not None and "item" in metric.dimensions, key
+        metric, words = registry.get(key), kpi_metrics.get(key)
+        assert metric is not None and words is not None and "item" in metric.dimensions, key
         # The word list says which direction is good: it agrees with the registry.
-        assert kpi_metrics.get(key).higher_is_better == metric.higher_is_better, key
+        assert words.higher_is_better == metric.higher_is_better, key
 
 
 def _hotline(personas, *kpi_texts: str):

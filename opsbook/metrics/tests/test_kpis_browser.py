@@ -27,10 +27,12 @@ def sign_in(page, live_server, user) -> None:
 def test_an_item_page_shows_a_kpis_actual_from_the_tickets(browser_page, live_server, personas):
     page = browser_page
     csp_errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: "Content Security Policy" in m.text and csp_errors.append(m.text),
-    )
+
+    def watch(message) -> None:
+        if "Content Security Policy" in message.text:
+            csp_errors.append(message.text)
+
+    page.on("console", watch)
     item = make_item(personas.alice, name="热线电话服务", code="HOT-1")
     catalog.do_update_item(
         None,
