@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from opsbook.metrics.periods import Period
 from opsbook.metrics.registry import NONE_CODE
@@ -116,7 +117,7 @@ class Rows:
         ]
         self.tickets = {row["id"]: row for row in Ticket.objects.values(*set(ticket_fields))}
         # Each ticket's creation and status changes, in the order they happened.
-        self.changes: dict[int, list[dict]] = {pk: [] for pk in self.tickets}
+        self.changes: dict[int, list[Any]] = {pk: [] for pk in self.tickets}
         events = TicketEvent.objects.filter(kind__in=["created", "status"]).exclude(to_status="")
         for event in events.values("id", "ticket_id", "at", "kind", "from_status", "to_status"):
             self.changes[event["ticket_id"]].append(event)
@@ -286,7 +287,8 @@ class Oracle:
     def by(self, key: str, period: Period, dimension: str) -> dict[str, Figure]:
         fields = OCCURRENCE_DIMENSIONS if key in ROUTINE_KEYS else TICKET_DIMENSIONS
         field = fields[dimension]
-        return {
-            code: self.figure(key, period, lambda row, c=code: (row[field] or NONE_CODE) == c)
-            for code in self.codes(key, dimension)
-        }
+
+        def of(code: str) -> Filter:
+            return lambda row: (row[field] or NONE_CODE) == code
+
+        return {code: self.figure(key, period, of(code)) for code in self.codes(key, dimension)}

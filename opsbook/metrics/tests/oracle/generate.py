@@ -229,7 +229,8 @@ class Life:
 
     def contact(self):
         p = self.world.personas
-        return {p.customer_a.pk: p.dana, p.customer_b.pk: p.carl}.get(self.ticket.customer_id)
+        contacts = {p.customer_a.pk: p.dana, p.customer_b.pk: p.carl}
+        return contacts.get(self.ticket.customer_id or 0)
 
     def rate(self, rating: int) -> bool:
         contact = self.contact()
