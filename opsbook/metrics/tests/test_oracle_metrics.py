@@ -20,16 +20,12 @@ import pytest
 from django.core.management import call_command
 
 from opsbook.accounts.testing import Personas
-from opsbook.metrics import periods, registry
+from opsbook.metrics import engine, periods, registry
 from opsbook.tickets.tests.security_helpers import like_a_test, rolled_back
 
 from .oracle import generate
 from .oracle.compute import COUNTS, KEYS, RATES, Figure, Oracle, Rows
 
-try:
-    from opsbook.metrics import engine
-except ImportError:  # TEMP until the engine branch is merged
-    engine = None
 
 NOW = generate.FINAL_NOW
 PERIODS = ["2026-10", "2026-11"]

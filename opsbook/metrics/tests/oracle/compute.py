@@ -171,6 +171,8 @@ class Oracle:
             return instant is not None and start <= instant < end
 
         r = self.rows
+        if key in ROUTINE_KEYS:
+            return self._routines(key, [o for o in r.occurrences if keep(o)], inside)
         tickets = [t for t in r.tickets.values() if keep(t)]
         created = [t for t in tickets if inside(t["created_at"])]
         complaints = [t for t in created if t["type"] == "complaint"]
@@ -238,8 +240,6 @@ class Oracle:
             resolved_complaints = [t for t in resolved if t["type"] == "complaint"]
             visited = [t for t in resolved_complaints if t["id"] in r.visited]
             return rate(len(visited), len(resolved_complaints))
-        if key in ROUTINE_KEYS:
-            return self._routines(key, [o for o in r.occurrences if keep(o)], inside)
         raise KeyError(key)
 
     def _sla(
