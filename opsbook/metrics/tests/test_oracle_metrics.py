@@ -26,9 +26,9 @@ from opsbook.tickets.tests.security_helpers import like_a_test, rolled_back
 from .oracle import generate
 from .oracle.compute import COUNTS, KEYS, RATES, Figure, Oracle, Rows
 
-
 NOW = generate.FINAL_NOW
-PERIODS = ["2026-10", "2026-11"]
+# 2026-09's last year (2025-09) holds nothing: counts 0, everything else null.
+PERIODS = ["2026-09", "2026-10", "2026-11"]
 WINDOWS = (("value", lambda p: p), ("previous", lambda p: p.previous()),
            ("last_year", lambda p: p.last_year()))  # fmt: skip
 DIMENSIONS = ["type", "channel", "priority", "item", "category", "owner", "team", "customer"]
@@ -102,6 +102,12 @@ def test_the_history_exercises_every_definition(built, oracle):
     assert not rows.tickets[s["cancelled_before_breach"]]["response_breached"]
     assert rows.tickets[s["cancelled_after_breach"]]["response_breached"]
     assert rows.tickets[s["open_and_overdue"]]["resolution_breached"]
+    assert not rows.tickets[s["answered_exactly_at_due"]]["response_breached"]
+    assert rows.tickets[s["answered_one_second_late"]]["response_breached"]
+    assert rows.tickets[s["measured_by_nothing"]]["response_target_seconds"] is None
+    assert rows.tickets[s["measured_by_nothing"]]["response_business_seconds"] is None
+    assert rows.latest_resolution(s["rated_then_reopened"]) is None
+    assert oracle.figure("tickets.created", periods.parse("2026-09").last_year()).value == 0
     # A ticket's latest resolution from its events is the one stored on it.
     for pk, t in rows.tickets.items():
         if t["status"] in ("resolved", "closed"):

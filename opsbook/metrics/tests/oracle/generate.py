@@ -418,6 +418,26 @@ def scripted(world: World, rng: random.Random) -> None:
     change(t, Status.RESOLVED, shanghai(date(2026, 11, 30), 23, 59))
     # Still running at the end, past its due time: breached when the SLA job runs.
     t = new("open_and_overdue", shanghai(date(2026, 11, 20), 10), customer=p.customer_b)
+    # A calendar-time target of 15 minutes: answered exactly at the due time (on time), and
+    # one second after it (late).
+    network = world.items[2]
+    opened = shanghai(date(2026, 11, 10), 22, 30)
+    for name, late in (("answered_exactly_at_due", 0), ("answered_one_second_late", 1)):
+        t = new(name, opened, item=network, priority="urgent", assignee=p.charlie)
+        reply(t, opened + timedelta(minutes=15, seconds=late))
+        change(t, Status.RESOLVED, opened + timedelta(hours=1))
+    # Resolved and rated in October, reopened by the customer in November and still open: its
+    # rating leaves October's satisfaction figures.
+    t = new("rated_then_reopened", shanghai(date(2026, 10, 27), 11))
+    reply(t, shanghai(date(2026, 10, 27), 11, 10))
+    change(t, Status.RESOLVED, shanghai(date(2026, 10, 28), 15))
+    services.do_rate_ticket(t, 2, actor=p.dana, now=shanghai(date(2026, 10, 29), 9))
+    services.do_reply(p.dana, t, "又坏了", now=shanghai(date(2026, 11, 1), 8))
+    # Nothing measures it: no clocks, no seconds, in no SLA figure or percentile.
+    t = new("measured_by_nothing", shanghai(date(2026, 11, 12), 10), item=None,
+            type=TicketType.SUGGESTION, priority="low")  # fmt: skip
+    reply(t, shanghai(date(2026, 11, 12), 11))
+    change(t, Status.RESOLVED, shanghai(date(2026, 11, 13), 11))
     # Still new at the end of October, created before it: in the backlog of both months.
     t = new("backlog_from_september", shanghai(date(2026, 9, 29), 16), customer=None,
             assignee=p.charlie, item=world.items[2])  # fmt: skip
@@ -447,7 +467,11 @@ def routine_history(world: World, rng: random.Random) -> None:
                 roll = rng.random()
                 if day == date(2026, 10, 30) and content == world.contents[0]:
                     roll = -1  # done at the first instant of November: late, due in October
-                if roll < 0:
+                if day == picked[0] and (year, month) == (2026, 11):
+                    roll = -2  # done exactly at its due time: on time
+                if roll == -2:
+                    routines.do_complete_occurrence(None, occurrence, now=due)
+                elif roll < 0:
                     routines.do_complete_occurrence(None, occurrence, now=BOUNDARY)
                 elif roll < 0.45:
                     when = due - timedelta(minutes=rng.randrange(0, 600))
@@ -484,6 +508,11 @@ def build(personas: Personas, seed: int = SEED) -> World:
 def _build(personas: Personas, seed: int) -> World:
     rng = random.Random(seed)
     make_org_calendar()
+    # Low-priority suggestions outside the checklist are measured by nothing: no clocks.
+    services.do_update_default_targets(
+        personas.mia, {(TicketType.SUGGESTION, "low"): services.Targets(None, None)},
+        now=datetime(2025, 9, 1, tzinfo=UTC),
+    )  # fmt: skip
     world = World(personas)
     build_catalog(world)
     for year, month, count in MONTHS:
