@@ -20,7 +20,7 @@ import pytest
 from django.core.management import call_command
 
 from opsbook.accounts.testing import Personas
-from opsbook.metrics import engine, periods, registry
+from opsbook.metrics import engine, periods, registry, snapshots
 from opsbook.tickets.tests.security_helpers import like_a_test, rolled_back
 
 from .oracle import generate
@@ -262,4 +262,29 @@ def test_a_scoped_drill_down_counts_the_scoped_figure(oracle):
         listed = engine.rows(key, period, scope=scope, now=NOW).count()
         if listed != expected.numerator:
             wrong.append((key, listed, expected.numerator))
+    assert wrong == []
+
+
+# --- point-in-time figures read back from the snapshots taken at period close ------------------
+
+
+@pytest.mark.parametrize("dimension", [None, "owner", "category", "customer"])
+def test_snapshotted_backlog_matches_the_oracle(oracle, dimension):
+    period = periods.parse("2026-11")
+    for closed in (period.previous(), period.last_year(), period.previous().previous()):
+        snapshots.take(closed, now=NOW, final=True)
+    key = "tickets.backlog"
+    figure = engine.evaluate([key], period, by=dimension, now=NOW).figures[key]
+    wrong = []
+    cuts = {None: figure} if dimension is None else {**(figure.by or {})}
+    for name, shift in WINDOWS:
+        if dimension is None:
+            expected = {None: oracle.figure(key, shift(period))}
+        else:
+            expected = dict(oracle.by(key, shift(period), dimension))
+        for code in set(expected) | set(cuts):
+            want = expected.get(code, Figure(None))
+            got = getattr(cuts[code], name) if code in cuts else None
+            if not (empty(want) and got in (0, None)) and not close(key, got, want.value):
+                wrong.append((name, code, got, want.value))
     assert wrong == []
