@@ -120,8 +120,11 @@ def cut_by(dimension: str) -> list[str]:
     return [k for k in KEYS if dimension in getattr(registry.get(k), "dimensions", ())]
 
 
-def test_every_built_in_metric_is_registered():
+def test_every_built_in_metric_is_registered_and_checked_here():
     assert [k for k in KEYS if registry.get(k) is None] == []
+    built_in = {"tickets", "sla", "csat", "routines"}
+    declared = [m.key for m in registry.metrics(dynamic=False) if m.family in built_in]
+    assert [k for k in declared if k not in KEYS] == []
 
 
 # --- the engine against the oracle ----------------------------------------------------------------
