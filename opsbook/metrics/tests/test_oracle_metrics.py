@@ -31,7 +31,9 @@ NOW = generate.FINAL_NOW
 PERIODS = ["2026-09", "2026-10", "2026-11"]
 WINDOWS = (("value", lambda p: p), ("previous", lambda p: p.previous()),
            ("last_year", lambda p: p.last_year()))  # fmt: skip
-DIMENSIONS = ["type", "channel", "priority", "item", "category", "owner", "team", "customer"]
+DIMENSIONS = [
+    "type", "channel", "priority", "item", "category", "owner", "team", "customer", "hour",
+]  # fmt: skip
 
 
 @dataclass
@@ -98,6 +100,8 @@ def test_the_history_exercises_every_definition(built, oracle):
     # The boundary: opened at midnight in Shanghai is November's, one second earlier October's.
     assert rows.tickets[s["created_at_boundary"]]["created_at"] == generate.BOUNDARY
     assert oct_.end_at() == generate.BOUNDARY == nov.start_at()
+    assert rows.tickets[s["created_at_boundary"]]["created_hour"] == "00"
+    assert rows.tickets[s["created_last_second_of_october"]]["created_hour"] == "23"
     # Cancelled before its response target passed: not measured; after it: breached.
     assert not rows.tickets[s["cancelled_before_breach"]]["response_breached"]
     assert rows.tickets[s["cancelled_after_breach"]]["response_breached"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from opsbook.metrics.periods import Period
+from opsbook.metrics.periods import Period, org_tz
 from opsbook.metrics.registry import NONE_CODE
 from opsbook.routines.models import Occurrence
 from opsbook.tickets.models import Comment, FollowUp, Ticket, TicketEvent
@@ -64,6 +64,7 @@ TICKET_DIMENSIONS = {
     "owner": "assignee__username",
     "team": "team__name",
     "customer": "customer__code",
+    "hour": "created_hour",  # "00"–"23", the hour of creation in the organisation's zone
 }
 OCCURRENCE_DIMENSIONS = {
     "item": "content__item__code",
@@ -134,9 +135,12 @@ class Rows:
             "resolution_breached",
             "response_business_seconds",
             "resolution_business_seconds",
-            *TICKET_DIMENSIONS.values(),
+            *(f for f in TICKET_DIMENSIONS.values() if f != "created_hour"),
         ]
         self.tickets = {row["id"]: row for row in Ticket.objects.values(*set(ticket_fields))}
+        zone = org_tz()
+        for row in self.tickets.values():
+            row["created_hour"] = f"{row['created_at'].astimezone(zone).hour:02d}"
         # Each ticket's creation and status changes, in the order they happened.
         self.changes: dict[int, list[Any]] = {pk: [] for pk in self.tickets}
         events = TicketEvent.objects.filter(kind__in=["created", "status"]).exclude(to_status="")
