@@ -323,9 +323,10 @@ class Oracle:
     def _routines(
         key: str, occurrences: list[dict], inside: Callable[[datetime | None], bool]
     ) -> Figure:
-        """Occurrences due in P (every status, as the table says); on time = done by the due
-        time; the on-time rate leaves skipped ones out of its denominator."""
-        due = [o for o in occurrences if inside(o["due_at"])]
+        """Occurrences due in P, except cancelled ones (never owed: the routines' coverage
+        report leaves them out too); on time = done by the due time; the on-time rate leaves
+        skipped ones out of its denominator."""
+        due = [o for o in occurrences if inside(o["due_at"]) and o["status"] != "cancelled"]
         done = [o for o in due if o["status"] == "done"]
         if key == "routines.coverage":
             return rate(len(done), len(due))
