@@ -99,6 +99,10 @@ class Goal(models.Model):
         return self.kpi_id is not None
 
     @property
+    def direction_sign(self) -> str:
+        return "≤" if self.direction == Direction.AT_MOST else "≥"
+
+    @property
     def created_on(self) -> date:
         """The day the goal was set, in the organisation's time zone."""
         return self.created_at.astimezone(org_tz()).date()

@@ -96,7 +96,7 @@ def test_behind_the_latest_due_checkpoint_is_at_risk_even_with_a_good_forecast()
         fc.CheckpointState(date(2026, 11, 30), 0.97, None),  # not due
     )
     assert state(checkpoints=behind) == GoalStatus.AT_RISK
-    caught_up = behind[:1] + (fc.CheckpointState(date(2026, 10, 31), 0.95, 0.951),)
+    caught_up = (*behind[:1], fc.CheckpointState(date(2026, 10, 31), 0.95, 0.951))
     assert state(checkpoints=caught_up) == GoalStatus.ON_TRACK
 
 
