@@ -7,7 +7,8 @@ one ``engine.series`` call; the rest is the arithmetic of ``forecast.py``.
 
 * The current value is the latest complete month that has a value; before any month is
   complete, this month so far (``partial``).
-* The trend runs through the baseline (placed at its period, when it is before the start) and
+* The trend runs through the baseline (placed at its period, else the month before the start;
+  only when that is before the first month) and
   the complete months' values (this month so far only while no month is complete); the
   forecast is that line read at the deadline's month.
 * A checkpoint's actual is its month's value (so far, for this month), once its date is past.
@@ -107,12 +108,14 @@ def _series(key: str, periods: list[Period], scope: dict, now: datetime) -> list
 
 
 def baseline_x(goal: Goal) -> float | None:
-    if goal.baseline is None or not goal.baseline_period:
+    """Where the baseline sits on the month axis: the middle of its period, or without one
+    (or an unreadable one) the month before the start."""
+    if goal.baseline is None:
         return None
     try:
         period = parse(goal.baseline_period)
     except PeriodError:
-        return None
+        return float(fc.month_number(goal.start) - 1)
     return (fc.month_number(period.start) + fc.month_number(period.last_day)) / 2
 
 
@@ -124,7 +127,7 @@ def evaluate(goal: Goal, checkpoints: Sequence[GoalCheckpoint], now: datetime) -
     months = span(goal, today)
     if metric is not None:
         first = months[0] if months else month(goal.start.year, goal.start.month)
-        before = first.shift(-HISTORY_MONTHS).trailing(HISTORY_MONTHS)
+        before = first.shift(-1).trailing(HISTORY_MONTHS)
         values = _series(goal.metric, before + months, goal.scope, now)
         result.history = [v for v in values[:HISTORY_MONTHS] if v is not None]
         result.months = [
