@@ -8,11 +8,13 @@ filters (owner, status, metric), pagination and the stored status work the same 
 in SQL.
 
 The mirrored goal: title = the KPI's name; description = the KPI as written; metric = the KPI's
-metric key (a registry key; the checklist's older keys are translated by ``LEGACY_KEYS``);
+metric key (a registry key; the checklist's older keys are translated by
+``metrics.targets.LEGACY_KPI_KEYS``);
 scope = the KPI's content (``{"content": code}``) or else its item (``{"item": code}``), as
 far as the metric can be cut so (a KPI whose metric cannot be cut by item is not mirrored); target
-and direction = the KPI's (a target written in percent or minutes is turned into the metric's
-unit); owner = the primary owner (a person) of the content, else of the item; a standing KPI is
+and direction = the KPI's, in the metric's unit exactly as the engine reads a KPI's target
+(``metrics.targets.kpi_value``: 98 % → 0.98, 30 分钟 → 1800 s); owner = the primary owner (a
+person) of the content, else of the item; a standing KPI is
 judged per calendar year: start = 1 January, deadline = 31 December of the current year.
 """
 
@@ -22,26 +24,11 @@ from datetime import date, datetime
 from django.db.models import Prefetch, QuerySet
 
 from opsbook.catalog.models import Kpi, Ownership
-from opsbook.metrics import registry
+from opsbook.metrics import registry, targets
 from opsbook.metrics.models import Direction
 from opsbook.metrics.periods import org_tz
-from opsbook.metrics.registry import Unit
 
 from .spec import GoalSpec
-
-# The checklist's first metric names (catalog/kpi_metrics.py) and the registry metric of each.
-LEGACY_KEYS = {
-    "response_on_time": "sla.response.met_rate",
-    "resolution_on_time": "sla.resolution.met_rate",
-    "resolution_rate": "tickets.resolution_rate",
-    "on_time_completion": "routines.on_time_rate",
-    "satisfaction": "csat.satisfied_share",
-    "complaint_rate": "tickets.complaint_rate",
-    "follow_up_rate": "complaints.followup_rate",
-    "first_contact_resolution": "tickets.first_contact_resolution",
-}
-PERCENT_UNITS = {"%", "％", "percent"}
-MINUTE_UNITS = {"分钟", "min", "minutes", "分"}
 
 
 def metric_key(kpi: Kpi) -> str | None:
@@ -49,7 +36,7 @@ def metric_key(kpi: Kpi) -> str | None:
     key = kpi.metric or ""
     if registry.get(key) is not None:
         return key
-    mapped = LEGACY_KEYS.get(key)
+    mapped = targets.LEGACY_KPI_KEYS.get(key)
     if mapped is not None and registry.get(mapped) is not None:
         return mapped
     return None
@@ -82,15 +69,6 @@ def _owner(kpi: Kpi):
     return None
 
 
-def _in_unit(value: float, kpi_unit: str, unit: str) -> float:
-    written = (kpi_unit or "").strip().lower()
-    if unit == Unit.RATIO and (written in PERCENT_UNITS or value > 1):
-        return value / 100
-    if unit == Unit.SECONDS and written in MINUTE_UNITS:
-        return value * 60
-    return value
-
-
 def spec_of(kpi: Kpi, now: datetime) -> GoalSpec | None:
     key = metric_key(kpi)
     if key is None or kpi.target is None:
@@ -110,7 +88,7 @@ def spec_of(kpi: Kpi, now: datetime) -> GoalSpec | None:
         description=" ".join(p for p in (kpi.text, kpi.description) if p)[:5000],
         metric=key,
         scope=scope,
-        target=_in_unit(float(kpi.target), kpi.unit, metric.unit),
+        target=targets.kpi_value(kpi, key),
         direction=Direction.AT_MOST if kpi.direction == Direction.AT_MOST else Direction.AT_LEAST,
         start=date(year, 1, 1),
         deadline=date(year, 12, 31),

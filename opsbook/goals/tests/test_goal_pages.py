@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.test import Client
 
 from opsbook.goals.models import Goal, GoalCheckpoint
 
@@ -28,7 +29,9 @@ def test_staff_see_goals_with_status_badges_and_smart_warnings(
     make_goal(personas.alice)
     make_goal(None, title="满意度", metric="", deadline=None, description="")
     for n in range(10):
-        make_goal(personas.bob, title=f"目标{n}号要达成", checkpoints=[(date(2026, 11, 1), 0.9, "")])
+        make_goal(
+            personas.bob, title=f"目标{n}号要达成", checkpoints=[(date(2026, 11, 1), 0.9, "")]
+        )
 
     client = client_for(personas.bob)
     client.get("/goals/")
@@ -76,7 +79,9 @@ def test_a_goals_page_has_its_chart_checkpoints_and_findings(personas, fake_metr
     assert chart["months"] == ["2026-10", "2026-11", "2026-12"]
     assert chart["actual"][:2] == [pytest.approx(95.0), pytest.approx(96.0)]
     assert chart["target"] == [pytest.approx(98.0)] * 3
-    assert chart["forecast"][0] == pytest.approx(95.0) and chart["forecast"][2] == pytest.approx(101.0)
+    assert chart["forecast"][0] == pytest.approx(95.0) and chart["forecast"][2] == pytest.approx(
+        101.0
+    )
     assert chart["checkpoints"][0] == pytest.approx(94.0)
     assert 'id="goal-data"' in page and "goals.js" in page
     assert "The checkpoint on 2027-01-15 is after the deadline." in page
@@ -147,9 +152,12 @@ def test_agents_cannot_create_or_edit(personas, fake_metric):
     client = client_for(personas.alice)
     assert client.get("/goals/new/").status_code == 403
     assert client.post(f"/goals/{goal.pk}/edit/", {"title": "改了"}).status_code == 403
-    assert client.post(
-        f"/goals/{goal.pk}/checkpoints/", {"date": "2026-12-01", "expected": "97"}
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/goals/{goal.pk}/checkpoints/", {"date": "2026-12-01", "expected": "97"}
+        ).status_code
+        == 403
+    )
 
 
 def test_a_manager_edits_a_goal_and_adds_a_checkpoint(personas, fake_metric):
@@ -187,11 +195,20 @@ def test_the_owner_notes_a_checkpoint_and_others_cannot(personas, fake_metric):
     checkpoint = GoalCheckpoint.objects.get()
 
     owner = client_for(personas.alice)
-    assert 'class="d-flex gap-1 mt-1 checkpoint-note"' in owner.get(f"/goals/{goal.pk}/").content.decode()
-    assert owner.post(f"/goals/checkpoints/{checkpoint.pk}/note/", {"note": "排班已调整"}).status_code == 302
-    assert client_for(personas.bob).post(
-        f"/goals/checkpoints/{checkpoint.pk}/note/", {"note": "我来写"}
-    ).status_code == 404
+    assert (
+        'class="d-flex gap-1 mt-1 checkpoint-note"'
+        in owner.get(f"/goals/{goal.pk}/").content.decode()
+    )
+    assert (
+        owner.post(f"/goals/checkpoints/{checkpoint.pk}/note/", {"note": "排班已调整"}).status_code
+        == 302
+    )
+    assert (
+        client_for(personas.bob)
+        .post(f"/goals/checkpoints/{checkpoint.pk}/note/", {"note": "我来写"})
+        .status_code
+        == 404
+    )
 
     checkpoint.refresh_from_db()
     assert checkpoint.note == "排班已调整" and checkpoint.noted_by == personas.alice
@@ -210,9 +227,8 @@ def test_a_manager_refreshes_every_goal(personas, fake_metric):
 
 def test_the_pages_speak_chinese_by_default(personas, fake_metric):
     make_goal(personas.alice)
-    from django.test import Client
-
     client = Client()
     client.force_login(personas.alice)
     page = client.get("/goals/").content.decode()
-    assert "目标" in page
+    assert '<h1 class="h3 mb-0 me-auto">目标</h1>' in page and "负责人" in page
+    assert "新建目标" not in page  # an agent sets no goals

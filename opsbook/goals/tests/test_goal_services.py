@@ -51,9 +51,7 @@ def test_a_manager_sets_a_goal_that_is_audited_and_evaluated(personas, fake_metr
     assert entry.changes["target"] == 0.98 and entry.changes["scope"] == {"team": "客服部"}
 
 
-def test_the_baseline_is_read_from_the_metric_when_only_its_period_is_given(
-    personas, fake_metric
-):
+def test_the_baseline_is_read_from_the_metric_when_only_its_period_is_given(personas, fake_metric):
     fake_metric.values["2026-09"] = 0.915
 
     goal = services.do_create_goal(
@@ -123,9 +121,7 @@ def test_two_checkpoints_on_one_day_are_refused(personas, fake_metric):
 
 
 def test_a_weak_goal_is_saved_all_the_same(personas, fake_metric):
-    goal = services.do_create_goal(
-        personas.mia, GoalSpec(title="提升满意度"), now=NOW
-    )
+    goal = services.do_create_goal(personas.mia, GoalSpec(title="提升满意度"), now=NOW)
     assert goal.metric == "" and goal.deadline is None
     assert goal.status == GoalStatus.NO_DATA
 
@@ -134,9 +130,7 @@ def test_an_update_audits_what_changed_only(personas, fake_metric):
     goal = make_goal(personas.alice)
     later = NOW + timedelta(days=1)
 
-    services.do_update_goal(
-        personas.mia, goal, {"target": 0.97, "title": goal.title}, now=later
-    )
+    services.do_update_goal(personas.mia, goal, {"target": 0.97, "title": goal.title}, now=later)
     services.do_update_goal(personas.mia, goal, {"target": 0.97}, now=later)
 
     goal.refresh_from_db()

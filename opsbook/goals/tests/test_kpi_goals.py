@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog.models import Kpi
 from opsbook.catalog.testing import make_content, make_item
-from opsbook.goals import kpis, services
+from opsbook.goals import services
 from opsbook.goals.models import Goal
+from opsbook.metrics import targets
 
 from .conftest import NOW, RATE
 from .helpers import client_for
@@ -89,7 +90,8 @@ def test_a_kpi_on_content_is_scoped_to_the_content_and_owned_by_its_owner(person
 
 
 def test_the_checklists_first_metric_names_are_translated(personas, fake_metric, monkeypatch):
-    monkeypatch.setitem(kpis.LEGACY_KEYS, "response_on_time", RATE.key)
+    monkeypatch.setitem(targets.LEGACY_KPI_KEYS, "response_on_time", RATE.key)
+    monkeypatch.setitem(targets.LEGACY_KPI_KEYS, "error_rate", "no.such.metric")
     make_kpi(make_item(personas.alice), metric="response_on_time")
     make_kpi(make_item(personas.alice, name="别的服务"), metric="error_rate")  # no registry metric
 
