@@ -22,7 +22,7 @@ class PersonChoice(forms.ModelChoiceField):
         return str(obj.label)
 
 
-def metric_choices() -> list[tuple[str, str]]:
+def metric_choices() -> list[tuple[str, Any]]:
     return [("", _("— no metric yet —"))] + [
         (m.key, f"{m.name} ({m.key})") for m in registry.metrics()
     ]
@@ -79,7 +79,9 @@ class GoalForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = metric_choices()
+        metric = self.fields["metric"]
+        assert isinstance(metric, forms.ChoiceField)
+        metric.choices = metric_choices()
         self.fields["owner"].queryset = services.owner_choices()  # type: ignore[attr-defined]
 
     @classmethod
@@ -102,7 +104,7 @@ class GoalForm(StyledFormMixin, forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("scope_dimension") and not data.get("scope_code"):
             self.add_error("scope_code", _("Give the code of the scope."))
         return data

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -34,6 +35,9 @@ from . import access, kpis, progress
 from .models import Goal, GoalCheckpoint
 from .spec import GoalSpec
 
+# Who acts: a signed-in user (a request's, possibly anonymous to the type checker), or None for
+# the system (the job, the demo, a test factory).
+Actor = User | AnonymousUser | None
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
 MAX_NOTE = 2000
@@ -52,6 +56,10 @@ AUDITED = (
     "deadline",
     "owner",
 )
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
 
 
 def _today(now: datetime) -> date:
@@ -178,7 +186,7 @@ def _clean_checkpoint(day: Any, expected: Any, note: str, unit: str) -> tuple[da
 
 
 def do_create_goal(
-    actor: User | None,
+    actor: Actor,
     spec: GoalSpec,
     *,
     checkpoints: Sequence[tuple[date, float, str]] = (),
@@ -201,7 +209,7 @@ def do_create_goal(
         goal = Goal.objects.create(
             **{f.name: getattr(spec, f.name) for f in fields(GoalSpec)},
             created_at=now,
-            created_by=actor,
+            created_by=_user(actor),
             updated_at=now,
         )
         for day, expected, note in points:
@@ -210,7 +218,7 @@ def do_create_goal(
                 date=day,
                 expected=expected,
                 note=note,
-                noted_by=actor if note else None,
+                noted_by=_user(actor) if note else None,
                 noted_at=now if note else None,
             )
         record(
@@ -228,7 +236,7 @@ def do_create_goal(
 
 
 def do_update_goal(
-    actor: User | None,
+    actor: Actor,
     goal: Goal,
     changes: Mapping[str, Any],
     *,
@@ -271,7 +279,7 @@ def do_update_goal(
 
 
 def do_add_checkpoint(
-    actor: User | None,
+    actor: Actor,
     goal: Goal,
     *,
     day: date,
@@ -301,7 +309,7 @@ def do_add_checkpoint(
             date=day,
             expected=value,
             note=note,
-            noted_by=actor if note else None,
+            noted_by=_user(actor) if note else None,
             noted_at=now if note else None,
         )
         record(
@@ -317,7 +325,7 @@ def do_add_checkpoint(
 
 
 def do_note_checkpoint(
-    actor: User | None,
+    actor: Actor,
     checkpoint: GoalCheckpoint,
     note: str,
     *,
@@ -337,7 +345,7 @@ def do_note_checkpoint(
         before = checkpoint.note
         if note == before:
             return checkpoint
-        checkpoint.note, checkpoint.noted_by, checkpoint.noted_at = note, actor, now
+        checkpoint.note, checkpoint.noted_by, checkpoint.noted_at = note, _user(actor), now
         checkpoint.save(update_fields=["note", "noted_by", "noted_at"])
         record(
             actor=actor,
@@ -411,8 +419,8 @@ def sync_kpi_goals(now: datetime | None = None, *, source: str = "system") -> Sy
                 goal.delete()
                 result.deleted += 1
         for kpi_id, spec in wanted.items():
-            goal = existing.get(kpi_id)
-            if goal is None:
+            found = existing.get(kpi_id)
+            if found is None:
                 goal = Goal.objects.create(
                     **{f.name: getattr(spec, f.name) for f in fields(GoalSpec)},
                     kpi_id=kpi_id,
@@ -429,6 +437,7 @@ def sync_kpi_goals(now: datetime | None = None, *, source: str = "system") -> Sy
                 result.created += 1
                 touched.append(goal)
                 continue
+            goal = found
             before = snapshot(goal, AUDITED)
             for f in fields(GoalSpec):
                 setattr(goal, f.name, getattr(spec, f.name))

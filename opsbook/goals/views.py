@@ -72,7 +72,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         "source": request.GET.get("source", ""),
     }
     if chosen["owner"] == "me":
-        goals = goals.filter(owner=request.user)
+        goals = goals.filter(owner_id=request.user.pk)
     elif chosen["owner"].isdigit():
         goals = goals.filter(owner_id=int(chosen["owner"]))
     if chosen["status"] in GoalStatus.values:
@@ -142,7 +142,7 @@ def _chart(goal: Goal, evaluation: progress.Evaluation, unit: str) -> dict[str, 
         (c.checkpoint.date.year, c.checkpoint.date.month): c.checkpoint.expected
         for c in evaluation.checkpoints
     }
-    trend = []
+    trend: list[float | None] = []
     for period in months:
         x = forecast.month_number(period.start)
         if evaluation.trend is None or period < (evaluation.current_period or period):
@@ -292,10 +292,10 @@ def checkpoint_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Checkpoint added."))
     else:
-        for name, errors in form.errors.items():
-            for error in errors:
+        for name, problems in form.errors.items():
+            for problem in problems:
                 label = form.fields[name].label if name in form.fields else ""
-                messages.error(request, f"{label}: {error}" if label else error)
+                messages.error(request, f"{label}: {problem}" if label else str(problem))
     return redirect("goals:detail", goal.pk)
 
 

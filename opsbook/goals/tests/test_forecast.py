@@ -1,6 +1,7 @@
 """The arithmetic of progress: share of the way, least-squares trend, and the status rule."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -33,14 +34,18 @@ def test_progress_is_the_share_of_the_way_clipped(current, baseline, target, exp
 
 
 def test_the_least_squares_line_through_exact_points_is_exact():
-    intercept, slope = fc.linear_fit([(0, 1.0), (1, 3.0), (2, 5.0)])
+    fit = fc.linear_fit([(0, 1.0), (1, 3.0), (2, 5.0)])
+    assert fit is not None
+    intercept, slope = fit
     assert slope == pytest.approx(2.0) and intercept == pytest.approx(1.0)
     assert fc.trend_forecast([(0, 1.0), (1, 3.0), (2, 5.0)], 5) == pytest.approx(11.0)
 
 
 def test_the_line_minimises_squares_over_noisy_points():
     points = [(1, 2.0), (2, 2.0), (3, 4.0), (4, 4.0)]
-    intercept, slope = fc.linear_fit(points)
+    fit = fc.linear_fit(points)
+    assert fit is not None
+    intercept, slope = fit
     assert slope == pytest.approx(0.8) and intercept == pytest.approx(1.0)
 
 
@@ -54,8 +59,8 @@ def test_month_numbers_are_consecutive_across_a_year():
     assert fc.month_number(date(2027, 1, 31)) - fc.month_number(date(2026, 12, 1)) == 1
 
 
-def state(**kw):
-    base = dict(
+def state(**kw: Any) -> str:
+    base: dict[str, Any] = dict(
         has_metric=True,
         current=0.94,
         forecast=0.985,

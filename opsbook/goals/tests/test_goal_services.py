@@ -2,6 +2,7 @@
 checks (nothing written on bad input), audit entries, and the stored evaluation."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +19,8 @@ from .helpers import make_goal
 pytestmark = pytest.mark.django_db
 
 
-def spec(**values) -> GoalSpec:
-    base = dict(
+def spec(**values: Any) -> GoalSpec:
+    base: dict[str, Any] = dict(
         title="热线首次响应及时率提升到98%",
         description="客服部热线工单的首次响应及时率从92%提升到98%。",
         metric=RATE.key,
