@@ -19,7 +19,7 @@ from opsbook.core.api import Id, Message, Pagination, ValidationErrors, as_field
 from opsbook.core.permissions import api_guard, require
 
 from . import access, services, smart
-from .choices import GoalStatus, Source
+from .choices import GoalSource, GoalStatus
 from .models import Goal, GoalCheckpoint
 from .spec import GoalSpec
 
@@ -33,13 +33,13 @@ WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 422: ValidationErrors}
 Direction = Literal["at_least", "at_most"]
 
 
-class CheckpointIn(Schema):
+class GoalCheckpointIn(Schema):
     date: date
     expected: float
     note: str = Field("", max_length=2000)
 
 
-class NoteIn(Schema):
+class GoalNoteIn(Schema):
     note: str = Field("", max_length=2000)
 
 
@@ -59,7 +59,7 @@ class GoalIn(Schema):
     start: date | None = Field(None, description="Default: today.")
     deadline: date | None = None
     owner_id: Id | None = None
-    checkpoints: list[CheckpointIn] = Field(default_factory=list, max_length=60)
+    checkpoints: list[GoalCheckpointIn] = Field(default_factory=list, max_length=60)
 
 
 class GoalPatch(Schema):
@@ -76,13 +76,13 @@ class GoalPatch(Schema):
     owner_id: Id | None = None
 
 
-class FindingOut(Schema):
+class GoalFindingOut(Schema):
     code: str
     severity: Literal["error", "warning", "info"]
     message: str
 
 
-class CheckpointOut(Schema):
+class GoalCheckpointOut(Schema):
     id: int
     date: date
     expected: float
@@ -113,18 +113,18 @@ class GoalOut(Schema):
     progress: float | None = Field(description="0–1 of the way from baseline to target.")
     forecast: float | None
     evaluated_at: datetime | None
-    smart: list[FindingOut]
+    smart: list[GoalFindingOut]
 
 
-class MonthOut(Schema):
+class GoalMonthOut(Schema):
     period: str
     value: float | None
     partial: bool
 
 
 class GoalDetailOut(GoalOut):
-    checkpoints: list[CheckpointOut]
-    months: list[MonthOut]
+    checkpoints: list[GoalCheckpointOut]
+    months: list[GoalMonthOut]
     current_period: str | None
 
 
@@ -213,7 +213,7 @@ def list_goals(
     owner_id: Id | None = None,
     status: GoalStatus | None = None,
     metric: str | None = None,
-    source: Source | None = None,
+    source: GoalSource | None = None,
 ):
     """Goals by deadline, with their stored evaluation and SMART findings."""
     goals = access.goals_for_user(request.user).prefetch_related("checkpoints")
@@ -224,7 +224,7 @@ def list_goals(
     if metric:
         goals = goals.filter(metric=metric)
     if source is not None:
-        goals = goals.filter(kpi__isnull=source == Source.GOAL)
+        goals = goals.filter(kpi__isnull=source == GoalSource.GOAL)
     return _GoalPage(goals.order_by("deadline", "pk"))
 
 
@@ -289,7 +289,7 @@ def update_goal(request: HttpRequest, goal_id: Id, payload: GoalPatch):
 
 
 @router.post("/{goal_id}/checkpoints", response={201: GoalDetailOut, **WRITE_ERRORS})
-def add_checkpoint(request: HttpRequest, goal_id: Id, payload: CheckpointIn):
+def add_checkpoint(request: HttpRequest, goal_id: Id, payload: GoalCheckpointIn):
     """A checkpoint: a date and the value expected by then (managers)."""
     goal = access.get_goal_for_user(request.user, goal_id)
     _manager(request)
@@ -309,7 +309,7 @@ def add_checkpoint(request: HttpRequest, goal_id: Id, payload: CheckpointIn):
 @router.patch(
     "/{goal_id}/checkpoints/{checkpoint_id}", response={200: GoalDetailOut, **WRITE_ERRORS}
 )
-def note_checkpoint(request: HttpRequest, goal_id: Id, checkpoint_id: Id, payload: NoteIn):
+def note_checkpoint(request: HttpRequest, goal_id: Id, checkpoint_id: Id, payload: GoalNoteIn):
     """What happened by the checkpoint (the goal's owner or a manager)."""
     goal = access.get_goal_for_user(request.user, goal_id)
     checkpoint = GoalCheckpoint.objects.filter(pk=checkpoint_id, goal=goal).first()

@@ -21,7 +21,7 @@ class Severity(models.TextChoices):
     INFO = "info", _("Hint")
 
 
-class Source(models.TextChoices):
+class GoalSource(models.TextChoices):
     """Where a goal is edited: here, or in the service checklist (a KPI with a target)."""
 
     GOAL = "goal", _("Goal")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from opsbook.metrics.models import Direction
 from opsbook.metrics.periods import org_tz
 
-from .choices import GoalStatus, Source
+from .choices import GoalSource, GoalStatus
 
 
 class Goal(models.Model):
@@ -92,7 +92,7 @@ class Goal(models.Model):
 
     @property
     def source(self) -> str:
-        return Source.KPI if self.kpi_id else Source.GOAL
+        return GoalSource.KPI if self.kpi_id else GoalSource.GOAL
 
     @property
     def is_from_checklist(self) -> bool:

@@ -92,18 +92,20 @@ class Evaluation:
 
 
 def span(goal: Goal, today: date) -> list[Period]:
-    """The months from the goal's start to this month, no further than the deadline's."""
+    """The months from the goal's start to this month, no further than the deadline's (the
+    last ``MAX_MONTHS`` of them)."""
     last = today if goal.deadline is None else min(today, goal.deadline)
     if last < goal.start:
         return []
-    first = month(goal.start.year, goal.start.month)
     count = fc.month_number(last) - fc.month_number(goal.start) + 1
-    count = min(count, MAX_MONTHS)
-    return [first.shift(k) for k in range(count)]
+    return month(last.year, last.month).trailing(min(count, MAX_MONTHS))
 
 
 def _series(key: str, periods: list[Period], scope: dict, now: datetime) -> list[float | None]:
-    values = engine.series(key, periods, scope=scope or None, now=now)
+    try:
+        values = engine.series(key, periods, scope=scope or None, now=now)
+    except engine.MetricError:  # the metric is gone (a manual metric deleted): no data
+        return [None for _p in periods]
     return [v.value for v in values]
 
 

@@ -43,6 +43,8 @@ MAX_DESCRIPTION = 5000
 MAX_NOTE = 2000
 MAX_CHECKPOINTS = 60
 MAX_CODE = 150
+# Dates a goal can be about (a year 1 or 9999 is a typo, and has no months around it).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 AUDITED = (
     "title",
     "description",
@@ -143,6 +145,9 @@ def clean_spec(spec: GoalSpec, now: datetime) -> GoalSpec:
     if spec.direction not in Direction.values:
         raise ValidationError({"direction": _("Choose at least (≥) or at most (≤).")})
     start = spec.start or _today(now)
+    for name, day in (("start", start), ("deadline", spec.deadline)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError({name: _("Choose a date between 2000 and 2099.")})
     if spec.deadline is not None and spec.deadline < start:
         raise ValidationError({"deadline": _("The deadline cannot be before the start.")})
     owner = spec.owner
@@ -179,6 +184,8 @@ def _fill_baseline(spec: GoalSpec, now: datetime) -> GoalSpec:
 def _clean_checkpoint(day: Any, expected: Any, note: str, unit: str) -> tuple[date, float, str]:
     if not isinstance(day, date):
         raise ValidationError({"checkpoints": _("Give each checkpoint a date.")})
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError({"checkpoints": _("Choose a date between 2000 and 2099.")})
     value = _number(expected, "checkpoints", unit)
     if value is None:
         raise ValidationError({"checkpoints": _("Give each checkpoint its expected value.")})

@@ -20,7 +20,7 @@ from opsbook.core.permissions import requires
 from opsbook.metrics import periods, registry
 
 from . import access, forecast, progress, services, smart
-from .choices import GoalStatus, Source
+from .choices import GoalSource, GoalStatus
 from .forms import CheckpointForm, GoalForm, NoteForm
 from .models import Goal, GoalCheckpoint
 from .spec import GoalSpec
@@ -79,9 +79,9 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         goals = goals.filter(status=chosen["status"])
     if chosen["metric"]:
         goals = goals.filter(metric=chosen["metric"])
-    if chosen["source"] == Source.KPI:
+    if chosen["source"] == GoalSource.KPI:
         goals = goals.filter(kpi__isnull=False)
-    elif chosen["source"] == Source.GOAL:
+    elif chosen["source"] == GoalSource.GOAL:
         goals = goals.filter(kpi__isnull=True)
     page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
     names = _metric_names()
@@ -115,7 +115,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
             "statuses": GoalStatus.choices,
             "metrics": sorted(names.items(), key=lambda kv: kv[0]),
             "owners": services.owner_choices(),
-            "sources": Source.choices,
+            "sources": GoalSource.choices,
             "can_manage": access.can_manage_goals(request.user),
         },
     )

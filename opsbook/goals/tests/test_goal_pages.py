@@ -232,3 +232,15 @@ def test_the_pages_speak_chinese_by_default(personas, fake_metric):
     page = client.get("/goals/").content.decode()
     assert '<h1 class="h3 mb-0 me-auto">目标</h1>' in page and "负责人" in page
     assert "新建目标" not in page  # an agent sets no goals
+
+
+def test_a_goal_whose_metric_is_gone_still_shows_and_says_so(personas, fake_metric):
+    goal = make_goal(personas.alice)
+    Goal.objects.filter(pk=goal.pk).update(metric="manual.gone")
+
+    response = client_for(personas.alice).get(f"/goals/{goal.pk}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The metric manual.gone does not exist (any more)" in page
+    assert "goal-status-no_data" in page
