@@ -4,6 +4,7 @@ evaluation, monthly actuals and SMART findings), create and update (managers), c
 0–1, business seconds), as in /api/metrics/. Staff only: customers get 403 before any lookup.
 Goals mirrored from the checklist are read-only here (422 on a change)."""
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -17,6 +18,8 @@ from opsbook.accounts.models import User
 from opsbook.core import clock
 from opsbook.core.api import Id, Message, Pagination, ValidationErrors, as_field_errors, invalid
 from opsbook.core.permissions import api_guard, require
+from opsbook.metrics import registry
+from opsbook.metrics.registry import Metric
 
 from . import access, services, smart
 from .choices import GoalSource, GoalStatus
@@ -128,9 +131,16 @@ class GoalDetailOut(GoalOut):
     current_period: str | None
 
 
-def _out(goal: Goal, checkpoints: list[GoalCheckpoint], history: list[float] = ()) -> dict:  # type: ignore[assignment]
+def _out(
+    goal: Goal,
+    checkpoints: list[GoalCheckpoint],
+    history: Sequence[float] = (),
+    known: Mapping[str, Metric] | None = None,
+) -> dict:
     findings = smart.check(
-        smart.Facts.of(goal, checkpoints=[c.date for c in checkpoints], history=history)
+        smart.Facts.of(
+            goal, checkpoints=[c.date for c in checkpoints], history=history, known=known
+        )
     )
     return {
         "id": goal.pk,
@@ -200,7 +210,8 @@ class _GoalPage:
         self.queryset = queryset
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [_out(g, list(g.checkpoints.all())) for g in self.queryset[window]]
+        known = {m.key: m for m in registry.metrics()}
+        return [_out(g, list(g.checkpoints.all()), known=known) for g in self.queryset[window]]
 
     def count(self) -> int:
         return int(self.queryset.count())

@@ -14,7 +14,7 @@ one ``engine.series`` call; the rest is the arithmetic of ``forecast.py``.
 * A checkpoint's actual is its month's value (so far, for this month), once its date is past.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -35,8 +35,9 @@ SCALE = {Unit.RATIO: 100.0, Unit.SECONDS: 1 / 60}
 SHOWN_UNIT = {Unit.RATIO: "%", Unit.SECONDS: "min"}
 
 
-def unit_of(key: str) -> str:
-    metric = registry.get(key) if key else None
+def unit_of(key: str, known: Mapping[str, registry.Metric] | None = None) -> str:
+    """The unit of metric ``key`` (``known``: every metric by key, read once for a list)."""
+    metric = known.get(key) if known is not None else registry.get(key) if key else None
     return metric.unit if metric is not None else Unit.NUMBER
 
 

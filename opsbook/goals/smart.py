@@ -13,7 +13,7 @@ right (an unknown metric, a share above 1) is refused by the services instead.
                  checkpoint_before_start, no_checkpoints
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -63,13 +63,23 @@ class Facts:
 
     @classmethod
     def of(
-        cls, goal: Any, *, checkpoints: Sequence[date], history: Sequence[float] = ()
+        cls,
+        goal: Any,
+        *,
+        checkpoints: Sequence[date],
+        history: Sequence[float] = (),
+        known: Mapping[str, registry.Metric] | None = None,
     ) -> "Facts":
+        """``known``: every metric by key, read once for a list (else looked up)."""
+        if known is not None:
+            metric = known.get(goal.metric)
+        else:
+            metric = registry.get(goal.metric) if goal.metric else None
         return cls(
             title=goal.title,
             description=goal.description,
             metric_key=goal.metric,
-            metric=registry.get(goal.metric) if goal.metric else None,
+            metric=metric,
             baseline=goal.baseline,
             target=goal.target,
             direction=goal.direction,

@@ -45,8 +45,9 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _metric_names() -> dict[str, str]:
-    return {m.key: str(m.name) for m in registry.metrics()}
+def _known() -> dict[str, registry.Metric]:
+    """Every metric by key, read once per page (manual ones come from the database)."""
+    return {m.key: m for m in registry.metrics()}
 
 
 def _scope_text(scope: dict[str, str]) -> str:
@@ -84,13 +85,14 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     elif chosen["source"] == GoalSource.GOAL:
         goals = goals.filter(kpi__isnull=True)
     page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
-    names = _metric_names()
+    known = _known()
+    names = {key: str(m.name) for key, m in known.items()}
     rows = []
     for goal in page:
         findings = smart.check(
-            smart.Facts.of(goal, checkpoints=[c.date for c in goal.checkpoints.all()])
+            smart.Facts.of(goal, checkpoints=[c.date for c in goal.checkpoints.all()], known=known)
         )
-        unit = progress.unit_of(goal.metric)
+        unit = progress.unit_of(goal.metric, known)
         rows.append(
             {
                 "goal": goal,
