@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from opsbook.accounts.models import Team
 from opsbook.catalog.testing import make_item
-from opsbook.goals import progress, services
+from opsbook.goals import demo, progress, services, smart
 from opsbook.goals.choices import GoalStatus
+from opsbook.goals.models import Goal
 from opsbook.goals.spec import GoalSpec
 from opsbook.tickets.services import status as ticket_status
 from opsbook.tickets.tests.factories import make_ticket
@@ -101,3 +103,12 @@ def test_a_whole_organisation_count_goal_and_its_page(personas, hotline):
     chart = response.context["chart"]
     assert chart["months"][:2] == ["2026-11", "2026-12"] and chart["months"][-1] == "2027-03"
     assert chart["actual"][0] == 7
+
+
+def test_the_demo_goals_load_twice_without_doubling(personas, hotline):
+    Team.objects.get_or_create(name="学员服务部")
+    first = demo.load(NOW)
+    assert first == 2 and demo.load(NOW) == 2
+    weak = Goal.objects.get(title="降低投诉率")
+    codes = {f.code for f in smart.check(smart.Facts.of(weak, checkpoints=[]))}
+    assert {"no_deadline", "no_owner", "no_description", "no_baseline"} <= codes
