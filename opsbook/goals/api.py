@@ -21,7 +21,7 @@ from opsbook.core.permissions import api_guard, require
 from opsbook.metrics import registry
 from opsbook.metrics.registry import Metric
 
-from . import access, services, smart
+from . import access, progress, services, smart
 from .choices import GoalSource, GoalStatus
 from .models import Goal, GoalCheckpoint
 from .spec import GoalSpec
@@ -167,11 +167,20 @@ def _out(
 
 
 def _detail(request: HttpRequest, pk: int) -> dict:
-    """The goal evaluated live (the stored evaluation is refreshed with it)."""
+    """The goal evaluated now (nothing is written: the list's stored evaluation is refreshed by
+    writes and the hourly job)."""
     goal = access.get_goal_for_user(request.user, pk)
     checkpoints = list(goal.checkpoints.all())
-    evaluation = services.refresh_goal(goal, clock.now())
+    now = clock.now()
+    evaluation = progress.evaluate(goal, checkpoints, now)
     data = _out(goal, checkpoints, evaluation.history)
+    data |= {
+        "status": evaluation.status,
+        "current_value": evaluation.current,
+        "progress": evaluation.progress,
+        "forecast": evaluation.forecast,
+        "evaluated_at": now,
+    }
     data["checkpoints"] = [
         {
             "id": row.checkpoint.pk,

@@ -26,10 +26,12 @@ def test_the_owner_sees_the_chart_and_notes_a_checkpoint(
 ):
     page = browser_page
     csp_errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: "Content Security Policy" in m.text and csp_errors.append(m.text),
-    )
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            csp_errors.append(message.text)
+
+    page.on("console", on_console)
     now = clock.now()
     this_month = current("month", now)
     fake_metric.values.update({this_month.shift(-2).code: 0.93, this_month.shift(-1).code: 0.95})
