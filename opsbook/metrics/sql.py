@@ -340,7 +340,8 @@ def distribution(
             picks.append(f"MAX(CASE WHEN i = {low} + ({pos} > {low}) THEN x END) AS hi_{label}")
             picks.append(f"MAX({pos} - {low}) AS frac_{label}")
         sql = (
-            f"WITH b AS ({base}), u AS ({' UNION ALL '.join(per_window)}), r AS ({ranked}) "
+            f"WITH b AS MATERIALIZED ({base}), "  # one scan, however many windows read it
+            f"u AS ({' UNION ALL '.join(per_window)}), r AS ({ranked}) "
             "SELECT w, code, n, mean, "
             + ", ".join(
                 f"lo_{label} + frac_{label} * (hi_{label} - lo_{label})" for label in PERCENTILES
