@@ -93,3 +93,11 @@ api.add_router("/notifications/", notify_hosts_router)
 api.add_router("/notifications/", notify_inbox_router)
 api.add_router("/sops/", sops_router)
 api.add_router("/work/", work_router)
+
+# Manual metrics and targets (issue 10); mounted before the metrics overview's own router so
+# that /metrics/manual and /metrics/targets are never read as a metric key.
+from opsbook.metrics.manual_api import manual_router as metrics_manual_router  # noqa: E402
+from opsbook.metrics.manual_api import targets_router as metrics_targets_router  # noqa: E402
+
+api.add_router("/metrics/manual", metrics_manual_router)
+api.add_router("/metrics/targets", metrics_targets_router)
