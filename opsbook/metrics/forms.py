@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from opsbook.core.forms import StyledFormMixin
@@ -62,10 +61,9 @@ def display(unit: str, stored: Decimal | float | None) -> str:
     typed, scale = to_typed(unit, stored)
     if typed is None:
         return "—"
-    places = None if typed == typed.to_integral_value() else 2
-    text = number_format(
-        typed.quantize(Decimal("0.01")) if places else typed, places, force_grouping=True
-    )
+    if typed != typed.to_integral_value():
+        typed = typed.quantize(Decimal("0.01")).normalize()
+    text = format(typed, ",f")
     if scale == PERCENT:
         return f"{text}%"
     if scale == MINUTES:
@@ -83,10 +81,16 @@ def unit_hint(unit: str) -> str:
 class DecimalText(forms.CharField):
     """A number typed with a comma or full-width digits forgiven; read as Decimal."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"maxlength": "40", "inputmode": "decimal"})
+
     def to_python(self, value):
         text = super().to_python(value)
         if not text:
             return None
+        if len(text) > 40:
+            raise ValidationError(_("Enter a number."))
         text = text.replace(",", "").replace("，", "").replace("％", "%").strip().rstrip("%")
         text = text.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
         try:
@@ -168,7 +172,7 @@ class ManualMetricForm(StyledFormMixin, forms.Form):
 
 class ManualValueForm(StyledFormMixin, forms.Form):
     period = forms.CharField(label=_("Period"), max_length=30)
-    value = DecimalText(label=_("Value"), max_length=40)
+    value = DecimalText(label=_("Value"))
     scale = forms.ChoiceField(label=_("In"), required=False)
     source = forms.CharField(
         label=_("Source"),
@@ -240,7 +244,7 @@ class TargetForm(StyledFormMixin, forms.Form):
     metric = forms.ChoiceField(label=_("Metric"))
     dimension = forms.ChoiceField(label=_("For"), required=False)
     code = forms.ChoiceField(label=_("Which"), required=False)
-    value = DecimalText(label=_("Target"), max_length=40)
+    value = DecimalText(label=_("Target"))
     scale = forms.ChoiceField(label=_("In"), required=False)
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
