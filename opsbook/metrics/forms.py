@@ -48,12 +48,19 @@ def to_typed(unit: str, stored: Decimal | float | None) -> tuple[Decimal | None,
         return None, ""
     number = Decimal(str(stored))
     if unit == Unit.RATIO:
-        return (number * 100).normalize(), PERCENT
+        return _plain(number * 100), PERCENT
     if unit == Unit.SECONDS:
         if number >= 7200 and number % 360 == 0:
-            return (number / 3600).normalize(), HOURS
-        return (number / 60).normalize(), MINUTES
-    return number.normalize(), ""
+            return _plain(number / 3600), HOURS
+        return _plain(number / 60), MINUTES
+    return _plain(number), ""
+
+
+def _plain(number: Decimal) -> Decimal:
+    """Without trailing zeros and never in exponent form (30, not 3E+1 or 30.0000)."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
 
 
 def display(unit: str, stored: Decimal | float | None) -> str:
@@ -62,7 +69,7 @@ def display(unit: str, stored: Decimal | float | None) -> str:
     if typed is None:
         return "—"
     if typed != typed.to_integral_value():
-        typed = typed.quantize(Decimal("0.01")).normalize()
+        typed = _plain(typed.quantize(Decimal("0.01")))
     text = format(typed, ",f")
     if scale == PERCENT:
         return f"{text}%"

@@ -39,7 +39,7 @@ class FakeFamily(Family):
 
 
 @pytest.fixture
-def fake_metrics() -> Iterator[FakeFamily]:
+def fake_metrics(db) -> Iterator[FakeFamily]:
     family = FakeFamily()
     taken = [m.key for m in family.metrics if registry.get(m.key) is not None]
     assert not taken, taken
