@@ -80,6 +80,19 @@ def display(unit: str, stored: Decimal | float | None) -> str:
     return text
 
 
+def check_places(unit: str, scale: str, typed: Decimal) -> None:
+    """The stored number keeps four decimal places: a percentage typed keeps two."""
+    stored = to_stored(unit, scale, typed)
+    if stored != stored.quantize(Decimal("0.0001")):
+        places = 2 if (scale or _default_scale(unit)) == PERCENT else 4
+        raise ValidationError(_("At most %(places)d decimal places.") % {"places": places})
+
+
+def _default_scale(unit: str) -> str:
+    scales = SCALES.get(unit, [])
+    return scales[0][0] if scales else ""
+
+
 def unit_hint(unit: str) -> str:
     """What the value field's label adds: (%) for a rate, nothing otherwise."""
     return " (%)" if unit == Unit.RATIO else ""
@@ -205,6 +218,15 @@ class ManualValueForm(StyledFormMixin, forms.Form):
         else:
             del self.fields["scale"]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("value") is not None:
+            try:
+                check_places(self.metric.unit, data.get("scale", ""), data["value"])
+            except ValidationError as exc:
+                self.add_error("value", exc)
+        return data
+
     def values(self) -> dict:
         data = self.cleaned_data
         return {
@@ -293,6 +315,15 @@ class TargetForm(StyledFormMixin, forms.Form):
         if self.is_bound:
             return str(self.data.get(name, "") or self.initial.get(name, "") or "")
         return str(self.initial.get(name, "") or "")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("value") is not None and self.chosen is not None:
+            try:
+                check_places(self.chosen.unit, data.get("scale", ""), data["value"])
+            except ValidationError as exc:
+                self.add_error("value", exc)
+        return data
 
     def values(self) -> dict:
         data = self.cleaned_data

@@ -178,3 +178,15 @@ def test_manual_metrics_take_targets_too(personas, db):
     make_manual("signups")
     target, _c = services.do_set_target(personas.mia, metric="manual.signups", value=1000)
     assert target.direction == "at_least"
+
+
+def test_a_percentage_keeps_two_decimal_places(manager):
+    response = manager.post(reverse("metrics:targets"), {"metric": "fake.rate", "value": "98.125"})
+    assert "2" in response.content.decode() and "invalid-feedback" in response.content.decode()
+    assert not Target.objects.exists()
+
+
+def test_the_page_offers_every_metric_of_the_registry(manager):
+    page = manager.get(reverse("metrics:targets")).content.decode()
+    assert 'value="fake.rate"' in page
+    assert 'value="sla.response.met_rate"' in page  # a built-in metric of the engine
