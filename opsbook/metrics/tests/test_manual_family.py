@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from django.utils import translation
 
-from opsbook.metrics import periods, registry, services
+from opsbook.metrics import engine, periods, registry, services
 from opsbook.metrics.families.manual import FAMILY, periods_inside
 from opsbook.metrics.registry import Unit, Windows
 
@@ -146,3 +146,22 @@ def test_periods_inside():
     assert periods_inside("month", periods.parse("2026-W45")) is None
     assert periods_inside("quarter", periods.parse("2026-11")) is None
     assert periods_inside("quarter", periods.parse("2026")) == 4
+
+
+def test_the_engine_reports_a_manual_metric_with_its_target(db):
+    metric = make_manual("signups")
+    _enter(metric, {"2026-11": 120, "2026-10": 100, "2025-11": 60})
+    services.do_set_target(None, metric="manual.signups", value=150)
+    figures = engine.evaluate(["manual.signups"], periods.parse("2026-11"), now=NOW).as_json()
+    assert figures["metrics"]["manual.signups"] | {"change_pct": None} == {
+        "value": 120,
+        "previous": 100,
+        "change": 20,
+        "change_pct": None,
+        "last_year": 60,
+        "unit": "count",
+        "target": 150,
+        "status": "missed",
+    }
+    everything = engine.evaluate(None, periods.parse("2026-11"), now=NOW)
+    assert "manual.signups" in everything.figures
