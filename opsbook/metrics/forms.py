@@ -219,7 +219,7 @@ class ManualValueForm(StyledFormMixin, forms.Form):
             del self.fields["scale"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("value") is not None:
             try:
                 check_places(self.metric.unit, data.get("scale", ""), data["value"])
@@ -317,7 +317,7 @@ class TargetForm(StyledFormMixin, forms.Form):
         return str(self.initial.get(name, "") or "")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("value") is not None and self.chosen is not None:
             try:
                 check_places(self.chosen.unit, data.get("scale", ""), data["value"])

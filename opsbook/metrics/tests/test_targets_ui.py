@@ -3,6 +3,7 @@ typed in the metric's display unit (a percentage for a rate, minutes or hours fo
 every change is audited; staff read them, customers never see them."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -86,7 +87,7 @@ def test_a_target_for_one_code_of_a_dimension(manager, personas):
 
 def test_bad_scopes_and_values_are_refused(personas):
     make_item(code="SVC-0001")
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"metric": "nope", "value": 1}, "metric"),
         ({"metric": "fake.rate", "value": "1.2"}, "value"),
         ({"metric": "fake.rate", "value": "0.9", "dimension": "item", "code": "SVC-9"}, "code"),
