@@ -104,7 +104,8 @@ def target_list(request):
 def target_form(request):
     """The form again for the metric and dimension chosen (htmx): the dimensions the metric is
     cut by, that dimension's codes, the value's unit and the default direction."""
-    initial = {k: request.GET.get(k, "") for k in ("metric", "dimension", "code", "value", "note")}
+    names = ("metric", "dimension", "code", "value", "scale", "note")  # direction: the default
+    initial = {k: request.GET.get(k, "")[:300] for k in names}
     form = _form(request, initial=initial)
     return render(request, "metrics/targets.html#target_form", {"form": form})
 
