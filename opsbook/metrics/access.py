@@ -26,6 +26,7 @@ from .models import ManualMetric, ManualValue, Target
 from .registry import Dimension
 
 MAX_DIMENSION_VALUES = 5000  # offered in a target's code list
+HOURS = tuple(f"{hour:02d}" for hour in range(24))  # the hour of day's codes, "00"–"23"
 
 
 def can_view_metrics(user) -> bool:
@@ -115,6 +116,8 @@ def dimension_values(dimension: str, *, limit: int = MAX_DIMENSION_VALUES) -> li
         return [(value, str(label)) for value, label in TicketType.choices]
     if dimension == Dimension.PRIORITY:
         return [(value, str(label)) for value, label in Priority.choices]
+    if dimension == Dimension.HOUR:
+        return [(hour, f"{hour}:00–{hour}:59") for hour in HOURS]
     if dimension == Dimension.TEAM:
         return [
             (name, name)
@@ -145,6 +148,8 @@ def dimension_code_exists(dimension: str, code: str) -> bool:
         return code in TicketType.values
     if dimension == Dimension.PRIORITY:
         return code in Priority.values
+    if dimension == Dimension.HOUR:
+        return code in HOURS
     if dimension == Dimension.TEAM:
         return Team.objects.filter(name=code).exists()
     if dimension == Dimension.OWNER:
@@ -163,6 +168,6 @@ def dimension_label(dimension: str, code: str) -> str:
 
 
 def _fixed_labels(dimension: str) -> list[tuple[str, str]]:
-    if dimension in (Dimension.CHANNEL, Dimension.TYPE, Dimension.PRIORITY):
+    if dimension in (Dimension.CHANNEL, Dimension.TYPE, Dimension.PRIORITY, Dimension.HOUR):
         return dimension_values(dimension)
     return []

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from opsbook.audit.models import AuditEntry
 from opsbook.catalog.testing import make_item
-from opsbook.metrics import services
+from opsbook.metrics import access, services
 from opsbook.metrics.models import Target
 
 from .manual_fakes import fake_metrics, make_manual  # noqa: F401  (fake_metrics: a fixture)
@@ -191,3 +191,26 @@ def test_the_page_offers_every_metric_of_the_registry(manager):
     page = manager.get(reverse("metrics:targets")).content.decode()
     assert 'value="fake.rate"' in page
     assert 'value="sla.response.met_rate"' in page  # a built-in metric of the engine
+
+
+def test_every_dimension_offers_its_real_codes(personas):
+    make_item(code="SVC-0001")
+    personas.customer_a  # noqa: B018  (created on first use)
+    personas.alice  # noqa: B018
+    expected = {
+        "item": "SVC-0001",
+        "channel": "phone",
+        "type": "complaint",
+        "priority": "urgent",
+        "team": "客服部",
+        "owner": "alice",
+        "customer": "xinghuo",
+        "hour": "09",
+    }
+    for dimension, code in expected.items():
+        codes = [c for c, _label in access.dimension_values(dimension)]
+        assert code in codes, dimension
+        assert access.dimension_code_exists(dimension, code), dimension
+        assert not access.dimension_code_exists(dimension, "no-such-code"), dimension
+    category_codes = [c for c, _label in access.dimension_values("category")]
+    assert category_codes and all(category_codes)
