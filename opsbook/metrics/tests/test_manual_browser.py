@@ -24,12 +24,12 @@ def sign_in(page, live_server, user) -> None:
 def test_a_manager_enters_a_value_and_sets_a_target(browser_page, live_server, personas):
     page = browser_page
     csp_errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and csp_errors.append(message.text)
-        ),
-    )
+
+    def collect(message) -> None:
+        if "Content Security Policy" in message.text:
+            csp_errors.append(message.text)
+
+    page.on("console", collect)
     make_manual("conversion", name="付费转化率", unit="ratio")
     make_item(code="SVC-0001", name="热线电话服务")
     sign_in(page, live_server, personas.mia)
