@@ -20,6 +20,7 @@ from opsbook.accounts.models import Customer, Team, User
 from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.models import Category, ServiceContent, ServiceItem
 from opsbook.core.permissions import require
+from opsbook.core.text import has_control_characters
 from opsbook.tickets.choices import TicketType
 
 from .models import ManualMetric, ManualValue, Target
@@ -59,6 +60,8 @@ def manual_metrics_for_user(user):
 
 
 def get_manual_metric_for_user(user, code: str) -> ManualMetric:
+    if not isinstance(code, str) or has_control_characters(code) or len(code) > 60:
+        raise Http404  # no code holds one (and PostgreSQL refuses a NUL in a query)
     try:
         return manual_metrics_for_user(user).get(code=code)
     except (ManualMetric.DoesNotExist, ValueError, TypeError):

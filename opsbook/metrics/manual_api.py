@@ -19,6 +19,7 @@ from ninja.responses import Status as HttpStatus
 from opsbook.core import clock
 from opsbook.core.api import Message, Pagination, ValidationErrors, as_field_errors
 from opsbook.core.permissions import api_guard
+from opsbook.core.text import clean_single_line
 
 from . import access, services
 from .models import ManualValue, Target
@@ -245,7 +246,7 @@ def list_targets(request, metric: str | None = None):
     """The organisation's targets, by metric key and scope; ``metric`` keeps one metric's."""
     targets = access.targets_for_user(request.user)
     if metric:
-        targets = targets.filter(metric=metric)
+        targets = targets.filter(metric=clean_single_line(metric)[:80])
     return targets
 
 

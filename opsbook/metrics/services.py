@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from opsbook.audit import services as audit
 from opsbook.audit.models import Action
 from opsbook.core import clock
+from opsbook.core.text import multi_line, single_line
 
 from . import periods, registry
 from .access import check_can_manage, dimension_code_exists
@@ -51,6 +52,16 @@ TARGET_LIMIT = Decimal("9999999999")  # 10 digits before the point (max_digits=1
 # --- Manual metrics ------------------------------------------------------------------------------
 
 
+def _check_text(**fields: tuple[str, bool]) -> None:
+    """ValidationError on the first field holding control characters (line breaks and tabs
+    are allowed where the flag says the text may span lines)."""
+    for name, (text, lines) in fields.items():
+        try:
+            (multi_line if lines else single_line)(text)
+        except ValidationError as exc:
+            raise ValidationError({name: exc.messages}) from None
+
+
 def _check_manual_metric(metric: ManualMetric) -> None:
     if metric.period_kind not in MANUAL_PERIOD_KINDS:
         raise ValidationError(
@@ -59,6 +70,8 @@ def _check_manual_metric(metric: ManualMetric) -> None:
     metric.code = (metric.code or "").strip()
     metric.name = (metric.name or "").strip()
     metric.name_en = (metric.name_en or "").strip()
+    _check_text(name=(metric.name, False), name_en=(metric.name_en, False))
+    _check_text(definition=(metric.definition or "", True))
     metric.full_clean()
     if metric.code.casefold() in RESERVED_CODES:
         raise ValidationError({"code": _("This code is reserved; choose another.")})
@@ -223,6 +236,7 @@ def do_set_manual_value(
         raise ValidationError({"source": _("Say where the value comes from.")})
     if len(source) > 300:
         raise ValidationError({"source": _("At most 300 characters.")})
+    _check_text(source=(source, False))
     row = (
         ManualValue.objects.select_for_update()
         .filter(metric=metric, period_kind=the_period.kind, period_start=the_period.start)
@@ -360,6 +374,7 @@ def do_set_target(
     if found is None:
         raise ValidationError({"metric": _("There is no metric %(key)s.") % {"key": metric}})
     dimension, code = (dimension or "").strip(), (code or "").strip()
+    _check_text(dimension=(dimension, False), code=(code, False))
     _check_scope(found, dimension, code)
     number = read_target_value(found, value)
     direction = direction or default_direction(found)
@@ -368,6 +383,7 @@ def do_set_target(
     note = " ".join((note or "").split())
     if len(note) > 300:
         raise ValidationError({"note": _("At most 300 characters.")})
+    _check_text(note=(note, False))
     now = clock.or_now(now)
     updater = actor if getattr(actor, "pk", None) else None
     target = (

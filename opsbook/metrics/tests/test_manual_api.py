@@ -176,3 +176,35 @@ def test_a_rate_target_for_a_real_metric(api):
     assert response.status_code == 201, response.json()
     bad = api.send("post", "/targets", {"metric": "sla.response.met_rate", "value": "98"})
     assert bad.status_code == 422
+
+
+def test_control_characters_are_a_422_never_a_500(api):
+    make_manual("signups")
+    cases = [
+        ("post", "/manual", {"code": "x", "name": "a\x00b"}, "name"),
+        (
+            "post",
+            "/manual/signups/values",
+            {"period": "2026-11", "value": 1, "source": "a\x00"},
+            "source",
+        ),
+        ("post", "/targets", {"metric": "manual.signups", "value": 1, "note": "\x00"}, "note"),
+        (
+            "post",
+            "/targets",
+            {
+                "metric": "sla.response.met_rate",
+                "value": "0.9",
+                "dimension": "item",
+                "code": "\x00",
+            },
+            "code",
+        ),
+    ]
+    for method, path, payload, field in cases:
+        response = api.send(method, path, payload)
+        assert response.status_code == 422, (path, response.content)
+        assert response.json()["detail"][0]["loc"][-1] == field
+    assert api.get("/targets", metric="a\x00b").status_code == 200
+    assert api.get("/manual/a\x00b").status_code == 404
+    assert api.send("delete", "/manual/signups/values/2026\x00").status_code == 422
