@@ -22,6 +22,8 @@ from opsbook.catalog.api import router as catalog_router
 from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
 from opsbook.metrics.api import router as metrics_router
+from opsbook.metrics.manual_api import manual_router as metrics_manual_router
+from opsbook.metrics.manual_api import targets_router as metrics_targets_router
 from opsbook.notify.api import channels_router as notify_channels_router
 from opsbook.notify.api import hosts_router as notify_hosts_router
 from opsbook.notify.api import inbox_router as notify_inbox_router
@@ -94,5 +96,8 @@ api.add_router("/notifications/", notify_hosts_router)
 api.add_router("/notifications/", notify_inbox_router)
 api.add_router("/sops/", sops_router)
 api.add_router("/work/", work_router)
+# Manual metrics and targets first, so that /metrics/manual is never read by another route.
+api.add_router("/metrics/manual", metrics_manual_router)
+api.add_router("/metrics/targets", metrics_targets_router)
 api.add_router("/goals/", "opsbook.goals.api.router")
 api.add_router("/metrics/", metrics_router)
