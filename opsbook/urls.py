@@ -19,4 +19,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("surveys/", include("opsbook.surveys.urls")),
 ]
