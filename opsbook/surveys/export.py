@@ -18,7 +18,7 @@ from .choices import QuestionKind
 from .models import Answer, Campaign, Response
 
 
-def _headers(questions) -> list[str]:
+def _headers(questions) -> list[object]:
     return [
         _("Submitted at"),
         _("Organisation"),

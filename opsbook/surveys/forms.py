@@ -36,6 +36,10 @@ class QuestionForm(StyledFormMixin, forms.Form):
         return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
 
 
+def _contact_label(obj: Any) -> str:
+    return f"{obj.customer} · {obj.label}"
+
+
 class CampaignForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     customers = forms.ModelMultipleChoiceField(
@@ -55,7 +59,7 @@ class CampaignForm(StyledFormMixin, forms.Form):
         field = self.fields["contacts"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = contacts.select_related("customer").order_by("customer__name", "username")
-        field.label_from_instance = lambda u: f"{u.customer} · {u.label}"  # type: ignore[method-assign]
+        field.label_from_instance = _contact_label  # type: ignore[method-assign]
 
     def closes_at(self) -> datetime:
         """The end of the last day (midnight after it) in the organisation's time zone."""

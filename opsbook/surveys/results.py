@@ -57,13 +57,14 @@ def campaign_results(campaign: Campaign) -> Results:
     questions = list(campaign.survey.questions.all())
     answers = Answer.objects.filter(response__campaign=campaign)
     by_score: dict[int, dict[int, int]] = {}
-    for row in (
+    for qid, score, n in (
         answers.filter(score__isnull=False)
-        .values("question_id", "score")
+        .values_list("question_id", "score")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        by_score.setdefault(row["question_id"], {})[row["score"]] = row["n"]
+        if score is not None:
+            by_score.setdefault(qid, {})[score] = n
     answered = {
         row["question_id"]: (row["n"], row["avg"])
         for row in answers.values("question_id")
@@ -71,13 +72,13 @@ def campaign_results(campaign: Campaign) -> Results:
         .order_by()
     }
     chosen: dict[int, dict[str, int]] = {}
-    for row in (
+    for qid, option, n in (
         Choice.objects.filter(answer__response__campaign=campaign)
-        .values("answer__question_id", "option")
+        .values_list("answer__question_id", "option")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        chosen.setdefault(row["answer__question_id"], {})[row["option"]] = row["n"]
+        chosen.setdefault(qid, {})[option] = n
     summaries = []
     nps = None
     nps_answers = 0

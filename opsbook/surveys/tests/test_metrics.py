@@ -75,17 +75,19 @@ def independent(period, customer=None):
     responses = [
         r
         for r in Response.objects.select_related("customer")
-        if start <= r.submitted_at < end and (customer is None or r.customer.code == customer)
+        if start <= r.submitted_at < end
+        and (customer is None or (r.customer is not None and r.customer.code == customer))
     ]
-    scores = [
+    scores: list[int] = [
         a.score
         for a in Answer.objects.select_related("question", "response__customer")
-        if a.question.kind == "nps" and a.response in responses
+        if a.question.kind == "nps" and a.response in responses and a.score is not None
     ]
     invitations = [
         i
         for i in Invitation.objects.select_related("customer")
-        if start <= i.sent_at < end and (customer is None or i.customer.code == customer)
+        if start <= i.sent_at < end
+        and (customer is None or (i.customer is not None and i.customer.code == customer))
     ]
     answered = [i for i in invitations if i.responded_at is not None]
     nps = None
@@ -100,7 +102,9 @@ def independent(period, customer=None):
 def test_the_family_is_registered_with_its_metrics():
     assert registry.family_of(NPS) is FAMILY
     assert {m.key for m in registry.metrics() if m.family == "surveys"} == set(KEYS)
-    assert registry.get(NPS).dimensions == frozenset({"customer"})
+    metric = registry.get(NPS)
+    assert metric is not None
+    assert metric.dimensions == frozenset({"customer"})
 
 
 def test_the_figures_of_a_month_with_previous_and_last_year(data):
