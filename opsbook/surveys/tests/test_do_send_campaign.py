@@ -137,3 +137,11 @@ def test_a_campaign_needs_an_audience_and_a_future_closing_time(world, personas)
     with pytest.raises(ValidationError) as exc:
         make_campaign(personas.mia, world.survey, contacts=[personas.alice], now=world.now)
     assert "contacts" in exc.value.message_dict
+
+
+def test_a_contact_named_and_in_a_chosen_organisation_is_invited_once(world, personas):
+    world.campaign.contacts.add(personas.dana)
+    world.campaign.customers.add(personas.customer_b)
+    sent = services.do_send_campaign(personas.mia, world.campaign, world.now)
+    assert sent.invited == 3
+    assert Invitation.objects.filter(contact=personas.dana).count() == 1
