@@ -54,4 +54,4 @@ def test_sending_a_closed_campaign_is_a_422(client, world, personas, time_machin
         f"/api/surveys/campaigns/{world.campaign.pk}/send", headers=auth(personas.mia)
     )
     assert got.status_code == 422
-    assert "closed" in got.json()["detail"][0]["msg"]
+    assert got.json()["detail"][0]["msg"] == "此调查活动已截止，不能再发送。"
