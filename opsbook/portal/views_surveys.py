@@ -8,7 +8,7 @@ that names no survey, no organisation and no person. Reads and writes go through
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -86,10 +86,7 @@ def my_surveys(request):
 @require_http_methods(["GET", "POST"])
 def answer(request, pk):
     invitation = access.get_invitation_for_contact(request.user, pk)
-    response = _answer_page(request, invitation, via=Via.PORTAL, actor=request.user)
-    if response.status_code == 410 and request.method == "POST":
-        return redirect("portal:surveys")
-    return response
+    return _answer_page(request, invitation, via=Via.PORTAL, actor=request.user)
 
 
 @never_cache

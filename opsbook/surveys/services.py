@@ -300,17 +300,14 @@ def do_send_campaign(actor: User, campaign: Campaign, now: datetime) -> Sent:
         if first:
             campaign.sent_at, campaign.sent_by = now, actor
             campaign.save(update_fields=["sent_at", "sent_by"])
-        record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=campaign,
-            parent=survey,
-            changes={
-                "sent_at": [None, now] if first else [campaign.sent_at, campaign.sent_at],
-                "invitations": [len(invited), len(invited) + created],
-                "mailed": [0, mailed],
-            },
-        )
+        changes: dict[str, list[Any]] = {}
+        if first:
+            changes["sent_at"] = [None, now]
+        if created:
+            changes["invitations"] = [len(invited), len(invited) + created]
+            changes["mailed"] = [0, mailed]
+        # A send that invited nobody new changes nothing and records nothing.
+        record(actor=actor, action=Action.UPDATE, obj=campaign, parent=survey, changes=changes)
     return Sent(invited=created, mailed=mailed, already=len(invited))
 
 

@@ -155,6 +155,9 @@ def test_a_contact_sees_and_answers_their_open_surveys_in_the_portal(client, sen
     )
     assert done.status_code == 200
     assert Response.objects.get().via == Via.PORTAL
+    again = client.get(reverse("portal:survey", args=[mine.pk]))
+    assert again.status_code == 410
+    assert 'id="link-problem"' in again.text
     home = client.get(reverse("portal:surveys"))
     assert "No open surveys" in home.text or "没有" in home.text
 

@@ -48,6 +48,7 @@ def test_only_a_digest_of_the_link_token_is_stored(sent, personas):
 def test_sending_again_invites_nobody_twice_but_adds_new_contacts(sent, personas):
     again = services.do_send_campaign(personas.mia, sent.campaign, sent.now)
     assert (again.invited, again.mailed, again.already) == (0, 0, 3)
+    assert AuditEntry.objects.for_object(sent.campaign).filter(action="update").count() == 1
 
     make_user("dora", "customer", customer=personas.customer_a, email="dora@xinghuo.example")
     later = services.do_send_campaign(personas.mia, sent.campaign, sent.now + timedelta(hours=1))
