@@ -312,7 +312,7 @@ def do_send_campaign(actor: User, campaign: Campaign, now: datetime) -> Sent:
 
 
 def _mail(campaign: Campaign, invitation: Invitation, person: User, token: str, now) -> bool:
-    url = absolute(reverse("portal:survey_link", args=[token]))
+    url = absolute(reverse("portal:surveys:link", args=[token]))
     message = notices.invitation(
         campaign.survey.title, campaign.survey.intro, url, campaign.closes_at
     )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _link(invitation) -> str:
-    return reverse("portal:survey_link", args=[token_of(invitation)])
+    return reverse("portal:surveys:link", args=[token_of(invitation)])
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_the_link_records_the_answers_once(client, sent, dana_invitation, time_m
 
 def test_a_wrong_link_says_only_that_it_is_not_valid(client, sent, dana_invitation):
     for token in ("nope", token_of(dana_invitation)[:-1] + "x", "x" * 300):
-        page = client.get(reverse("portal:survey_link", args=[token]))
+        page = client.get(reverse("portal:surveys:link", args=[token]))
         assert page.status_code == 404
         assert sent.survey.title not in page.text
         assert "星火教育" not in page.text
@@ -144,38 +144,39 @@ def test_the_service_refuses_an_answer_of_another_contact(sent, personas, dana_i
 
 def test_a_contact_sees_and_answers_their_open_surveys_in_the_portal(client, sent, personas):
     client.force_login(personas.dana)
-    home = client.get(reverse("portal:surveys"))
+    home = client.get(reverse("portal:surveys:list"))
     assert home.status_code == 200
     assert sent.survey.title in home.text
     mine = Invitation.objects.get(contact=personas.dana)
-    page = client.get(reverse("portal:survey", args=[mine.pk]))
+    page = client.get(reverse("portal:surveys:answer", args=[mine.pk]))
     assert page.status_code == 200
     done = client.post(
-        reverse("portal:survey", args=[mine.pk]), answers(sent.survey, nps=10, rating=5)
+        reverse("portal:surveys:answer", args=[mine.pk]), answers(sent.survey, nps=10, rating=5)
     )
     assert done.status_code == 200
     assert Response.objects.get().via == Via.PORTAL
-    again = client.get(reverse("portal:survey", args=[mine.pk]))
+    again = client.get(reverse("portal:surveys:answer", args=[mine.pk]))
     assert again.status_code == 410
     assert 'id="link-problem"' in again.text
-    home = client.get(reverse("portal:surveys"))
+    home = client.get(reverse("portal:surveys:list"))
     assert "No open surveys" in home.text or "没有" in home.text
 
 
 def test_a_contact_cannot_open_another_contacts_invitation(client, sent, personas):
     theirs = Invitation.objects.get(contact=personas.dana)
     client.force_login(personas.carl)
-    assert client.get(reverse("portal:survey", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("portal:surveys:answer", args=[theirs.pk])).status_code == 404
     assert (
         client.post(
-            reverse("portal:survey", args=[theirs.pk]), answers(sent.survey, nps=1, rating=1)
+            reverse("portal:surveys:answer", args=[theirs.pk]),
+            answers(sent.survey, nps=1, rating=1),
         ).status_code
         == 404
     )
-    assert sent.survey.title in client.get(reverse("portal:surveys")).text  # carl's own
+    assert sent.survey.title in client.get(reverse("portal:surveys:list")).text  # carl's own
     assert not Response.objects.exists()
 
 
 def test_staff_are_sent_away_from_the_portals_survey_pages(client, sent, personas):
     client.force_login(personas.alice)
-    assert client.get(reverse("portal:surveys")).status_code == 302
+    assert client.get(reverse("portal:surveys:list")).status_code == 302

@@ -25,17 +25,19 @@ def sign_in(page, live_server, user) -> None:
 def test_a_contact_answers_by_link_and_a_manager_drills_down(browser_page, live_server, personas):
     page = browser_page
     csp_errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: "Content Security Policy" in m.text and csp_errors.append(m.text),
-    )
+
+    def note(message) -> None:
+        if "Content Security Policy" in message.text:
+            csp_errors.append(message.text)
+
+    page.on("console", note)
     now = clock.now()
     personas.dana.email = "dana@xinghuo.example"
     personas.dana.save()
     survey = make_survey(personas.mia, now=now)
     campaign = make_campaign(personas.mia, survey, contacts=[personas.dana], now=now)
     services.do_send_campaign(personas.mia, campaign, now)
-    link = reverse("portal:survey_link", args=[token_of(Invitation.objects.get())])
+    link = reverse("portal:surveys:link", args=[token_of(Invitation.objects.get())])
 
     page.goto(link)
     expect(page.locator("#survey-title")).to_have_text(survey.title)
