@@ -21,4 +21,5 @@ urlpatterns = [
     path("campaigns/<int:pk>/send/", views.campaign_send, name="campaign_send"),
     path("campaigns/<int:pk>/responses/", views.campaign_responses, name="responses"),
     path("campaigns/<int:pk>/export/", views.campaign_export, name="export"),
+    path("metric-rows/", views.metric_rows, name="metric_rows"),
 ]

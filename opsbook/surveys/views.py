@@ -17,10 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opsbook.accounts.access import is_staff_member
 from opsbook.core import clock
 from opsbook.core.permissions import requires
+from opsbook.metrics.periods import PeriodError, parse
+from opsbook.metrics.registry import Dimension, Part
 
 from . import access, export, services
 from .choices import QuestionKind
 from .forms import CampaignForm, QuestionForm, SurveyForm
+from .metrics import FAMILY, METRICS, RESPONSE_RATE
 from .models import Campaign, Survey
 from .results import GROUPS, BadFilter, campaign_results, responses_behind
 
@@ -328,3 +331,42 @@ def campaign_export(request, pk):
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@staff_only
+@require_GET
+def metric_rows(request):
+    """The rows behind a surveys metric's figure (the metrics drill-down):
+    ``?metric=surveys.nps&period=2026-11[&customer=CODE][&part=value|denominator]``. Their
+    count equals the figure's count (responses) or numerator / denominator (response rate)."""
+    metrics = {m.key: m for m in METRICS}
+    metric = metrics.get(request.GET.get("metric", ""))
+    part = request.GET.get("part") or Part.VALUE
+    try:
+        period = parse(request.GET.get("period", ""))
+    except PeriodError:
+        period = None
+    if metric is None or period is None or part not in Part.values:
+        raise Http404
+    scope = {}
+    if "customer" in request.GET:
+        scope[Dimension.CUSTOMER.value] = request.GET["customer"]
+    rows = FAMILY.rows(metric.key, period, scope=scope, part=part, now=clock.now())
+    invitations = metric.key == RESPONSE_RATE
+    if invitations:
+        rows = rows.select_related("campaign", "contact", "customer")
+    else:
+        rows = rows.select_related("campaign", "invitation__contact", "customer")
+    page = Paginator(rows, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "metric": metric,
+        "period": period,
+        "part": part,
+        "customer": scope.get(Dimension.CUSTOMER.value),
+        "invitations": invitations,
+        "page": page,
+        "query": query.urlencode(),
+    }
+    return render(request, "surveys/metric_rows.html", context)

@@ -4,6 +4,7 @@ month boundary at midnight Shanghai time."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 
 from opsbook.accounts.testing import make_user
 from opsbook.metrics import registry
@@ -175,3 +176,36 @@ def test_the_family_computes_in_one_query_per_metric(data, django_assert_num_que
         FAMILY.compute(KEYS, Windows.of(NOV), by=None, scope={}, now=now)
     with django_assert_num_queries(6):
         FAMILY.compute(KEYS, Windows.of(NOV), by="customer", scope={}, now=now)
+
+
+def test_the_metrics_drill_down_page_lists_the_rows_behind_each_figure(client, data, personas):
+    now = datetime(2026, 12, 5, tzinfo=UTC)
+    results = FAMILY.compute(KEYS, Windows.of(NOV), by="customer", scope={}, now=now)
+    client.force_login(personas.vera)
+    url = reverse("surveys:metric_rows")
+    cases = [
+        ({"metric": NPS, "period": "2026-11"}, results[NPS]["current"][None].count),
+        ({"metric": RESPONSES, "period": "2026-11"}, results[RESPONSES]["current"][None].count),
+        (
+            {"metric": RESPONSES, "period": "2026-11", "customer": "mingyuan"},
+            results[RESPONSES]["current"]["mingyuan"].count,
+        ),
+        (
+            {"metric": RESPONSE_RATE, "period": "2026-10"},
+            results[RESPONSE_RATE]["previous"][None].numerator,
+        ),
+        (
+            {"metric": RESPONSE_RATE, "period": "2026-10", "part": "denominator"},
+            results[RESPONSE_RATE]["previous"][None].denominator,
+        ),
+    ]
+    for params, expected in cases:
+        page = client.get(url, params)
+        assert page.status_code == 200, params
+        assert page.text.count("data-row=") == expected, params
+    for bad in (
+        {"metric": "tickets.created", "period": "2026-11"},
+        {"metric": NPS, "period": "2026-13"},
+        {"metric": NPS, "period": "2026-11", "part": "everything"},
+    ):
+        assert client.get(url, bad).status_code == 404, bad

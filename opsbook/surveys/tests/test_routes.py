@@ -52,6 +52,9 @@ ROUTES: dict[str, Route] = {
     "surveys:campaign_send": Route("post", "surveys:campaign_send", lambda s: [s["campaign"].pk]),
     "surveys:responses": Route("get", "surveys:responses", lambda s: [s["campaign"].pk]),
     "surveys:export": Route("get", "surveys:export", lambda s: [s["campaign"].pk]),
+    "surveys:metric_rows": Route(
+        "get", "surveys:metric_rows", data={"metric": "surveys.nps", "period": "2026-11"}
+    ),
     "portal:surveys:list": Route("get", "portal:surveys:list"),
     "portal:surveys:answer": Route(
         "get", "portal:surveys:answer", lambda s: [s["dana_invitation"].pk]
@@ -77,6 +80,7 @@ EXPECTED: dict[str, tuple] = {
     "surveys:campaign_send":   MANAGE_POST,
     "surveys:responses":       READ,
     "surveys:export":          READ,
+    "surveys:metric_rows":     READ,
     "portal:surveys:list":     (LOGIN, 200, 200, STAFF, STAFF, STAFF),
     "portal:surveys:answer":   (LOGIN, 200, 404, STAFF, STAFF, STAFF),
     "portal:surveys:link":     (200,   200, 200, 200,   200,   200),
