@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("surveys/", include("opsbook.surveys.urls")),
 ]
 urlpatterns += [path("goals/", include("opsbook.goals.urls"))]

@@ -6,3 +6,11 @@ class SurveysConfig(AppConfig):
     name = "opsbook.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        # The "surveys" metric family (surveys.nps, surveys.response_rate, surveys.responses).
+        from opsbook.metrics import registry
+
+        from .metrics import FAMILY
+
+        registry.register(FAMILY)
