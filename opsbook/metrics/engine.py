@@ -106,6 +106,13 @@ def resolve_metrics(keys: Iterable[str] | None) -> list[Metric]:
     return found
 
 
+def windows_of(period: Period) -> Windows:
+    try:
+        return Windows.of(period)
+    except (ValueError, OverflowError):
+        raise MetricError(f"{period.code} has no previous period or last year.") from None
+
+
 def check_dimension(by: str | None) -> None:
     if by is not None and by not in Dimension.values:
         raise MetricError(f"Unknown dimension {by!r}; use one of {', '.join(Dimension.values)}.")
@@ -189,7 +196,7 @@ def evaluate(
     metrics = resolve_metrics(keys)
     check_dimension(by)
     scope = check_scope(scope)
-    windows = Windows.of(period)
+    windows = windows_of(period)
     snapped_values, closed = (
         _snapshots(metrics, windows, by=by, scope=scope, now=now) if snapshots else ({}, set())
     )
