@@ -20,3 +20,4 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+urlpatterns += [path("goals/", include("opsbook.goals.urls"))]

@@ -404,7 +404,9 @@ class KpiForm(PartForm):
                 services.read_kpi_text(kpi)
             except ValidationError as exc:
                 raise ValidationError(exc.messages) from None
-            for name in ("name", "target", "unit", "direction", "description", "metric"):
+            # The text loses a metric key written after it ([sla.response.met_rate]): the
+            # key is the metric field's.
+            for name in ("name", "target", "unit", "direction", "description", "metric", "text"):
                 data[name] = getattr(kpi, name)
                 setattr(self.instance, name, getattr(kpi, name))
         return data

@@ -405,8 +405,9 @@ class ServiceStandard(ItemPart):
 class Kpi(ItemPart):
     """A KPI as the team wrote it (``text``) and, when it states one, its measurable target.
 
-    A KPI with no target (按期完成, 服务态度良好) is qualitative. ``metric`` names the entry of
-    ``kpi_metrics.METRICS`` it can be measured by, if any.
+    A KPI with no target (按期完成, 服务态度良好) is qualitative. ``metric`` is the metrics
+    registry's key it is measured by (one of ``kpi_metrics.KEYS``), if any; its actual value is
+    computed for the KPI's item or content (``kpi_actuals``).
     """
 
     item = models.ForeignKey(ServiceItem, models.CASCADE, related_name="kpis")
@@ -432,7 +433,7 @@ class Kpi(ItemPart):
     )
     metric = models.CharField(
         _("measured by"),
-        max_length=40,
+        max_length=64,
         choices=kpi_metrics.CHOICES,
         blank=True,
         help_text=_("The metric Opsbook can measure this KPI by; empty: none."),

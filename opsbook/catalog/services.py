@@ -175,7 +175,7 @@ def read_kpi_text(kpi: Kpi) -> None:
             spec = tf.parse_kpi(kpi.text)
         except tf.TextFormatError as exc:
             raise ValidationError({"text": str(exc)}) from None
-        for name in ("name", "target", "unit", "direction", "description", "metric"):
+        for name in ("name", "target", "unit", "direction", "description", "metric", "text"):
             setattr(kpi, name, getattr(spec, name))
     elif not kpi.text:
         if not kpi.name:

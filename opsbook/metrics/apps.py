@@ -9,4 +9,4 @@ class MetricsConfig(AppConfig):
 
     def ready(self):
         # Each family module declares its metrics into the one registry when imported.
-        from . import families  # noqa: F401
+        from . import families, kpis  # noqa: F401  (kpis: the checklist's KPI actuals)

@@ -418,6 +418,30 @@ IGNORED_COLUMNS = (
         kind="ignored",
         ignored=True,
     ),
+    # Written by the export beside 考核指标, read by people, never imported: the actual of each
+    # measured KPI this month and whether it met its target, in the order of the KPI cell.
+    Column(
+        "kpi_actuals",
+        "本月实际",
+        "KPI actual this month",
+        ("实际值", "本月实际值", "考核指标本月实际", "KPI actual", "Actual this month"),
+        level="ignored",
+        kind="ignored",
+        ignored=True,
+        width=18,
+        help=_("Written by the export: each measured KPI's value this month. Not imported."),
+    ),
+    Column(
+        "kpi_status",
+        "达标状态",
+        "KPI status",
+        ("考核状态", "指标状态", "本月达标", "KPI status", "Target met"),
+        level="ignored",
+        kind="ignored",
+        ignored=True,
+        width=14,
+        help=_("Written by the export: 达标, 未达标 or 无数据 per measured KPI. Not imported."),
+    ),
 )
 
 COLUMNS = CATEGORY_COLUMNS + ITEM_COLUMNS + ROW_COLUMNS + IGNORED_COLUMNS

@@ -4,20 +4,27 @@ One row per piece of service content, the item's columns repeated on each of its
 item-level row (服务内容 empty) when the item has no content, or has its own frequency, dates,
 notes, standards, KPIs, checkpoints or resources. Text that Excel could take for a formula is
 prefixed with an apostrophe, which the importer removes.
+
+Beside 考核指标 the export writes 本月实际 and 达标状态: each measured KPI's actual this month and
+whether it met its target, for people to read; the importer ignores both columns.
 """
 
 import io
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from opsbook.core import clock
 from opsbook.core.tabular.xlsx import WORKBOOK_OPTIONS, neutralise, new_workbook
 
+from .. import kpi_actuals
 from ..models import Category, ServiceContent, ServiceItem
 from . import parts as part_specs
 from . import textformats as tf
 from .columns import (
+    BY_KEY,
     CATEGORY_COLUMNS,
     COLUMNS,
     ENUM_LABELS,
@@ -137,8 +144,17 @@ class _Sheet:
                 )
 
 
-def _layout(depth: int) -> list[Column]:
-    return [*CATEGORY_COLUMNS[: max(depth, 2)], *ITEM_COLUMNS, *ROW_COLUMNS]
+def _layout(depth: int, *, actuals: bool = False) -> list[Column]:
+    """The columns of a sheet; with ``actuals``, 本月实际 and 达标状态 right after 考核指标."""
+    rows: list[Column] = []
+    for column in ROW_COLUMNS:
+        rows.append(column)
+        if actuals and column.key == "kpis":
+            rows += [BY_KEY["kpi_actuals"], BY_KEY["kpi_status"]]
+    return [*CATEGORY_COLUMNS[: max(depth, 2)], *ITEM_COLUMNS, *rows]
+
+
+STATUS_WORDS = {kpi_actuals.MET: "达标", kpi_actuals.MISSED: "未达标", None: "无数据"}
 
 
 def _workbook(output: io.BytesIO):
@@ -162,19 +178,23 @@ class _CategoryPaths:
 class _CatalogRows:
     """The sheet's rows for each item: its item-level row when it needs one, then its content."""
 
-    def __init__(self, path: _CategoryPaths, ids: set[int]) -> None:
+    def __init__(self, path: _CategoryPaths, items: list[ServiceItem], *, now: datetime) -> None:
         self.path = path
+        ids = {i.pk for i in items}
         contents = _select(ServiceContent.objects.order_by("sort_order", "code"), "item_id", ids)
         self.contents_of: dict[int, list[ServiceContent]] = defaultdict(list)
         for content in contents:
             self.contents_of[content.item_id].append(content)
+        loaded = {kind: part_specs.load(kind, ids) for kind in part_specs.PART_KINDS}
         self.parts = {
             kind: {
                 key: [part_specs.spec(kind, row) for row in rows]
-                for key, (rows, _ids) in part_specs.load(kind, ids).items()
+                for key, (rows, _ids) in found.items()
             }
-            for kind in part_specs.PART_KINDS
+            for kind, found in loaded.items()
         }
+        self.kpi_ids = {key: ids_ for key, (_rows, ids_) in loaded["kpis"].items()}
+        self.actuals = _kpi_actuals(items, contents, self.parts["kpis"], self.kpi_ids, now)
         self.directory = OwnerDirectory()
 
     def of(self, item: ServiceItem) -> list[dict]:
@@ -187,10 +207,31 @@ class _CatalogRows:
             or any((item.frequency_text, item.start_date, item.end_date, item.notes))
         )
         if needs_item_row:
-            rows.append({**shared, **_entry_cells(item, own)})
+            rows.append({**shared, **_entry_cells(item, own), **self._actual_cells(item.pk, None)})
         for content in self.contents_of[item.pk]:
-            rows.append({**shared, **self._content_cells(item, content)})
+            rows.append(
+                {
+                    **shared,
+                    **self._content_cells(item, content),
+                    **self._actual_cells(item.pk, content.pk),
+                }
+            )
         return rows
+
+    def _actual_cells(self, item_id: int, content_id: int | None) -> dict:
+        """本月实际 and 达标状态 of the row's measured KPIs, one entry each, in the KPI cell's
+        order (a KPI judged by hand has none)."""
+        found = [
+            self.actuals[pk]
+            for pk in self.kpi_ids.get((item_id, content_id), ())
+            if pk in self.actuals
+        ]
+        if not found:
+            return {}
+        return {
+            "kpi_actuals": tf.join_entries(a.current.text or "—" for a in found),
+            "kpi_status": tf.join_entries(STATUS_WORDS[a.status] for a in found),
+        }
 
     def _item_cells(self, item: ServiceItem) -> dict:
         """The category and item columns, repeated on each of the item's rows."""
@@ -228,19 +269,42 @@ class _CatalogRows:
         return cells
 
 
-def export_catalog(items=None) -> bytes:
-    """The items (a ServiceItem queryset; default: all of them, retired too) as .xlsx bytes."""
+def _kpi_actuals(items, contents, kpis: dict, kpi_ids: dict, now: datetime) -> dict:
+    """This month's actual of every measured KPI exported, by KPI id: one batch."""
+    item_codes = {i.pk: i.code for i in items}
+    content_codes = {c.pk: c.code for c in contents}
+    refs = []
+    for (item_id, content_id), specs in kpis.items():
+        for pk, spec in zip(kpi_ids[(item_id, content_id)], specs, strict=True):
+            if spec.metric and item_id in item_codes:
+                refs.append(
+                    kpi_actuals.KpiRef(
+                        pk,
+                        spec.metric,
+                        item_codes[item_id],
+                        content_codes.get(content_id) if content_id else None,
+                        spec.target,
+                        spec.unit,
+                        spec.direction,
+                    )
+                )
+    return kpi_actuals.actuals(refs, now=now, history=False)
+
+
+def export_catalog(items=None, *, now: datetime | None = None) -> bytes:
+    """The items (a ServiceItem queryset; default: all of them, retired too) as .xlsx bytes,
+    with each measured KPI's actual in the month of ``now`` (default: the clock's)."""
     queryset = ServiceItem.objects.all() if items is None else items
     items = list(queryset.order_by())
     path = _CategoryPaths()
     items.sort(
         key=lambda i: ([(c.sort_order, c.name) for c in path(i.category_id)], i.sort_order, i.code)
     )
-    catalog_rows = _CatalogRows(path, {i.pk for i in items})
+    catalog_rows = _CatalogRows(path, items, now=now or clock.now())
     depth = max((len(path(i.category_id)) for i in items), default=2)
     output = io.BytesIO()
     workbook = _workbook(output)
-    sheet = _Sheet(workbook, _layout(depth), comments=False)
+    sheet = _Sheet(workbook, _layout(depth, actuals=True), comments=False)
     row = 0
     for item in items:
         for cells in catalog_rows.of(item):

@@ -195,7 +195,7 @@ def test_a_checklist_written_as_a_team_writes_it_imports_with_zero_errors(team_m
         "%",
         KpiDirection.AT_LEAST,
     )
-    assert satisfaction.metric == "satisfaction"
+    assert satisfaction.metric == "csat.satisfied_share"
     assert Kpi.objects.get(text="按期完成", content__name="投诉调查").target is None
 
 

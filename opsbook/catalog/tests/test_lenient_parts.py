@@ -44,7 +44,7 @@ def test_a_standard_given_as_text_is_read_like_the_import_reads_it(personas):
     assert (onsite.channel, onsite.response_minutes) == ("onsite", 120)
     assert polite.text == "服务态度良好" and not polite.has_structure
     satisfaction, on_time = Kpi.objects.order_by("position")
-    assert (satisfaction.target, satisfaction.metric) == (Decimal(90), "satisfaction")
+    assert (satisfaction.target, satisfaction.metric) == (Decimal(90), "csat.satisfied_share")
     assert on_time.target is None and on_time.name == "按期完成"
 
 
@@ -68,7 +68,7 @@ def test_the_api_takes_text_alone_and_answers_with_text_and_structure(personas):
     assert polite["text_only"] is True
     errors, on_time = body["kpis"]
     assert (errors["target"], errors["unit"], errors["direction"], errors["metric"]) == (
-        0.1, "%", "at_most", "error_rate",
+        0.1, "%", "at_most", None,
     )  # fmt: skip
     assert on_time["qualitative"] is True and on_time["target"] is None
 
@@ -183,7 +183,7 @@ def test_the_item_page_takes_sentences_and_lets_a_manager_add_structure(personas
     standard = ServiceStandard.objects.get()
     assert standard.text == "尽快上门处理" and not standard.has_structure
     kpi = Kpi.objects.get()
-    assert (kpi.name, kpi.target, kpi.metric) == ("学员满意度", Decimal(90), "satisfaction")
+    assert (kpi.name, kpi.target, kpi.metric) == ("学员满意度", Decimal(90), "csat.satisfied_share")
     page = client.get(response["Location"])
     assert "尽快上门处理" in page.text and "text only" in page.text
 
@@ -201,7 +201,7 @@ def test_the_item_page_takes_sentences_and_lets_a_manager_add_structure(personas
         **rows(
             "kpis",
             {"text": "学员满意度九成以上", "name": "学员满意度", "target": "90", "unit": "%",
-             "direction": "at_least", "metric": "satisfaction"},
+             "direction": "at_least", "metric": "csat.satisfied_share"},
             initial=1,
         ),
     )  # fmt: skip

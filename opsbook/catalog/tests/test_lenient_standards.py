@@ -59,17 +59,19 @@ def test_an_impossible_date_is_an_error(text):
 @pytest.mark.parametrize(
     ("text", "name", "direction", "target", "unit", "metric"),
     [
-        ("学员满意度九成以上", "学员满意度", KpiDirection.AT_LEAST, "90", "%", "satisfaction"),
-        ("差错率低于千分之一", "差错率", KpiDirection.AT_MOST, "0.1", "%", "error_rate"),
-        ("满意度≥95%", "满意度", KpiDirection.AT_LEAST, "95", "%", "satisfaction"),
-        ("投诉率不超过1%", "投诉率", KpiDirection.AT_MOST, "1", "%", "complaint_rate"),
-        ("响应及时率100%", "响应及时率", KpiDirection.AT_LEAST, "100", "%", "response_on_time"),
+        ("学员满意度九成以上", "学员满意度", KpiDirection.AT_LEAST, "90", "%",
+         "csat.satisfied_share"),
+        ("差错率低于千分之一", "差错率", KpiDirection.AT_MOST, "0.1", "%", ""),
+        ("满意度≥95%", "满意度", KpiDirection.AT_LEAST, "95", "%", "csat.satisfied_share"),
+        ("投诉率不超过1%", "投诉率", KpiDirection.AT_MOST, "1", "%", "tickets.complaint_rate"),
+        ("响应及时率100%", "响应及时率", KpiDirection.AT_LEAST, "100", "%",
+         "sla.response.met_rate"),
         ("平均处理时长30分钟以内", "平均处理时长", KpiDirection.AT_MOST, "30", "分钟",
-         "mean_handling_minutes"),
+         "tickets.resolution_time.mean"),
         ("一次解决率≥80%", "一次解决率", KpiDirection.AT_LEAST, "80", "%",
-         "first_contact_resolution"),
+         "tickets.first_contact_resolution_rate"),
         ("客户满意度应达到百分之九十五", "客户满意度", KpiDirection.AT_LEAST, "95", "%",
-         "satisfaction"),
+         "csat.satisfied_share"),
         ("每月巡检不少于4次", "每月巡检", KpiDirection.AT_LEAST, "4", "次", ""),
     ],
 )  # fmt: skip
@@ -133,15 +135,16 @@ def test_what_import_reads_export_writes_back_unchanged(texts):
 def test_the_metric_registry_has_unique_keys_and_prefers_the_longest_word():
     from opsbook.catalog import kpi_metrics
 
-    keys = [m.key for m in kpi_metrics.METRICS]
-    assert len(keys) == len(set(keys))
+    keys = list(kpi_metrics.KEYS)
+    assert len(keys) == len(set(keys)) and "" not in keys
 
     def key(name: str) -> str | None:
         metric = kpi_metrics.match_metric(name)
         return metric.key if metric else None
 
-    assert key("一次解决率") == "first_contact_resolution"
-    assert key("工单解决率") == "resolution_rate"
-    assert key("Customer satisfaction") == "satisfaction"
+    assert key("一次解决率") == "tickets.first_contact_resolution_rate"
+    assert key("工单解决率") == "tickets.resolution_rate"
+    assert key("Customer satisfaction") == "csat.satisfied_share"
     assert kpi_metrics.match_metric("网络可用率") is None
+    assert key("差错率") == ""  # recognised (a lower value is better), not measured
     assert {value for value, _label in kpi_metrics.CHOICES} == set(keys)

@@ -18,7 +18,7 @@ from opsbook.audit.models import AuditEntry
 from opsbook.core import clock
 from opsbook.core.errors import ConflictError
 
-from .. import access, services, wording
+from .. import access, kpi_actuals, services, wording
 from ..choices import DeliveryMode, Status, Tier
 from ..forms import ContentForm, ItemForm, part_formsets, parts_from
 from ..frequency import FrequencyError, parse_frequency
@@ -101,6 +101,7 @@ def item_detail(request, pk):
         content.parts = parts[content.pk]
         content.can_edit = access.can_edit_content(request.user, content)
         content.can_retire = can_manage and content.status != Status.RETIRED
+    _attach_actuals(item, parts[None].kpis, contents)
     context = {
         "item": item,
         "category_path": {
@@ -115,6 +116,17 @@ def item_detail(request, pk):
         "review": _review_state(item, clock.localdate()),
     }
     return render(request, "catalog/item_detail.html", context)
+
+
+def _attach_actuals(item, item_kpis, contents) -> None:
+    """Give each measured KPI on the page its ``actual`` (this month against its target, last
+    month, twelve months of history): one batch for the whole page."""
+    refs = [kpi_actuals.ref(k, item.code) for k in item_kpis]
+    for content in contents:
+        refs += [kpi_actuals.ref(k, item.code, content.code) for k in content.parts.kpis]
+    found = kpi_actuals.actuals(refs, now=clock.now())
+    for kpi in [*item_kpis, *(k for c in contents for k in c.parts.kpis)]:
+        kpi.actual = found.get(kpi.pk)
 
 
 def _review_state(item, today) -> dict | None:

@@ -17,9 +17,9 @@ from opsbook.accounts.access import can_manage_catalog
 from opsbook.core import clock
 from opsbook.core.errors import ConflictError
 
-from .. import access, filters, services
+from .. import access, filters, kpi_actuals, services
 from ..forms import BulkUpdateForm, ItemFilterForm
-from ..models import Ownership, ServiceContent
+from ..models import Kpi, Ownership, ServiceContent
 from .common import htmx_template, manager_required, staff_required
 
 ITEMS_PER_PAGE = 50
@@ -51,6 +51,26 @@ def _with_tree_rows(items):
     )
 
 
+def _attach_kpi_lights(items) -> None:
+    """Each item's one KPI light (red if a KPI missed its target this month, green if they are
+    met) and how many of its measured KPIs are met: one query for the KPIs of the page, one
+    batch of figures for all of them."""
+    contents = {c.pk: c.code for item in items for c in item.content_list}
+    codes = {item.pk: item.code for item in items}
+    kpis = Kpi.objects.filter(item_id__in=codes).exclude(metric="").order_by()
+    by_item: dict[int, list[int]] = {pk: [] for pk in codes}
+    refs = []
+    for kpi in kpis:
+        refs.append(kpi_actuals.ref(kpi, codes[kpi.item_id], contents.get(kpi.content_id)))
+        by_item[kpi.item_id].append(kpi.pk)
+    found = kpi_actuals.actuals(refs, now=clock.now(), history=False)
+    for item in items:
+        actuals = [found[pk] for pk in by_item[item.pk] if pk in found]
+        item.kpi_light = kpi_actuals.overall_light(actuals) if by_item[item.pk] else None
+        item.kpi_met = sum(1 for a in actuals if a.status == kpi_actuals.MET)
+        item.kpi_judged = sum(1 for a in actuals if a.status is not None)
+
+
 def filtered_items(request, categories):
     """The filter form (validated, so that its widgets show bad values) and the items the
     query string's filters (``filters.parse``) leave."""
@@ -72,6 +92,7 @@ def tree(request):
     paths = {c.pk: c.path_text for c in categories}
     for item in page.object_list:
         item.category_path = paths.get(item.category_id, str(item.category))
+    _attach_kpi_lights(page.object_list)
     can_manage = can_manage_catalog(request.user)
     query = request.GET.copy()
     query.pop("page", None)

@@ -35,10 +35,11 @@ def M(key: str, name: Any, definition: Any) -> Metric:
 METRICS = (
     M("routines.on_time_rate", _("Routine work done on time"),
       _("Occurrences due in the period done by their due time / occurrences due in the period; "
-        "occurrences skipped with a reason are left out of both.")),
+        "occurrences skipped with a reason are left out of both, and cancelled ones (never "
+        "owed) count nowhere.")),
     M("routines.coverage", _("Routine work done"),
       _("Occurrences due in the period that are done (on time or late) / occurrences due in "
-        "the period.")),
+        "the period; cancelled ones (never owed) count nowhere.")),
 )  # fmt: skip
 
 
@@ -72,7 +73,10 @@ class RoutinesFamily(Family):
         now: datetime,
     ) -> Results:
         wanted = set(keys)
-        due = "o.due_at >= {s} AND o.due_at < {e}"
+        # Cancelled occurrences were never owed (their content was retired, or a change of
+        # frequency moved them): as in the routines' own coverage report, they count nowhere.
+        cancelled = OccurrenceStatus.CANCELLED
+        due = f"o.due_at >= {{s}} AND o.due_at < {{e}} AND o.status <> '{cancelled}'"
         done = f"o.status = '{OccurrenceStatus.DONE}'"
         skipped = f"(o.status = '{OccurrenceStatus.SKIPPED}' AND o.skip_reason <> '')"
         part = scan(
@@ -98,7 +102,7 @@ class RoutinesFamily(Family):
     def rows(self, key: str, period: Period, *, scope: Scope, part: str, now: datetime) -> QuerySet:
         due = Occurrence.objects.filter(
             occurrence_scope_q(scope), due_at__gte=period.start_at(), due_at__lt=period.end_at()
-        )
+        ).exclude(status=OccurrenceStatus.CANCELLED)
         if key == "routines.on_time_rate":
             measured = due.exclude(Q(status=OccurrenceStatus.SKIPPED) & ~Q(skip_reason=""))
             if part == Part.DENOMINATOR:

@@ -6,6 +6,10 @@ at least or at most, the target with its unit, a remark, and the metric it can b
 九成 = 90 %; 千分之一 = 0.1 %; 100% with no sign means at least 100 % (at most for a rate that
 should stay low, such as 投诉率); 低于 / 不超过 / 以内 mean at most; 以上 / 不低于 / 达到 mean
 at least. A KPI with no number is qualitative (target None).
+
+The metric a KPI is measured by is found from the words of its name (``kpi_metrics``), or named
+in brackets at the end: ``首次响应及时率≥98% [sla.response.met_rate]``; a key Opsbook does not
+know is an error. The export writes the key back only where the words would not find it.
 """
 
 import re
@@ -14,8 +18,9 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from ... import kpi_metrics
 from ...choices import KpiDirection
-from ...kpi_metrics import match_metric
+from ...kpi_metrics import Metric, match_metric
 from .common import TextFormatError, alternation, join_entries, peel_parentheses, split_entries
 from .numbers import NUMBER, percent_of_ratio, to_decimal
 
@@ -145,18 +150,36 @@ def _check_size(entry: str, target: Decimal) -> None:
         )
 
 
-def _qualitative(entry: str, body: str) -> KpiSpec:
-    metric = match_metric(body)
+def _qualitative(entry: str, body: str, chosen: Metric | None) -> KpiSpec:
+    metric = chosen or match_metric(body)
     return KpiSpec(
         name=body[:100].strip() or entry[:100], target=None, metric=metric.key if metric else ""
     )
 
 
+def _chosen_metric(entry: str) -> tuple[str, Metric | None]:
+    """The KPI without the key written after it, and the metric of that key (None: no key)."""
+    text, key = kpi_metrics.split_key(entry.strip())
+    if key is None:
+        return text, None
+    metric = kpi_metrics.get(key)
+    if metric is None:
+        raise TextFormatError(
+            _("%(text)s: %(key)s is not a metric Opsbook measures; known metrics: %(keys)s.")
+            % {"text": entry, "key": key, "keys": ", ".join(kpi_metrics.KEYS)}
+        )
+    if not text:
+        raise TextFormatError(_("%(text)s: write the KPI before its metric.") % {"text": entry})
+    return text, metric
+
+
 def parse_kpi(entry: str) -> KpiSpec:
     """One KPI as written: name, comparison, target and unit where it states them (九成以上,
-    低于千分之一, ≥95%, 30分钟以内), else a qualitative KPI. Raises TextFormatError only when
-    the target contradicts itself or cannot be stored."""
-    entry = entry.strip()
+    低于千分之一, ≥95%, 30分钟以内), else a qualitative KPI; the metric named in brackets at
+    its end, else the one its words speak of. Raises TextFormatError when the target
+    contradicts itself or cannot be stored, or the metric named is unknown. ``text`` is the KPI
+    as written, without the metric's key."""
+    entry, chosen = _chosen_metric(entry)
     body, groups = peel_parentheses(entry)
     description = groups[0] if len(groups) == 1 else ""
     if len(groups) > 1:
@@ -164,18 +187,18 @@ def parse_kpi(entry: str) -> KpiSpec:
     _check_contradiction(entry, body)
     match = _KPI.match(body)
     if not match:
-        return _qualitative(entry, body)._replace(text=entry)
+        return _qualitative(entry, body, chosen)._replace(text=entry)
     try:
         target, unit = _value(match, entry)
     except _Unreadable:
-        return _qualitative(entry, body)._replace(text=entry)
+        return _qualitative(entry, body, chosen)._replace(text=entry)
     unit = unit or match["unit"].strip()
     if unit == "％":
         unit = "%"
     elif unit == "‰":
         target, unit = target / 10, "%"
     if unit and (len(unit) > 20 or not _plausible_unit(unit)):
-        return _qualitative(entry, body)._replace(text=entry)
+        return _qualitative(entry, body, chosen)._replace(text=entry)
     name = match["name"].strip()
     if not (match["op"] or "").startswith(("≥", "≤", ">", "<", "＞", "＜")):
         # 满意度应达到95%: 应 is not part of the name (a name written before ≥ is kept whole).
@@ -190,8 +213,8 @@ def parse_kpi(entry: str) -> KpiSpec:
             )
     _check_size(entry, target)
     if len(name) > 100:
-        return _qualitative(entry, body)._replace(text=entry)
-    metric = match_metric(name)
+        return _qualitative(entry, body, chosen)._replace(text=entry)
+    metric = chosen or match_metric(name)
     return KpiSpec(
         name=name,
         target=Decimal(int(target)) if target == target.to_integral_value() else target,
@@ -232,5 +255,16 @@ def format_kpis(specs) -> str:
 
 
 def _text_of(spec) -> str:
+    """The KPI's text, with its metric's key where reading the text back would not find it."""
     spec = spec if isinstance(spec, KpiSpec) else KpiSpec(*spec)
-    return spec.text or format_kpi(spec)
+    text = spec.text or format_kpi(spec)
+    if spec.metric and _read_metric(text) != spec.metric:
+        text = kpi_metrics.with_key(text, spec.metric)
+    return text
+
+
+def _read_metric(text: str) -> str | None:
+    try:
+        return parse_kpi(text).metric
+    except TextFormatError:
+        return None
