@@ -101,7 +101,10 @@ def metric_values(
     for key in metric or []:
         if registry.get(key) is None:
             raise _invalid("metric", _("Unknown metric %(key)s.") % {"key": key})
-    overview = engine.evaluate(metric or None, chosen, by=by, scope=scope, now=clock.now())
+    try:
+        overview = engine.evaluate(metric or None, chosen, by=by, scope=scope, now=clock.now())
+    except engine.MetricError as exc:
+        raise _invalid("period", str(exc)) from None
     return JsonResponse(overview.as_json(), json_dumps_params={"ensure_ascii": False})
 
 
