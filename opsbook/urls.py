@@ -16,6 +16,7 @@ urlpatterns = [
     path("work/", include("opsbook.work.urls")),
     path("portal/", include("opsbook.portal.urls")),
     path("notifications/", include("opsbook.notify.urls")),
+    path("dashboards/", include("opsbook.dashboards.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

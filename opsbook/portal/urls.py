@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("rate/<str:token>/", views.rate, name="rate"),
     path("feedback/", views.feedback, name="feedback"),
     path("feedback/thanks/", views.feedback_done, name="feedback_done"),
+    path("dashboard/", include("opsbook.portal.dashboard_urls")),
 ]
