@@ -11,7 +11,7 @@ Query budget (the engine reads closed periods from snapshots):
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from opsbook.catalog.choices import Channel
 from opsbook.catalog.models import Category, ServiceItem
-from opsbook.metrics import engine, periods, registry
+from opsbook.metrics import engine, periods, registry, targets
+from opsbook.metrics.models import Snapshot
 from opsbook.metrics.periods import Period, PeriodKind
 from opsbook.metrics.registry import NONE_CODE, Metric, Scope, Unit
 
@@ -81,6 +82,11 @@ def _target_parts(target: Any) -> tuple[float | None, str | None]:
     return _float(getattr(target, "value", None)), getattr(target, "direction", None)
 
 
+def _direction(metric: Metric) -> str:
+    """A target's direction when the figure gives only its value: the good direction."""
+    return "at_most" if metric.higher_is_better is False else "at_least"
+
+
 def _float(number: Any) -> float | None:
     return None if number is None else float(number)
 
@@ -93,6 +99,13 @@ def known(keys: Iterable[str]) -> list[str]:
     """The keys the registry declares, in the order given."""
     declared = {m.key for m in built_in_metrics()}
     return [k for k in keys if k in declared]
+
+
+def _latest(ov: Any, period: Period, months: list[Period]) -> dict[str, float | None] | None:
+    """The just-evaluated values, when the period is the sparkline's last month."""
+    if months[-1] != period:
+        return None
+    return {key: _float(f.value) for key, f in ov.figures.items()}
 
 
 def spark_months(period: Period) -> list[Period]:
@@ -156,6 +169,7 @@ def card(
     builds the links (the engine's ``drill_url`` unless the portal gives its own)."""
     drill = drill or _engine_drill
     target_value, direction = _target_parts(getattr(figure, "target", None))
+    direction = direction or _direction(metric)
     status = getattr(figure, "status", None)
     css, label = formatting.light(status if target_value is not None else None)
     raw = _float(getattr(figure, "value", None))
@@ -195,19 +209,56 @@ def _engine_drill(key: str, period: Period, scope: Scope | None, part: str) -> s
 
 
 def _series_batch(
-    keys: Sequence[str], months: list[Period], *, scope: Scope | None, now: datetime
+    keys: Sequence[str],
+    months: list[Period],
+    *,
+    scope: Scope | None,
+    now: datetime,
+    latest: dict[str, float | None] | None = None,
 ) -> dict[str, list[float | None]]:
-    """Twelve-month values of every key: the engine's batch when it has one, else one
-    ``series`` per key (each reads the snapshots of closed months)."""
-    scope_arg = dict(scope or {}) or None
-    batch = getattr(engine, "series_many", None)
-    if batch is not None:
-        found = batch(list(keys), months, scope=scope_arg, now=now)
-        return {k: [_float(v.value) for v in found[k]] for k in keys}
-    return {
-        k: [_float(v.value) for v in engine.series(k, months, scope=scope_arg, now=now)]
-        for k in keys
-    }
+    """Twelve-month values of every key, for sparklines and trends.
+
+    Closed months come from their final snapshots (one query for every key and month; the
+    snapshot job takes them at period close); ``latest`` gives the values of the last month
+    when the caller has just evaluated it. A key with a month missing from both is asked of
+    ``engine.series`` (computed, slower: the snapshot job has not run for it yet)."""
+    scope = dict(scope or {})
+    found: dict[tuple[str, date], float | None] = {}
+    closed = [m for m in months if m.is_closed(now)]
+    if closed and len(scope) <= 1:
+        rows = Snapshot.objects.filter(
+            metric__in=list(keys),
+            period_kind=PeriodKind.MONTH,
+            period_start__in=[m.start for m in closed],
+            final=True,
+        )
+        if scope:
+            ((dimension, code),) = scope.items()
+            rows = rows.filter(dimension=dimension, code=code)
+        else:
+            rows = rows.filter(dimension="")
+        for metric, start, number in rows.values_list("metric", "period_start", "value"):
+            found[(metric, start)] = number
+    out: dict[str, list[float | None]] = {}
+    for key in keys:
+        values: list[float | None] = []
+        missing = False
+        for month in months:
+            if (key, month.start) in found:
+                values.append(_float(found[(key, month.start)]))
+            elif month is months[-1] and latest is not None and key in latest:
+                values.append(latest[key])
+            else:
+                values.append(None)
+                missing = True
+        if missing:
+            computed = engine.series(key, months, scope=scope or None, now=now)
+            values = [
+                v if (key, m.start) in found else _float(c.value)
+                for v, m, c in zip(values, months, computed, strict=True)
+            ]
+        out[key] = values
+    return out
 
 
 # --- bars by channel and by service ---------------------------------------------------------
@@ -345,7 +396,8 @@ def overview(period: Period, now: datetime, *, service_dimension: str = "item") 
     keys = [m.key for m in metrics]
     ov = engine.evaluate(keys, period, now=now)
     months = spark_months(period)
-    spark = _series_batch(keys, months, now=now, scope=None)
+    latest = _latest(ov, period, months)
+    spark = _series_batch(keys, months, now=now, scope=None, latest=latest)
     spark_labels = [m.code for m in months]
     groups: dict[str, list[Card]] = {}
     for metric in metrics:
@@ -433,11 +485,12 @@ def trends(period: Period, now: datetime, keys: Sequence[str] = TREND_KEYS) -> l
     keys = known(keys)
     months = spark_months(period)
     values = _series_batch(keys, months, scope=None, now=now)
+    book = targets.Book(keys)
     charts = []
     for key in keys:
         metric = registry.get(key)
         assert metric is not None
-        target_value, direction = _target_parts(engine.targets.target_for(key, {}))
+        target_value, direction = _target_parts(book.for_scope(key, None))
         series = values[key]
         charts.append(
             TrendChart(
@@ -505,7 +558,7 @@ def customer(
     keys = known(CUSTOMER_KEYS)
     ov = engine.evaluate(keys, period, scope=scope, now=now)
     months = spark_months(period)
-    spark = _series_batch(keys, months, scope=scope, now=now)
+    spark = _series_batch(keys, months, scope=scope, now=now, latest=_latest(ov, period, months))
     labels = [m.code for m in months]
     cards = []
     for key in keys:

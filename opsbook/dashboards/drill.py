@@ -43,29 +43,35 @@ class Query:
     part: str
 
     def params(self) -> list[tuple[str, str]]:
+        """The query string's parameters, as ``engine.drill_url`` writes them."""
         found = [("metric", self.metric.key), ("period", self.period.code)]
-        found += [("scope", f"{d}:{c}") for d, c in sorted(self.scope.items())]
+        found += sorted(self.scope.items())
         return [*found, ("part", self.part)]
 
 
-def parse_scope(values: list[str]) -> dict[str, str]:
-    """``["item:A01", "customer:acme"]`` → ``{"item": "A01", "customer": "acme"}``; a comma
-    separated value is read the same way."""
+def parse_scope(params: Any) -> dict[str, str]:
+    """The scope of a drill-down link: one parameter per dimension (``item=A01&customer=acme``,
+    as ``engine.drill_url`` writes it); ``scope=item:A01`` is read too."""
+    getlist = params.getlist if hasattr(params, "getlist") else lambda k: [params[k]]
     scope: dict[str, str] = {}
-    for raw in values:
-        for piece in raw.split(",") if "," in raw and raw.count(":") > 1 else [raw]:
-            piece = piece.strip()
-            if not piece:
-                continue
-            dimension, sep, code = piece.partition(":")
-            if not sep or dimension not in Dimension.values:
-                raise DrillError(
-                    _("Not a scope: %(scope)s. Write dimension:code, e.g. item:A01.")
-                    % {"scope": piece[:60]}
-                )
-            if dimension in scope and scope[dimension] != code:
-                raise DrillError(_("The scope names %(d)s twice.") % {"d": dimension})
-            scope[dimension] = code
+
+    def add(dimension: str, code: str) -> None:
+        if dimension in scope and scope[dimension] != code:
+            raise DrillError(_("The scope names %(d)s twice.") % {"d": dimension})
+        scope[dimension] = code
+
+    for dimension in Dimension.values:
+        if dimension in params:
+            for code in getlist(dimension):
+                add(dimension, code)
+    for raw in getlist("scope") if "scope" in params else []:
+        dimension, sep, code = raw.strip().partition(":")
+        if not sep or dimension not in Dimension.values:
+            raise DrillError(
+                _("Not a scope: %(scope)s. Write dimension:code, e.g. item:A01.")
+                % {"scope": raw[:60]}
+            )
+        add(dimension, code)
     return scope
 
 
@@ -81,8 +87,8 @@ def read(params: Any) -> Query:
     part = params.get("part") or Part.VALUE
     if part not in Part.values:
         raise DrillError(_("Part is value or denominator."))
-    scope = parse_scope(params.getlist("scope") if hasattr(params, "getlist") else [])
-    unknown = [d for d in scope if metric.dimensions and d not in metric.dimensions]
+    scope = parse_scope(params)
+    unknown = [d for d in scope if d not in metric.dimensions]
     if unknown:
         raise DrillError(
             _("%(metric)s cannot be cut by %(dimension)s.")

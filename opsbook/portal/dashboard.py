@@ -9,7 +9,7 @@ engine returns.
 
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,8 +68,12 @@ def dashboard_drill(request):
     key = request.GET.get("metric", "")
     if key not in builders.known(builders.CUSTOMER_KEYS):
         raise Http404
-    params = request.GET.copy()
-    params.setlist("scope", [])  # forced below, never read from the request
+    # Only the metric, period, part and page are read; any scope in the query string is
+    # dropped and the customer's own forced below.
+    params = QueryDict(mutable=True)
+    for name in ("metric", "period", "part", "page"):
+        if name in request.GET:
+            params[name] = request.GET[name]
     try:
         query = drill.read(params)
     except drill.DrillError as exc:
