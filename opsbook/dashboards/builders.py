@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from opsbook.catalog.choices import Channel
 from opsbook.catalog.models import Category, ServiceItem
@@ -59,12 +59,14 @@ CUSTOMER_KEYS = (
 )
 
 FAMILY_TITLES = {
-    "tickets": gettext_lazy("Tickets"),
-    "sla": gettext_lazy("Service levels"),
-    "csat": gettext_lazy("Satisfaction"),
-    "complaints": gettext_lazy("Complaints"),
-    "routines": gettext_lazy("Routine work"),
-    "surveys": gettext_lazy("Surveys"),
+    "tickets": pgettext_lazy("dashboard", "Tickets"),
+    "sla": pgettext_lazy("dashboard", "Service levels"),
+    "csat": pgettext_lazy("dashboard", "Satisfaction"),
+    "complaints": pgettext_lazy("dashboard", "Complaint handling"),
+    "routines": pgettext_lazy("dashboard", "Routine work"),
+    "surveys": pgettext_lazy("dashboard", "Surveys"),
+    "goals": pgettext_lazy("dashboard", "Goals"),
+    "manual": pgettext_lazy("dashboard", "Tracked elsewhere"),
 }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from opsbook.metrics.registry import Unit
 
@@ -103,10 +104,10 @@ def compare(
 def light(status: str | None) -> tuple[str, str]:
     """The traffic light of a target's status: (css class, label)."""
     if status == "met":
-        return "text-bg-success", _("Target met")
+        return "text-bg-success", pgettext("dashboard", "Target met")
     if status == "missed":
-        return "text-bg-danger", _("Target missed")
-    return "text-bg-secondary", _("No target")
+        return "text-bg-danger", pgettext("dashboard", "Target missed")
+    return "text-bg-secondary", pgettext("dashboard", "No target set")
 
 
 def target(target_value: float | None, direction: str | None, unit: str) -> str:
