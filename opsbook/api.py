@@ -21,6 +21,7 @@ from opsbook.calendars.api import router as calendars_router
 from opsbook.catalog.api import router as catalog_router
 from opsbook.core.api import CheckedOpenAPISchema, document_errors, field_errors
 from opsbook.core.errors import ConflictError
+from opsbook.metrics.api import router as metrics_router
 from opsbook.notify.api import channels_router as notify_channels_router
 from opsbook.notify.api import hosts_router as notify_hosts_router
 from opsbook.notify.api import inbox_router as notify_inbox_router
@@ -93,3 +94,4 @@ api.add_router("/notifications/", notify_hosts_router)
 api.add_router("/notifications/", notify_inbox_router)
 api.add_router("/sops/", sops_router)
 api.add_router("/work/", work_router)
+api.add_router("/metrics/", metrics_router)
