@@ -350,10 +350,8 @@ def service_names(dimension: str, codes: Iterable[str]) -> dict[str, str]:
     if not codes:
         return {}
     model = Category if dimension == "category" else ServiceItem
-    return {
-        code: f"{code} {name}" if dimension == "item" else name
-        for code, name in model.objects.filter(code__in=codes).values_list("code", "name")
-    }
+    rows = model.objects.filter(code__in=codes).values_list("code", "name")
+    return {str(code): f"{code} {name}" if dimension == "item" else name for code, name in rows}
 
 
 # --- the manager's overview ----------------------------------------------------------------------
@@ -469,7 +467,8 @@ class TrendChart:
 
 
 def display_axis(unit: str) -> str:
-    return {Unit.RATIO: "%", Unit.SECONDS: "h"}.get(unit, "")
+    axes: dict[str, str] = {Unit.RATIO: "%", Unit.SECONDS: "h"}
+    return axes.get(unit, "")
 
 
 def to_display(number: float | None, unit: str) -> float | None:

@@ -16,7 +16,9 @@ NOVEMBER = periods.parse(scene.PERIOD)
 
 
 def total(response) -> int:
-    return int(re.search(r'id="drill-total" data-total="(\d+)"', response.text).group(1))
+    found = re.search(r'id="drill-total" data-total="(\d+)"', response.text)
+    assert found, response.text[:2000]
+    return int(found.group(1))
 
 
 def test_the_customer_sees_their_own_volume_sla_and_satisfaction(board, at_now, client, personas):
