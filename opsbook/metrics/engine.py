@@ -180,16 +180,20 @@ def evaluate(
     by: str | None = None,
     scope: Scope | None = None,
     now: datetime,
+    snapshots: bool = True,
 ) -> Overview:
     """Every figure of ``keys`` (all metrics when None) for ``period``, with its previous
     period, the same period last year, target and status; ``by``: also each code of that
-    dimension. A fixed number of queries whatever the number of rows."""
+    dimension. A fixed number of queries whatever the number of rows. ``snapshots=False``:
+    compute everything live (taking a snapshot)."""
     metrics = resolve_metrics(keys)
     check_dimension(by)
     scope = check_scope(scope)
     windows = Windows.of(period)
     results = _compute(metrics, windows, by=by, scope=scope, now=now)
-    snapshots, closed = _snapshots(metrics, windows, by=by, scope=scope, now=now)
+    snapped_values, closed = (
+        _snapshots(metrics, windows, by=by, scope=scope, now=now) if snapshots else ({}, set())
+    )
     book = targets.Book([m.key for m in metrics])
     overview = Overview(period, by, scope)
     for metric in metrics:
@@ -200,7 +204,7 @@ def evaluate(
             cell = dict(cells.get(w, {}))
             if metric.point_in_time and w in closed:
                 snapped = {
-                    c: v for (k, win, c), v in snapshots.items() if k == metric.key and win == w
+                    c: v for (k, win, c), v in snapped_values.items() if (k, win) == (metric.key, w)
                 }
                 if None in snapped:
                     cell = snapped
