@@ -220,36 +220,40 @@ def _series_batch(
 ) -> dict[str, list[float | None]]:
     """Twelve-month values of every key, for sparklines and trends.
 
-    Closed months come from their final snapshots (one query for every key and month; the
-    snapshot job takes them at period close); ``latest`` gives the values of the last month
-    when the caller has just evaluated it. A key with a month missing from both is asked of
-    ``engine.series`` (computed, slower: the snapshot job has not run for it yet)."""
+    Closed months come from their final snapshots and the current month from its latest
+    refresh (every 15 minutes), in one query for every key and month; ``latest`` (the values
+    the caller has just evaluated for the last month) wins over a refresh. A key with a month
+    missing from both is asked of ``engine.series`` (computed, slower: the snapshot job has not
+    run for that month yet)."""
     scope = dict(scope or {})
     found: dict[tuple[str, date], float | None] = {}
-    closed = [m for m in months if m.is_closed(now)]
-    if closed and len(scope) <= 1:
+    if len(scope) <= 1:
         rows = Snapshot.objects.filter(
             metric__in=list(keys),
             period_kind=PeriodKind.MONTH,
-            period_start__in=[m.start for m in closed],
-            final=True,
+            period_start__in=[m.start for m in months],
         )
         if scope:
             ((dimension, code),) = scope.items()
             rows = rows.filter(dimension=dimension, code=code)
         else:
             rows = rows.filter(dimension="")
-        for metric, start, number in rows.values_list("metric", "period_start", "value"):
-            found[(metric, start)] = number
+        closed = {m.start for m in months if m.is_closed(now)}
+        for metric, start, number, final in rows.values_list(
+            "metric", "period_start", "value", "final"
+        ):
+            # A closed month's final snapshot; the current month's latest refresh.
+            if final or start not in closed:
+                found[(metric, start)] = number
     out: dict[str, list[float | None]] = {}
     for key in keys:
         values: list[float | None] = []
         missing = False
         for month in months:
-            if (key, month.start) in found:
-                values.append(_float(found[(key, month.start)]))
-            elif month is months[-1] and latest is not None and key in latest:
+            if month is months[-1] and latest is not None and key in latest:
                 values.append(latest[key])
+            elif (key, month.start) in found:
+                values.append(_float(found[(key, month.start)]))
             else:
                 values.append(None)
                 missing = True

@@ -5,8 +5,7 @@ closed months in one query (the engine's ``series`` only when a month has no sna
 import pytest
 
 from opsbook.catalog.testing import make_category
-from opsbook.metrics import engine, periods
-from opsbook.metrics.models import Snapshot
+from opsbook.metrics import engine, periods, snapshots
 from opsbook.tickets.tests.factories import frozen_time, make_service, make_ticket
 
 from . import scene
@@ -18,17 +17,11 @@ NOVEMBER = periods.parse(scene.PERIOD)
 
 
 def take_snapshots(now):
-    """What the snapshot job leaves behind: every metric's final figure of each closed month."""
+    """What the snapshot jobs leave behind: the final figures of each closed month and the
+    current month's latest refresh."""
     for month in NOVEMBER.trailing(12):
-        overview = engine.evaluate(None, month, now=now)
-        Snapshot.objects.bulk_create(
-            Snapshot(
-                metric=key, period_kind=month.kind, period_start=month.start,
-                period_end=month.end, value=f.value, numerator=f.numerator,
-                denominator=f.denominator, count=f.count, computed_at=now, final=True,
-            )
-            for key, f in overview.figures.items()
-        )  # fmt: skip
+        snapshots.take(month, now=now, final=True)
+    snapshots.refresh_current(now)
 
 
 def more_data(personas):
