@@ -24,7 +24,7 @@ from opsbook.metrics.models import Snapshot
 from opsbook.metrics.periods import Period, PeriodKind
 from opsbook.metrics.registry import NONE_CODE, Metric, Scope, Unit
 
-from . import formatting
+from . import formatting, snapshots
 
 SPARK_MONTHS = 12
 
@@ -91,6 +91,23 @@ def _direction(metric: Metric) -> str:
 
 def _float(number: Any) -> float | None:
     return None if number is None else float(number)
+
+
+def evaluate(
+    keys: list[str], period: Period, *, by: str | None = None, scope: Scope | None = None,
+    now: datetime,
+) -> Any:  # fmt: skip
+    """The figures from snapshots when every window has one, else live from the engine."""
+    found = snapshots.evaluate(keys, period, by=by, scope=scope, now=now)
+    if found is not None:
+        return found
+    return engine.evaluate(keys, period, by=by, scope=dict(scope or {}) or None, now=now)
+
+
+def as_of(*overviews: Any) -> datetime | None:
+    """When the oldest snapshot behind the figures was taken (None: computed now)."""
+    found = [o.computed_at for o in overviews if getattr(o, "computed_at", None)]
+    return min(found) if found else None
 
 
 def built_in_metrics() -> list[Metric]:
@@ -376,6 +393,7 @@ class Overview:
     by_service: Bars
     service_dimension: str
     backlog: Card | None
+    as_of: datetime | None = None
 
     @property
     def cards(self) -> list[Card]:
@@ -398,7 +416,7 @@ class Overview:
 def overview(period: Period, now: datetime, *, service_dimension: str = "item") -> Overview:
     metrics = built_in_metrics()
     keys = [m.key for m in metrics]
-    ov = engine.evaluate(keys, period, now=now)
+    ov = evaluate(keys, period, now=now)
     months = spark_months(period)
     latest = _latest(ov, period, months)
     spark = _series_batch(keys, months, now=now, scope=None, latest=latest)
@@ -412,8 +430,8 @@ def overview(period: Period, now: datetime, *, service_dimension: str = "item") 
             card(metric, figure, period, spark=spark.get(metric.key, ()), spark_labels=spark_labels)
         )
     sla = known(SLA_KEYS)
-    by_channel = engine.evaluate(sla, period, by="channel", now=now)
-    by_service = engine.evaluate(sla, period, by=service_dimension, now=now)
+    by_channel = evaluate(sla, period, by="channel", now=now)
+    by_service = evaluate(sla, period, by=service_dimension, now=now)
     service_codes = {
         code for key in sla for code in (getattr(by_service.figures.get(key), "by", None) or {})
     }
@@ -439,6 +457,7 @@ def overview(period: Period, now: datetime, *, service_dimension: str = "item") 
         ),
         service_dimension=service_dimension,
         backlog=all_cards.get(BACKLOG_KEY),
+        as_of=as_of(ov, by_channel, by_service),
     )
 
 
@@ -530,7 +549,7 @@ def my_services(items: Sequence[ServiceItem], period: Period, now: datetime) -> 
     if not items:
         return []
     metrics = [m for m in built_in_metrics() if "item" in m.dimensions]
-    ov = engine.evaluate([m.key for m in metrics], period, by="item", now=now)
+    ov = evaluate([m.key for m in metrics], period, by="item", now=now)
     services = []
     for item in items:
         cards = []
@@ -561,7 +580,7 @@ def customer(
     """The customer's cards (scope forced to their code) and the trend of their volume."""
     scope = {"customer": customer_code}
     keys = known(CUSTOMER_KEYS)
-    ov = engine.evaluate(keys, period, scope=scope, now=now)
+    ov = evaluate(keys, period, scope=scope, now=now)
     months = spark_months(period)
     spark = _series_batch(keys, months, scope=scope, now=now, latest=_latest(ov, period, months))
     labels = [m.code for m in months]

@@ -44,6 +44,7 @@ def overview(request):
         "board": board,
         "service": service,
         "charts": board.charts,
+        "as_of": board.as_of,
         "workload": {
             "people": len(loads),
             "overloaded": sum(1 for load in loads if load.overloaded),

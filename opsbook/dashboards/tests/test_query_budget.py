@@ -2,6 +2,8 @@
 every key, one by channel, one by service, the sparklines and trends from the snapshots of
 closed months in one query (the engine's ``series`` only when a month has no snapshot)."""
 
+import re
+
 import pytest
 
 from opsbook.catalog.testing import make_category
@@ -19,7 +21,7 @@ NOVEMBER = periods.parse(scene.PERIOD)
 def take_snapshots(now):
     """What the snapshot jobs leave behind: the final figures of each closed month and the
     current month's latest refresh."""
-    for month in NOVEMBER.trailing(12):
+    for month in NOVEMBER.trailing(14):  # back to October 2025: November's year-ago window
         snapshots.take(month, now=now, final=True)
     snapshots.refresh_current(now)
 
@@ -76,10 +78,29 @@ def test_closed_months_come_from_snapshots_in_one_query(
     monkeypatch.setattr(engine, "series", no_series)
     client.force_login(personas.mia)
     client.get("/dashboards/?period=2026-11")
-    # Session, user, the three evaluations (the families' queries, snapshots and targets of
-    # each), one query of snapshots for every sparkline, service names, workload, navigation.
-    assert queries(client, "/dashboards/?period=2026-11", django_assert_max_num_queries, 30) <= 30
+    # Session, user, three reads of snapshots with the targets (2 queries) of each, one read of
+    # snapshots for every sparkline, service names, workload (3), navigation: no family scan.
+    assert queries(client, "/dashboards/?period=2026-11", django_assert_max_num_queries, 20) <= 20
     assert (
         queries(client, "/dashboards/trends/?period=2026-11", django_assert_max_num_queries, 10)
         <= 10
     )
+
+
+def test_the_overview_shows_the_snapshot_and_says_when_it_was_taken(
+    board, at_now, client, personas
+):
+    from opsbook.tickets import services
+
+    take_snapshots(at_now)
+    # After the snapshots: the UPS ticket is resolved (a flow figure would move live).
+    ticket = board.tickets["UPS告警"]
+    with frozen_time(at_now):
+        services.resolve(personas.charlie, ticket, now=at_now)
+    client.force_login(personas.mia)
+    response = client.get("/dashboards/?period=2026-12", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'id="as-of"' in response.text and "2026-12-03 10:00" in response.text
+    card = response.text[response.text.index('data-metric="tickets.resolved"') :]
+    assert re.search(r'metric-value"[^>]*>0<', card)  # as of the refresh, before the change
+    live = client.get("/dashboards/?period=2026-Q4")  # no snapshots of quarters: live
+    assert 'id="as-of"' not in live.text

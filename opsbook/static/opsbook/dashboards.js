@@ -72,7 +72,8 @@
       tooltip: { trigger: "axis" },
       grid: { left: 8, right: 40, bottom: 8, top: 16, containLabel: true },
       xAxis: { type: "category", data: d.labels },
-      yAxis: { type: "value", scale: true,
+      // Rates never pass 100 %; other units scale to their data.
+      yAxis: { type: "value", scale: true, max: d.axis === "%" ? 100 : null,
         axisLabel: { formatter: "{value}" + (d.axis === "%" ? " %" : d.axis ? " " + d.axis : "") } },
       series: [series]
     });
