@@ -79,9 +79,9 @@ def evaluate(
     cells: dict[tuple[str, str, str | None], Value] = {}
     oldest: datetime | None = None
     for snap in rows:
-        window = wanted[(snap.period_kind, snap.period_start, snap.period_end)]
-        code = None if (scope or snap.dimension == "") else snap.code
-        cells[(snap.metric, window, code)] = Value(
+        name = wanted[(snap.period_kind, snap.period_start, snap.period_end)]
+        cut: str | None = None if (scope or snap.dimension == "") else snap.code
+        cells[(snap.metric, name, cut)] = Value(
             snap.value, snap.numerator, snap.denominator, snap.count
         )
         oldest = snap.computed_at if oldest is None else min(oldest, snap.computed_at)
