@@ -190,10 +190,23 @@ def evaluate(
     check_dimension(by)
     scope = check_scope(scope)
     windows = Windows.of(period)
-    results = _compute(metrics, windows, by=by, scope=scope, now=now)
     snapped_values, closed = (
         _snapshots(metrics, windows, by=by, scope=scope, now=now) if snapshots else ({}, set())
     )
+    # Point-in-time metrics whose closed windows all have a final snapshot are computed for
+    # the current window only (the windows given are all the current one: the backlog query
+    # then looks at the few tickets open or changed since), or not at all when it is closed.
+    snapped_totals = {(k, w) for (k, w, c) in snapped_values if c is None}
+    frozen = [
+        m
+        for m in metrics
+        if m.point_in_time and closed and all((m.key, w) in snapped_totals for w in closed)
+    ]
+    rest = [m for m in metrics if m not in frozen]
+    results = _compute(rest, windows, by=by, scope=scope, now=now)
+    if frozen and "current" not in closed:
+        only = Windows(period, period, period)
+        results.update(_compute(frozen, only, by=by, scope=scope, now=now))
     book = targets.Book([m.key for m in metrics])
     overview = Overview(period, by, scope)
     for metric in metrics:

@@ -43,6 +43,8 @@ class Dimension(models.TextChoices):
     TEAM = "team", _("Team")  # Team.name
     OWNER = "owner", _("Owner / assignee")  # User.username
     CUSTOMER = "customer", _("Customer")  # Customer.code
+    # Only for tickets.created: the hour of creation in the organisation's zone, "00"–"23".
+    HOUR = "hour", _("Hour of day")
 
 
 # The code of "no value" in a cut by a dimension (a ticket with no service item): no real code

@@ -1,7 +1,10 @@
 """What the families share for drill-downs: a scope as an ORM filter."""
 
 from django.db.models import Q
+from django.db.models.functions import ExtractHour
+from django.db.models.lookups import Exact
 
+from ..periods import org_tz
 from ..registry import NONE_CODE, Dimension, Scope
 
 # Each dimension's code as an ORM path from a ticket, and whether it is a foreign key.
@@ -15,6 +18,7 @@ TICKET_PATHS: dict[str, tuple[str, str | None]] = {
     Dimension.TEAM: ("team__name", "team"),
     Dimension.OWNER: ("assignee__username", "assignee"),
     Dimension.CUSTOMER: ("customer__code", "customer"),
+    Dimension.HOUR: ("created_hour", None),
 }
 
 OCCURRENCE_PATHS: dict[str, tuple[str, str | None]] = {
@@ -40,6 +44,11 @@ def scope_q(scope: Scope, paths: dict[str, tuple[str, str | None]]) -> Q:
 
 
 def ticket_scope_q(scope: Scope) -> Q:
+    if Dimension.HOUR in scope:
+        hour = scope[Dimension.HOUR]
+        rest = {d: c for d, c in scope.items() if d != Dimension.HOUR}
+        local = ExtractHour("created_at", tzinfo=org_tz())
+        return scope_q(rest, TICKET_PATHS) & Q(Exact(local, int(hour) if hour.isdigit() else -1))
     return scope_q(scope, TICKET_PATHS)
 
 

@@ -22,7 +22,7 @@ from opsbook.tickets.choices import OPEN_STATUSES, EventKind, Status, TicketType
 from opsbook.tickets.models import Comment, Ticket, TicketEvent
 
 from ..periods import Period
-from ..registry import Family, Metric, Part, Results, Scope, Unit, Windows
+from ..registry import Dimension, Family, Metric, Part, Results, Scope, Unit, Windows
 from ..sql import (
     TICKET_DIMENSIONS,
     combine,
@@ -42,13 +42,15 @@ STATUS_KINDS = f"'{EventKind.STATUS}', '{EventKind.CREATED}'"
 
 
 def M(key: str, name: Any, unit: str, better: bool | None, definition: Any, **kw: Any) -> Metric:
-    return Metric(key, name, unit, better, definition, TICKET_DIMENSIONS, family="tickets", **kw)
+    dimensions = TICKET_DIMENSIONS | kw.pop("extra_dimensions", frozenset())
+    return Metric(key, name, unit, better, definition, dimensions, family="tickets", **kw)
 
 
 METRICS = (
     M("tickets.created", _("Tickets created"), Unit.COUNT, None,
       _("Tickets created in the period (every status, cancelled included); the instant that "
-        "decides the period is the ticket's creation.")),
+        "decides the period is the ticket's creation."),
+      extra_dimensions=frozenset({Dimension.HOUR})),
     M("tickets.complaints", _("Complaints"), Unit.COUNT, False,
       _("Tickets of type complaint created in the period.")),
     M("tickets.complaint_rate", _("Complaint rate"), Unit.RATIO, False,

@@ -195,3 +195,18 @@ def test_evaluate_issues_a_fixed_number_of_queries_whatever_the_rows(personas):
 def test_every_metric_has_a_definition_and_a_unit():
     for m in metrics():
         assert str(m.definition) and m.unit and str(m.name), m.key
+
+
+def test_tickets_created_by_hour_of_day_in_the_organisation_s_zone():
+    ticket(at(2026, 11, 2, 9, 5))
+    ticket(at(2026, 11, 3, 9, 59))
+    ticket(at(2026, 11, 3, 23, 30))  # 15:30 UTC: still 23 in Shanghai
+    ticket(at(2026, 11, 4, 0, 0))
+    f = figure("tickets.created", by="hour")
+    assert f.by is not None
+    assert {code: b.value for code, b in f.by.items()} == {"09": 2, "23": 1, "00": 1}
+    assert figure("tickets.created", scope={"hour": "09"}).value == 2
+    rows = engine.rows("tickets.created", NOV, scope={"hour": "23"}, now=NOW)
+    assert rows.count() == 1
+    # Other metrics cannot be cut by hour: no per-code figures.
+    assert figure("tickets.resolved", by="hour").by is None

@@ -66,3 +66,16 @@ def test_the_jobs_are_scheduled():
     names = {s.name for s in schedules}
     assert jobs.close_metric_periods_task.module_path in names
     assert jobs.refresh_metric_snapshots_task.module_path in names
+
+
+def test_the_current_month_reads_its_comparisons_from_snapshots():
+    ticket(at(2025, 11, 3))
+    ticket(at(2026, 10, 3))
+    for closed in (month(2025, 11), month(2026, 10)):
+        snapshots.take(closed, now=closed.end_at(), final=True)
+    TicketEvent.objects.all().delete()  # history lost: only the snapshots remember
+    now = datetime(2026, 11, 20, tzinfo=SH)
+    ticket(at(2026, 11, 3))
+    f = backlog(now)
+    assert (f.value, f.previous, f.last_year) == (3, 2, 1)
+    assert not f.live and f.live_windows == ()
