@@ -17,6 +17,7 @@ urlpatterns = [
     path("portal/", include("opsbook.portal.urls")),
     path("notifications/", include("opsbook.notify.urls")),
     path("metrics/", include("opsbook.metrics.urls")),
+    path("dashboards/", include("opsbook.dashboards.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

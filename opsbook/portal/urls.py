@@ -15,5 +15,6 @@ urlpatterns = [
     path("rate/<str:token>/", views.rate, name="rate"),
     path("feedback/", views.feedback, name="feedback"),
     path("feedback/thanks/", views.feedback_done, name="feedback_done"),
+    path("dashboard/", include("opsbook.portal.dashboard_urls")),
     path("", include("opsbook.portal.urls_surveys")),
 ]
