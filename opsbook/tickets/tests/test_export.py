@@ -143,14 +143,14 @@ def test_customer_contacts_cannot_use_the_staff_export(personas, world):
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(personas, world):
-    for title in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "普通"):
+    for title in ('=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "普通"):
         ticket_for(personas, world, title=title)
     client = client_for(personas.mia)
 
     in_csv = {row[1] for row in csv_rows(client.get(EXPORT, {"format": "csv"}))[1:]}
     in_xlsx = {row[1] for row in xlsx_rows(client.get(EXPORT, {"format": "xlsx"}))[1:]}
 
-    expected = {"'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)", "普通"}
+    expected = {'\'=HYPERLINK("http://x")', "'+1+1", "'-2", "'@SUM(A1)", "普通"}
     assert in_csv == expected
     assert in_xlsx == expected
 
