@@ -86,7 +86,7 @@ def test_the_total_counts_no_further_than_the_limit(personas, world, settings):
 
 
 def test_the_export_buttons_keep_the_filters_of_the_list(personas, world):
-    page = client_for(personas.mia).get(LIST, {"channel": "phone", "per_page": 5}).text
+    page = client_for(personas.mia).get(LIST, {"channel": "phone", "per_page": "5"}).text
 
     assert f'href="{EXPORT}?channel=phone&amp;format=xlsx"' in page
     assert f'href="{EXPORT}?channel=phone&amp;format=csv"' in page

@@ -331,7 +331,9 @@ ROUTES: dict[str, Route] = {
         "post",
         page("tickets:export"),
         lambda s, u: {"format": "csv"},
-        lambda s, u: ExportJob.objects.filter(owner=u, format="csv").exists(),
+        lambda s, u: ExportJob.objects.filter(
+            owner_id=getattr(u, "pk", None), format="csv"
+        ).exists(),
     ),
     "page:export-job-alices": Route(
         "page", "get", page("tickets:export_job", lambda s: alices_export(s).pk)
