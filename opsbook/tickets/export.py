@@ -400,6 +400,7 @@ def download_response(
 
 def private[R: HttpResponseBase](response: R) -> R:
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
 
