@@ -51,11 +51,11 @@ def test_the_demo_has_thirteen_months_of_history_before_this_month(time_machine)
 def test_the_history_is_loaded_once_and_is_the_same_every_time(time_machine):
     time_machine.move_to(NOW, tick=False)
     load_demo()
-    first = list(_history().order_by("created_at").values_list("created_at", "status", "rating"))
+    first = list(_history().order_by("external_id").values_list("created_at", "status", "rating"))
 
     assert load_demo_history(NOW) == 0
     _history().delete()
     load_demo_history(NOW)
 
-    again = list(_history().order_by("created_at").values_list("created_at", "status", "rating"))
+    again = list(_history().order_by("external_id").values_list("created_at", "status", "rating"))
     assert again == first
