@@ -343,6 +343,12 @@ if OPSBOOK_SLA_WARNING_PERCENT >= 100:
     raise ImproperlyConfigured("SLA_WARNING_PERCENT must be between 1 and 99.")
 # A resolved ticket may be reopened this many days after resolution; then it closes itself.
 OPSBOOK_TICKET_REOPEN_DAYS = env_int("TICKET_REOPEN_DAYS", 7, minimum=0)
+# The ticket list counts its matches exactly up to this many; past it the total is an estimate.
+OPSBOOK_TICKET_COUNT_LIMIT = env_int("TICKET_COUNT_LIMIT", 10_000, minimum=1)
+# Ticket exports of at most this many rows download at once; larger ones run as a background
+# job, whose file is kept for TICKET_EXPORT_KEEP_HOURS (docs/users/ticket-export.md).
+OPSBOOK_TICKET_EXPORT_DIRECT_ROWS = env_int("TICKET_EXPORT_DIRECT_ROWS", 5000, minimum=0)
+OPSBOOK_TICKET_EXPORT_KEEP_HOURS = env_int("TICKET_EXPORT_KEEP_HOURS", 24, minimum=1)
 # The workload plan counts each open ticket at this many minutes (tickets carry no estimate).
 WORKLOAD_MINUTES_PER_TICKET = env_int("WORKLOAD_MINUTES_PER_TICKET", 60, minimum=0)
 # One-time satisfaction links stay valid this many days.

@@ -19,7 +19,7 @@ from opsbook.core import clock
 from opsbook.notify import demo as notify_demo
 from opsbook.routines import demo as routines_demo
 from opsbook.sops.demo import load_procedures
-from opsbook.tickets.demo import load_demo_tickets
+from opsbook.tickets.demo import load_demo_history, load_demo_tickets
 
 
 @dataclass
@@ -50,6 +50,8 @@ def load_demo(today: date | None = None) -> Summary:
     load_calendar(actor)
     load_procedures(actor)
     tickets = load_demo_tickets()
+    # Thirteen months before now, so dashboards have trends and last year to compare with.
+    tickets += load_demo_history(now)
     # The chat channel and its rules first: the routine work's escalations reach it.
     notify_demo.load(now, people.users["admin"])
     return Summary(

@@ -17,7 +17,7 @@ from opsbook.catalog.choices import Status as ItemStatus
 from opsbook.catalog.models import CustomerService, ServiceItem
 from opsbook.core import clock
 
-from .models import Attachment, FollowUpTask, Ticket
+from .models import Attachment, ExportJob, FollowUpTask, Ticket
 from .querysets import FollowUpTaskQuerySet
 
 
@@ -135,3 +135,20 @@ def visible_follow_up_tasks(user) -> FollowUpTaskQuerySet:
     if sees_all_tickets(user):
         return tasks
     return tasks.filter(Q(ticket__in=visible_tickets(user).values("pk")) | Q(owner=user))
+
+
+# --- ticket exports (export.py): each belongs to the person who asked for it ----------------------
+
+
+def visible_exports(user) -> QuerySet[ExportJob]:
+    """A user's own exports, newest first: nobody else's, whatever their role."""
+    if not getattr(user, "is_authenticated", False):
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(owner=user).order_by("-created_at")
+
+
+def get_export_for_user(user, pk) -> ExportJob:
+    try:
+        return visible_exports(user).get(pk=pk)
+    except (ExportJob.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None

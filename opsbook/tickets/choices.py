@@ -103,3 +103,16 @@ class FollowUpMethod(models.TextChoices):
     WECOM = "wecom", _("WeCom")
     EMAIL = "email", _("E-mail")
     OTHER = "other", _("Other")
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel workbook (.xlsx)")
+    CSV = "csv", _("CSV (UTF-8)")
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")

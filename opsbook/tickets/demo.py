@@ -6,19 +6,25 @@ are exactly what real use would have produced. Loaded once: nothing is done when
 exists.
 """
 
+import random
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from opsbook.accounts.choices import Role
 from opsbook.accounts.models import Customer, User
 from opsbook.catalog.choices import Channel, Priority
 from opsbook.catalog.models import CustomerService, ServiceItem
 from opsbook.core import clock
+from opsbook.core.tabular import bulk
 
-from . import services, sla_store
-from .choices import FollowUpMethod, Source, Status, TicketType
-from .models import Ticket
+from . import services, sla_policy, sla_store
+from .choices import EventKind, FollowUpMethod, Source, Status, TicketType
+from .models import FollowUp, Ticket, TicketEvent
 
 # customer code → service item codes it receives
 CUSTOMER_SERVICES = {
@@ -425,3 +431,276 @@ def load_demo_tickets(now: datetime | None = None) -> int:
     # The clocks above were stored as of each event; bring them up to now.
     sla_store.recompute_open_tickets(now=now)
     return writer.created
+
+
+# --- thirteen months of history, so dashboards show trends and last-year comparisons ---------
+
+HISTORY_MONTHS = 13
+HISTORY_SEED = 20261
+HISTORY_MARK = "DEMO-H-"
+# Relative volume by calendar month: quieter around the Spring Festival (Jan/Feb) and the
+# National Day week (October), busier at the start of each school term (March, September).
+SEASON = {1: 0.8, 2: 0.55, 3: 1.25, 4: 1.0, 5: 0.95, 6: 1.05, 7: 0.85, 8: 0.9, 9: 1.3,
+          10: 0.65, 11: 1.05, 12: 1.0}  # fmt: skip
+TYPES = [(TicketType.CONSULTATION, 45), (TicketType.INCIDENT, 40), (TicketType.COMPLAINT, 8),
+         (TicketType.SUGGESTION, 7)]  # fmt: skip
+CHANNELS = [(Channel.PHONE, 40), (Channel.EMAIL, 15), (Channel.CHAT, 15), (Channel.PORTAL, 20),
+            (Channel.WECOM, 10)]  # fmt: skip
+PRIORITIES = [(Priority.NORMAL, 60), (Priority.HIGH, 20), (Priority.LOW, 15),
+              (Priority.URGENT, 5)]  # fmt: skip
+MOMENTS = ("created_at", "updated_at", "acknowledged_at", "first_response_at", "resolved_at",
+           "closed_at", "cancelled_at", "rated_at")  # fmt: skip
+RATINGS = [(5, 50), (4, 28), (3, 12), (2, 6), (1, 4)]
+HISTORY_TITLES = {
+    TicketType.CONSULTATION: ["咨询：如何重置密码", "咨询：课表导出", "咨询：账号开通流程"],
+    TicketType.INCIDENT: ["教室投影无法开机", "校园网断线", "打印机卡纸", "系统登录报错"],
+    TicketType.COMPLAINT: ["投诉：响应太慢", "投诉：维修后问题复现", "投诉：服务态度"],
+    TicketType.SUGGESTION: ["建议：增加自助查询", "建议：延长服务时间"],
+}
+
+
+def _event(*, actor: User | None = None, **values: Any) -> dict[str, Any]:
+    """A timeline event as the row the bulk insert takes."""
+    return {"actor_id": actor.pk if actor else None, "data": {}, "is_public": False} | values
+
+
+def _pick(rng, weighted):
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def _month_starts(now: datetime, months: int) -> list[datetime]:
+    tz = timezone.get_current_timezone()
+    local = timezone.localtime(now, tz)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(months + 1):
+        starts.append(datetime(year, month, 1, tzinfo=tz))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return sorted(starts)
+
+
+class _History:
+    """Builds the history's tickets and their timelines in memory, for set-wise inserts."""
+
+    def __init__(self, cast: Cast, items: dict[str, ServiceItem], customers, now: datetime):
+        self.rng = random.Random(HISTORY_SEED)  # noqa: S311 - demo data, seeded on purpose
+        self.now = now
+        self.resolver = sla_policy.PolicyResolver()
+        self.agents = [cast.alice, cast.carol]
+        self.manager = cast.manager
+        contacts = {
+            cast.chenjing.customer_id: cast.chenjing,
+            cast.zhouqiang.customer_id: cast.zhouqiang,
+        }
+        self.pairs = [
+            (customers[code], items[item], contacts.get(customers[code].pk))
+            for code, codes in CUSTOMER_SERVICES.items()
+            if code in customers
+            for item in codes
+            if item in items
+        ]
+        self.count = 0
+
+    def moment(self, start: datetime, end: datetime) -> datetime:
+        """A creation moment in [start, end): mostly office hours on weekdays."""
+        days = max((end - start).days, 1)
+        for _attempt in range(8):
+            day = start + timedelta(days=self.rng.randrange(days))
+            if day.weekday() < 5 or self.rng.random() < 0.15:
+                break
+        hour = self.rng.choice((9, 9, 10, 10, 11, 13, 14, 14, 15, 16, 17, 19, 21))
+        return day.replace(hour=hour, minute=self.rng.randrange(60))
+
+    def ticket(self, created: datetime) -> tuple[Ticket, list[dict[str, Any]], FollowUp | None]:
+        rng = self.rng
+        self.count += 1
+        kind = _pick(rng, TYPES)
+        customer, item, contact = rng.choice(self.pairs)
+        agent = rng.choice(self.agents)
+        channel = _pick(rng, CHANNELS)
+        ticket = Ticket(
+            title=rng.choice(HISTORY_TITLES[kind]),
+            type=kind,
+            channel=channel,
+            priority=_pick(rng, PRIORITIES),
+            item=item,
+            customer=customer,
+            contact=contact,
+            assignee=agent,
+            team_id=agent.team_id,
+            source=Source.PORTAL if channel == Channel.PORTAL else Source.WEB,
+            created_by=contact if channel == Channel.PORTAL else agent,
+            external_id=f"{HISTORY_MARK}{self.count:05d}",
+            created_at=created,
+        )
+        events = [
+            _event(
+                kind=EventKind.CREATED,
+                at=created,
+                to_status=Status.NEW,
+                actor=ticket.created_by,
+                is_public=True,
+            )
+        ]
+        changes: list[tuple[datetime, str]] = [(created, Status.NEW)]
+
+        def change(at: datetime, old: str, new: str, actor: User | None = agent) -> None:
+            events.append(
+                _event(
+                    kind=EventKind.STATUS,
+                    at=at,
+                    from_status=old,
+                    to_status=new,
+                    actor=actor,
+                    is_public=True,
+                )
+            )
+            changes.append((at, new))
+
+        if rng.random() < 0.02:  # withdrawn before anybody answered
+            at = created + timedelta(minutes=rng.randrange(5, 120))
+            change(at, Status.NEW, Status.CANCELLED)
+            ticket.status, ticket.cancelled_at, ticket.updated_at = Status.CANCELLED, at, at
+            return self._finish(ticket, events, changes, None)
+        # The first reply: mostly within half an hour, sometimes hours (a breach).
+        minutes = rng.lognormvariate(2.7, 1.0) * (6 if rng.random() < 0.06 else 1)
+        replied = created + timedelta(minutes=max(2, minutes))
+        ticket.first_response_at = ticket.acknowledged_at = replied
+        events.append(_event(kind=EventKind.REPLY, at=replied, actor=agent, is_public=True))
+        change(replied, Status.NEW, Status.IN_PROGRESS)
+        at = replied
+        if rng.random() < 0.15:  # waiting on the customer for a while
+            at += timedelta(hours=rng.uniform(0.5, 6))
+            change(at, Status.IN_PROGRESS, Status.WAITING)
+            at += timedelta(hours=rng.uniform(2, 40))
+            change(at, Status.WAITING, Status.IN_PROGRESS)
+        at += timedelta(hours=rng.lognormvariate(1.2, 1.1))
+        change(at, Status.IN_PROGRESS, Status.RESOLVED)
+        if rng.random() < 0.05:  # reopened by the customer, resolved again
+            reopened = at + timedelta(hours=rng.uniform(2, 72))
+            change(reopened, Status.RESOLVED, Status.IN_PROGRESS)
+            at = reopened + timedelta(hours=rng.lognormvariate(1.0, 0.8))
+            change(at, Status.IN_PROGRESS, Status.RESOLVED)
+            ticket.reopened_count = 1
+        ticket.status, ticket.resolved_at, ticket.updated_at = Status.RESOLVED, at, at
+        if kind == TicketType.COMPLAINT:
+            ticket.root_cause = "高峰时段人手不足，已调整排班"
+            events.append(
+                _event(
+                    kind=EventKind.CHANGED,
+                    at=at,
+                    actor=agent,
+                    data={"changes": {"root_cause": ["", ticket.root_cause]}},
+                )
+            )
+        if rng.random() < 0.6:
+            ticket.rating = _pick(rng, RATINGS)
+            ticket.rated_at = at + timedelta(hours=rng.uniform(1, 48))
+            events.append(
+                _event(
+                    kind=EventKind.RATED,
+                    at=ticket.rated_at,
+                    actor=contact,
+                    is_public=True,
+                    data={"rating": ticket.rating},
+                )
+            )
+        visit = None
+        owed = kind == TicketType.COMPLAINT or (ticket.rating or 5) <= 2
+        if owed and rng.random() < 0.85:
+            visit = FollowUp(
+                at=at + timedelta(days=rng.uniform(0.5, 3)),
+                by=self.manager,
+                method=FollowUpMethod.PHONE,
+                outcome="已回访，客户认可处理结果",
+                customer_satisfied=rng.random() < 0.8,
+            )
+            events.append(
+                _event(
+                    kind=EventKind.FOLLOW_UP,
+                    at=visit.at,
+                    actor=self.manager,
+                    data={"method": visit.method},
+                )
+            )
+        closes = at + timedelta(days=settings.OPSBOOK_TICKET_REOPEN_DAYS)
+        blocked = kind == TicketType.COMPLAINT and visit is None
+        if closes < self.now and not blocked:
+            change(closes, Status.RESOLVED, Status.CLOSED, None)
+            ticket.status, ticket.closed_at, ticket.updated_at = Status.CLOSED, closes, closes
+        return self._finish(ticket, events, changes, visit)
+
+    def _finish(self, ticket, events, changes, visit):
+        # A story that would run past now (a long wait, a late rating) happened a little earlier.
+        latest = max(e["at"] for e in events)
+        shift = max(latest - (self.now - timedelta(hours=1)), timedelta(0))
+        if shift:
+            for name in MOMENTS:
+                if getattr(ticket, name) is not None:
+                    setattr(ticket, name, getattr(ticket, name) - shift)
+            for event in events:
+                event["at"] -= shift
+            if visit is not None:
+                visit.at -= shift
+            changes = [(at - shift, status) for at, status in changes]
+        sla_store.apply_sla(ticket, changes, self.now, self.resolver)
+        # Alerts of the past were given then: none is owed now.
+        for which in sla_store.CLOCKS:
+            if getattr(ticket, f"{which}_warn_at") is not None:
+                setattr(ticket, f"{which}_warned_at", getattr(ticket, f"{which}_warn_at"))
+            if getattr(ticket, f"{which}_breached"):
+                setattr(ticket, f"{which}_breach_notified_at", getattr(ticket, f"{which}_due_at"))
+        ticket.sla_next_check_at = None
+        ticket.version = len(changes)
+        return ticket, events, visit
+
+
+def load_demo_history(now: datetime | None = None, *, months: int = HISTORY_MONTHS) -> int:
+    """Thirteen months of finished tickets before this month, and this month's up to two days
+    ago (150–400 a month, seasonal, with
+    complaints, ratings, follow-up visits, breaches, pauses and reopenings), written set-wise
+    with SLA columns computed by the real SLA code. Deterministic (seeded); loaded once."""
+    if Ticket.objects.filter(external_id__startswith=HISTORY_MARK).exists():
+        return 0
+    now = clock.or_now(now)
+    cast = _demo_cast()
+    items = {i.code: i for i in ServiceItem.objects.all()}
+    customers = {c.code: c for c in Customer.objects.all()}
+    if cast is None or not set(CUSTOMER_SERVICES) <= set(customers):
+        return 0
+    history = _History(cast, items, customers, now)
+    if not history.pairs:
+        return 0
+    # The months before this one, and this one up to two days ago (the stories own the rest).
+    starts = [*_month_starts(now, months), now]
+    cutoff = now - timedelta(days=2)
+    built = []
+    for start, next_start in pairwise(starts):
+        end = min(next_start, cutoff)
+        if end <= start:
+            continue
+        volume = round(270 * SEASON[start.month] * history.rng.uniform(0.85, 1.15))
+        volume = max(150, min(400, volume))
+        whole = end == next_start and next_start != now
+        share = 1 if whole else min((end - start) / timedelta(days=30), 1)
+        for _n in range(round(volume * share)):
+            built.append(history.ticket(history.moment(start, end)))
+    built.sort(key=lambda b: b[0].created_at)
+    # Set-wise, as the importer writes (executemany on SQLite, COPY on PostgreSQL).
+    bulk.Table(Ticket, now).insert(t.__dict__ for t, _e, _v in built)
+    ids = dict(
+        Ticket.objects.filter(external_id__startswith=HISTORY_MARK).values_list("external_id", "id")
+    )
+    events, visits = [], []
+    for ticket, ticket_events, visit in built:
+        pk = ids[ticket.external_id]
+        for event in ticket_events:
+            event["ticket_id"] = pk
+        events.extend(ticket_events)
+        if visit is not None:
+            visit.ticket_id = pk
+            visits.append(visit)
+    bulk.Table(TicketEvent, now).insert(events)
+    FollowUp.objects.bulk_create(visits, batch_size=500)
+    return len(built)

@@ -4,6 +4,7 @@ UPDATE), so any number of workers may run them at once without doing anything tw
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.tasks import task
@@ -15,9 +16,9 @@ from opsbook.jobs.schedule import every
 from opsbook.notify.choices import Audience, Event
 from opsbook.notify.services import do_notify
 
-from . import followups, notices, notifications, services, sla_store
-from .choices import EventKind, Status, TicketType
-from .models import FollowUp, FollowUpTask, Ticket, TicketEvent
+from . import export, followups, notices, notifications, services, sla_store
+from .choices import EventKind, ExportState, Status, TicketType
+from .models import ExportJob, FollowUp, FollowUpTask, Ticket, TicketEvent
 from .sla_policy import PolicyResolver
 
 BATCH = 200
@@ -222,3 +223,60 @@ def escalate_follow_ups(now: datetime | None = None, *, limit: int = 1000) -> in
 def follow_ups_task() -> int:
     now = clock.now()
     return remind_follow_ups(now) + escalate_follow_ups(now)
+
+
+# --- ticket exports too large to download at once (export.py) ----------------------------------
+
+
+def export_tickets(job_id: str, now: datetime | None = None) -> bool:
+    """Write one queued export; False when another worker claimed it first (or it is gone).
+    A failure is recorded on the export (its page says so) and raised for the task's record."""
+    now = now or clock.now()
+    if not claim_update(
+        ExportJob.objects.filter(pk=job_id, state=ExportState.QUEUED),
+        state=ExportState.RUNNING,
+        started_at=now,
+    ):
+        return False
+    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    try:
+        export.run_job(job)
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job_id).update(
+            state=ExportState.FAILED, error=str(exc)[:1000], finished_at=clock.now()
+        )
+        raise
+    return True
+
+
+def delete_expired_exports(now: datetime | None = None, *, limit: int = 500) -> int:
+    """Delete the files of exports past their expiry (and give up on any still unfinished
+    then); the row stays, marked expired. Claimed by the state change. Returns how many."""
+    now = now or clock.now()
+    expired = 0
+    due = (
+        ExportJob.objects.filter(expires_at__lte=now)
+        .exclude(state=ExportState.EXPIRED)
+        .order_by("expires_at")
+        .values_list("pk", "state", "file")[:limit]
+    )
+    for pk, state, name in due:
+        if not claim_update(
+            ExportJob.objects.filter(pk=pk, state=state), state=ExportState.EXPIRED, file=""
+        ):
+            continue
+        if name:
+            default_storage.delete(name)
+        expired += 1
+    return expired
+
+
+@task()
+def export_tickets_task(job_id: str) -> bool:
+    return export_tickets(job_id)
+
+
+@every(hours=1)
+@task()
+def delete_expired_exports_task() -> int:
+    return delete_expired_exports()

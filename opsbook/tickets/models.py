@@ -25,6 +25,8 @@ from .choices import (
     DONE_STATUSES,
     OPEN_STATUSES,
     EventKind,
+    ExportFormat,
+    ExportState,
     FollowUpMethod,
     FollowUpReason,
     Source,
@@ -648,3 +650,63 @@ __all__ = [
     "TicketEvent",
     "TypeProcedure",
 ]
+
+
+def export_path(instance: "ExportJob", filename: str) -> str:
+    # Private: under MEDIA_ROOT, never served by the web server; a random name.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"exports/{instance.id.hex[:2]}/{instance.id.hex}{suffix}"
+
+
+class ExportJob(models.Model):
+    """A large ticket export running in the background (``export.py``): the filters as the
+    user saw them, its progress, and the file only its owner downloads until it expires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="ticket_exports",
+        verbose_name=_("owner"),
+    )
+    query = models.TextField(_("filters"), blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=ExportFormat)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExportState, default=ExportState.QUEUED
+    )
+    time_zone = models.CharField(max_length=64)
+    language = models.CharField(max_length=10)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(upload_to=export_path, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ticket export")
+        verbose_name_plural = _("ticket exports")
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="export_owner_idx"),
+            models.Index(fields=["expires_at"], name="export_expires_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.format} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == ExportState.DONE:
+            return 100
+        return min(99, 100 * self.rows_done // self.rows_total) if self.rows_total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (ExportState.DONE, ExportState.FAILED, ExportState.EXPIRED)
+
+    def is_downloadable(self, now: datetime) -> bool:
+        return self.state == ExportState.DONE and bool(self.file) and now < self.expires_at

@@ -7,6 +7,7 @@ from .views import (
     bulk,
     defaults,
     detail,
+    export,
     follow_ups,
     listing,
     new,
@@ -18,6 +19,9 @@ app_name = "tickets"
 urlpatterns = [
     path("", listing.ticket_list, name="list"),
     path("bulk/", bulk.bulk, name="bulk"),
+    path("export/", export.ticket_export, name="export"),
+    path("exports/<uuid:pk>/", export.export_job, name="export_job"),
+    path("exports/<uuid:pk>/download/", export.export_download, name="export_download"),
     path("filters/save/", saved_filters.saved_filter_save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete, name="saved_filter_delete"),
     path("new/", new.ticket_new, name="new"),

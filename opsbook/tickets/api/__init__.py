@@ -14,8 +14,11 @@ field named (``as_field_errors``) and its PermissionDenied a 403.
 """
 
 from typing import Any
+from uuid import UUID
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import ValidationError
@@ -25,10 +28,11 @@ from opsbook.accounts.access import is_staff_member
 from opsbook.core.api import Id, Message, ValidationErrors, as_field_errors, invalid
 from opsbook.core.permissions import api_guard, require
 
-from .. import access, services
+from .. import access, export, services
 from .. import filters as ticket_filters
 from ..choices import Source
-from ..models import FollowUp
+from ..filters import TicketFilters
+from ..models import ExportJob, FollowUp
 from ..presenters import PUBLIC_EVENTS
 from ..schemas import (
     AnyTicketDetail,
@@ -51,7 +55,9 @@ from ..schemas import (
     ticket_data,
     viewer_is_customer,
 )
+from ..schemas.exports import ExportJobOut, ExportQuery
 from ..schemas.follow_ups import FollowUpTaskPage, FollowUpTaskQuery
+from ..services.exports import do_request_ticket_export, may_export
 from .reading import attachments, comment, detail, page_url, shown_events, visible_tickets
 from .references import References
 from .uploads import DOWNLOAD_RESPONSE, UPLOAD_BODY, checked_uploads, wants_public
@@ -94,6 +100,12 @@ def _staff_only() -> str:
     return _("Only staff see follow-up visits.")
 
 
+EXPORT_JOB_FIELDS = (
+    *("id", "format", "state", "rows_done", "rows_total", "created_at", "finished_at"),
+    "expires_at",
+)
+
+
 # --- Tickets ----------------------------------------------------------------------------------
 
 
@@ -104,6 +116,12 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterQuery], page: 
     Pages follow ``next`` (null on the last page); there is no total, so a page costs the same
     at a thousand tickets as at a million.
     """
+    return _list_page(request, filters, page)
+
+
+def _chosen_filters(request: HttpRequest, filters: TicketFilterQuery) -> TicketFilters:
+    """The filters as the list understands them; a customer contact may use only those the
+    portal shows (a 422 names any other)."""
     values = filters.as_filter_values()
     if viewer_is_customer(request):
         refuse_staff_only(
@@ -118,7 +136,11 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterQuery], page: 
                 _("Customer contacts can order by creation or last update only."),
             )
     with as_field_errors(prefix=("query",)):
-        chosen = ticket_filters.filters_from_dict(values, user=request.user)
+        return ticket_filters.filters_from_dict(values, user=request.user)
+
+
+def _list_page(request: HttpRequest, filters: TicketFilterQuery, page: PageIn) -> dict:
+    chosen = _chosen_filters(request, filters)
     qs = ticket_filters.apply(visible_tickets(request), chosen, request_now(request))
     rows = list(qs[page.offset : page.offset + page.limit + 1])
     more = len(rows) > page.limit
@@ -160,6 +182,89 @@ def create_ticket(request: HttpRequest, payload: TicketIn):
             **values,
         )
     return HttpStatus(201, detail(request, ticket))
+
+
+# --- Exports of the list (declared before "/{ticket_id}", which would take the path) ----------
+
+
+def _job_data(request: HttpRequest, job: ExportJob) -> dict:
+    data = {name: getattr(job, name) for name in EXPORT_JOB_FIELDS}
+    done = job.is_downloadable(request_now(request))
+    url = reverse("api:download_ticket_export", kwargs={"export_id": job.pk}) if done else None
+    data["download"] = request.build_absolute_uri(url) if url else None
+    return data
+
+
+@router.get(
+    "/export",
+    response={**READ_ERRORS, 409: Message, 422: ValidationErrors},
+    url_name="export_tickets",
+    openapi_extra={"responses": DOWNLOAD_RESPONSE},
+)
+@api_guard(may_export, _role_refused)
+def export_tickets(
+    request: HttpRequest, filters: Query[TicketFilterQuery], fmt: Query[ExportQuery]
+):
+    """The tickets the list shows the caller with these filters, as an .xlsx or a CSV download
+    (formula-safe, times in the caller's time zone; customer contacts get the portal's
+    columns). More than ``OPSBOOK_TICKET_EXPORT_DIRECT_ROWS`` (5,000) rows is a 409: POST the
+    same query to run the export in the background."""
+    chosen = _chosen_filters(request, filters)
+    now = request_now(request)
+    limit = settings.OPSBOOK_TICKET_EXPORT_DIRECT_ROWS
+    if export.capped_count(export.scoped_tickets(request.user, chosen, now), limit) > limit:
+        return HttpStatus(
+            409,
+            {
+                "detail": _(
+                    "More than %(limit)d tickets match: POST the same query to "
+                    "/api/tickets/export to export them in the background."
+                )
+                % {"limit": limit}
+            },
+        )
+    return export.download_response(request.user, chosen, fmt.format, now)
+
+
+@router.post(
+    "/export",
+    response={202: ExportJobOut, **READ_ERRORS, 422: ValidationErrors},
+    url_name="start_ticket_export",
+)
+@api_guard(may_export, _role_refused)
+def start_ticket_export(
+    request: HttpRequest, filters: Query[TicketFilterQuery], fmt: Query[ExportQuery]
+):
+    """Export the list in the background, whatever its size; follow the answer's ``id`` at
+    ``/api/tickets/exports/{id}`` until ``state`` is done, then fetch ``download``."""
+    chosen = _chosen_filters(request, filters)
+    with as_field_errors(prefix=("query",)):
+        job = do_request_ticket_export(request.user, chosen, fmt.format, request_now(request))
+    return HttpStatus(202, _job_data(request, job))
+
+
+@router.get(
+    "/exports/{export_id}",
+    response={200: ExportJobOut, **READ_ERRORS, 422: ValidationErrors},
+    url_name="ticket_export",
+)
+def get_ticket_export(request: HttpRequest, export_id: UUID):
+    """One of the caller's exports (anyone else's is a 404)."""
+    return _job_data(request, access.get_export_for_user(request.user, export_id))
+
+
+@router.get(
+    "/exports/{export_id}/file",
+    response={**READ_ERRORS, 422: ValidationErrors},
+    url_name="download_ticket_export",
+    openapi_extra={"responses": DOWNLOAD_RESPONSE},
+)
+def download_ticket_export(request: HttpRequest, export_id: UUID):
+    """A finished export's file, as an attachment, for the person who asked for it only."""
+    job = access.get_export_for_user(request.user, export_id)
+    if not job.is_downloadable(request_now(request)):
+        raise Http404
+    return export.file_response(job)
 
 
 # --- Follow-up visits owed (declared before "/{ticket_id}", which would take the path) -------

@@ -5,8 +5,8 @@ each kind of person, with the answer each must get, and for every write whether 
 People: anonymous; dana (星火教育, ticket A's organisation); carl (明远学校); charlie (an
 agent of another team); alice (the agent whose team owns ticket A); erin (administrator);
 vera (read-only viewer). Ticket A is resolved, with a public reply and file, an internal note
-and an internal file (security_helpers.build_scene, built once for the module). There are no
-ticket exports yet.
+and an internal file (security_helpers.build_scene, built once for the module). Alice has a
+finished ticket export (made when a route names it): only she reads or downloads it.
 
 Beyond the table: customers never meet internal notes or files anywhere; create and change
 endpoints refuse references the caller may not see and write nothing; autocomplete answers
@@ -17,11 +17,14 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from opsbook.accounts.models import User
 from opsbook.catalog.choices import Status as ItemStatus
@@ -33,6 +36,7 @@ from opsbook.tickets.models import (
     Attachment,
     Comment,
     DefaultTarget,
+    ExportJob,
     FollowUp,
     SavedFilter,
     Ticket,
@@ -89,9 +93,33 @@ class Api:
 
     def __call__(self, s: Scene) -> str:
         attachment = s.public_file if self.file == "public" else s.internal_file
+        export_id = alices_export(s).pk if "{export_id}" in self.path else None
         return self.path.format(
-            ticket_id=s.ticket.pk, attachment_id=attachment.pk, calendar_id=s.calendar.pk
+            ticket_id=s.ticket.pk,
+            attachment_id=attachment.pk,
+            calendar_id=s.calendar.pk,
+            export_id=export_id,
         )
+
+
+def alices_export(s: Scene) -> ExportJob:
+    """Alice's finished export of her list (made the first time a test asks for it)."""
+    job = ExportJob.objects.filter(owner=s.saved_filter.owner, format="xlsx").first()
+    if job is None:
+        now = timezone.now()
+        job = ExportJob(
+            owner=s.saved_filter.owner,
+            format="xlsx",
+            state="done",
+            time_zone="Asia/Shanghai",
+            language="zh-hans",
+            file_name="tickets.xlsx",
+            rows_done=1,
+            rows_total=1,
+            expires_at=now + timedelta(hours=1),
+        )
+        job.file.save("tickets.xlsx", ContentFile(b"PK\x03\x04 not really"), save=True)
+    return job
 
 
 @dataclass(frozen=True)
@@ -297,9 +325,33 @@ ROUTES: dict[str, Route] = {
     "page:autocomplete-customers": Route("page", "get", page("tickets:autocomplete_customers")),
     "page:autocomplete-users": Route("page", "get", page("tickets:autocomplete_users")),
     "page:follow-ups": Route("page", "get", page("tickets:follow_ups")),
+    "page:export": Route("page", "get", page("tickets:export")),
+    "page:export-start": Route(
+        "page",
+        "post",
+        page("tickets:export"),
+        lambda s, u: {"format": "csv"},
+        lambda s, u: ExportJob.objects.filter(
+            owner_id=getattr(u, "pk", None), format="csv"
+        ).exists(),
+    ),
+    "page:export-job-alices": Route(
+        "page", "get", page("tickets:export_job", lambda s: alices_export(s).pk)
+    ),
+    "page:export-job-alices-htmx": Route(
+        "page", "htmx", page("tickets:export_job", lambda s: alices_export(s).pk)
+    ),
+    "page:export-download-alices": Route(
+        "page", "get", page("tickets:export_download", lambda s: alices_export(s).pk)
+    ),
     # The API (opsbook/tickets/api.py, and the calendars tickets are measured on).
     "api:list": Route("api", "get", api("/tickets/")),
     "api:follow-up-tasks": Route("api", "get", api("/tickets/follow-up-tasks")),
+    "api:export": Route("api", "get", api("/tickets/export")),
+    # 202 is not among the writes the matrix checks: test_api_export checks what it wrote.
+    "api:export-start": Route("api", "post", api("/tickets/export")),
+    "api:export-job-alices": Route("api", "get", api("/tickets/exports/{export_id}")),
+    "api:export-file-alices": Route("api", "get", api("/tickets/exports/{export_id}/file")),
     "api:create": Route(
         "api",
         "post",
@@ -457,8 +509,17 @@ EXPECTED = {
     "page:autocomplete-customers":(LOGIN,   404, 404, 200,  200, 200, 200),
     "page:autocomplete-users":    (LOGIN,   404, 404, 200,  200, 200, 200),
     "page:follow-ups":            (LOGIN,   404, 404, 200,  200, 200, 200),
+    "page:export":                (LOGIN,   404, 404, 200,  200, 200, 200),
+    "page:export-start":          (LOGIN,   404, 404, 302,  302, 302, 302),
+    "page:export-job-alices":     (LOGIN,   404, 404, 404,  200, 404, 404),
+    "page:export-job-alices-htmx":(LOGIN,   404, 404, 404,  200, 404, 404),
+    "page:export-download-alices":(LOGIN,   404, 404, 404,  200, 404, 404),
     "api:list":                   (401,     200, 200, 200,  200, 200, 200),
     "api:follow-up-tasks":        (401,     403, 403, 200,  200, 200, 200),
+    "api:export":                 (401,     200, 200, 200,  200, 200, 200),
+    "api:export-start":           (401,     202, 202, 202,  202, 202, 202),
+    "api:export-job-alices":      (401,     404, 404, 404,  200, 404, 404),
+    "api:export-file-alices":     (401,     404, 404, 404,  200, 404, 404),
     "api:create":                 (401,     201, 201, 201,  201, 201, 403),
     "api:detail":                 API_READ,
     "api:patch":                  (401,     403, 404, 404,  200, 200, 403),

@@ -1,5 +1,5 @@
-"""The ticket list: filters (live by htmx), quick links, saved filters and one page of
-tickets without counting them all."""
+"""The ticket list: filters (live by htmx), quick links, saved filters, one page of tickets,
+their total (exact up to a limit, else an estimate labelled as one) and the export buttons."""
 
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from opsbook.accounts.models import Customer, Team, User
 from opsbook.catalog.models import ServiceItem
 from opsbook.core import clock
 
-from .. import access, filters, presenters
+from .. import access, export, filters, presenters
 from ..choices import SlaState, Status
 from ..forms import (
     BULK_ACTIONS,
@@ -79,13 +79,14 @@ def _page_number(raw: str | None) -> int:
 
 def _list_rows(
     request: StaffRequest, parsed: filters.TicketFilters, now: datetime, page: int, per_page: int
-) -> tuple[list[ListRow], bool]:
-    """One page of tickets and whether there is another: LIMIT n+1, no COUNT(*), a fixed
-    number of queries whatever the page size (the page, then the tags of its tickets)."""
-    tickets = (
-        filters.apply(access.visible_tickets(request.user), parsed, now)
-        .select_related("item", "customer", "assignee", "team", "sla_calendar")
-        .only(*LIST_FIELDS)
+) -> tuple[list[ListRow], bool, export.Total]:
+    """One page of tickets, whether there is another (LIMIT n+1) and the total: a COUNT over
+    at most OPSBOOK_TICKET_COUNT_LIMIT + 1 rows, an estimate past it. A fixed number of queries
+    whatever the page size (the total, the page, then the tags of its tickets)."""
+    matching = filters.apply(access.visible_tickets(request.user), parsed, now)
+    total = export.total(matching)
+    tickets = matching.select_related("item", "customer", "assignee", "team", "sla_calendar").only(
+        *LIST_FIELDS
     )
     start = (page - 1) * per_page
     found = list(tickets[start : start + per_page + 1])
@@ -93,7 +94,7 @@ def _list_rows(
     found = found[:per_page]
     prefetch_related_objects(found, "tags")
     detail_url = reverse("tickets:detail", args=[0]).removesuffix("0/")
-    return presenters.list_rows(found, now, detail_url), has_next
+    return presenters.list_rows(found, now, detail_url), has_next, total
 
 
 def _chosen_labels(parsed: filters.TicketFilters, rows: list[ListRow]) -> dict[str, str]:
@@ -163,6 +164,12 @@ def _filter_form(
     }
 
 
+def _export_url(parsed: filters.TicketFilters) -> str:
+    """The export's address with the list's filters as understood (``&format=…`` follows)."""
+    query = parsed.to_query()
+    return reverse("tickets:export") + "?" + (query + "&" if query else "")
+
+
 @staff_required
 @require_GET
 def ticket_list(request: StaffRequest) -> HttpResponse:
@@ -170,7 +177,7 @@ def ticket_list(request: StaffRequest) -> HttpResponse:
     parsed, errors = filters.parse(request.GET, user=request.user)
     per_page = _page_size(request.GET.get("per_page"), errors)
     page = _page_number(request.GET.get("page"))
-    rows, has_next = _list_rows(request, parsed, now, page, per_page)
+    rows, has_next, total = _list_rows(request, parsed, now, page, per_page)
 
     query = parsed.to_query_dict()
     if per_page != PAGE_SIZES[0]:
@@ -196,6 +203,8 @@ def ticket_list(request: StaffRequest) -> HttpResponse:
         "next_url": page_url(page + 1) if has_next else "",
         "query": canonical,
         "filter_query": parsed.to_query(),
+        "total": total,
+        "export_url": _export_url(parsed),
         "can_work": can_work,
         "bulk_actions": BULK_ACTIONS,
         "bulk": bulk_controls(canonical) if can_work else None,
