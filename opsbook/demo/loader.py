@@ -1,5 +1,6 @@
 """The demo loader, at the top of the layers: it calls each app's own ``demo.py`` in order
-(people, checklist, calendar, procedures, tickets, notifications, routine work) in one
+(people, checklist, calendar, procedures, tickets and their history, notifications, routine
+work, surveys, goals, the past months' metric snapshots) in one
 transaction, all at one moment of the clock.
 
 ``load_demo()`` is idempotent: each app's loader creates only what is missing.
@@ -16,9 +17,13 @@ from opsbook.accounts.demo import load_people
 from opsbook.calendars.demo import load_calendar
 from opsbook.catalog.demo import load_checklist
 from opsbook.core import clock
+from opsbook.goals import demo as goals_demo
+from opsbook.metrics import periods, snapshots
+from opsbook.metrics.models import Snapshot
 from opsbook.notify import demo as notify_demo
 from opsbook.routines import demo as routines_demo
 from opsbook.sops.demo import load_procedures
+from opsbook.surveys import demo as surveys_demo
 from opsbook.tickets.demo import load_demo_history, load_demo_tickets
 
 
@@ -54,6 +59,10 @@ def load_demo(today: date | None = None) -> Summary:
     tickets += load_demo_history(now)
     # The chat channel and its rules first: the routine work's escalations reach it.
     notify_demo.load(now, people.users["admin"])
+    occurrences = routines_demo.load(now)
+    surveys_demo.load(now, manager)
+    goals_demo.load(now)
+    close_past_months(now)
     return Summary(
         users=people.created_users,
         teams=people.created_teams,
@@ -62,5 +71,18 @@ def load_demo(today: date | None = None) -> Summary:
         items=checklist.items,
         contents=checklist.contents,
         tickets=tickets,
-        occurrences=routines_demo.load(now),
+        occurrences=occurrences,
     )
+
+
+def close_past_months(now, months: int = 13) -> None:
+    """Take the period-close snapshots the scheduler would have taken for the demo's past
+    months (and the current month's refresh), so the dashboards read them from the start."""
+    current = periods.current(periods.PeriodKind.MONTH, now)
+    for period in current.trailing(months + 1)[:-1]:
+        done = Snapshot.objects.filter(
+            period_kind=period.kind, period_start=period.start, final=True
+        ).exists()
+        if not done:
+            snapshots.take(period, now=now, final=True)
+    snapshots.refresh_current(now)

@@ -644,6 +644,9 @@ class _History:
             if visit is not None:
                 visit.at -= shift
             changes = [(at - shift, status) for at, status in changes]
+        # As the services keep it: the last change is at or after every event (the metrics
+        # read a ticket's status at a period's end from its row when nothing happened since).
+        ticket.updated_at = max([ticket.updated_at, *(e["at"] for e in events)])
         sla_store.apply_sla(ticket, changes, self.now, self.resolver)
         # Alerts of the past were given then: none is owed now.
         for which in sla_store.CLOCKS:

@@ -328,6 +328,9 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
             models.Index(fields=["resolution_due_at", "id"], name="ticket_resolution_due_idx"),
+            # The metrics count by these instants (resolutions, first replies in a period).
+            models.Index(fields=["resolved_at"], name="ticket_resolved_idx"),
+            models.Index(fields=["first_response_at"], name="ticket_first_response_idx"),
             models.Index(fields=["response_due_at", "id"], name="ticket_response_due_idx"),
             models.Index(
                 fields=["sla_next_check_at"],
@@ -420,7 +423,11 @@ class TicketEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
-        indexes = [models.Index(fields=["ticket", "at", "id"], name="ticket_event_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "at", "id"], name="ticket_event_idx"),
+            # The metrics count status changes in a period (resolutions, reopenings).
+            models.Index(fields=["kind", "at"], name="ticket_event_kind_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
