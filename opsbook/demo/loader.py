@@ -18,7 +18,8 @@ from opsbook.calendars.demo import load_calendar
 from opsbook.catalog.demo import load_checklist
 from opsbook.core import clock
 from opsbook.goals import demo as goals_demo
-from opsbook.metrics import periods, snapshots
+from opsbook.metrics import periods
+from opsbook.metrics import snapshots as metric_snapshots
 from opsbook.metrics.models import Snapshot
 from opsbook.notify import demo as notify_demo
 from opsbook.routines import demo as routines_demo
@@ -44,8 +45,10 @@ class Summary:
 
 
 @transaction.atomic
-def load_demo(today: date | None = None) -> Summary:
-    """Create whatever of the demo data is missing; returns what was created."""
+def load_demo(today: date | None = None, *, snapshots: bool = True) -> Summary:
+    """Create whatever of the demo data is missing; returns what was created. ``snapshots``:
+    also take the past months' metric snapshots (the dashboards read them; tests of the data
+    alone skip the few seconds they take)."""
     now = clock.now()
     people = load_people()
     # Services check their actor: a "manager" who exists without that role loads as the system.
@@ -62,7 +65,8 @@ def load_demo(today: date | None = None) -> Summary:
     occurrences = routines_demo.load(now)
     surveys_demo.load(now, manager)
     goals_demo.load(now)
-    close_past_months(now)
+    if snapshots:
+        close_past_months(now)
     return Summary(
         users=people.created_users,
         teams=people.created_teams,
@@ -84,5 +88,5 @@ def close_past_months(now, months: int = 13) -> None:
             period_kind=period.kind, period_start=period.start, final=True
         ).exists()
         if not done:
-            snapshots.take(period, now=now, final=True)
-    snapshots.refresh_current(now)
+            metric_snapshots.take(period, now=now, final=True)
+    metric_snapshots.refresh_current(now)

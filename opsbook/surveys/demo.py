@@ -43,11 +43,18 @@ def _survey(manager: User, now: datetime) -> Survey:
         title=TITLE,
         intro="感谢您使用我们的服务。本问卷约需 1 分钟。",
         now=created,
+        source=DEMO,
     )
     services.do_add_question(
-        manager, survey, kind=QuestionKind.NPS, text="您有多大可能向同行推荐我们的运营服务？"
+        manager,
+        survey,
+        kind=QuestionKind.NPS,
+        text="您有多大可能向同行推荐我们的运营服务？",
+        source=DEMO,
     )
-    services.do_add_question(manager, survey, kind=QuestionKind.RATING, text="本月服务整体评分")
+    services.do_add_question(
+        manager, survey, kind=QuestionKind.RATING, text="本月服务整体评分", source=DEMO
+    )
     services.do_add_question(
         manager,
         survey,
@@ -55,11 +62,15 @@ def _survey(manager: User, now: datetime) -> Survey:
         text="本月您通过哪些渠道联系过我们？",
         required=False,
         options=CHANNELS,
+        source=DEMO,
     )
     services.do_add_question(
-        manager, survey, kind=QuestionKind.TEXT, text="还有什么建议？", required=False
+        manager, survey, kind=QuestionKind.TEXT, text="还有什么建议？", required=False, source=DEMO
     )
     return survey
+
+
+DEMO = "demo"  # the audit trail's source of everything the demo loader writes
 
 
 def load(now: datetime, manager: User) -> int:
@@ -88,9 +99,10 @@ def load(now: datetime, manager: User) -> int:
                 contacts=contacts,
                 closes_at=period.end_at(),
                 now=sent_at,
+                source=DEMO,
             )
         if campaign.sent_at is None and campaign.closes_at > sent_at:
-            services.do_send_campaign(manager, campaign, sent_at)
+            services.do_send_campaign(manager, campaign, sent_at, source=DEMO)
         current = period == this_month
         for number, contact in enumerate(contacts):
             if current and number > 0:

@@ -60,12 +60,20 @@ def _check_survey(title: str, intro: str) -> tuple[str, str]:
     return title, (intro or "").strip()
 
 
-def do_create_survey(actor: User, *, title: str, intro: str = "", now: datetime) -> Survey:
+def do_create_survey(
+    actor: User, *, title: str, intro: str = "", now: datetime, source: str = "web"
+) -> Survey:
     _require_manager(actor)
     title, intro = _check_survey(title, intro)
     with transaction.atomic():
         survey = Survey.objects.create(title=title, intro=intro, created_by=actor, created_at=now)
-        record(actor=actor, action=Action.CREATE, obj=survey, changes={"title": title})
+        record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=survey,
+            changes={"title": title},
+            source=source,
+        )
     return survey
 
 
@@ -110,6 +118,7 @@ def do_add_question(
     text: str,
     required: bool = True,
     options: Iterable[str] = (),
+    source: str = "web",
 ) -> Question:
     _require_manager(actor)
     if kind not in QuestionKind.values:
@@ -140,6 +149,7 @@ def do_add_question(
             obj=question,
             parent=survey,
             changes={"kind": kind, "text": text, "required": required, "options": cleaned},
+            source=source,
         )
     return question
 
@@ -210,6 +220,7 @@ def do_create_campaign(
     contacts: Iterable[User] = (),
     closes_at: datetime,
     now: datetime,
+    source: str = "web",
 ) -> Campaign:
     _require_manager(actor)
     name = " ".join((name or "").split())
@@ -242,6 +253,7 @@ def do_create_campaign(
                 "contacts": sorted(u.username for u in contacts),
                 "closes_at": closes_at,
             },
+            source=source,
         )
     return campaign
 
@@ -261,7 +273,9 @@ class Sent:
     already: int  # contacts invited before (untouched)
 
 
-def do_send_campaign(actor: User, campaign: Campaign, now: datetime) -> Sent:
+def do_send_campaign(
+    actor: User, campaign: Campaign, now: datetime, *, source: str = "web"
+) -> Sent:
     """Invite every contact of the audience not invited yet (one invitation per contact per
     campaign, whoever sends how often) and queue one e-mail each to the outbox."""
     _require_manager(actor)
@@ -307,7 +321,14 @@ def do_send_campaign(actor: User, campaign: Campaign, now: datetime) -> Sent:
             changes["invitations"] = [len(invited), len(invited) + created]
             changes["mailed"] = [0, mailed]
         # A send that invited nobody new changes nothing and records nothing.
-        record(actor=actor, action=Action.UPDATE, obj=campaign, parent=survey, changes=changes)
+        record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=campaign,
+            parent=survey,
+            changes=changes,
+            source=source,
+        )
     return Sent(invited=created, mailed=mailed, already=len(invited))
 
 

@@ -14,7 +14,7 @@ from opsbook.catalog.testing import make_item
 
 def demo(*args) -> str:
     out = StringIO()
-    call_command("demo", *args, stdout=out)
+    call_command("demo", "--no-snapshots", *args, stdout=out)
     return out.getvalue()
 
 

@@ -1,14 +1,15 @@
 """The demo's thirteen months of history: a plausible, seasonal volume of finished tickets with
 stored SLA values, loaded once, the same every time."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
 from opsbook.demo.loader import load_demo
+from opsbook.metrics.models import Snapshot
 from opsbook.tickets.demo import HISTORY_MARK, load_demo_history
 from opsbook.tickets.models import FollowUp, Ticket, TicketEvent
 
@@ -46,11 +47,26 @@ def test_the_demo_has_thirteen_months_of_history_before_this_month(time_machine)
     assert not history.filter(response_business_seconds__isnull=True, status="closed").exists()
     assert FollowUp.objects.filter(ticket__in=history).exists()
     assert not TicketEvent.objects.filter(at__gt=NOW).exists()
+    # The metrics read a ticket's status at a period's end from its row when it was not updated
+    # since: no event of the history is later than its ticket's last update.
+    assert not TicketEvent.objects.filter(
+        ticket__in=history, at__gt=F("ticket__updated_at")
+    ).exists()
+    # The dashboards find the past months closed, and this month's figures so far.
+    closed = Snapshot.objects.filter(metric="tickets.created", dimension="", final=True)
+    assert closed.count() == 13
+    shanghai = ZoneInfo("Asia/Shanghai")
+    november = Ticket.objects.filter(
+        created_at__gte=datetime(2026, 11, 1, tzinfo=shanghai),
+        created_at__lt=datetime(2026, 12, 1, tzinfo=shanghai),
+    )
+    assert closed.get(period_start=date(2026, 11, 1)).value == november.count()
+    assert Snapshot.objects.filter(period_start=date(2026, 12, 1), final=False).exists()
 
 
 def test_the_history_is_loaded_once_and_is_the_same_every_time(time_machine):
     time_machine.move_to(NOW, tick=False)
-    load_demo()
+    load_demo(snapshots=False)
     first = list(_history().order_by("external_id").values_list("created_at", "status", "rating"))
 
     assert load_demo_history(NOW) == 0

@@ -28,7 +28,7 @@ NOW = datetime.combine(TODAY, time(10), tzinfo=SHANGHAI)
 def loaded(time_machine, settings):
     settings.LANGUAGE_CODE = "zh-hans"
     time_machine.move_to(NOW, tick=False)
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--no-snapshots", stdout=StringIO())
 
 
 def test_the_demo_generates_occurrences_over_the_horizon_with_a_past(loaded, settings):
@@ -105,7 +105,7 @@ def test_loading_again_adds_no_routine_work_and_no_notifications(loaded):
     before = (Occurrence.objects.count(), Notification.objects.count(), Delivery.objects.count())
 
     output = StringIO()
-    call_command("demo", stdout=output)
+    call_command("demo", "--no-snapshots", stdout=output)
 
     assert output.getvalue() == ""
     after = (Occurrence.objects.count(), Notification.objects.count(), Delivery.objects.count())

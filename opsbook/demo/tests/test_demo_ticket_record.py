@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("demo", verbosity=0)
+    call_command("demo", "--no-snapshots", verbosity=0)
 
 
 def test_nothing_is_written_about_a_closed_complaint_after_it_closed(demo):

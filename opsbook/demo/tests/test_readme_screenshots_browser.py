@@ -74,3 +74,26 @@ def test_readme_screenshots_of_my_work_and_the_workload(browser_page, tmp_path, 
     page.locator("#workload-chart svg").wait_for()
     page.wait_for_timeout(1000)  # the chart's entry animation
     page.screenshot(path=SCREENSHOTS / "workload.png")
+
+
+@pytest.mark.skipif(
+    os.environ.get("OPSBOOK_SCREENSHOTS") != "1", reason="set OPSBOOK_SCREENSHOTS=1 to retake"
+)
+def test_readme_screenshots_of_the_dashboards_and_goals(browser_page, tmp_path, settings):
+    """The manager's dashboard, the twelve-month trends and the goals, on the demo."""
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, "manager", DEMO_PASSWORD)
+    for path, name in (
+        ("/dashboards/", "dashboard.png"),
+        ("/dashboards/trends/", "trends.png"),
+        ("/goals/", "goals.png"),
+    ):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1500)  # the charts' entry animation
+        page.screenshot(path=SCREENSHOTS / name)

@@ -20,11 +20,18 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing when the checklist already has a service item",
         )
+        parser.add_argument(
+            "--no-snapshots",
+            action="store_true",
+            help="skip the past months' metric snapshots (the scheduler takes new ones)",
+        )
 
-    def handle(self, *args: Any, if_empty: bool, verbosity: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, if_empty: bool, no_snapshots: bool, verbosity: int, **options: Any
+    ) -> None:
         if if_empty and ServiceItem.objects.exists():
             return
-        summary = load_demo()
+        summary = load_demo(snapshots=not no_snapshots)
         if verbosity >= 1 and summary.created_anything:
             self.stdout.write(
                 f"Demo data loaded: {summary.items} service items, {summary.contents} content, "
