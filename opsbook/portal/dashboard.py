@@ -33,7 +33,7 @@ def _scope(user) -> dict[str, str]:
 def _drill_url(key: str, period: Period, scope: Scope | None, part: str) -> str:
     # The scope is never in the link: the page forces it.
     return (
-        reverse("portal:dashboard_drill")
+        reverse("portal:dashboard:drill")
         + "?"
         + urlencode({"metric": key, "period": period.code, "part": part})
     )

@@ -55,7 +55,7 @@ from ..schemas import (
     ticket_data,
     viewer_is_customer,
 )
-from ..schemas.exports import ExportJobOut, ExportQuery
+from ..schemas.exports import ExportJobOut, TicketExportJobQuery, TicketExportQuery
 from ..schemas.follow_ups import FollowUpTaskPage, FollowUpTaskQuery
 from ..services.exports import do_request_ticket_export, may_export
 from .reading import attachments, comment, detail, page_url, shown_events, visible_tickets
@@ -203,7 +203,7 @@ def _job_data(request: HttpRequest, job: ExportJob) -> dict:
 )
 @api_guard(may_export, _role_refused)
 def export_tickets(
-    request: HttpRequest, filters: Query[TicketFilterQuery], fmt: Query[ExportQuery]
+    request: HttpRequest, filters: Query[TicketFilterQuery], fmt: Query[TicketExportQuery]
 ):
     """The tickets the list shows the caller with these filters, as an .xlsx or a CSV download
     (formula-safe, times in the caller's time zone; customer contacts get the portal's
@@ -233,7 +233,7 @@ def export_tickets(
 )
 @api_guard(may_export, _role_refused)
 def start_ticket_export(
-    request: HttpRequest, filters: Query[TicketFilterQuery], fmt: Query[ExportQuery]
+    request: HttpRequest, filters: Query[TicketFilterQuery], fmt: Query[TicketExportJobQuery]
 ):
     """Export the list in the background, whatever its size; follow the answer's ``id`` at
     ``/api/tickets/exports/{id}`` until ``state`` is done, then fetch ``download``."""

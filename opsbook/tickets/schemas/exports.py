@@ -8,10 +8,15 @@ from ninja import Field, Schema
 from ..choices import ExportFormat, ExportState
 
 
-class ExportQuery(Schema):
+class TicketExportQuery(Schema):
     format: ExportFormat = Field(
         ExportFormat.XLSX, description="xlsx (default) or csv (UTF-8 with a BOM)."
     )
+
+
+class TicketExportJobQuery(TicketExportQuery):
+    """The same choice when starting a background export (its own name in the OpenAPI
+    document: a component shared by a GET and a POST route is rendered twice)."""
 
 
 class ExportJobOut(Schema):
