@@ -40,7 +40,7 @@ class FakeFamily(Family):
         return {}
 
     def rows(self, key, period, *, scope, part, now):  # pragma: no cover - not called
-        raise NotImplementedError
+        raise AssertionError("The goals tests never list the rows of a test metric.")
 
 
 class FakeMetric:
