@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/opsbook
 DURATIONS := --durations=15
 # Python 3.12 as .python-version says: pyenv's if present, else one on PATH.
 PYTHON312 := $(shell (pyenv which python3.12 2>/dev/null || command -v python3.12) | head -n 1)
-APT_PACKAGES := chromium fonts-noto-cjk gettext
+APT_PACKAGES := chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 VENDOR_MAPS := opsbook/static/vendor/bootstrap/bootstrap.min.css.map \
 	opsbook/static/vendor/bootstrap/bootstrap.bundle.min.js.map
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

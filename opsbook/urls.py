@@ -23,4 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("surveys/", include("opsbook.surveys.urls")),
 ]
-urlpatterns += [path("goals/", include("opsbook.goals.urls"))]
+urlpatterns += [
+    path("goals/", include("opsbook.goals.urls")),
+    path("problems/", include("opsbook.problems.urls")),
+    path("reports/", include("opsbook.reports.urls")),
+]

@@ -19,6 +19,11 @@ class Event(models.TextChoices):
     FOLLOWUP_OVERDUE = "followup_overdue", _("Follow-up visit overdue")
     LOW_RATING = "low_rating", _("Low satisfaction rating")
     SOP_STEP_OVERDUE = "sop_step_overdue", _("SOP step overdue")
+    ACTION_OVERDUE = "action_overdue", _("Improvement action overdue")
+    REPORT_DUE = "report_due", _("Monthly report due")
+    REPORT_SUBMITTED = "report_submitted", _("Monthly report submitted for review")
+    REPORT_RETURNED = "report_returned", _("Monthly report returned with comments")
+    REPORT_PUBLISHED = "report_published", _("Monthly report published")
     TEST = "test", _("Test message")
     DIGEST = "digest", _("Daily digest")
 
