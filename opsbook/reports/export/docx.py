@@ -1,0 +1,7 @@
+"""Placeholder until the docx exporter lands (issue 11)."""
+
+from ..document import Document
+
+
+def render(document: Document) -> bytes:
+    raise NotImplementedError
