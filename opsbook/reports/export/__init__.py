@@ -3,6 +3,7 @@ module with ``render(document) -> bytes``; ``export()`` picks it and names the f
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 
@@ -32,15 +33,10 @@ def filename_for(document: Document, fmt: str) -> str:
 
 
 def export(document: Document, fmt: str) -> Exported:
-    if fmt == Format.DOCX:
-        # Each format loads its own heavy library only when asked for.
-        from . import docx as module
-    elif fmt == Format.PDF:
-        from . import pdf as module
-    elif fmt == Format.XLSX:
-        from . import xlsx as module
-    else:
+    # Each format loads its own heavy library (WeasyPrint, python-docx) only when asked for.
+    if fmt not in Format.values:
         raise ValueError(f"Unknown format {fmt!r}; use docx, pdf or xlsx.")
+    module = importlib.import_module(f"{__name__}.{fmt}")
     return Exported(
         module.render(document), CONTENT_TYPES[Format(fmt)], filename_for(document, fmt)
     )
