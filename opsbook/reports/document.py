@@ -35,8 +35,9 @@ A chart: {"type": "line"|"bar", "unit": Unit value, "categories": [label, …],
           "series": [{"name", "values": [number|null, …]}], "target": number|null}
 A figure (``figures[ref]``), ref = metric key plus its scope beyond the report's
 ("sla.response_rate" or "sla.response_rate@channel=web"):
-  {"ref", "key", "name", "unit", "scope": {…}, "value", "previous", "change", "change_pct",
-   "last_year", "target", "status", "display": {part: text, …}, "link": drill-down path}
+  {"ref", "key", "name", "unit", "higher_is_better": bool|null, "scope": {…}, "value",
+   "previous", "change", "change_pct", "last_year", "target", "status" ("met"|"missed"|null),
+   "display": {part: text, …}, "link": drill-down path}
 A definition: {"key", "name", "unit", "definition", "scope_label"}.
 
 Numbers are formatted once, when the document is built (``formatting.py``), so every renderer
@@ -115,6 +116,7 @@ class FigureData(TypedDict):
     key: str
     name: str
     unit: str
+    higher_is_better: bool | None
     scope: dict[str, str]
     value: float | None
     previous: float | None

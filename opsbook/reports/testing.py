@@ -17,6 +17,7 @@ def _figure(key, name, unit, value, previous, last_year, target, status, display
         "key": key,
         "name": name,
         "unit": unit,
+        "higher_is_better": None if unit == "count" else True,
         "scope": scope or {},
         "value": value,
         "previous": previous,
