@@ -23,7 +23,7 @@ the new numbers in the owner's own words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -441,30 +441,35 @@ def _sanitise(text: str) -> str:
 
 def link(text: str, figures: Figures, *, previous_source: str) -> str:
     """The owner's edited paragraph (plain text, as rendered) in linked form: each number that
-    reads as the display of a token of ``previous_source`` (taken in order) becomes that token
-    again; failing that, the first figure of the document (parts in order) that displays it;
-    any other number stays as typed (full-width digits made plain)."""
+    reads as the display of a token of ``previous_source`` becomes that token again (the
+    tokens taken in order; where several display the same, one of the figure the sentence was
+    just speaking of first); failing that, a figure of the document that displays it (again
+    that figure first, then the document's order); any other number stays as typed
+    (full-width digits made plain)."""
     text = _sanitise(text or "")
     previous = [(r, p) for r, p in tokens(previous_source) if r in figures and p in PARTS]
     everything = [(r, p) for r in figures for p in PARTS]
     used = [False] * len(previous)
 
-    def pick(same) -> tuple[str, str] | None:
-        for i, (ref, part) in enumerate(previous):
-            if not used[i] and same(_display(figures, ref, part)):
-                used[i] = True
-                return ref, part
-        for ref, part in everything:
-            if same(_display(figures, ref, part)):
-                return ref, part
+    def pick(same: Callable[[str], bool], context: str | None) -> tuple[str, str] | None:
+        unused = [
+            i for i, (r, p) in enumerate(previous) if not used[i] and same(_display(figures, r, p))
+        ]
+        for i in sorted(unused, key=lambda i: previous[i][0] != context):
+            used[i] = True
+            return previous[i]
+        matching = [(r, p) for r, p in everything if same(_display(figures, r, p))]
+        for chosen in sorted(matching, key=lambda rp: rp[0] != context):
+            return chosen
         return None
 
-    claimed: list[tuple[int, int, str]] = []
+    # What to link, in the text's order: composite displays ("3 h 20 min") found whole, then
+    # every other number.
+    spans: list[tuple[int, int, Callable[[str], bool] | None, str]] = []
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e, _t in claimed)
+        return all(end <= s or start >= e for s, e, _same, _t in spans)
 
-    # Composite displays first ("3 h 20 min"): found whole, longest first.
     composite = sorted(
         {
             d
@@ -473,22 +478,26 @@ def link(text: str, figures: Figures, *, previous_source: str) -> str:
         },
         key=lambda d: (-len(d), d),
     )
+    plain = _normalised(text)
     for display in composite:
-        for match in _loose(display).finditer(_normalised(text)):
+        for match in _loose(display).finditer(plain):
             if free(match.start(), match.end()):
-                chosen = pick(lambda d, display=display: d == display)
-                if chosen:
-                    claimed.append((match.start(), match.end(), token(*chosen)))
+                spans.append((match.start(), match.end(), display.__eq__, match.group(0)))
     for start, end, number in numbers(text):
-        if not free(start, end):
-            continue
-        chosen = pick(lambda d, number=number: d != DASH and _simple(d) == number)
-        replacement = token(*chosen) if chosen else _normalised(text[start:end])
-        claimed.append((start, end, replacement))
-    out, at = [], 0
-    for start, end, replacement in sorted(claimed):
+        if free(start, end):
+            same = lambda d, n=number: d != DASH and _simple(d) == n  # noqa: E731
+            spans.append((start, end, same, plain[start:end]))
+    out, at, context = [], 0, None
+    for start, end, same, typed in sorted(spans, key=lambda s: s[0]):
+        if _SENTENCE_END.search(text[at:start]):
+            context = None
+        chosen = pick(same, context) if same is not None else None
         out.append(text[at:start])
-        out.append(replacement)
+        if chosen:
+            out.append(token(*chosen))
+            context = chosen[0]
+        else:
+            out.append(typed)
         at = end
     out.append(text[at:])
     return "".join(out)
@@ -529,6 +538,13 @@ WORDS = re.compile(
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
 _CLAUSE_END = re.compile(r"[。！？；!?;\n，,：:、（）()]|\.(?=\s|$)")
 _MASK = "\ue000"
+# Words a clause may open with before its direction word and still have no subject of its own
+# ("，较上月下降": the sentence's figure went down).
+_FILLER = re.compile(
+    r"较上月|比上月|与上月相比|相比上月|环比|同比|有所|略有|稍有|明显|大幅|小幅|继续|进一步|均|也|了"
+    r"|\b(?:and|but|which|it|was|is|has|have|been|slightly|sharply|also|then)\b|[\s\W_]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -621,13 +637,13 @@ def _check(source: str, figures: Figures) -> list[str]:
         if kind in ("missed", "met"):
             warning = _check_target(word, kind, refs, m, sentence, clause, figures)
         else:
-            warning = _check_direction(word, kind, refs, m, sentence, clause, figures)
+            warning = _check_direction(word, kind, refs, m, sentence, clause, figures, text)
         if warning:
             warnings.append(warning)
     return list(dict.fromkeys(warnings))
 
 
-def _check_direction(word, kind, refs, m, sentence, clause, figures) -> str | None:
+def _check_direction(word, kind, refs, m, sentence, clause, figures, text) -> str | None:
     changes = [r for r in refs if r.part in ("change", "change_pct")]
     candidates = _nearest(changes, m.start(), m.end(), clause) or _nearest(
         changes, m.start(), m.end(), sentence
@@ -635,9 +651,14 @@ def _check_direction(word, kind, refs, m, sentence, clause, figures) -> str | No
     if not candidates:
         if kind in ("better", "worse"):
             return None
-        # "…及时率上升至 95.2%": the value it speaks of, in the same clause.
+        # "…及时率上升至 95.2%": the value it speaks of, in the same clause; or in the same
+        # sentence when that speaks of one figure only ("工单量 1,234 件，较上月下降").
         values = [r for r in refs if r.part in ("value", None)]
         candidates = _nearest(values, m.start(), m.end(), clause)
+        if not candidates and not _FILLER.sub("", text[clause[0] : m.start()]):
+            around = _nearest(values, m.start(), m.end(), sentence)
+            if len({r.ref for r in around}) == 1:
+                candidates = around
     if not candidates:
         return None
     ref = candidates[0]
