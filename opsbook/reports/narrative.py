@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.utils import translation
@@ -140,6 +141,7 @@ def numbers(text: str) -> list[tuple[int, int, Number]]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def _simple(display: str) -> Number | None:
     """The number a display string is, when it is one number and nothing else ("1,234",
     "95.2 %", "-0.9 个百分点"); None for a dash or a composite display ("3 h 20 min")."""
@@ -439,6 +441,14 @@ def _sanitise(text: str) -> str:
     return text
 
 
+def _same_display(display: str) -> Callable[[str], bool]:
+    return lambda shown: shown == display
+
+
+def _same_number(number: Number) -> Callable[[str], bool]:
+    return lambda shown: shown != DASH and _simple(shown) == number
+
+
 def link(text: str, figures: Figures, *, previous_source: str) -> str:
     """The owner's edited paragraph (plain text, as rendered) in linked form: each number that
     reads as the display of a token of ``previous_source`` becomes that token again (the
@@ -465,7 +475,7 @@ def link(text: str, figures: Figures, *, previous_source: str) -> str:
 
     # What to link, in the text's order: composite displays ("3 h 20 min") found whole, then
     # every other number.
-    spans: list[tuple[int, int, Callable[[str], bool] | None, str]] = []
+    spans: list[tuple[int, int, Callable[[str], bool], str]] = []
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _same, _t in spans)
@@ -482,16 +492,15 @@ def link(text: str, figures: Figures, *, previous_source: str) -> str:
     for display in composite:
         for match in _loose(display).finditer(plain):
             if free(match.start(), match.end()):
-                spans.append((match.start(), match.end(), display.__eq__, match.group(0)))
+                spans.append((match.start(), match.end(), _same_display(display), match.group(0)))
     for start, end, number in numbers(text):
         if free(start, end):
-            same = lambda d, n=number: d != DASH and _simple(d) == n  # noqa: E731
-            spans.append((start, end, same, plain[start:end]))
+            spans.append((start, end, _same_number(number), plain[start:end]))
     out, at, context = [], 0, None
     for start, end, same, typed in sorted(spans, key=lambda s: s[0]):
         if _SENTENCE_END.search(text[at:start]):
             context = None
-        chosen = pick(same, context) if same is not None else None
+        chosen = pick(same, context)
         out.append(text[at:start])
         if chosen:
             out.append(token(*chosen))
