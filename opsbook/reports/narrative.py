@@ -517,13 +517,17 @@ def link(text: str, figures: Figures, *, previous_source: str) -> str:
 _UP_ZH = "上升|增加|增长|提升|提高|上涨|升高|攀升|回升|增多"
 _DOWN_ZH = "下降|减少|降低|回落|下跌|下滑|减小|降幅"
 _FLAT_ZH = "持平|不变|没有变化|无变化"
-_UP_EN = r"up|rose|risen|rise|rises|rising|increased|increase|increases|grew|grown|higher"
-_DOWN_EN = (
-    r"down|fell|fallen|fall|falls|falling|decreased|decrease|decreases|dropped|declined|lower"
-)
+_UP_EN = r"up|rose|risen|rise|rises|rising|increased|increase|increases|grew|grown"
+_DOWN_EN = r"down|fell|fallen|fall|falls|falling|decreased|decrease|decreases|dropped|declined"
 _FLAT_EN = r"unchanged|flat|steady"
 _BETTER = r"改善|好转|improved|improvement|better"
 _WORSE = r"恶化|变差|转差|worsened|deterioration|deteriorated|worse"
+# Phrases that hold a direction word but say nothing about a figure ("follow up").
+_NOT_DIRECTION = re.compile(
+    r"\bfollow(?:s|ed|ing)?[- ]up\b|\bset up\b|\bup to date\b|\bsign(?:s|ed)? up\b"
+    r"|\bbreak(?:s)? down\b|\bbroken down\b|\bdown ?time\b|\bfall ?back\b",
+    re.IGNORECASE,
+)
 # Negations right before a word turn it around; such a phrase is not checked.
 _NEGATED = re.compile(r"(?:未|没有|没|不|无|not|n't|never)\s*$", re.IGNORECASE)
 _MISSED = (
@@ -550,8 +554,11 @@ _MASK = "\ue000"
 # Words a clause may open with before its direction word and still have no subject of its own
 # ("，较上月下降": the sentence's figure went down).
 _FILLER = re.compile(
-    r"较上月|比上月|与上月相比|相比上月|环比|同比|有所|略有|稍有|明显|大幅|小幅|继续|进一步|均|也|了"
-    r"|\b(?:and|but|which|it|was|is|has|have|been|slightly|sharply|also|then)\b|[\s\W_]",
+    r"与上月相比|相比上月|较上月|比上月|上月|环比|同比|本月|有所|略有|稍有|明显|大幅|小幅|继续"
+    r"|进一步|共计|总计|以上|以下|左右|均|也|了|至|到|为|约|近|达|件|项|个|次|张|单|起|人|元|分"
+    r"|\b(?:and|but|which|it|its|was|were|is|are|has|had|have|been|slightly|sharply|also|then"
+    r"|a|an|the|on|from|last|month|previous|by|to|of|compared|with|than|since|this|again"
+    r"|further|significantly|somewhat|points?|percentage)\b|[\s\W_]",
     re.IGNORECASE,
 )
 
@@ -636,6 +643,7 @@ def _check(source: str, figures: Figures) -> list[str]:
                 % {"number": _normalised(text[start:end]).strip()}
             )
 
+    text = _NOT_DIRECTION.sub(lambda p: "\ue001" * len(p.group(0)), text)
     for m in WORDS.finditer(text):
         kind = m.lastgroup or ""
         word = m.group(0)
@@ -652,20 +660,24 @@ def _check(source: str, figures: Figures) -> list[str]:
     return list(dict.fromkeys(warnings))
 
 
+def _subject_free(text: str, clause: tuple[int, int], m: re.Match[str]) -> bool:
+    """Whether the clause of a direction word says nothing but that word (and numbers and
+    small words): "，较上月下降（…）" speaks of the sentence's figure, "增加夜班值守" does not."""
+    rest = text[clause[0] : m.start()] + " " + text[m.end() : clause[1]]
+    return not _FILLER.sub("", NUMBER.sub("", rest))
+
+
 def _check_direction(word, kind, refs, m, sentence, clause, figures, text) -> str | None:
+    """Which figure a direction word speaks of: a change in its clause; else a figure its
+    clause names or shows ("及时率提升至 95.2%"); else, when the clause has no subject of its
+    own, the nearest change in the sentence, or the sentence's only figure."""
+    at, end = m.start(), m.end()
     changes = [r for r in refs if r.part in ("change", "change_pct")]
-    candidates = _nearest(changes, m.start(), m.end(), clause) or _nearest(
-        changes, m.start(), m.end(), sentence
-    )
-    if not candidates:
-        if kind in ("better", "worse"):
-            return None
-        # "…及时率上升至 95.2%": the value it speaks of, in the same clause; or in the same
-        # sentence when that speaks of one figure only ("工单量 1,234 件，较上月下降").
-        values = [r for r in refs if r.part in ("value", None)]
-        candidates = _nearest(values, m.start(), m.end(), clause)
-        if not candidates and not _FILLER.sub("", text[clause[0] : m.start()]):
-            around = _nearest(values, m.start(), m.end(), sentence)
+    candidates = _nearest(changes, at, end, clause) or _nearest(refs, at, end, clause)
+    if not candidates and _subject_free(text, clause, m):
+        candidates = _nearest(changes, at, end, sentence)
+        if not candidates:
+            around = _nearest(refs, at, end, sentence)
             if len({r.ref for r in around}) == 1:
                 candidates = around
     if not candidates:

@@ -429,7 +429,17 @@ def test_a_sentence_about_one_figure_is_judged_by_its_change():
     assert _edited("工单量 1,234 件，较上月下降。") == [
         "“下降” does not match 工单量, which went up (+134)."
     ]
+    assert _edited("Tickets fell to 1,234.") == [
+        "“fell” does not match 工单量, which went up (+134)."
+    ]
     # Two figures in the sentence: which one went down is not clear, so nothing is said.
+    assert _edited("工单量 1,234 件，满意度 4.62，较上月下降。") == []
+
+
+def test_a_direction_word_that_is_about_something_else_is_not_judged():
+    # "增加夜班值守" is an action, not the volume going up; "follow up" is no change either.
+    assert _edited("增加夜班值守，微信渠道 90.0%（-5.0 个百分点）。") == []
+    assert _edited("We follow up on 90.0% (-5.0 个百分点) of them; set up a rota.") == []
     assert _edited("工单量 1,234 件，满意度 4.62，较上月下降。") == []
 
 
@@ -477,3 +487,24 @@ def test_compose_is_the_documents_narrative():
         "edited": True,
         "warnings": ["“下降” does not match 工单量, which went up (+134)."],
     }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("0123456789０１２３４５％%.,，。；+-− 个百分点上升下降持平达到目标未{}:abcupdown")
+        ),
+        max_size=60,
+    )
+)
+def test_any_typed_text_links_and_checks_without_error(typed):
+    figs = figures()
+    linked = link(typed, figs, previous_source="")
+    assert all(ref in figs for ref, _part in tokens(linked))
+    assert isinstance(check(linked, figs, language="en"), list)
+    # Only numbers change: text without digits stays as typed (braces made single).
+    if not DIGIT.search(typed):
+        assert linked == narrative._sanitise(typed)
+    else:
+        assert TOKEN.sub("", linked).count("。") == typed.count("。")
