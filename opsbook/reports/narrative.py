@@ -332,7 +332,7 @@ def _problems(w: _Writer, refs: list[str], facts: Mapping[str, str]) -> str:
     top = _plain_name(facts.get("top_category"))
     if top:
         said.append(
-            f"本月问题最多的类别为“{top}”" if w.zh else f"the most frequent category was {top}"
+            f"本月问题最多的类别为“{top}”" if w.zh else f"the most frequent category was “{top}”"
         )
     anomalies = w.count(ANOMALIES)
     if anomalies is not None:
@@ -551,6 +551,7 @@ WORDS = re.compile(
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
 _CLAUSE_END = re.compile(r"[。！？；!?;\n，,：:、（）()]|\.(?=\s|$)")
 _MASK = "\ue000"
+_QUOTED = re.compile(r"“[^“”\n]{1,40}”|《[^《》\n]{1,40}》|「[^「」\n]{1,40}」|\"[^\"\n]{1,40}\"")
 # Words a clause may open with before its direction word and still have no subject of its own
 # ("，较上月下降": the sentence's figure went down).
 _FILLER = re.compile(
@@ -628,6 +629,10 @@ def _check(source: str, figures: Figures) -> list[str]:
             refs.append(_Ref(m.start(), m.end(), ref, None))
             text = text[: m.start()] + _MASK * len(name) + text[m.end() :]
     refs.sort(key=lambda r: r.start)
+    # Quoted names (“网络服务”, 《…》): a fact of the draft or a title, not a claim about a figure.
+    text = _QUOTED.sub(
+        lambda q: q.group(0)[0] + _MASK * (len(q.group(0)) - 2) + q.group(0)[-1], text
+    )
 
     # Numbers written as they are.
     exact, sizes = set(), set()

@@ -136,9 +136,27 @@ def test_problems_name_the_top_category_and_the_anomalies():
         generate("problems", ["report.anomalies"], figs, facts={"top_category": "网络服务"}), figs
     )
     assert text == "本月问题最多的类别为“网络服务”；发现 2 处异常波动。"
+    en = render(
+        generate(
+            "problems",
+            ["report.anomalies"],
+            figs,
+            language="en",
+            facts={"top_category": "网络服务"},
+        ),
+        figs,
+    )
+    assert en == "The most frequent category was “网络服务”; 2 unusual changes were flagged."
     figs = figures(anomalies=0)
     text = render(generate("problems", ["report.anomalies"], figs, language="en"), figs)
     assert text == "No unusual change was flagged."
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_category_with_digits_in_its_name_is_no_number(language):
+    figs = figures(anomalies=1)
+    source = generate("problems", [], figs, language=language, facts={"top_category": "Office 365"})
+    assert "Office 365" in source and check(source, figs, language="en") == []
 
 
 def test_actions_count_open_done_and_overdue():
