@@ -280,10 +280,26 @@ def test_up_only_when_the_number_went_up(figs, language):
         assert figs[ref]["change"] < 0 and narrative.sign_of(figs[ref]) == -1
     for m in FLAT.finditer(source):
         assert narrative.sign_of(figs[m.group(1)]) == 0
-    if not any((f["change"] or 0) > 0 for f in figs.values()):
-        assert not re.search("增加|上升|改善" if language == "zh-hans" else r"\bup\b", source) or (
-            "改善" in source  # better for a lower-is-better figure that went down
-        )
+    # Every direction word of the paragraph is one of those, next to its own change.
+    words = number_free(source)
+    ups = len(re.findall(r"增加|上升" if language == "zh-hans" else r"\bup\b", words))
+    downs = len(re.findall(r"减少|下降" if language == "zh-hans" else r"\bdown\b", words))
+    flats = len(re.findall(r"持平" if language == "zh-hans" else r"\bunchanged\b", words))
+    assert (ups, downs, flats) == (
+        len(UP.findall(source)),
+        len(DOWN.findall(source)),
+        len(FLAT.findall(source)),
+    )
+    betters = len(re.findall("改善|improvement", words))
+    assert betters == sum(
+        1
+        for f in figs.values()
+        if f["value"] is not None
+        and f["display"]["change"] != "—"
+        and f["higher_is_better"] is not None
+        and narrative.sign_of(f)
+        and (narrative.sign_of(f) > 0) == f["higher_is_better"]
+    )
     went = [r for r, f in figs.items() if f["value"] is not None and not r.startswith("report.")]
     said = len(UP.findall(source)) + len(DOWN.findall(source)) + len(FLAT.findall(source))
     assert said == sum(
