@@ -502,6 +502,17 @@ def test_met_and_missed_follow_the_status():
     ]
 
 
+def test_all_targets_met_while_some_were_missed_is_warned():
+    figs = figures(targets_met=3, targets_missed=1)
+    assert check("本月各项指标均达到目标。", figs, language="en") == [
+        "“达到目标” does not match this report: 1 targets were missed."
+    ]
+    assert check("All targets met this month.", figs, language="en") == [
+        "“targets met” does not match this report: 1 targets were missed."
+    ]
+    assert check("本月各项指标均达到目标。", figures(targets_met=3, targets_missed=0)) == []
+
+
 def test_an_unknown_token_is_warned():
     figs = figures()
     assert check("比例 {{gone.metric:value}}，{{csat.score:colour}}", figs, language="en") == [
