@@ -290,16 +290,14 @@ def test_up_only_when_the_number_went_up(figs, language):
         len(DOWN.findall(source)),
         len(FLAT.findall(source)),
     )
-    betters = len(re.findall("改善|improvement", words))
-    assert betters == sum(
-        1
-        for f in figs.values()
-        if f["value"] is not None
-        and f["display"]["change"] != "—"
-        and f["higher_is_better"] is not None
-        and narrative.sign_of(f)
-        and (narrative.sign_of(f) > 0) == f["higher_is_better"]
-    )
+
+    def better(f) -> bool:
+        moved = narrative.sign_of(f) if f["display"]["change"] != "—" else None
+        if f["value"] is None or f["higher_is_better"] is None or not moved:
+            return False
+        return (moved > 0) == f["higher_is_better"]
+
+    assert len(re.findall("改善|improvement", words)) == sum(1 for f in figs.values() if better(f))
     went = [r for r, f in figs.items() if f["value"] is not None and not r.startswith("report.")]
     said = len(UP.findall(source)) + len(DOWN.findall(source)) + len(FLAT.findall(source))
     assert said == sum(
