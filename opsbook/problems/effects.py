@@ -11,9 +11,9 @@ The rule (also in docs/users/problems.md):
 * The **expected direction** is the sign of ``expected_change``; without one, the metric's own
   better direction (up for a rate, down for a duration); a volume with neither counts "down"
   (fewer tickets) as better.
-* **Tolerance**: a change no larger than ``max(2 % of |baseline|, the unit's floor)`` is noise
-  (half a point for a share, one minute for a duration, half a ticket for a count, 0.05 for a
-  score).
+* **Tolerance**: a change no larger than half a point for a share, or otherwise
+  ``max(2 % of |baseline|, the unit's floor)`` (one minute for a duration, half a ticket for a
+  count, 0.05 for a score, 1 for an NPS) is noise.
 * Verdict: **no data** when the value or the baseline is missing; **met** when the change goes
   the expected way by at least ``|expected_change|`` (an expected change is needed for "met");
   otherwise **no change** within the tolerance; **improved** the right way but short;
@@ -79,6 +79,8 @@ def direction(metric: registry.Metric | None, expected_change: float | None) -> 
 
 
 def tolerance(unit: str, baseline: float) -> float:
+    if unit == Unit.RATIO:  # a share moves in points, whatever its level
+        return UNIT_FLOOR[Unit.RATIO]
     return max(abs(baseline) * TOLERANCE_SHARE, UNIT_FLOOR.get(unit, 0.0))
 
 
