@@ -195,7 +195,7 @@ def test_list_filters(personas, scene):
 
 def test_complaint_tickets_mark_the_problem(personas, scene):
     complaint = ticket(at(2026, 11, 5), item=scene["item"], type=TicketType.COMPLAINT)
-    problem = services.do_create_problem(personas.mia, title="投诉", tickets=[complaint], now=NOW)
+    services.do_create_problem(personas.mia, title="投诉", tickets=[complaint], now=NOW)
     page = client_for(personas.mia).get(reverse("problems:list"))
     assert page.status_code == 200
     assert page.text.count("text-bg-warning") == 1  # the complaint badge on its row
