@@ -199,3 +199,15 @@ def test_complaint_tickets_mark_the_problem(personas, scene):
     page = client_for(personas.mia).get(reverse("problems:list"))
     assert page.status_code == 200
     assert page.text.count("text-bg-warning") == 1  # the complaint badge on its row
+
+
+def test_the_lists_do_not_grow_queries_with_rows(personas, scene, django_assert_max_num_queries):
+    client = client_for(personas.mia)
+    client.get(reverse("problems:list"))  # warm the session
+    for n in range(8):
+        p = services.do_create_problem(personas.mia, title=f"问题{n}", owner=personas.bob, now=NOW)
+        services.do_create_action(personas.mia, problem=p, title=f"措施{n}", now=NOW)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("problems:list")).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("problems:actions")).status_code == 200
