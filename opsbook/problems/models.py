@@ -161,7 +161,11 @@ class Action(models.Model):
         blank=True,
         related_name="+",
     )
+    # When it was closed: done or cancelled (cleared when reopened).
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # The due date its owner was last told it is overdue for (the overdue job's claim: once
+    # per action per due date).
+    overdue_notice_for = models.DateField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
