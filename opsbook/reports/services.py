@@ -112,6 +112,13 @@ def check_step(report: Report, step: str) -> None:
         )
 
 
+def _refreshed(original: Report, locked: Report) -> Report:
+    """The caller's instance brought up to date with the locked row's saved state."""
+    if original is not locked:
+        original.refresh_from_db()
+    return original
+
+
 def _lock(report: Report, expected_version: int | None) -> Report:
     """The report's row locked; ConflictError when it changed since the caller read it."""
     locked = Report.objects.select_for_update().select_related("template").get(pk=report.pk)
@@ -191,7 +198,7 @@ def do_submit(
     deadline."""
     comment = _text(comment, "comment")
     with transaction.atomic():
-        report = _lock(report, expected_version)
+        original, report = report, _lock(report, expected_version)
         check_step(report, "submit")
         if actor is not None:
             require(
@@ -237,7 +244,7 @@ def do_submit(
             audiences={Audience.MANAGERS: [u for u in _managers() if u != _user(actor)]},
             now=now,
         )
-    return report
+    return _refreshed(original, report)
 
 
 def _said(comment: str) -> dict[str, Any]:
@@ -261,7 +268,7 @@ def do_return(
         raise ValidationError({"comment": _("Say what should change before returning it.")})
     section_key = str(section_key or "").strip()
     with transaction.atomic():
-        report = _lock(report, expected_version)
+        original, report = report, _lock(report, expected_version)
         check_step(report, "return")
         if actor is not None:
             require(access.can_review(actor, report), _("Only managers review reports."))
@@ -291,7 +298,7 @@ def do_return(
             audiences={Audience.ASSIGNEE: editors, Audience.OWNERS: owners},
             now=now,
         )
-    return report
+    return _refreshed(original, report)
 
 
 def do_approve(
@@ -306,7 +313,7 @@ def do_approve(
     """Approve a submitted report (managers); publishing is the next step."""
     comment = _text(comment, "comment")
     with transaction.atomic():
-        report = _lock(report, expected_version)
+        original, report = report, _lock(report, expected_version)
         check_step(report, "approve")
         if actor is not None:
             require(access.can_review(actor, report), _("Only managers review reports."))
@@ -326,7 +333,7 @@ def do_approve(
             author=_user(actor),
             created_at=now,
         )
-    return report
+    return _refreshed(original, report)
 
 
 def deadline_end(day: date) -> datetime:
@@ -389,7 +396,7 @@ def do_publish(
     the first, needs a change note), then distributed to the template's list."""
     change_note = _text(change_note, "change_note")
     with transaction.atomic():
-        report = _lock(report, expected_version)
+        original, report = report, _lock(report, expected_version)
         check_step(report, "publish")
         if actor is not None:
             require(access.can_publish(actor, report), _("Only managers publish reports."))
@@ -428,6 +435,7 @@ def do_publish(
             parent=report,
         )
         distribute(version, now=now)
+    _refreshed(original, report)
     return version
 
 
@@ -447,7 +455,7 @@ def do_start_correction(
     if not reason:
         raise ValidationError({"reason": _("Say why the published report needs a correction.")})
     with transaction.atomic():
-        report = _lock(report, expected_version)
+        original, report = report, _lock(report, expected_version)
         check_step(report, "correct")
         if actor is not None:
             require(access.can_correct(actor, report), _("Only managers correct reports."))
@@ -471,7 +479,7 @@ def do_start_correction(
             author=_user(actor),
             created_at=now,
         )
-    return report
+    return _refreshed(original, report)
 
 
 # --- comments and ratings ---------------------------------------------------------------------
@@ -536,7 +544,7 @@ def do_rate(
     version: ReportVersion,
     *,
     reader: User,
-    rating: int,
+    rating: int | str,
     comment: str = "",
     now: datetime,
     source: str = "web",

@@ -173,7 +173,7 @@ def feedback(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             services.do_rate(
                 version,
                 reader=request.user,  # type: ignore[arg-type]
-                rating=request.POST.get("rating", ""),  # type: ignore[arg-type]
+                rating=request.POST.get("rating", ""),
                 comment=request.POST.get("comment", ""),
                 now=clock.now(),
             )
