@@ -3,6 +3,7 @@ pages' permissions and the API's error shapes."""
 
 import pytest
 import time_machine
+from django.test import Client
 
 from opsbook.reports import services
 from opsbook.reports.models import Feedback
@@ -127,8 +128,6 @@ def test_governance_lists_months_with_ratings(personas, report):
 
 
 def test_the_openapi_document_names_the_reports_schemas_once(personas):
-    from django.test import Client
-
     response = Client().get("/api/openapi.json")
     assert response.status_code == 200
     paths = response.json()["paths"]
