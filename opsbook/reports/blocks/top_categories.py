@@ -43,6 +43,8 @@ class TopCategoriesBlock(BlockType):
         rows = []
         for code, _found in ranked(context, KEY, by, options["limit"]):
             figure = context.figure(KEY, {by: code})
+            if not rows and figure["value"]:
+                context.facts.setdefault("top_category", context.label(by, code))
             share = figure["value"] / whole if whole and figure["value"] is not None else None
             rows.append(
                 [
