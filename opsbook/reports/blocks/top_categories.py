@@ -40,7 +40,7 @@ class TopCategoriesBlock(BlockType):
         t, by = context.t, options["by"]
         total = context.figure(KEY)
         whole = total["value"] if total else None
-        rows = []
+        rows: list[list[Any]] = []
         for code, _found in ranked(context, KEY, by, options["limit"]):
             figure = context.figure(KEY, {by: code})
             if not rows and figure["value"]:
