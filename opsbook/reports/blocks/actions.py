@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .. import formatting
@@ -29,7 +30,8 @@ class ActionsBlock(BlockType):
         module = reporting()
         if module is None:
             return unavailable(context, self.type, title)
-        lines = module.action_lines(context.period, context.scope)
+        with translation.override(context.language):
+            lines = module.action_lines(context.period, context.scope)
         rows = []
         open_count = overdue = done = 0
         for line in lines:
@@ -76,7 +78,8 @@ class ActionsBlock(BlockType):
             }
         ]
         if options["proposals"]:
-            proposals = module.proposals(context.period, context.scope)
+            with translation.override(context.language):
+                proposals = module.proposals(context.period, context.scope)
             context.counts["proposals"] = len(proposals)
             if proposals:
                 blocks.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .. import formatting
@@ -33,7 +34,8 @@ class ComplaintsBlock(BlockType):
         module = reporting()
         if module is None:
             return unavailable(context, self.type, title)
-        lines = module.complaint_causes(context.period, context.scope)
+        with translation.override(context.language):
+            lines = module.complaint_causes(context.period, context.scope)
         rows = []
         for line in lines:
             examples = "；".join(str(e) for e in list(line.examples)[:3]) or formatting.DASH

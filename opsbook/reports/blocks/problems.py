@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .. import formatting
@@ -32,7 +33,8 @@ class ProblemsBlock(BlockType):
         module = reporting()
         if module is None:
             return unavailable(context, self.type, title)
-        lines = module.problem_lines(context.period, context.scope, limit=options["limit"])
+        with translation.override(context.language):
+            lines = module.problem_lines(context.period, context.scope, limit=options["limit"])
         context.counts["problems"] = len(lines)
         rows = []
         for line in lines:
