@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from opsbook.calendars.models import Calendar
 from opsbook.metrics.periods import org_tz
 
+from . import deadlines
 from .choices import CommentKind
 from .models import Feedback, Report
 from .services import submitted_on_time
@@ -54,12 +54,9 @@ class MonthRow:
 
 
 def working_day_test() -> Callable[[date], bool]:
-    """Whether a date is a working day on the default calendar (Monday to Friday without one)."""
-    calendar = Calendar.objects.filter(is_default=True).first()
-    if calendar is None:
-        return lambda day: day.isoweekday() <= 5
-    compiled = calendar.compile()
-    return lambda day: bool(compiled.windows_on(day))
+    """Whether a date is a working day on the organisation's calendar (``deadlines``)."""
+    calendar = deadlines.default_calendar()
+    return lambda day: deadlines.is_working_day(day, calendar)
 
 
 def working_days_late(

@@ -19,7 +19,6 @@ the list (their preferences apply), an outbox row per plain e-mail address and p
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -46,6 +45,7 @@ from opsbook.notify.models import Channel, Delivery
 from opsbook.notify.services import absolute, do_notify
 
 from . import access, notices
+from . import narrative as narrative_text
 from .choices import CommentKind, RecipientKind, ReportStatus, TemplateKind
 from .models import (
     Distribution,
@@ -61,7 +61,6 @@ from .models import (
 Actor = User | AnonymousUser | None
 MAX_COMMENT = 5000
 MAX_RECIPIENTS = 200
-TOKEN = re.compile(r"\{\{\s*([^{}:\s]+)\s*:\s*([a-z_]+)\s*\}\}")
 
 # The status machine: which step moves a report from which statuses to which.
 STEPS: dict[str, tuple[frozenset[str], str]] = {
@@ -349,17 +348,6 @@ def submitted_on_time(report: Report) -> bool | None:
     return report.submitted_at < deadline_end(report.deadline)
 
 
-def render_narrative(source: str, figures: Mapping[str, Any]) -> str:
-    """The paragraph as shown: each ``{{ref:part}}`` token replaced by the figure's display
-    text for that part ("—" when the document has no such figure)."""
-
-    def shown(found: re.Match[str]) -> str:
-        figure = figures.get(found.group(1)) or {}
-        return str((figure.get("display") or {}).get(found.group(2), "—"))
-
-    return TOKEN.sub(shown, source)
-
-
 def frozen_document(report: Report, number: int) -> dict[str, Any]:
     """The report's document as published: a deep copy, status "published", ``number`` as
     its version, each section's narrative rendered from its owner's edit or the generated
@@ -378,7 +366,7 @@ def frozen_document(report: Report, number: int) -> dict[str, Any]:
         if not source:
             source = narrative.get("source") or ""
         narrative["source"] = source
-        narrative["text"] = render_narrative(source, figures)
+        narrative["text"] = narrative_text.render(source, figures)
         narrative["edited"] = bool(section.is_edited)
     return document
 
