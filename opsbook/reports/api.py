@@ -21,7 +21,7 @@ from opsbook.core import clock
 from opsbook.core.api import Id, Message, Pagination, ValidationErrors, as_field_errors
 from opsbook.core.permissions import api_guard, require
 
-from . import access, governance, services
+from . import access, drafting, governance, services
 from .choices import ReportStatus
 from .models import Report, ReportVersion
 
@@ -285,6 +285,30 @@ def list_reports(
     if status is not None:
         reports = reports.filter(status=status)
     return _ReportPage(reports.order_by("-period", "template__name", "pk"))
+
+
+@router.post("/", response={201: ReportDetailOut, **WRITE_ERRORS})
+def create_report(request: HttpRequest, payload: ReportCreateIn):
+    """A new report of a template for a past or the current month, its draft built from the
+    data (managers); 422 when that month's report exists."""
+    _staff(request)
+    template = access.get_template_for_user(request.user, payload.template_id)
+    with as_field_errors():
+        report = drafting.do_create_report(
+            template, payload.month, actor=request.user, now=clock.now(), source="api"
+        )
+    return HttpStatus(201, _detail(report))
+
+
+@router.post("/{report_id}/rebuild", response={200: ReportDetailOut, **WRITE_ERRORS})
+def rebuild_report(request: HttpRequest, report_id: Id):
+    """Rebuild the draft from the data as it stands (the editor or a manager, while a draft
+    or returned); edited narratives are kept and re-rendered."""
+    _staff(request)
+    report = access.get_report_for_user(request.user, report_id)
+    with as_field_errors():
+        drafting.do_build_draft(report, actor=request.user, now=clock.now(), source="api")
+    return _detail(report)
 
 
 @router.get("/{report_id}", response={200: ReportDetailOut, **READ_ERRORS})

@@ -6,6 +6,7 @@ import time_machine
 from django.test import Client
 
 from opsbook.reports import services
+from opsbook.reports.defaults import ensure_default_template
 from opsbook.reports.models import Feedback
 
 from .workflow_helpers import NOW, Api, make_report, make_template
@@ -133,3 +134,30 @@ def test_the_openapi_document_names_the_reports_schemas_once(personas):
     paths = response.json()["paths"]
     assert "/api/reports/{report_id}/publish" in paths
     assert "/api/reports/governance" in paths
+
+
+def test_a_manager_creates_a_months_report_and_rebuilds_it(personas):
+    template = ensure_default_template(now=NOW)
+    manager = Api(personas.mia)
+    response = manager.post("/", {"template_id": template.pk, "month": "2026-11"})
+    assert response.status_code == 201
+    data = response.json()
+    assert data["period"] == "2026-11" and data["document"]["sections"]
+    assert data["deadline"] == "2026-12-07"
+    again = manager.post("/", {"template_id": template.pk, "month": "2026-11"})
+    assert again.status_code == 422
+    assert manager.post("/", {"template_id": template.pk, "month": "2027-05"}).status_code == 422
+    assert (
+        Api(personas.bob).post("/", {"template_id": template.pk, "month": "2026-10"}).status_code
+        == 403
+    )
+    rebuilt = manager.post(f"/{data['id']}/rebuild", {})
+    assert rebuilt.status_code == 200 and rebuilt.json()["version"] > data["version"]
+
+
+def test_a_published_report_is_not_rebuilt(personas, report):
+    services.do_submit(report, actor=None, now=NOW)
+    services.do_approve(report, actor=None, now=NOW)
+    services.do_publish(report, actor=None, now=NOW)
+    response = Api(personas.mia).post(f"/{report.pk}/rebuild", {})
+    assert response.status_code == 422

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from opsbook.notify.choices import ChannelKind, DeliveryStatus, Event
 from opsbook.notify.models import Channel, Delivery, Notification
-from opsbook.reports import services
+from opsbook.reports import access, drafting, services
 from opsbook.reports.choices import RecipientKind, ReportStatus
 from opsbook.reports.models import Distribution, Feedback, ReportVersion
 
@@ -223,3 +223,14 @@ def test_customers_rate_only_their_own_customer_reports(personas):
         services.do_rate(own, reader=personas.carl, rating=5, now=NOW)
     with pytest.raises(PermissionDenied):
         services.do_rate(organisation, reader=personas.dana, rating=5, now=NOW)
+
+
+def test_a_published_report_is_neither_rebuilt_nor_edited(personas):
+    report = approved(personas)
+    services.do_publish(report, actor=personas.mia, now=NOW)
+    with pytest.raises(ValidationError, match="rebuilt"):
+        drafting.do_build_draft(report, actor=None, now=NOW)
+    section = report.sections.get(key="overview")
+    assert not access.can_edit_section(personas.alice, section)
+    assert not access.can_edit_report(personas.mia, report)
+    assert report.versions.get().document == ReportVersion.objects.get().document
