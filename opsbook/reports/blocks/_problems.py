@@ -55,7 +55,7 @@ def display(obj: Any, field: str, language: str) -> str:
 def person(user: Any) -> str:
     if user is None:
         return formatting.DASH
-    return user.get_full_name() or user.username
+    return str(getattr(user, "label", None) or user)
 
 
 def effect_text(effect: Any, language: str) -> str:
