@@ -14,7 +14,7 @@ from .. import formatting
 def reporting() -> Any:
     """The problems app's reporting module, or None where it is not installed yet."""
     try:
-        from opsbook.problems import reporting as module  # type: ignore[attr-defined]
+        from opsbook.problems import reporting as module
     except ImportError:
         return None
     return module
