@@ -166,3 +166,24 @@ def test_rebuild_only_while_editable(data):
     report.save()
     with pytest.raises(drafting.DraftError):
         drafting.do_build_draft(report, actor=None, now=later)
+
+
+def test_the_engine_runs_once_per_scope_and_dimension(data, monkeypatch):
+    calls = []
+    real = engine.evaluate
+
+    def counted(keys, period, **kw):
+        calls.append((tuple(keys or ()), kw.get("by")))
+        return real(keys, period, **kw)
+
+    monkeypatch.setattr(engine, "evaluate", counted)
+    drafting.build_document(ensure_default_template(now=NOW), NOV, now=NOW)
+    assert sorted(str(by) for _keys, by in calls) == ["None", "category", "channel", "item", "team"]
+
+
+def test_an_english_document(data):
+    doc = drafting.build_document(ensure_default_template(now=NOW), NOV, now=NOW, language="en")
+    assert doc["title"] == "Operations service report, November 2026"
+    assert doc["scope_label"] == "All services"
+    rate = doc["figures"]["sla.response.met_rate"]
+    assert rate["display"]["change"].endswith(" pp")
