@@ -82,6 +82,7 @@ def run(db: str) -> None:
 
 def main() -> None:
     data.run = run  # the same database set-up, our measurements
+    data.BENCH_DB = "opsbook_bench_report_draft"  # our own database, beside bench_metrics'
     data.main()
 
 
