@@ -81,7 +81,10 @@ class _Sheet:
 
     def text(self, col: int, text: str, style: str | None = None, *, fit: bool = True) -> None:
         fmt = self.styles[style] if style else None
-        self.ws.write_string(self.row, col, neutralise(text), fmt)
+        if text:
+            self.ws.write_string(self.row, col, neutralise(text), fmt)
+        elif fmt is not None:
+            self.ws.write_blank(self.row, col, None, fmt)
         if fit:
             self.fit(col, text)
 
