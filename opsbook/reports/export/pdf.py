@@ -21,33 +21,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..document import Block, Document, heading_number
 from . import charts
-
-# The house layout (``../shared/notes/report-layout.md``, GB/T 9704): A4, top 37 mm, left 28 mm,
-# a text block of 156 × 225 mm; body 16 pt with a 28 pt line; title 22 pt; page numbers 14 pt.
-LAYOUT: dict[str, Any] = {
-    "margin_top_mm": 37,
-    "margin_bottom_mm": 35,
-    "margin_left_mm": 28,
-    "margin_right_mm": 26,
-    "body_pt": 16,
-    "line_pt": 28,
-    "title_pt": 22,
-    "heading_pt": 16,
-    "table_pt": 10.5,
-    "page_number_pt": 14,
-}
-
-# The faces embedded in the PDF, by their installed family names (Debian's fonts-noto-cjk,
-# fonts-arphic-ukai): serif for the body (仿宋-like), sans for 一、 headings and table headers
-# (黑体-like), 楷体 for （一） headings. Named, not loaded through @font-face: the .ttc files hold
-# the Japanese, Korean and both Chinese faces, and WeasyPrint would embed the first (Japanese)
-# glyph shapes from a file URL, and copy some 90 MB of font files per export; fontconfig picks
-# the Simplified Chinese face by name. Pango embeds the subset of each face the PDF uses.
-FONTS = {
-    "body": "Noto Serif CJK SC",
-    "heading": "Noto Sans CJK SC",
-    "kai": "AR PL UKai CN",
-}
+from .layout import Layout, css_font_family, layout_for
 
 
 class ForbiddenURL(ValueError):
@@ -105,8 +79,49 @@ def _block_context(block: Block, number: int) -> dict[str, Any]:
     return out
 
 
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: anything but letters, digits and spaces escaped, so a
+    template's page number format cannot end the string or the style sheet."""
+    return (
+        '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text) + '"'
+    )
+
+
+def _css(layout: Layout) -> dict[str, str]:
+    """The layout's values as CSS (font lists and strings are made safe here; the template
+    marks them safe)."""
+    before, after = layout.page_number_parts()
+    align = {"center": "center", "left": "left", "right": "right", "outside": "right"}
+    return {
+        "size": f"{layout.page_width_mm}mm {layout.page_height_mm}mm",
+        "margin": f"{layout.margin_top_mm}mm {layout.margin_right_mm}mm "
+        f"{layout.margin_bottom_mm}mm {layout.margin_left_mm}mm",
+        "body_font": css_font_family(layout.body_font),
+        "title_font": css_font_family(layout.title_font, bold=layout.title_bold),
+        "table_font": css_font_family(layout.table_font),
+        "header_font": css_font_family(layout.table_font, bold=layout.table_header_bold),
+        "caption_font": css_font_family(layout.caption_font),
+        "page_number_font": css_font_family(layout.page_number_font),
+        "page_number_before": css_string(before),
+        "page_number_after": css_string(after),
+        "page_number_box": f"bottom-{align[layout.page_number_align]}",
+        "outside": "1" if layout.page_number_align == "outside" else "",
+        **{
+            f"h{level}_font": css_font_family(
+                layout.heading(level).family, bold=layout.heading(level).bold
+            )
+            for level in (1, 2, 3, 4)
+        },
+        **{
+            f"h{level}_weight": "bold" if layout.heading(level).bold else "normal"
+            for level in (1, 2)
+        },
+    }
+
+
 def context(document: Document) -> dict[str, Any]:
     """What the template shows: the document with its headings numbered."""
+    layout = layout_for(document)
     sections = []
     for n, section in enumerate(document.get("sections", []), start=1):
         titled = 0
@@ -133,8 +148,8 @@ def context(document: Document) -> dict[str, Any]:
         "doc": document,
         "sections": sections,
         "generated_date": _date_label(generated),
-        "layout": LAYOUT,
-        "fonts": FONTS,
+        "layout": layout,
+        "css": _css(layout),
         "draft": (document.get("status") or "draft") != "published" and not document.get("version"),
     }
 

@@ -175,3 +175,22 @@ def test_urls_in_the_markup_itself_are_refused(fetched):
     asked = {url for url, ok in fetched if not ok}
     assert {"http://127.0.0.1:1/x", "file:///etc/passwd", "http://127.0.0.1:1/y"} <= asked
     assert not [url for url, ok in fetched if ok]
+
+
+def short_document(**layout):
+    document = sample_document()
+    document["sections"] = document["sections"][:1]
+    document["layout"] = layout
+    return document
+
+
+def test_a_template_may_change_the_page_numbers_and_drop_the_cover():
+    pages = pages_text(pdf.render(short_document(page_number_format="第{n}页", cover=False)))
+    assert pages[0].startswith("Contents") or "一、概述 ." in pages[0]
+    assert "第2页" in pages[1] and "一、概述" in pages[1]
+
+
+def test_a_page_number_format_cannot_break_out_of_the_style_sheet():
+    evil = '"}</style>X{n}'
+    pages = pages_text(pdf.render(short_document(page_number_format=evil)))
+    assert '"}</style>X3' in pages[2]
