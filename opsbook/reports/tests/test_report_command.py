@@ -155,7 +155,7 @@ def test_with_no_report_yet_it_builds_a_draft_from_the_data_and_saves_nothing(tm
     assert "draft built now" in said
     assert not Report.objects.exists()
     word = docx.Document(str(target))
-    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in word.paragraphs if p.style and p.style.name == "Heading 1"]
     assert [h[:2] for h in headings[:3]] == ["一、", "二、", "三、"]
     figures = next(t for t in word.tables if len(t.columns) >= 5)
     created = next(r for r in figures.rows if r.cells[1].text == "3")
