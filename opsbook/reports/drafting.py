@@ -429,7 +429,7 @@ def build_document(
 def _display_name(user) -> str:
     if user is None:
         return ""
-    return (user.get_full_name() or user.username) if hasattr(user, "get_full_name") else str(user)
+    return str(getattr(user, "label", None) or user)
 
 
 DERIVED_NAMES = {

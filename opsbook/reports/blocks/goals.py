@@ -46,7 +46,7 @@ def goal_row(context: Any, goal) -> list:
     with translation.override(lang):
         status = str(goal.get_status_display())
     progress = goal.progress
-    owner = (goal.owner.get_full_name() or goal.owner.username) if goal.owner else ""
+    owner = str(goal.owner.label) if goal.owner else ""
     return [
         cell(goal.title, link=goal_link(goal)),
         cell(owner),
