@@ -11,6 +11,7 @@ or call a URL. User text reaches the page only through Django's autoescaping.
 from __future__ import annotations
 
 import base64
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..document import Block, Document, heading_number
+from ..document import Block, Document, Table, heading_number
 from . import charts
 from .layout import Layout, css_font_family, layout_for
 
@@ -51,6 +52,26 @@ def _png_uri(block: Block) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_widths(table: Table) -> list[str]:
+    """Column widths in % of the text block, from the longest text of each column (capped, so
+    that one long cell wraps instead of squeezing the numbers). The table is laid out with
+    fixed widths: far quicker than the automatic layout on long tables."""
+    n = len(table["columns"])
+    if not n:
+        return []
+    need = [max(_text_width(c["label"]), 4) for c in table["columns"]]
+    for row in table["rows"]:
+        for i, cell in enumerate(row[:n]):
+            need[i] = max(need[i], _text_width(cell.get("text") or ""))
+    capped = [min(w, 40) + 2 for w in need]
+    total = sum(capped)
+    return [f"{100 * w / total:.2f}%" for w in capped]
+
+
 def _block_context(block: Block, number: int) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": block["kind"],
@@ -62,6 +83,7 @@ def _block_context(block: Block, number: int) -> dict[str, Any]:
         table = block["table"]
         columns = table["columns"]
         out["columns"] = columns
+        out["widths"] = column_widths(table)
         out["rows"] = [
             [
                 {
