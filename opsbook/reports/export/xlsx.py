@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from opsbook.core.tabular.xlsx import neutralise, new_workbook
 
@@ -161,7 +162,7 @@ def _write_table(
 def _chart_table(block: Block) -> tuple[list[Column], list[list[Cell]]]:
     chart = block["chart"]
     unit = chart.get("unit", "")
-    columns: list[Column] = [{"label": _("Category"), "align": "left"}]
+    columns: list[Column] = [{"label": pgettext("chart", "Category"), "align": "left"}]
     columns += [{"label": s["name"], "align": "right", "unit": unit} for s in chart["series"]]
     target = chart.get("target")
     if target is not None:
@@ -201,7 +202,7 @@ def _cover(book: Any, document: Document, styles: dict[str, Any], taken: set[str
     version = document.get("version") or 0
     period = document.get("period") or {}
     for label, value in (
-        (_("Organisation"), document.get("organisation") or ""),
+        (_("Prepared by"), document.get("organisation") or ""),
         (_("Period"), period.get("label") or period.get("code") or ""),
         (_("Scope"), document.get("scope_label") or ""),
         (_("Version"), f"v{version}" if version else _("Draft")),
@@ -217,7 +218,7 @@ def _cover(book: Any, document: Document, styles: dict[str, Any], taken: set[str
         sheet.row += 1
         columns: list[Column] = [
             {"label": _("Metric"), "align": "left"},
-            {"label": _("Key"), "align": "left"},
+            {"label": _("Metric key"), "align": "left"},
             {"label": _("Unit"), "align": "left"},
             {"label": _("Definition"), "align": "left"},
             {"label": _("Scope"), "align": "left"},
