@@ -89,9 +89,8 @@ def prepare(step: str, scratch: Path):
 
         return overview
     if step == "draft":
-        from opsbook.reports.defaults import ensure_default_template
-
         from opsbook.reports import drafting
+        from opsbook.reports.defaults import ensure_default_template
 
         template = ensure_default_template(now=NOW)
 
