@@ -36,7 +36,7 @@ from opsbook.metrics.periods import parse as parse_period
 from opsbook.metrics.registry import WINDOWS, Value, Windows
 
 from . import blocks as block_registry
-from . import formatting
+from . import formatting, narrative
 from .access import can_edit_report, can_manage_reports
 from .choices import EDITABLE_STATUSES, TemplateKind
 from .deadlines import deadline_for
@@ -66,6 +66,8 @@ class DraftContext:
     section: str = ""
     # Facts the blocks found (anomalies, open actions…), for the derived report.* figures.
     counts: dict[str, int] = field(default_factory=dict)
+    # Names the narratives may say that no figure carries ({"top_category": "网络服务"}).
+    facts: dict[str, str] = field(default_factory=dict)
     # What the blocks asked for.
     keys: list[str] = field(default_factory=list)
     cuts: dict[str, list[str]] = field(default_factory=dict)
@@ -420,6 +422,7 @@ def build_document(
         "layout": dict(template.layout or {}),
     }
     document["section_refs"] = {k: list(v) for k, v in context.section_refs.items()}
+    document["facts"] = dict(context.facts)
     return document
 
 
@@ -429,26 +432,38 @@ def _display_name(user) -> str:
     return (user.get_full_name() or user.username) if hasattr(user, "get_full_name") else str(user)
 
 
+DERIVED_NAMES = {
+    "targets_met": ("达标指标数", "Targets met"),
+    "targets_missed": ("未达标指标数", "Targets missed"),
+    "anomalies": ("异常波动数", "Anomalies"),
+    "open_actions": ("进行中的改进措施数", "Open improvement actions"),
+    "done_actions": ("已完成的改进措施数", "Improvement actions done"),
+    "overdue_actions": ("逾期的改进措施数", "Overdue improvement actions"),
+    "proposals": ("建议新增措施数", "Proposed actions"),
+    "problems": ("主要问题数", "Main problems"),
+    "goals": ("进行中的目标数", "Goals running"),
+    "next_goals": ("下月到期的目标数", "Goals due next month"),
+}
+
+
 def _derived_figures(context: DraftContext) -> None:
-    """Counts the narratives cite: targets met and missed among the figures shown, anomalies
-    flagged, improvement actions still open."""
-    shown = [f for f in context.figures.values() if not f["ref"].startswith("report.")]
-    met = sum(1 for f in shown if f["status"] == "met")
-    missed = sum(1 for f in shown if f["status"] == "missed")
-    context.add_count("report.targets_met", context.t("达标指标数", "Targets met"), met)
-    context.add_count("report.targets_missed", context.t("未达标指标数", "Targets missed"), missed)
-    context.add_count(
-        "report.anomalies", context.t("异常波动数", "Anomalies"), context.counts.get("anomalies", 0)
-    )
-    context.add_count(
-        "report.open_actions",
-        context.t("未关闭改进措施数", "Open improvement actions"),
-        context.counts.get("open_actions", 0),
-    )
-    for key, number in context.counts.items():
-        ref = f"report.{key}"
-        if ref not in context.figures:
-            context.add_count(ref, key, number)
+    """Counts the narratives cite (unit count, refs under ``report.``): targets met and missed
+    among the report's own figures (not their cuts by channel, item…), and what the blocks
+    counted (anomalies flagged, improvement actions open, done and overdue…), each only when
+    the report has the block that counts it."""
+    shown = [
+        f
+        for f in context.figures.values()
+        if "@" not in f["ref"] and not f["ref"].startswith("report.")
+    ]
+    counts = {
+        "targets_met": sum(1 for f in shown if f["status"] == "met"),
+        "targets_missed": sum(1 for f in shown if f["status"] == "missed"),
+        **context.counts,
+    }
+    for key, number in counts.items():
+        zh, en = DERIVED_NAMES.get(key, (key, key))
+        context.add_count(f"report.{key}", context.t(zh, en), number)
 
 
 def _definitions(context: DraftContext, template: ReportTemplate) -> list[Definition]:
@@ -480,30 +495,30 @@ def _definitions(context: DraftContext, template: ReportTemplate) -> list[Defini
 # --- narratives -----------------------------------------------------------------------------
 
 
-def _narrative_module():
-    """``narrative.py`` (generate, render, check); None until that module is in the tree."""
-    try:
-        from . import narrative  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return narrative
-
-
 def _facts(document: Document) -> dict[str, str]:
-    return {
+    facts = {
         "period": document["period"]["label"],
         "scope": document["scope_label"],
         "title": document["title"],
-        "to_date": "1" if document.get("to_date") else "",
     }
+    facts.update(document.get("facts") or {})
+    return facts
+
+
+def narrative_refs(document: Document, key: str) -> list[str]:
+    """The refs a section's paragraph speaks of: the figures of the report's own scope the
+    section shows (cuts by channel, item… stay in the tables), then the derived counts."""
+    shown = [r for r in document.get("section_refs", {}).get(key, []) if "@" not in r]
+    derived = [r for r in document["figures"] if r.startswith("report.")]
+    return shown + derived
 
 
 def apply_narratives(document: Document, rows: list[ReportSection], narrated: set[str]) -> None:
-    """Each narrated section's generated paragraph (stored on its row) and, when its owner
-    edited it, the edit re-rendered with the new figures and its warnings recomputed."""
-    narrative = _narrative_module()
+    """Each narrated section's generated paragraph (stored on its row as ``generated``) and,
+    when its owner edited it, the edit re-rendered with the new figures and its warnings
+    recomputed; sections take their titles and owners from the report's rows."""
     figures = document["figures"]
-    refs_of = document.get("section_refs", {})
+    language = document["language"]
     facts = _facts(document)
     by_key = {row.key: row for row in rows}
     for section in document["sections"]:
@@ -511,24 +526,22 @@ def apply_narratives(document: Document, rows: list[ReportSection], narrated: se
         if row is not None:
             section["title"] = row.title
             section["owner"] = _display_name(row.owner) or section["owner"]
-        if section["key"] not in narrated or narrative is None:
+        if section["key"] not in narrated:
             continue
         generated = narrative.generate(
             section["key"],
-            list(refs_of.get(section["key"], [])),
+            narrative_refs(document, section["key"]),
             figures,
-            language=document["language"],
+            language=language,
             facts=facts,
         )
+        edited = bool(row is not None and row.is_edited)
         if row is not None:
             row.generated = generated
-        source = row.edited if (row is not None and row.is_edited) else generated
-        section["narrative"] = {
-            "text": narrative.render(source, figures),
-            "source": source,
-            "edited": bool(row is not None and row.is_edited),
-            "warnings": list(narrative.check(source, figures)),
-        }
+        source = row.edited if (row is not None and edited) else generated
+        section["narrative"] = (
+            narrative.compose(source, figures, edited=edited, language=language) if source else None
+        )
 
 
 # --- services -------------------------------------------------------------------------------

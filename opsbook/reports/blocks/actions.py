@@ -22,7 +22,7 @@ class ActionsBlock(BlockType):
     defaults: ClassVar[dict[str, Any]] = {"proposals": True, "title": ""}
 
     def build(self, context: Any, options: dict[str, Any]) -> list:
-        from opsbook.problems.choices import OPEN_ACTION_STATUSES
+        from opsbook.problems.choices import OPEN_ACTION_STATUSES, ActionStatus
 
         t, lang = context.t, context.language
         title = options["title"] or t("改进措施跟踪", "Improvement actions")
@@ -31,11 +31,13 @@ class ActionsBlock(BlockType):
             return unavailable(context, self.type, title)
         lines = module.action_lines(context.period, context.scope)
         rows = []
-        open_count = overdue = 0
+        open_count = overdue = done = 0
         for line in lines:
             action = line.action
             if action.status in OPEN_ACTION_STATUSES:
                 open_count += 1
+            if action.status == ActionStatus.DONE:
+                done += 1
             if line.overdue:
                 overdue += 1
             status = display(action, "status", lang)
@@ -53,6 +55,7 @@ class ActionsBlock(BlockType):
             )
         context.counts["open_actions"] = open_count
         context.counts["overdue_actions"] = overdue
+        context.counts["done_actions"] = done
         blocks: list = [
             {
                 "type": self.type,

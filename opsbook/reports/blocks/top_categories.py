@@ -40,9 +40,11 @@ class TopCategoriesBlock(BlockType):
         t, by = context.t, options["by"]
         total = context.figure(KEY)
         whole = total["value"] if total else None
-        rows = []
+        rows: list[list[Any]] = []
         for code, _found in ranked(context, KEY, by, options["limit"]):
             figure = context.figure(KEY, {by: code})
+            if not rows and figure["value"]:
+                context.facts.setdefault("top_category", context.label(by, code))
             share = figure["value"] / whole if whole and figure["value"] is not None else None
             rows.append(
                 [

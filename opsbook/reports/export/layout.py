@@ -296,3 +296,81 @@ def css_font_family(family: str, *, bold: bool = False) -> str:
     names = [face.name] if face else []
     names.append(family)
     return ", ".join(f'"{n}"' for n in dict.fromkeys(names)) + f", {generic}"
+
+
+# --- Words the exporters add around the document's own text ---------------------------------
+# The document carries its language ("zh-hans" by default); the words an exporter adds (cover
+# labels, "目录", captions) follow it, not the language of whoever downloads the file.
+
+_LABELS = {
+    "zh-hans": {
+        "contents": "目录",
+        "period": "报告期",
+        "scope": "范围",
+        "version": "版本",
+        "draft": "草稿",
+        "published": "第{n}版",
+        "issued": "印发日期",
+        "figure": "图{n}",
+        "table": "表{n}",
+        "appendix": "附录",
+        "definitions": "指标定义",
+        "metric": "指标",
+        "definition": "定义",
+        "scope_column": "范围",
+        "note": "注：",
+        "toc_hint": "（打开文档时更新目录；如未更新，请右键点击目录并选择“更新域”。）",
+    },
+    "en": {
+        "contents": "Contents",
+        "period": "Period",
+        "scope": "Scope",
+        "version": "Version",
+        "draft": "Draft",
+        "published": "Version {n}",
+        "issued": "Issued",
+        "figure": "Figure {n}",
+        "table": "Table {n}",
+        "appendix": "Appendix",
+        "definitions": "Definitions",
+        "metric": "Figure",
+        "definition": "Definition",
+        "scope_column": "Scope",
+        "note": "Note: ",
+        "toc_hint": "(The table of contents updates when the document opens.)",
+    },
+}
+
+
+def labels(document: dict[str, Any]) -> dict[str, str]:
+    language = str(document.get("language") or "zh-hans").lower()
+    return _LABELS["en" if language.startswith("en") else "zh-hans"]
+
+
+def version_label(document: dict[str, Any]) -> str:
+    """ "草稿" for a draft, "第2版" for published version 2."""
+    words = labels(document)
+    version = document.get("version") or 0
+    return words["published"].replace("{n}", str(version)) if version else words["draft"]
+
+
+def issued_on(document: dict[str, Any]) -> str:
+    """The date of issue in Arabic digits, "2026年12月5日": the publication date of a published
+    version (``published_at``), else the date the draft was built (``generated_at``)."""
+    raw = str(document.get("published_at") or document.get("generated_at") or "")
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", raw)
+    if not match:
+        return ""
+    year, month, day = (int(g) for g in match.groups())
+    if labels(document) is _LABELS["en"]:
+        return f"{year}-{month:02d}-{day:02d}"
+    return f"{year}年{month}月{day}日"
+
+
+# Characters XML 1.0 cannot carry (and C1 controls): stripped from every text an exporter writes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: Any) -> str:
+    """User text made safe for an XML document (titles, narratives and cells come from users)."""
+    return _NOT_XML.sub("", "" if text is None else str(text))
