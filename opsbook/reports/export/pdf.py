@@ -16,13 +16,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
-from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..document import Block, Document, Table, heading_number
 from . import charts
-from .layout import Layout, css_font_family, layout_for
+from .layout import (
+    Layout,
+    clean,
+    css_font_family,
+    issued_on,
+    labels,
+    layout_for,
+    version_label,
+)
 
 
 class ForbiddenURL(ValueError):
@@ -165,24 +172,28 @@ def context(document: Document) -> dict[str, Any]:
                 "blocks": blocks,
             }
         )
-    generated = str(document.get("generated_at") or "")
     return {
         "doc": document,
         "sections": sections,
-        "generated_date": _date_label(generated),
+        "words": labels(document),
+        "version": version_label(document),
+        "issued": issued_on(document),
         "layout": layout,
         "css": _css(layout),
         "draft": (document.get("status") or "draft") != "published" and not document.get("version"),
     }
 
 
-def _date_label(iso: str) -> str:
-    """ "2026-12-01T09:00:00+08:00" → "2026年12月1日" (Arabic digits, as the house style)."""
-    try:
-        y, m, d = (int(x) for x in iso[:10].split("-"))
-    except ValueError:
-        return ""
-    return f"{y}年{m}月{d}日"
+def clean_document(value: Any) -> Any:
+    """The document with every string stripped of what XML cannot carry (control characters
+    from pasted text), as the DOCX does."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {k: clean_document(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_document(v) for v in value]
+    return value
 
 
 def render_html(document: Document) -> str:
@@ -190,8 +201,7 @@ def render_html(document: Document) -> str:
 
 
 def render(document: Document) -> bytes:
-    with translation.override(document.get("language") or "zh-hans"):
-        source = render_html(document)
+    source = render_html(clean_document(document))
     html = HTML(string=source, url_fetcher=GuardedFetcher())
     out = html.write_pdf()
     assert out is not None
