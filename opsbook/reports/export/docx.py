@@ -348,6 +348,7 @@ class _Writer:
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _table_look(table)
+        table.autofit = False
         all_rows = table.rows
         header = all_rows[0]
         _repeat_as_header(header)
@@ -357,6 +358,9 @@ class _Writer:
             self._style(paragraph, TABLE_TEXT)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self._run(paragraph, _header_label(column), lay.table, bold=lay.table_header_bold)
+        widths = _column_widths(columns, rows, self.layout.text_width_mm)
+        for cell, column, width in zip(header.cells, table.columns, widths, strict=True):
+            cell.width = column.width = width
         right = [column.get("align") == "right" for column in columns]
         for row, values in zip(all_rows[1:], rows, strict=True):
             _keep_row_together(row)
@@ -366,6 +370,7 @@ class _Writer:
                 self._style(paragraph, TABLE_TEXT)
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right[i] else None
                 self._run(paragraph, (value or {}).get("text", ""), lay.table)
+                cell.width = widths[i]
         # A little air after the table (a table cannot carry space after itself).
         spacer = self._add_paragraph(TABLE_TEXT)
         self._run(spacer, "", lay.table)
@@ -430,6 +435,26 @@ def _header_label(column: Column) -> str:
     if unit and unit not in _METRIC_UNITS and unit not in label:
         return f"{label}（{unit}）"
     return label
+
+
+def _text_width(text: str) -> int:
+    """Width in half-width characters: a Chinese character counts two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _column_widths(columns: list[Column], rows: list[list[Any]], total_mm: float) -> list[Mm]:
+    """Column widths from their longest text (a long cell wraps rather than widening its
+    column past a share of the line), adding up to the text block."""
+    needs = []
+    for i, column in enumerate(columns):
+        longest = max(
+            [_text_width(word) for word in _header_label(column).split()]
+            + [_text_width(str((row[i] or {}).get("text") or "")) for row in rows if i < len(row)]
+            + [6]
+        )
+        needs.append(min(longest, 40) + 3)  # + the cell's padding
+    total = sum(needs)
+    return [Mm(total_mm * need / total) for need in needs]
 
 
 def _parse_datetime(raw: Any) -> datetime | None:

@@ -271,3 +271,11 @@ def test_the_dispatcher_names_the_word_file():
     assert exported.filename == "2026年11月运营服务月报-draft.docx"
     assert exported.content_type.endswith("wordprocessingml.document")
     assert exported.content.startswith(b"PK")
+
+
+def test_columns_are_as_wide_as_their_text_and_fill_the_line(word):
+    figures = next(t for t in word.tables if len(t.columns) == 7)
+    widths = [c.width.mm for c in figures.columns]
+    assert round(sum(widths)) == 156
+    assert widths[0] > widths[2]  # the names are longer than the targets
+    assert figures.rows[1].cells[0].width.mm == pytest.approx(widths[0], abs=0.1)
