@@ -390,9 +390,9 @@ def do_export_template(template: ReportTemplate) -> dict[str, Any]:
         "name": template.name,
         "description": template.description,
         "kind": template.kind,
-        "team": template.team.name if template.team_id else None,
-        "customer": template.customer.code if template.customer_id else None,
-        "editor": template.editor.username if template.editor_id else None,
+        "team": template.team.name if template.team else None,
+        "customer": template.customer.code if template.customer else None,
+        "editor": template.editor.username if template.editor else None,
         "auto_draft": template.auto_draft,
         "deadline_working_days": template.deadline_working_days,
         "layout": template.layout or {},
@@ -400,7 +400,7 @@ def do_export_template(template: ReportTemplate) -> dict[str, Any]:
             {
                 "key": s.key,
                 "title": s.title,
-                "owner": s.owner.username if s.owner_id else None,
+                "owner": s.owner.username if s.owner else None,
                 "narrative": s.narrative,
                 "blocks": s.blocks,
             }
@@ -427,13 +427,9 @@ def _person(name: str | None, field: str) -> User | None:
     return user
 
 
-def do_import_template(
-    data: Any, *, actor: Any, now: datetime, replace: bool = False, source: str = "web"
-) -> ReportTemplate:
-    """A template from its exported JSON (already parsed). A template with the same code is an
-    error unless ``replace``: then its fields and sections are replaced by the file's. All or
-    nothing: one transaction, every section and block checked before anything is kept."""
-    _check(actor)
+def _parse(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The template's fields and its sections from exported JSON (already parsed), checked;
+    nothing is written."""
     if not isinstance(data, Mapping):
         raise ValidationError(_("The file is not a report template (a JSON object)."))
     if data.get("format") != EXPORT_FORMAT:
@@ -487,23 +483,32 @@ def do_import_template(
             )
         except ValidationError as exc:
             raise ValidationError(
-                _("Section %(n)d (%(key)s): %(errors)s")
-                % {"n": n, "key": s.get("key", "?"), "errors": "; ".join(exc.messages)}
-            ) from None
-    with transaction.atomic():
-        existing = ReportTemplate.objects.filter(code=fields["code"]).first()
-        if existing is not None and not replace:
-            raise ValidationError(
                 {
-                    "code": _(
-                        "A template with the code %(code)s exists: choose to replace it, "
-                        "or change the code in the file."
-                    )
-                    % {"code": fields["code"]}
+                    "sections": _("Section %(n)d (%(key)s): %(errors)s")
+                    % {"n": n, "key": s.get("key", "?"), "errors": "; ".join(exc.messages)}
                 }
-            )
+            ) from None
+    keys = [p["key"] for p in parsed]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise ValidationError(
+            {"sections": _("Section keys repeat: %(keys)s.") % {"keys": ", ".join(duplicates)}}
+        )
+    return fields, parsed
+
+
+def _apply(
+    template: ReportTemplate | None,
+    data: Any,
+    *,
+    actor: Any,
+    now: datetime,
+    source: str,
+) -> ReportTemplate:
+    fields, parsed = _parse(data)
+    with transaction.atomic():
         template = do_save_template(
-            existing, fields, actor=actor, now=now, source=source, with_default_sections=False
+            template, fields, actor=actor, now=now, source=source, with_default_sections=False
         )
         template.sections.all().delete()
         for position, section_data in enumerate(parsed):
@@ -512,15 +517,54 @@ def do_import_template(
                 _validate_section(section)
             except ValidationError as exc:
                 raise ValidationError(
-                    _("Section %(n)d (%(key)s): %(errors)s")
-                    % {"n": position + 1, "key": section.key, "errors": "; ".join(exc.messages)}
+                    {
+                        "sections": _("Section %(n)d (%(key)s): %(errors)s")
+                        % {
+                            "n": position + 1,
+                            "key": section.key,
+                            "errors": "; ".join(exc.messages),
+                        }
+                    }
                 ) from None
             section.save()
         record(
             actor=actor,
             action=Action.UPDATE,
             obj=template,
-            changes={"imported": [None, [s["key"] for s in parsed]]},
+            changes={"sections": [None, [s["key"] for s in parsed]]},
             source=source,
         )
     return template
+
+
+def do_import_template(
+    data: Any, *, actor: Any, now: datetime, replace: bool = False, source: str = "web"
+) -> ReportTemplate:
+    """A template from its exported JSON (already parsed). A template with the same code is an
+    error unless ``replace``: then its fields and sections are replaced by the file's. All or
+    nothing: one transaction, every section and block checked before anything is kept."""
+    _check(actor)
+    code = data.get("code") if isinstance(data, Mapping) else None
+    with transaction.atomic():
+        existing = (
+            ReportTemplate.objects.filter(code=code).first() if isinstance(code, str) else None
+        )
+        if existing is not None and not replace:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "A template with the code %(code)s exists: choose to replace it, "
+                        "or change the code in the file."
+                    )
+                    % {"code": code}
+                }
+            )
+        return _apply(existing, data, actor=actor, now=now, source=source)
+
+
+def do_replace_template(
+    template: ReportTemplate, data: Any, *, actor: Any, now: datetime, source: str = "web"
+) -> ReportTemplate:
+    """Replace one template's fields and sections by ``data`` (the exported shape)."""
+    _check(actor)
+    return _apply(template, data, actor=actor, now=now, source=source)

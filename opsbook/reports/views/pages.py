@@ -27,17 +27,17 @@ from ..choices import EDITABLE_STATUSES, Format, ReportStatus, TemplateKind
 from ..models import Report, ReportSection, ReportTemplate
 
 try:  # the draft builder, the narrative editor and the workflow panel (other modules' work)
-    from .. import drafting
+    from .. import drafting  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # pragma: no cover - until the draft builder is merged
-    drafting = None  # type: ignore[assignment]
+    drafting = None
 try:
-    from .. import editing
+    from .. import editing  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # pragma: no cover - until the narrative editor is merged
-    editing = None  # type: ignore[assignment]
+    editing = None
 try:
-    from .. import workflow_ui
+    from .. import workflow_ui  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # pragma: no cover - until the workflow is merged
-    workflow_ui = None  # type: ignore[assignment]
+    workflow_ui = None
 
 PAGE_SIZE = 50
 
@@ -346,7 +346,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            if request.htmx:
+            if _htmx(request):
                 return _render_section(request, report, key)
             messages.success(request, _("Section saved."))
             return redirect(reverse("reports:detail", args=[report.pk]) + f"#section-{key}")
@@ -357,7 +357,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         "text": text,
         "error": error,
     }
-    template = "reports/section_edit.html#form" if request.htmx else "reports/section_edit.html"
+    template = "reports/section_edit.html#form" if _htmx(request) else "reports/section_edit.html"
     return render(request, template, context, status=400 if error else 200)
 
 
@@ -382,9 +382,15 @@ def section_reset(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    if request.htmx:
+    if _htmx(request):
         return _render_section(request, report, key)
     return redirect(reverse("reports:detail", args=[report.pk]) + f"#section-{key}")
+
+
+def _htmx(request: HttpRequest) -> bool:
+    """An htmx request that swaps a fragment (not a boosted page or a history restore)."""
+    htmx: Any = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _int(value: Any) -> int | None:

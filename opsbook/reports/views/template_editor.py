@@ -41,6 +41,10 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _flat(form: Any) -> list[str]:
+    return [str(error) for errors in form.errors.values() for error in errors]
+
+
 def _section(template: ReportTemplate, section_pk: int) -> TemplateSection:
     section = template.sections.filter(pk=section_pk).select_related("owner").first()
     if section is None:
@@ -224,9 +228,8 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Section added."))
             return redirect(_edit_url(template, f"tsection-{section.pk}"))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in _flat(form):
+            messages.error(request, error)
     return redirect(_edit_url(template, "new-section"))
 
 
@@ -249,9 +252,8 @@ def section_save(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         else:
             messages.success(request, _("Section saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in _flat(form):
+            messages.error(request, error)
     return redirect(_edit_url(template, f"tsection-{section.pk}"))
 
 
@@ -365,9 +367,8 @@ def template_export(request: HttpRequest, pk: int) -> HttpResponse:
 def template_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES, prefix="import")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in _flat(form):
+            messages.error(request, error)
         return redirect("reports:templates")
     try:
         template = template_services.do_import_template(
