@@ -74,6 +74,18 @@ class ReportTemplateSummaryOut(Schema):
     is_active: bool
     version: int
 
+    @staticmethod
+    def resolve_id(obj: ReportTemplate) -> int:
+        return int(obj.pk)
+
+    @staticmethod
+    def resolve_team(obj: ReportTemplate) -> str | None:
+        return obj.team.name if obj.team else None
+
+    @staticmethod
+    def resolve_customer(obj: ReportTemplate) -> str | None:
+        return obj.customer.code if obj.customer else None
+
 
 class ReportBlockOut(Schema):
     type: str
@@ -139,29 +151,16 @@ def _manager(request: HttpRequest) -> None:
 def list_templates(request: HttpRequest):
     """Templates: the organisation's default first, then by kind and name."""
     templates = access.templates_for_user(request.user).select_related("team", "customer")
-    return [
-        {
-            "id": t.pk,
-            "code": t.code,
-            "name": t.name,
-            "kind": t.kind,
-            "team": t.team.name if t.team else None,
-            "customer": t.customer.code if t.customer else None,
-            "is_default": t.is_default,
-            "is_active": t.is_active,
-            "version": t.version,
-        }
-        for t in templates.order_by("-is_default", "kind", "name", "pk")
-    ]
+    return templates.order_by("-is_default", "kind", "name", "pk")
 
 
-@router.get("/{template_id}", response={200: ReportTemplateOut, **READ_ERRORS})
+@router.get("/{template_id}", response={200: ReportTemplateOut, **READ_ERRORS}, by_alias=True)
 def get_template(request: HttpRequest, template_id: Id):
     """One template as JSON: what the editor exports and POST accepts."""
     return _out(access.get_template_for_user(request.user, template_id))
 
 
-@router.post("/", response={201: ReportTemplateOut, **WRITE_ERRORS})
+@router.post("/", response={201: ReportTemplateOut, **WRITE_ERRORS}, by_alias=True)
 def create_template(request: HttpRequest, payload: ReportTemplateIn, replace: bool = False):
     """Create a template from its JSON (an exported one, or written by hand). With
     ``replace=true`` the template with the same code is replaced; otherwise that code is a 422."""
@@ -173,7 +172,7 @@ def create_template(request: HttpRequest, payload: ReportTemplateIn, replace: bo
     return HttpStatus(201, _out(template))
 
 
-@router.put("/{template_id}", response={200: ReportTemplateOut, **WRITE_ERRORS})
+@router.put("/{template_id}", response={200: ReportTemplateOut, **WRITE_ERRORS}, by_alias=True)
 def replace_template(request: HttpRequest, template_id: Id, payload: ReportTemplateIn):
     """Replace a template's fields and sections by the JSON sent (managers)."""
     template = access.get_template_for_user(request.user, template_id)

@@ -499,13 +499,13 @@ def _parse(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 def _apply(
     template: ReportTemplate | None,
-    data: Any,
+    parsed_data: tuple[dict[str, Any], list[dict[str, Any]]],
     *,
     actor: Any,
     now: datetime,
     source: str,
 ) -> ReportTemplate:
-    fields, parsed = _parse(data)
+    fields, parsed = parsed_data
     with transaction.atomic():
         template = do_save_template(
             template, fields, actor=actor, now=now, source=source, with_default_sections=False
@@ -544,11 +544,10 @@ def do_import_template(
     error unless ``replace``: then its fields and sections are replaced by the file's. All or
     nothing: one transaction, every section and block checked before anything is kept."""
     _check(actor)
-    code = data.get("code") if isinstance(data, Mapping) else None
+    parsed = _parse(data)
+    code = parsed[0]["code"]
     with transaction.atomic():
-        existing = (
-            ReportTemplate.objects.filter(code=code).first() if isinstance(code, str) else None
-        )
+        existing = ReportTemplate.objects.filter(code=code).first()
         if existing is not None and not replace:
             raise ValidationError(
                 {
@@ -559,7 +558,7 @@ def do_import_template(
                     % {"code": code}
                 }
             )
-        return _apply(existing, data, actor=actor, now=now, source=source)
+        return _apply(existing, parsed, actor=actor, now=now, source=source)
 
 
 def do_replace_template(
@@ -567,4 +566,4 @@ def do_replace_template(
 ) -> ReportTemplate:
     """Replace one template's fields and sections by ``data`` (the exported shape)."""
     _check(actor)
-    return _apply(template, data, actor=actor, now=now, source=source)
+    return _apply(template, _parse(data), actor=actor, now=now, source=source)

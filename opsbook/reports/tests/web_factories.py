@@ -7,6 +7,8 @@ import copy
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.test import Client
+
 from opsbook.reports.choices import ReportStatus, TemplateKind
 from opsbook.reports.models import (
     Report,
@@ -89,3 +91,11 @@ def publish(report: Report, number: int = 1, *, note: str = "") -> ReportVersion
     )
     report.refresh_from_db()
     return version
+
+
+def client_for(user=None) -> Client:
+    """A browser-like client in English (the page's words are asserted in English)."""
+    client = Client(headers={"Accept-Language": "en"})
+    if user is not None:
+        client.force_login(user)
+    return client
