@@ -134,6 +134,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "month_choices": _month_choices(now),
             "can_manage": can_manage,
             "can_create": can_manage and drafting is not None,
+            "governance_url": _url("reports:governance") if can_manage else "",
         },
     )
 
@@ -184,11 +185,16 @@ def _sections_by_key(report: Report) -> dict[str, ReportSection]:
 
 
 def _downloads(report: Report) -> list[dict[str, str]]:
-    return [
-        {"fmt": value, "label": str(label), "url": _url("reports:download", report.pk, value)}
-        for value, label in Format.choices
-        if _url("reports:download", report.pk, value)
-    ]
+    """The files of the draft; of the latest published version once the report is published."""
+    found = []
+    for value, label in Format.choices:
+        if report.status == ReportStatus.PUBLISHED and report.published_version:
+            url = _url("reports:version_download", report.pk, report.published_version, value)
+        else:
+            url = _url("reports:download", report.pk, value)
+        if url:
+            found.append({"fmt": value, "label": str(label), "url": url})
+    return found
 
 
 def _workflow(user: Any, report: Report) -> dict[str, Any] | None:
