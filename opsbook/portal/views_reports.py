@@ -3,12 +3,15 @@ customer reports (``reports.access.versions_for_user``), read on the page or dow
 PDF or Excel. Never a draft, never another customer's, never the organisation's report: those
 answer 404 like any page outside the contact's scope. Staff are sent to the staff pages."""
 
+from urllib.parse import urlsplit
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from opsbook.dashboards import builders
 from opsbook.reports import access, web
 from opsbook.reports.choices import Format
 from opsbook.reports.export import export
@@ -22,6 +25,22 @@ def _staff_version(pk: int, number: int, **_kwargs) -> str:
 
 def _staff_list(**_kwargs) -> str:
     return reverse("reports:list")
+
+
+def portal_links() -> web.Relink:
+    """A figure of the customer's report leads to the customer's own drill-down (their tickets
+    only); figures cut further (by channel, by service) or that the portal does not show have
+    no link."""
+    shown = set(builders.known(builders.CUSTOMER_KEYS))
+    drill = reverse("portal:dashboard:drill")
+
+    def relink(link: str, ref: str | None) -> str | None:
+        if not ref or ref not in shown:
+            return None
+        query = urlsplit(link).query
+        return drill + (f"?{query}" if query else "")
+
+    return relink
 
 
 @customer_required(staff_url=_staff_list)
@@ -46,7 +65,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = access.get_version_for_user(request.user, pk, number)
-    presented = web.present(version.document or {})
+    presented = web.present(version.document or {}, relink=portal_links())
     try:
         feedback_url = reverse("reports:feedback", args=[pk, number])
     except NoReverseMatch:

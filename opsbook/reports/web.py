@@ -13,6 +13,7 @@ the portal read. Pure functions over the document (``document.py``), no database
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.html import escape, format_html
@@ -23,6 +24,10 @@ from .document import PARTS, Document, heading_number
 TOKEN = re.compile(r"\{\{([^{}]+?):(" + "|".join(PARTS) + r")\}\}")
 SAFE_LINK = re.compile(r"^/[^/\\]")  # a path of this site, never another host
 
+# Where a reader is sent for a figure: (the document's drill-down path, the figure's ref) → the
+# path to link, or None for no link (the portal sends customers to their own drill-down).
+Relink = Callable[[str, str | None], str | None]
+
 
 def _safe_link(link: Any) -> str | None:
     """Only paths of this site become links (a document is data; a stray URL is not followed)."""
@@ -31,7 +36,13 @@ def _safe_link(link: Any) -> str | None:
     return None
 
 
-def linked_narrative(narrative: dict[str, Any], figures: dict[str, Any]) -> SafeString:
+def _keep(link: str, ref: str | None) -> str | None:
+    return link
+
+
+def linked_narrative(
+    narrative: dict[str, Any], figures: dict[str, Any], relink: Relink = _keep
+) -> SafeString:
     """The paragraph as HTML: each token's display text, linked to its figure's drill-down."""
     text = str(narrative.get("text") or "")
     source = narrative.get("source")
@@ -49,6 +60,7 @@ def linked_narrative(narrative: dict[str, Any], figures: dict[str, Any]) -> Safe
         before = source[pos : match.start()]
         plain += [before, display]
         link = _safe_link(figure.get("link")) if figure else None
+        link = relink(link, ref) if link else None
         html.append(escape(before))
         if link:
             html.append(
@@ -70,11 +82,15 @@ def linked_narrative(narrative: dict[str, Any], figures: dict[str, Any]) -> Safe
     return mark_safe("".join(html))  # noqa: S308 - every piece above is escaped or format_html
 
 
-def _cell(cell: dict[str, Any], column: dict[str, Any], figures: dict[str, Any]) -> dict:
+def _cell(
+    cell: dict[str, Any], column: dict[str, Any], figures: dict[str, Any], relink: Relink
+) -> dict:
     link = _safe_link(cell.get("link"))
     ref = cell.get("ref")
     if link is None and ref and (cell.get("part") or "value") == "value":
         link = _safe_link((figures.get(ref) or {}).get("link"))
+    if link is not None:
+        link = relink(link, ref)
     return {
         "text": cell.get("text", ""),
         "link": link,
@@ -84,21 +100,24 @@ def _cell(cell: dict[str, Any], column: dict[str, Any], figures: dict[str, Any])
     }
 
 
-def _table(table: dict[str, Any], figures: dict[str, Any]) -> dict[str, Any]:
+def _table(table: dict[str, Any], figures: dict[str, Any], relink: Relink) -> dict[str, Any]:
     columns = list(table.get("columns") or [])
     rows = []
     for row in table.get("rows") or []:
         cells = []
         for i, cell in enumerate(row):
             column = columns[i] if i < len(columns) else {"align": "left"}
-            cells.append(_cell(cell, column, figures))
+            cells.append(_cell(cell, column, figures, relink))
         rows.append(cells)
     return {"columns": columns, "rows": rows}
 
 
-def present(document: Document, *, chart_prefix: str = "report-chart") -> dict[str, Any]:
+def present(
+    document: Document, *, chart_prefix: str = "report-chart", relink: Relink = _keep
+) -> dict[str, Any]:
     """The document as the templates read it: ``sections`` (numbered, with presented blocks)
-    and ``charts`` ({id: chart data} for json_script)."""
+    and ``charts`` ({id: chart data} for json_script). ``relink`` decides where each figure's
+    link goes (by default: the document's drill-down path)."""
     figures = document.get("figures") or {}
     sections = []
     charts: list[dict[str, Any]] = []
@@ -117,7 +136,7 @@ def present(document: Document, *, chart_prefix: str = "report-chart") -> dict[s
                 "number": heading_number(2, b),
             }
             if kind == "table":
-                shown["table"] = _table(block.get("table") or {}, figures)
+                shown["table"] = _table(block.get("table") or {}, figures, relink)
             elif kind == "chart":
                 chart_id = f"{chart_prefix}-{len(charts) + 1}"
                 shown["chart_id"] = chart_id
@@ -134,7 +153,7 @@ def present(document: Document, *, chart_prefix: str = "report-chart") -> dict[s
                 "narrative": None
                 if narrative is None
                 else {
-                    "html": linked_narrative(narrative, figures),
+                    "html": linked_narrative(narrative, figures, relink),
                     "text": narrative.get("text", ""),
                     "edited": bool(narrative.get("edited")),
                     "warnings": list(narrative.get("warnings") or []),

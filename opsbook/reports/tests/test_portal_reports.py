@@ -60,6 +60,9 @@ def test_a_published_version_reads_as_the_report_without_edit_controls(personas,
     assert "A corrected version of this report has been published." in page
     assert "/edit/" not in page and "rebuild" not in page
     assert f'href="/portal/reports/{mine.pk}/v1/docx/"' in page
+    # Figures lead to the customer's own drill-down, never to a staff page.
+    assert 'href="/portal/dashboard/drill/?metric=tickets.created&amp;period=2026-11"' in page
+    assert "/dashboards/drill/" not in page.replace("/portal/dashboard/drill/", "")
     latest = client.get(f"/portal/reports/{mine.pk}/v2/").content.decode()
     assert "更正了满意度" in latest
 

@@ -82,7 +82,7 @@ def test_a_customer_template_without_its_customer_is_refused_with_the_reason(per
 def test_agents_read_templates_but_change_nothing(personas):
     template = make_template()
     client = client_for(personas.alice)
-    section = template.sections.first()
+    section = template.sections.get(key="overview")
 
     page = client.get(f"/reports/templates/{template.pk}/").content.decode()
     assert "概述" in page and 'id="template-form"' not in page
@@ -258,7 +258,7 @@ def test_export_and_import_round_trip(personas):
 def _upload(client, content: bytes, *, replace=False):
     upload = io.BytesIO(content)
     upload.name = "template.json"
-    data = {"import-file": upload}
+    data: dict[str, object] = {"import-file": upload}
     if replace:
         data["import-replace"] = "on"
     return client.post("/reports/templates/import/", data, follow=True).content.decode()
