@@ -23,9 +23,10 @@ the new numbers in the owner's own words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.utils import translation
@@ -140,6 +141,7 @@ def numbers(text: str) -> list[tuple[int, int, Number]]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def _simple(display: str) -> Number | None:
     """The number a display string is, when it is one number and nothing else ("1,234",
     "95.2 %", "-0.9 个百分点"); None for a dash or a composite display ("3 h 20 min")."""
@@ -330,7 +332,7 @@ def _problems(w: _Writer, refs: list[str], facts: Mapping[str, str]) -> str:
     top = _plain_name(facts.get("top_category"))
     if top:
         said.append(
-            f"本月问题最多的类别为“{top}”" if w.zh else f"the most frequent category was {top}"
+            f"本月问题最多的类别为“{top}”" if w.zh else f"the most frequent category was “{top}”"
         )
     anomalies = w.count(ANOMALIES)
     if anomalies is not None:
@@ -439,32 +441,45 @@ def _sanitise(text: str) -> str:
     return text
 
 
+def _same_display(display: str) -> Callable[[str], bool]:
+    return lambda shown: shown == display
+
+
+def _same_number(number: Number) -> Callable[[str], bool]:
+    return lambda shown: shown != DASH and _simple(shown) == number
+
+
 def link(text: str, figures: Figures, *, previous_source: str) -> str:
     """The owner's edited paragraph (plain text, as rendered) in linked form: each number that
-    reads as the display of a token of ``previous_source`` (taken in order) becomes that token
-    again; failing that, the first figure of the document (parts in order) that displays it;
-    any other number stays as typed (full-width digits made plain)."""
+    reads as the display of a token of ``previous_source`` becomes that token again (the
+    tokens taken in order; where several display the same, one of the figure the sentence was
+    just speaking of first); failing that, a figure of the document that displays it (again
+    that figure first, then the document's order); any other number stays as typed
+    (full-width digits made plain)."""
     text = _sanitise(text or "")
     previous = [(r, p) for r, p in tokens(previous_source) if r in figures and p in PARTS]
     everything = [(r, p) for r in figures for p in PARTS]
     used = [False] * len(previous)
 
-    def pick(same) -> tuple[str, str] | None:
-        for i, (ref, part) in enumerate(previous):
-            if not used[i] and same(_display(figures, ref, part)):
-                used[i] = True
-                return ref, part
-        for ref, part in everything:
-            if same(_display(figures, ref, part)):
-                return ref, part
+    def pick(same: Callable[[str], bool], context: str | None) -> tuple[str, str] | None:
+        unused = [
+            i for i, (r, p) in enumerate(previous) if not used[i] and same(_display(figures, r, p))
+        ]
+        for i in sorted(unused, key=lambda i: previous[i][0] != context):
+            used[i] = True
+            return previous[i]
+        matching = [(r, p) for r, p in everything if same(_display(figures, r, p))]
+        for chosen in sorted(matching, key=lambda rp: rp[0] != context):
+            return chosen
         return None
 
-    claimed: list[tuple[int, int, str]] = []
+    # What to link, in the text's order: composite displays ("3 h 20 min") found whole, then
+    # every other number.
+    spans: list[tuple[int, int, Callable[[str], bool], str]] = []
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e, _t in claimed)
+        return all(end <= s or start >= e for s, e, _same, _t in spans)
 
-    # Composite displays first ("3 h 20 min"): found whole, longest first.
     composite = sorted(
         {
             d
@@ -473,22 +488,25 @@ def link(text: str, figures: Figures, *, previous_source: str) -> str:
         },
         key=lambda d: (-len(d), d),
     )
+    plain = _normalised(text)
     for display in composite:
-        for match in _loose(display).finditer(_normalised(text)):
+        for match in _loose(display).finditer(plain):
             if free(match.start(), match.end()):
-                chosen = pick(lambda d, display=display: d == display)
-                if chosen:
-                    claimed.append((match.start(), match.end(), token(*chosen)))
+                spans.append((match.start(), match.end(), _same_display(display), match.group(0)))
     for start, end, number in numbers(text):
-        if not free(start, end):
-            continue
-        chosen = pick(lambda d, number=number: d != DASH and _simple(d) == number)
-        replacement = token(*chosen) if chosen else _normalised(text[start:end])
-        claimed.append((start, end, replacement))
-    out, at = [], 0
-    for start, end, replacement in sorted(claimed):
+        if free(start, end):
+            spans.append((start, end, _same_number(number), plain[start:end]))
+    out, at, context = [], 0, None
+    for start, end, same, typed in sorted(spans, key=lambda s: s[0]):
+        if _SENTENCE_END.search(text[at:start]):
+            context = None
+        chosen = pick(same, context)
         out.append(text[at:start])
-        out.append(replacement)
+        if chosen:
+            out.append(token(*chosen))
+            context = chosen[0]
+        else:
+            out.append(typed)
         at = end
     out.append(text[at:])
     return "".join(out)
@@ -499,13 +517,17 @@ def link(text: str, figures: Figures, *, previous_source: str) -> str:
 _UP_ZH = "上升|增加|增长|提升|提高|上涨|升高|攀升|回升|增多"
 _DOWN_ZH = "下降|减少|降低|回落|下跌|下滑|减小|降幅"
 _FLAT_ZH = "持平|不变|没有变化|无变化"
-_UP_EN = r"up|rose|risen|rise|rises|rising|increased|increase|increases|grew|grown|higher"
-_DOWN_EN = (
-    r"down|fell|fallen|fall|falls|falling|decreased|decrease|decreases|dropped|declined|lower"
-)
+_UP_EN = r"up|rose|risen|rise|rises|rising|increased|increase|increases|grew|grown"
+_DOWN_EN = r"down|fell|fallen|fall|falls|falling|decreased|decrease|decreases|dropped|declined"
 _FLAT_EN = r"unchanged|flat|steady"
 _BETTER = r"改善|好转|improved|improvement|better"
 _WORSE = r"恶化|变差|转差|worsened|deterioration|deteriorated|worse"
+# Phrases that hold a direction word but say nothing about a figure ("follow up").
+_NOT_DIRECTION = re.compile(
+    r"\bfollow(?:s|ed|ing)?[- ]up\b|\bset up\b|\bup to date\b|\bsign(?:s|ed)? up\b"
+    r"|\bbreak(?:s)? down\b|\bbroken down\b|\bdown ?time\b|\bfall ?back\b",
+    re.IGNORECASE,
+)
 # Negations right before a word turn it around; such a phrase is not checked.
 _NEGATED = re.compile(r"(?:未|没有|没|不|无|not|n't|never)\s*$", re.IGNORECASE)
 _MISSED = (
@@ -529,6 +551,17 @@ WORDS = re.compile(
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)")
 _CLAUSE_END = re.compile(r"[。！？；!?;\n，,：:、（）()]|\.(?=\s|$)")
 _MASK = "\ue000"
+_QUOTED = re.compile(r"“[^“”\n]{1,40}”|《[^《》\n]{1,40}》|「[^「」\n]{1,40}」|\"[^\"\n]{1,40}\"")
+# Words a clause may open with before its direction word and still have no subject of its own
+# ("，较上月下降": the sentence's figure went down).
+_FILLER = re.compile(
+    r"与上月相比|相比上月|较上月|比上月|上月|环比|同比|本月|有所|略有|稍有|明显|大幅|小幅|继续"
+    r"|进一步|共计|总计|以上|以下|左右|均|也|了|至|到|为|约|近|达|件|项|个|次|张|单|起|人|元|分"
+    r"|\b(?:and|but|which|it|its|was|were|is|are|has|had|have|been|slightly|sharply|also|then"
+    r"|a|an|the|on|from|last|month|previous|by|to|of|compared|with|than|since|this|again"
+    r"|further|significantly|somewhat|points?|percentage)\b|[\s\W_]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -596,6 +629,10 @@ def _check(source: str, figures: Figures) -> list[str]:
             refs.append(_Ref(m.start(), m.end(), ref, None))
             text = text[: m.start()] + _MASK * len(name) + text[m.end() :]
     refs.sort(key=lambda r: r.start)
+    # Quoted names (“网络服务”, 《…》): a fact of the draft or a title, not a claim about a figure.
+    text = _QUOTED.sub(
+        lambda q: q.group(0)[0] + _MASK * (len(q.group(0)) - 2) + q.group(0)[-1], text
+    )
 
     # Numbers written as they are.
     exact, sizes = set(), set()
@@ -611,6 +648,7 @@ def _check(source: str, figures: Figures) -> list[str]:
                 % {"number": _normalised(text[start:end]).strip()}
             )
 
+    text = _NOT_DIRECTION.sub(lambda p: "\ue001" * len(p.group(0)), text)
     for m in WORDS.finditer(text):
         kind = m.lastgroup or ""
         word = m.group(0)
@@ -621,23 +659,32 @@ def _check(source: str, figures: Figures) -> list[str]:
         if kind in ("missed", "met"):
             warning = _check_target(word, kind, refs, m, sentence, clause, figures)
         else:
-            warning = _check_direction(word, kind, refs, m, sentence, clause, figures)
+            warning = _check_direction(word, kind, refs, m, sentence, clause, figures, text)
         if warning:
             warnings.append(warning)
     return list(dict.fromkeys(warnings))
 
 
-def _check_direction(word, kind, refs, m, sentence, clause, figures) -> str | None:
+def _subject_free(text: str, clause: tuple[int, int], m: re.Match[str]) -> bool:
+    """Whether the clause of a direction word says nothing but that word (and numbers and
+    small words): "，较上月下降（…）" speaks of the sentence's figure, "增加夜班值守" does not."""
+    rest = text[clause[0] : m.start()] + " " + text[m.end() : clause[1]]
+    return not _FILLER.sub("", NUMBER.sub("", rest))
+
+
+def _check_direction(word, kind, refs, m, sentence, clause, figures, text) -> str | None:
+    """Which figure a direction word speaks of: a change in its clause; else a figure its
+    clause names or shows ("及时率提升至 95.2%"); else, when the clause has no subject of its
+    own, the nearest change in the sentence, or the sentence's only figure."""
+    at, end = m.start(), m.end()
     changes = [r for r in refs if r.part in ("change", "change_pct")]
-    candidates = _nearest(changes, m.start(), m.end(), clause) or _nearest(
-        changes, m.start(), m.end(), sentence
-    )
-    if not candidates:
-        if kind in ("better", "worse"):
-            return None
-        # "…及时率上升至 95.2%": the value it speaks of, in the same clause.
-        values = [r for r in refs if r.part in ("value", None)]
-        candidates = _nearest(values, m.start(), m.end(), clause)
+    candidates = _nearest(changes, at, end, clause) or _nearest(refs, at, end, clause)
+    if not candidates and _subject_free(text, clause, m):
+        candidates = _nearest(changes, at, end, sentence)
+        if not candidates:
+            around = _nearest(refs, at, end, sentence)
+            if len({r.ref for r in around}) == 1:
+                candidates = around
     if not candidates:
         return None
     ref = candidates[0]
