@@ -1,0 +1,96 @@
+"""The report's jobs: the automatic draft on the first working day of a month (once, however
+many schedulers run it) and the reminders before, on and after the deadline (once per key)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from opsbook.jobs.schedule import registry
+from opsbook.notify.choices import Event
+from opsbook.notify.models import Notification
+from opsbook.reports import jobs, services
+from opsbook.reports.defaults import ensure_default_template
+from opsbook.reports.models import Report
+
+from .workflow_helpers import NOW, make_report, make_template
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: str, hour: int) -> datetime:
+    """``hour`` o'clock (8 or later) in Shanghai on ``day`` (YYYY-MM-DD)."""
+    y, m, d = (int(p) for p in day.split("-"))
+    return datetime(y, m, d, hour - 8, 0, tzinfo=UTC)
+
+
+def test_nothing_is_drafted_on_a_day_that_is_not_the_first_working_day(personas):
+    ensure_default_template(now=NOW)
+    # 1 October 2026 is the National Day holiday; the 9th is the second working day.
+    assert jobs.auto_draft(at("2026-10-01", 9)) == []
+    assert jobs.auto_draft(at("2026-10-09", 9)) == []
+    assert not Report.objects.exists()
+
+
+def test_last_months_report_is_drafted_on_the_first_working_day_once(personas):
+    template = ensure_default_template(now=NOW)
+    make_template(personas, code="manual", auto_draft=False)
+    make_template(personas, code="retired", is_active=False)
+    created = jobs.auto_draft(at("2026-10-08", 9))
+    assert [(r.template, r.period) for r in created] == [(template, "2026-09")]
+    report = created[0]
+    assert report.document["sections"] and report.deadline is not None
+    assert report.sections.count() == template.sections.count()
+    # A second run, or a second scheduler, finds it there.
+    assert jobs.auto_draft(at("2026-10-08", 10)) == []
+    assert Report.objects.count() == 1
+
+
+def test_a_report_someone_already_made_is_left_alone(personas):
+    template = ensure_default_template(now=NOW)
+    existing = make_report(template, period="2026-11")
+    assert jobs.auto_draft(at("2026-12-01", 9)) == []
+    assert list(Report.objects.all()) == [existing]
+
+
+def titles(user):
+    return list(
+        Notification.objects.filter(user=user, event=Event.REPORT_DUE)
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )
+
+
+def test_owners_of_unfinished_sections_are_reminded_two_working_days_ahead_once(personas):
+    report = make_report(make_template(personas))  # deadline Monday 7 December 2026
+    report.sections.filter(key="problems").update(done=True)
+    thursday = at("2026-12-03", 9)  # Friday and Monday left
+    assert jobs.remind(thursday) == 1
+    assert jobs.remind(thursday) == 0
+    assert titles(personas.alice) == ["Due in 2 working days: 2026年11月运营服务月报"]
+    assert titles(personas.charlie) == []  # their section is ready
+    assert jobs.remind(at("2026-12-04", 9)) == 0  # one working day left: no reminder
+    assert jobs.remind(at("2026-12-05", 9)) == 0  # Saturday
+
+
+def test_owners_are_reminded_on_the_deadline_day_and_the_editor_when_overdue(personas):
+    report = make_report(make_template(personas))
+    jobs.remind(at("2026-12-07", 9))
+    assert titles(personas.alice) == ["Due today: 2026年11月运营服务月报"]
+    assert titles(personas.charlie) == ["Due today: 2026年11月运营服务月报"]
+    jobs.remind(at("2026-12-08", 9))
+    jobs.remind(at("2026-12-09", 9))
+    assert titles(personas.bob) == ["Overdue: 2026年11月运营服务月报"]
+    assert report.template.editor == personas.bob
+
+
+def test_a_submitted_report_needs_no_reminder(personas):
+    report = make_report(make_template(personas))
+    services.do_submit(report, actor=None, now=NOW)
+    assert jobs.remind(at("2026-12-07", 9)) == 0
+    assert jobs.remind(at("2026-12-08", 9)) == 0
+
+
+def test_the_jobs_are_scheduled():
+    names = {s.name for s in registry}
+    assert "opsbook.reports.jobs.auto_draft_task" in names
+    assert "opsbook.reports.jobs.report_reminders_task" in names
