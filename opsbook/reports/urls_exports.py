@@ -1,3 +1,14 @@
-"""Filled by its module's owner; included by reports/urls.py."""
+"""Downloads (included by reports/urls.py): the draft and a published version as a file."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import exports
+
+urlpatterns = [
+    path("<int:pk>/download/<slug:fmt>/", exports.download, name="download"),
+    path(
+        "<int:pk>/v<int:number>/download/<slug:fmt>/",
+        exports.version_download,
+        name="version_download",
+    ),
+]

@@ -1,7 +1,176 @@
-"""Placeholder until the pdf exporter lands (issue 11)."""
+"""The report as PDF: an HTML page rendered from the document (``reports/export/pdf.html``) and
+laid out by WeasyPrint, with the same content and numbering as the Word export: cover, table of
+contents with page numbers, headings 一、 （一）, narratives, tables whose header repeats on each
+page, charts as PNG images, "— N —" page numbers, A4 with the house margins.
 
-from ..document import Document
+WeasyPrint would fetch whatever an ``src`` or ``url()`` names; ``fetch`` allows only ``data:``
+URIs and the font files named below, so no text in a document can make the server read a file
+or call a URL. User text reaches the page only through Django's autoescaping.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..document import Block, Document, heading_number
+from . import charts
+from .layout import Layout, css_font_family, layout_for
+
+
+class ForbiddenURL(ValueError):
+    """A URL the PDF export may not fetch."""
+
+
+class GuardedFetcher(URLFetcher):
+    """Fetches ``data:`` URIs (the charts) and refuses everything else: no http(s), no file, no
+    ftp, whatever a narrative, a title or a CSS ``url()`` in a document might name."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data",), allow_redirects=False)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if urlsplit(url).scheme.lower() == "data":
+            return super().fetch(url, headers)
+        raise ForbiddenURL(f"The PDF export does not fetch {url[:200]!r}.")
+
+
+def fetch(url: str) -> URLFetcherResponse:
+    """The fetcher WeasyPrint uses for this export (what the tests call directly)."""
+    return GuardedFetcher().fetch(url)
+
+
+def _png_uri(block: Block) -> str:
+    png = charts.render_png(block["chart"], "")
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _block_context(block: Block, number: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": block["kind"],
+        "number": heading_number(2, number) if block.get("title") else "",
+        "title": block.get("title", ""),
+        "note": block.get("note", ""),
+    }
+    if block["kind"] == "table":
+        table = block["table"]
+        columns = table["columns"]
+        out["columns"] = columns
+        out["rows"] = [
+            [
+                {
+                    "text": c.get("text", ""),
+                    "align": columns[i]["align"] if i < len(columns) else "left",
+                }
+                for i, c in enumerate(row)
+            ]
+            for row in table["rows"]
+        ]
+    elif block["kind"] == "chart":
+        out["image"] = _png_uri(block)
+    else:
+        out["paragraphs"] = block.get("paragraphs", [])
+    return out
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: anything but letters, digits and spaces escaped, so a
+    template's page number format cannot end the string or the style sheet."""
+    return (
+        '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text) + '"'
+    )
+
+
+def _css(layout: Layout) -> dict[str, str]:
+    """The layout's values as CSS (font lists and strings are made safe here; the template
+    marks them safe)."""
+    before, after = layout.page_number_parts()
+    align = {"center": "center", "left": "left", "right": "right", "outside": "right"}
+    return {
+        "size": f"{layout.page_width_mm}mm {layout.page_height_mm}mm",
+        "margin": f"{layout.margin_top_mm}mm {layout.margin_right_mm}mm "
+        f"{layout.margin_bottom_mm}mm {layout.margin_left_mm}mm",
+        "body_font": css_font_family(layout.body_font),
+        "title_font": css_font_family(layout.title_font, bold=layout.title_bold),
+        "table_font": css_font_family(layout.table_font),
+        "header_font": css_font_family(layout.table_font, bold=layout.table_header_bold),
+        "caption_font": css_font_family(layout.caption_font),
+        "page_number_font": css_font_family(layout.page_number_font),
+        "page_number_before": css_string(before),
+        "page_number_after": css_string(after),
+        "page_number_box": f"bottom-{align[layout.page_number_align]}",
+        "outside": "1" if layout.page_number_align == "outside" else "",
+        **{
+            f"h{level}_font": css_font_family(
+                layout.heading(level).family, bold=layout.heading(level).bold
+            )
+            for level in (1, 2, 3, 4)
+        },
+        **{
+            f"h{level}_weight": "bold" if layout.heading(level).bold else "normal"
+            for level in (1, 2)
+        },
+    }
+
+
+def context(document: Document) -> dict[str, Any]:
+    """What the template shows: the document with its headings numbered."""
+    layout = layout_for(document)
+    sections = []
+    for n, section in enumerate(document.get("sections", []), start=1):
+        titled = 0
+        blocks = []
+        for block in section.get("blocks", []):
+            if block.get("title"):
+                titled += 1
+            blocks.append(_block_context(block, titled))
+        narrative = section.get("narrative") or None
+        sections.append(
+            {
+                "anchor": f"s{n}",
+                "number": heading_number(1, n),
+                "title": section.get("title", ""),
+                "owner": section.get("owner", ""),
+                "paragraphs": [
+                    p for p in (narrative["text"].split("\n") if narrative else []) if p.strip()
+                ],
+                "blocks": blocks,
+            }
+        )
+    generated = str(document.get("generated_at") or "")
+    return {
+        "doc": document,
+        "sections": sections,
+        "generated_date": _date_label(generated),
+        "layout": layout,
+        "css": _css(layout),
+        "draft": (document.get("status") or "draft") != "published" and not document.get("version"),
+    }
+
+
+def _date_label(iso: str) -> str:
+    """ "2026-12-01T09:00:00+08:00" → "2026年12月1日" (Arabic digits, as the house style)."""
+    try:
+        y, m, d = (int(x) for x in iso[:10].split("-"))
+    except ValueError:
+        return ""
+    return f"{y}年{m}月{d}日"
+
+
+def render_html(document: Document) -> str:
+    return render_to_string("reports/export/pdf.html", context(document))
 
 
 def render(document: Document) -> bytes:
-    raise NotImplementedError
+    with translation.override(document.get("language") or "zh-hans"):
+        source = render_html(document)
+    html = HTML(string=source, url_fetcher=GuardedFetcher())
+    out = html.write_pdf()
+    assert out is not None
+    return bytes(out)

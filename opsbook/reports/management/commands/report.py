@@ -1,0 +1,167 @@
+"""``opsbook report build --month YYYY-MM [--template CODE] [--customer CODE]
+--format docx|pdf|xlsx -o FILE [--version N | --draft]``: a month's report as a file.
+
+Which template: ``--template CODE``; ``--customer CODE`` alone picks that customer's customer
+template; neither, the organisation's default. Which document: the latest published version
+(``--version N``: that one) when the month's report has been published, else its current draft;
+``--draft`` takes the draft even after publication. With no report for the month yet, a draft
+is built from the data on the fly (nothing is saved).
+
+The file is written to a temporary file beside ``FILE`` and renamed into place, so a failure
+never leaves half a file; errors say what to fix and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from opsbook.accounts.models import Customer
+from opsbook.metrics import periods
+from opsbook.metrics.periods import Period
+
+from ...choices import Format, TemplateKind
+from ...document import Document
+from ...export import export
+from ...models import Report, ReportTemplate, ReportVersion
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str) -> Period:
+    match = _MONTH.match(text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1970:
+        raise CommandError(f"--month {text!r}: write the month as YYYY-MM, e.g. 2026-11.")
+    return periods.month(int(match.group(1)), int(match.group(2)))
+
+
+def pick_template(template_code: str | None, customer_code: str | None) -> ReportTemplate:
+    """The template named, the customer's customer template, or the organisation default."""
+    customer = None
+    if customer_code:
+        customer = Customer.objects.filter(code=customer_code).first()
+        if customer is None:
+            raise CommandError(f"--customer {customer_code!r}: no such customer.")
+    if template_code:
+        template = ReportTemplate.objects.filter(code=template_code).first()
+        if template is None:
+            raise CommandError(f"--template {template_code!r}: no such report template.")
+        if customer is not None and template.customer_id != customer.pk:
+            raise CommandError(
+                f"--template {template_code!r} is not a customer template of {customer.code!r}."
+            )
+        return template
+    if customer is not None:
+        candidates = list(
+            ReportTemplate.objects.filter(
+                kind=TemplateKind.CUSTOMER, customer=customer, is_active=True
+            ).order_by("code")
+        )
+        if not candidates:
+            raise CommandError(
+                f"--customer {customer.code!r}: the customer has no report template."
+            )
+        if len(candidates) > 1:
+            codes = ", ".join(t.code for t in candidates)
+            raise CommandError(
+                f"--customer {customer.code!r} has several templates ({codes}): add --template."
+            )
+        return candidates[0]
+    template = ReportTemplate.objects.filter(is_default=True).first()
+    if template is None:
+        raise CommandError("There is no default report template: name one with --template.")
+    return template
+
+
+def pick_document(
+    template: ReportTemplate, period: Period, *, version: int | None, draft: bool
+) -> tuple[Document, str]:
+    """The document to export and a few words saying which it is."""
+    report = Report.objects.filter(template=template, period=period.code).first()
+    if version is not None:
+        found = (
+            ReportVersion.objects.filter(report=report, number=version).first() if report else None
+        )
+        if found is None:
+            raise CommandError(f"{template.code} {period.code} has no published version {version}.")
+        return found.document, f"published version {version}"
+    if report is not None and not draft and report.published_version:
+        latest = ReportVersion.objects.filter(report=report).order_by("-number").first()
+        if latest is not None:
+            return latest.document, f"published version {latest.number}"
+    if report is not None and report.document:
+        return report.document, "current draft"
+    raise CommandError(
+        f"{template.code} {period.code}: there is no report for that month yet; "
+        "draft it first (the report list's New report, or the scheduler)."
+    )
+
+
+def write_atomically(path: str, content: bytes) -> None:
+    """``content`` into ``path`` through a temporary file in the same directory."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise CommandError(f"-o {path}: the directory {directory} does not exist.")
+    if os.path.isdir(path):
+        raise CommandError(f"-o {path}: that is a directory; name a file.")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".report-", suffix=".part")
+    except OSError as exc:
+        raise CommandError(f"-o {path}: cannot write there ({exc.strerror}).") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as exc:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise CommandError(f"-o {path}: cannot write there ({exc.strerror}).") from None
+
+
+class Command(BaseCommand):
+    help = "Monthly reports: build a month's report as a Word, PDF or Excel file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="command", required=True)
+        build = commands.add_parser(
+            "build",
+            help="Write a month's report (published version, else the draft) to a file.",
+            description=(
+                "The latest published version of the month's report (or --version N), else its "
+                "current draft (--draft: the draft anyway); with no report yet, a draft built "
+                "from the data. Example: opsbook report build --month 2026-11 --format docx "
+                "-o 2026-11.docx"
+            ),
+        )
+        build.add_argument("--month", required=True, help="the month, YYYY-MM (e.g. 2026-11)")
+        build.add_argument("--template", help="the report template's code")
+        build.add_argument("--customer", help="a customer's code: its customer report")
+        build.add_argument("--format", required=True, choices=Format.values, dest="fmt")
+        build.add_argument("-o", "--output", required=True, help="the file to write")
+        which = build.add_mutually_exclusive_group()
+        which.add_argument("--version", type=int, help="this published version")
+        which.add_argument("--draft", action="store_true", help="the current draft")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["command"] == "build":
+            self.build(**options)
+
+    def build(self, **options: Any) -> None:
+        period = parse_month(options["month"])
+        if options.get("version") is not None and options["version"] < 1:
+            raise CommandError("--version: a published version is numbered from 1.")
+        template = pick_template(options.get("template"), options.get("customer"))
+        document, which = pick_document(
+            template, period, version=options.get("version"), draft=options.get("draft", False)
+        )
+        exported = export(document, options["fmt"])
+        write_atomically(options["output"], exported.content)
+        self.stdout.write(
+            f"{options['output']}: {document.get('title') or template.name} ({which}, "
+            f"{options['fmt']}, {len(exported.content):,} bytes)"
+        )
