@@ -18,7 +18,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, ProtectedError
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from opsbook.accounts.choices import Role
@@ -26,7 +28,7 @@ from opsbook.accounts.models import Customer, Team, User
 from opsbook.audit.models import Action
 from opsbook.audit.services import diff, record, snapshot
 
-from . import access, blocks
+from . import access, blocks, defaults
 from .choices import TemplateKind
 from .models import ReportTemplate, TemplateSection
 
@@ -54,22 +56,6 @@ TEMPLATE_FIELDS = (
 )
 SECTION_FIELDS = ("key", "title", "owner", "narrative", "blocks")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
-
-# The sections of a new template, in the articles' order (概述, 关键指标, 问题分析, 改进措施,
-# 总结与展望, 附录); blocks whose type is not registered are left out.
-DEFAULT_SECTIONS: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
-    ("overview", "概述", True, ("figures",)),
-    (
-        "kpis",
-        "关键指标",
-        True,
-        ("figures", "trend", "sla_by_channel", "sla_by_service", "routines"),
-    ),
-    ("problems", "问题分析", True, ("problem_categories", "anomalies", "complaints", "problems")),
-    ("actions", "改进措施", True, ("actions", "proposed_actions")),
-    ("outlook", "总结与展望", True, ("goals",)),
-    ("appendix", "附录", False, ("definitions",)),
-)
 
 
 def _check(actor: Any) -> None:
@@ -176,20 +162,25 @@ def _touch(template: ReportTemplate, now: datetime) -> None:
     template.refresh_from_db(fields=["version", "updated_at"])
 
 
-def default_sections() -> list[dict[str, Any]]:
-    """The sections a new template starts with (blocks limited to the registered types)."""
-    known = blocks.block_types()
-    return [
-        {
-            "key": key,
-            "title": title,
-            "narrative": narrative,
-            "blocks": [
-                {"type": t, "options": dict(known[t].defaults)} for t in types if t in known
-            ],
-        }
-        for key, title, narrative, types in DEFAULT_SECTIONS
-    ]
+def default_sections(kind: str = TemplateKind.ORGANISATION) -> list[dict[str, Any]]:
+    """The sections a new template starts with, in the articles' order (概述, 关键指标, 问题分析,
+    改进措施, 总结与展望, 附录): ``defaults.py``'s, a customer's for a customer template; titles in
+    Chinese (the report's language)."""
+    rows = (
+        defaults.customer_sections()
+        if kind == TemplateKind.CUSTOMER
+        else defaults.organisation_sections()
+    )
+    with translation.override("zh-hans"):
+        return [
+            {
+                "key": key,
+                "title": gettext(defaults.TITLES[key]),
+                "narrative": narrative,
+                "blocks": clean_blocks(section_blocks),
+            }
+            for key, section_blocks, narrative in rows
+        ]
 
 
 @transaction.atomic
@@ -231,7 +222,7 @@ def do_save_template(
     if creating:
         template.save()
         if with_default_sections:
-            for position, data in enumerate(default_sections()):
+            for position, data in enumerate(default_sections(template.kind)):
                 TemplateSection.objects.create(template=template, position=position, **data)
         record(
             actor=actor,

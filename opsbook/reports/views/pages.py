@@ -19,25 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opsbook.accounts.access import is_staff_member
 from opsbook.core import clock
+from opsbook.core.errors import ConflictError
 from opsbook.core.permissions import requires
 from opsbook.metrics import periods
 
-from .. import access, web
+from .. import access, drafting, editing, web, workflow_ui
 from ..choices import EDITABLE_STATUSES, Format, ReportStatus, TemplateKind
 from ..models import Report, ReportSection, ReportTemplate
-
-try:  # the draft builder, the narrative editor and the workflow panel (other modules' work)
-    from .. import drafting  # type: ignore[attr-defined,unused-ignore]
-except ImportError:  # pragma: no cover - until the draft builder is merged
-    drafting = None
-try:
-    from .. import editing  # type: ignore[attr-defined,unused-ignore]
-except ImportError:  # pragma: no cover - until the narrative editor is merged
-    editing = None
-try:
-    from .. import workflow_ui  # type: ignore[attr-defined,unused-ignore]
-except ImportError:  # pragma: no cover - until the workflow is merged
-    workflow_ui = None
 
 PAGE_SIZE = 50
 
@@ -133,7 +121,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "active_templates": [t for t in templates if t.is_active],
             "month_choices": _month_choices(now),
             "can_manage": can_manage,
-            "can_create": can_manage and drafting is not None,
+            "can_create": can_manage,
             "governance_url": _url("reports:governance") if can_manage else "",
         },
     )
@@ -165,8 +153,6 @@ def report_create(request: HttpRequest) -> HttpResponse:
         if not periods.parse(code).is_closed(now) and not request.POST.get("current"):
             # A month not yet over is allowed (a preview), but said so.
             messages.info(request, _("This month is not over: the figures will still change."))
-        if drafting is None:  # pragma: no cover - until the draft builder is merged
-            raise ValidationError(_("The draft builder is not installed."))
         existing = Report.objects.filter(template=template, period=code).first()
         if existing is not None:
             messages.info(request, _("This report exists already."))
@@ -198,8 +184,6 @@ def _downloads(report: Report) -> list[dict[str, str]]:
 
 
 def _workflow(user: Any, report: Report) -> dict[str, Any] | None:
-    if workflow_ui is None:  # pragma: no cover - until the workflow is merged
-        return None
     context: dict[str, Any] = workflow_ui.workflow_context(user, report)
     return context
 
@@ -212,7 +196,7 @@ def _section_context(
         "report": report,
         "section": next((s for s in presented["sections"] if s["key"] == key), None),
         "model_section": section,
-        "can_edit": can_edit and editing is not None,
+        "can_edit": can_edit,
         "show_warnings": can_edit,
     }
 
@@ -223,10 +207,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
     presented = web.present(report.document or {})
     sections = _sections_by_key(report)
-    can_edit_any = {
-        key: access.can_edit_section(request.user, s) and editing is not None
-        for key, s in sections.items()
-    }
+    can_edit_any = {key: access.can_edit_section(request.user, s) for key, s in sections.items()}
     for shown in presented["sections"]:
         shown["can_edit"] = can_edit_any.get(shown["key"], False)
         shown["show_warnings"] = shown["key"] in sections and access.can_edit_section(
@@ -241,7 +222,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "doc": presented,
         "scope": scope_label(report.template),
         "overdue": is_overdue(report, clock.localdate()),
-        "can_rebuild": access.can_edit_report(request.user, report) and drafting is not None,
+        "can_rebuild": access.can_edit_report(request.user, report),
         "downloads": _downloads(report),
         "workflow": _workflow(request.user, report),
         "versions": versions,
@@ -256,7 +237,7 @@ def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
     """Rebuild the draft from the data (managers and the report's editor, while editable).
     Edited narratives are kept; their warnings are checked against the new figures."""
     report = access.get_report_for_user(request.user, pk)
-    if not access.can_edit_report(request.user, report) or drafting is None:
+    if not access.can_edit_report(request.user, report):
         raise PermissionDenied
     try:
         drafting.do_build_draft(report, actor=request.user, now=clock.now())
@@ -331,7 +312,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     they are shown stay linked to their figures) and show the section with its warnings."""
     report = access.get_report_for_user(request.user, pk)
     section = _get_section(request.user, report, key)
-    if not access.can_edit_section(request.user, section) or editing is None:
+    if not access.can_edit_section(request.user, section):
         raise PermissionDenied
     presented = web.present(report.document or {})
     shown = next((s for s in presented["sections"] if s["key"] == key), None)
@@ -351,6 +332,8 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
+        except ConflictError as exc:
+            error = str(exc)
         else:
             if _htmx(request):
                 return _render_section(request, report, key)
@@ -381,7 +364,7 @@ def section_reset(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Back to the generated paragraph (the edit is dropped)."""
     report = access.get_report_for_user(request.user, pk)
     section = _get_section(request.user, report, key)
-    if not access.can_edit_section(request.user, section) or editing is None:
+    if not access.can_edit_section(request.user, section):
         raise PermissionDenied
     try:
         editing.do_reset_narrative(section, actor=request.user, now=clock.now())
