@@ -89,6 +89,17 @@ def _cell(
     ref = cell.get("ref")
     if link is None and ref and (cell.get("part") or "value") == "value":
         link = _safe_link((figures.get(ref) or {}).get("link"))
+    if (
+        link is not None
+        and cell.get("value") is None
+        and str(cell.get("text", "")).strip()
+        in (
+            "",
+            "—",
+            "-",
+        )
+    ):
+        link = None  # nothing to check: no number, no link
     if link is not None:
         link = relink(link, ref)
     return {

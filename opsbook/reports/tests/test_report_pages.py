@@ -209,3 +209,69 @@ def test_nobody_edits_another_owners_section_or_a_submitted_report(personas):
 
 def test_an_unknown_report_is_404(personas):
     assert client_for(personas.mia).get("/reports/999/").status_code == 404
+
+
+def test_a_manager_creates_a_months_report_from_the_list(personas):
+    template = make_template()
+    client = client_for(personas.mia)
+
+    response = client.post("/reports/new/", {"template": template.pk, "month": "2026-11"})
+
+    report = Report.objects.get(template=template, period="2026-11")
+    assert response["Location"] == f"/reports/{report.pk}/"
+    assert report.document["sections"][0]["key"] == "overview"
+    again = client.post("/reports/new/", {"template": template.pk, "month": "2026-11"})
+    assert again["Location"] == f"/reports/{report.pk}/"
+    bad = client.post("/reports/new/", {"template": template.pk, "month": "2026-13"}, follow=True)
+    assert "Choose a month (YYYY-MM)." in bad.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_a_manager_rebuilds_the_draft_from_the_data(personas):
+    report = make_report()
+    client = client_for(personas.mia)
+
+    response = client.post(f"/reports/{report.pk}/rebuild/", follow=True)
+
+    report.refresh_from_db()
+    assert "The draft was rebuilt from the data." in response.content.decode()
+    assert report.document["template"]["code"] == "monthly"
+    assert [s["key"] for s in report.document["sections"]] == ["overview", "kpis", "problems"]
+
+
+def test_the_owner_edits_a_paragraph_in_place_and_sees_the_warnings(personas):
+    report = make_report(owners={"problems": personas.bob})
+    client = client_for(personas.bob)
+    url = f"/reports/{report.pk}/sections/problems/edit/"
+
+    form = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<textarea" in form and "<html" not in form
+    assert "微信渠道首次响应及时率 90.0%，低于目标 95.0%。" in form
+
+    text = "微信渠道首次响应及时率 90.0%，比上月上升，另有 37 起投诉。"
+    saved = client.post(url, {"text": text}, headers={"HX-Request": "true"}).content.decode()
+
+    assert "<html" not in saved and 'id="narrative-problems"' in saved
+    assert 'data-ref="sla.response_rate@channel=wechat" data-part="value">90.0%</a>' in saved
+    assert "narrative-warnings" in saved
+    section = report.sections.get(key="problems")
+    assert section.is_edited and section.edited_by == personas.bob
+
+    reset = client.post(
+        f"/reports/{report.pk}/sections/problems/reset/", headers={"HX-Request": "true"}
+    ).content.decode()
+    section.refresh_from_db()
+    assert not section.is_edited and "narrative-edited" not in reset
+
+
+def test_without_htmx_the_edit_is_a_page_and_saving_goes_back_to_the_report(personas):
+    report = make_report(owners={"outlook": personas.alice})
+    client = client_for(personas.alice)
+    url = f"/reports/{report.pk}/sections/outlook/edit/"
+
+    assert "<html" in client.get(url).content.decode()
+    response = client.post(url, {"text": "下月继续保持。"})
+
+    assert response["Location"] == f"/reports/{report.pk}/#section-outlook"
+    empty = client.post(url, {"text": "   "})
+    assert empty.status_code == 400

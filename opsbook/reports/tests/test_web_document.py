@@ -87,3 +87,14 @@ def test_definitions_get_their_own_appendix_only_when_the_document_has_none():
 
     assert [d["key"] for d in shown["definitions"]] == ["tickets.created", "sla.response_rate"]
     assert shown["appendix_number"] == "三、"
+
+
+def test_a_cell_without_a_number_has_no_link():
+    document = sample_document()
+    row = document["sections"][1]["blocks"][0]["table"]["rows"][0]
+    row[2]["link"] = "/dashboards/drill/?metric=tickets.created&period=2026-11"  # target "—"
+
+    shown = web.present(document)["sections"][1]["blocks"][0]["table"]["rows"][0]
+
+    assert shown[2]["text"] == "—" and shown[2]["link"] is None
+    assert shown[1]["link"] is not None
