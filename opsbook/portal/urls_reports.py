@@ -9,9 +9,9 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/", views_reports.report_list, name="list"),
-    path("reports/<int:pk>/v<int:number>/", views_reports.report_version, name="version"),
+    path("reports/<int:pk>/versions/<int:number>/", views_reports.report_version, name="version"),
     path(
-        "reports/<int:pk>/v<int:number>/<str:fmt>/",
+        "reports/<int:pk>/versions/<int:number>/<str:fmt>/",
         views_reports.report_download,
         name="download",
     ),

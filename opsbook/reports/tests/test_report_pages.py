@@ -42,7 +42,7 @@ def test_customers_get_404_on_every_staff_page(personas):
     for url in (
         "/reports/",
         f"/reports/{report.pk}/",
-        f"/reports/{report.pk}/v1/",
+        f"/reports/{report.pk}/versions/1/",
         f"/reports/{report.pk}/sections/overview/edit/",
         "/reports/templates/",
         f"/reports/templates/{report.template_id}/",
@@ -106,11 +106,11 @@ def test_a_published_version_is_shown_as_published_read_only(personas):
     publish(report, note="")
     client = client_for(personas.alice)
 
-    page = client.get(f"/reports/{report.pk}/v1/").content.decode()
+    page = client.get(f"/reports/{report.pk}/versions/1/").content.decode()
 
     assert "Published version 1" in page
     assert "sections/overview/edit" not in page
-    assert client.get(f"/reports/{report.pk}/v2/").status_code == 404
+    assert client.get(f"/reports/{report.pk}/versions/2/").status_code == 404
 
 
 def test_the_list_groups_reports_by_month_with_overdue_badges_and_filters(personas):
@@ -132,7 +132,7 @@ def test_the_list_groups_reports_by_month_with_overdue_badges_and_filters(person
     assert page.index('data-month="2026-11"') < page.index('data-month="2026-10"')
     assert page.count("report-overdue") == 1
     assert "Team: 客服部" in page
-    assert f'href="/reports/{done.pk}/v1/"' in page
+    assert f'href="/reports/{done.pk}/versions/1/"' in page
 
     overdue = client.get("/reports/?overdue=1").content.decode()
     assert f'data-report="{late.pk}"' in overdue
