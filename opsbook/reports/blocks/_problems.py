@@ -1,5 +1,5 @@
-"""Access to ``opsbook.problems.reporting`` (problem lines, action lines, proposals, complaint
-causes for a month and scope), and the pieces the problem blocks print."""
+"""What the problem blocks print: links, choice labels in the report's language, people, the
+measured effect of an action."""
 
 from __future__ import annotations
 
@@ -9,31 +9,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from .. import formatting
-
-
-def reporting() -> Any:
-    """The problems app's reporting module, or None where it is not installed yet."""
-    try:
-        from opsbook.problems import reporting as module
-    except ImportError:
-        return None
-    return module
-
-
-def unavailable(context: Any, type_: str, title: str) -> list:
-    return [
-        {
-            "type": type_,
-            "kind": "text",
-            "title": title,
-            "paragraphs": [
-                context.t(
-                    "问题与改进措施记录尚未启用。",
-                    "Problem and improvement-action records are not available.",
-                )
-            ],
-        }
-    ]
 
 
 def link(name: str, pk: int) -> str | None:

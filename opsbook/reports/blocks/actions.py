@@ -9,10 +9,12 @@ from typing import Any, ClassVar
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from opsbook.problems import reporting
+
 from .. import formatting
 from ..document import cell
 from . import BlockType, register
-from ._problems import display, effect_text, link, person, reporting, unavailable
+from ._problems import display, effect_text, link, person
 
 
 @register
@@ -27,11 +29,8 @@ class ActionsBlock(BlockType):
 
         t, lang = context.t, context.language
         title = options["title"] or t("改进措施跟踪", "Improvement actions")
-        module = reporting()
-        if module is None:
-            return unavailable(context, self.type, title)
         with translation.override(context.language):
-            lines = module.action_lines(context.period, context.scope)
+            lines = reporting.action_lines(context.period, context.scope)
         rows = []
         open_count = overdue = done = 0
         for line in lines:
@@ -79,7 +78,7 @@ class ActionsBlock(BlockType):
         ]
         if options["proposals"]:
             with translation.override(context.language):
-                proposals = module.proposals(context.period, context.scope)
+                proposals = reporting.proposals(context.period, context.scope)
             context.counts["proposals"] = len(proposals)
             if proposals:
                 blocks.append(

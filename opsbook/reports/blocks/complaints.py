@@ -8,11 +8,12 @@ from typing import Any, ClassVar
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from opsbook.problems import reporting
+
 from .. import formatting
 from ..document import cell
 from . import BlockType, register
 from ._common import figure_cell
-from ._problems import reporting, unavailable
 
 KEY = "tickets.complaints"
 
@@ -31,11 +32,8 @@ class ComplaintsBlock(BlockType):
         t = context.t
         title = options["title"] or t("投诉及原因分析", "Complaints and their causes")
         total = context.figure(KEY)
-        module = reporting()
-        if module is None:
-            return unavailable(context, self.type, title)
         with translation.override(context.language):
-            lines = module.complaint_causes(context.period, context.scope)
+            lines = reporting.complaint_causes(context.period, context.scope)
         rows = []
         for line in lines:
             examples = "；".join(str(e) for e in list(line.examples)[:3]) or formatting.DASH

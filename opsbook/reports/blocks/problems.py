@@ -8,11 +8,13 @@ from typing import Any, ClassVar
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from opsbook.problems import reporting
+
 from .. import formatting
 from ..document import cell
 from . import BlockType, register
 from ._common import positive_int
-from ._problems import display, link, reporting, unavailable
+from ._problems import display, link
 
 
 @register
@@ -30,11 +32,8 @@ class ProblemsBlock(BlockType):
     def build(self, context: Any, options: dict[str, Any]) -> list:
         t, lang = context.t, context.language
         title = options["title"] or t("主要问题", "Main problems")
-        module = reporting()
-        if module is None:
-            return unavailable(context, self.type, title)
         with translation.override(context.language):
-            lines = module.problem_lines(context.period, context.scope, limit=options["limit"])
+            lines = reporting.problem_lines(context.period, context.scope, limit=options["limit"])
         context.counts["problems"] = len(lines)
         rows = []
         for line in lines:

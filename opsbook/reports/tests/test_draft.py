@@ -9,10 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opsbook.accounts.models import Customer
+from opsbook.accounts.testing import make_user
 from opsbook.catalog.testing import make_category, make_item
+from opsbook.goals.models import Goal, GoalCheckpoint
 from opsbook.metrics import engine
 from opsbook.metrics.periods import month
 from opsbook.metrics.tests.helpers import at, ticket
+from opsbook.problems.models import Action, ActionEffect, Problem, ProblemTicket
 from opsbook.reports import drafting
 from opsbook.reports.defaults import create_customer_template, ensure_default_template
 from opsbook.reports.models import Report
@@ -98,13 +101,29 @@ def test_every_cell_with_a_ref_names_a_figure_and_links(data):
     assert seen > 20
 
 
+def _problems_and_goals(n, acme, item):
+    owner = make_user(f"owner{n}")
+    for i in range(n):
+        p = Problem.objects.create(title=f"问题{n}-{i}", raised_at=at(2026, 10, 1))
+        t = ticket(at(2026, 11, 10), customer=acme, item=item, type="complaint")
+        ProblemTicket.objects.create(problem=p, ticket=t)
+        a = Action.objects.create(
+            title=f"措施{n}-{i}", problem=p, owner=owner, created_at=at(2026, 10, 2)
+        )
+        ActionEffect.objects.create(action=a, period="2026-10", verdict="improved")
+        g = Goal.objects.create(title=f"目标{n}-{i}", start=date(2026, 1, 1), owner=owner)
+        GoalCheckpoint.objects.create(goal=g, date=date(2026, 12, 1), expected=1)
+
+
 def test_the_draft_runs_a_bounded_number_of_queries(data):
     template = ensure_default_template(now=NOW)
+    _problems_and_goals(2, data["acme"], data["item"])
     drafting.build_document(template, NOV, now=NOW)  # warm caches
     with CaptureQueriesContext(connection) as few:
         drafting.build_document(template, NOV, now=NOW)
     for m in range(1, 13):
         ticket(at(2026, m, 9), customer=data["acme"], item=data["item"])
+    _problems_and_goals(6, data["acme"], data["item"])
     with CaptureQueriesContext(connection) as more:
         drafting.build_document(template, NOV, now=NOW)
     assert len(more) == len(few)
@@ -147,3 +166,24 @@ def test_rebuild_only_while_editable(data):
     report.save()
     with pytest.raises(drafting.DraftError):
         drafting.do_build_draft(report, actor=None, now=later)
+
+
+def test_the_engine_runs_once_per_scope_and_dimension(data, monkeypatch):
+    calls = []
+    real = engine.evaluate
+
+    def counted(keys, period, **kw):
+        calls.append((tuple(keys or ()), kw.get("by")))
+        return real(keys, period, **kw)
+
+    monkeypatch.setattr(engine, "evaluate", counted)
+    drafting.build_document(ensure_default_template(now=NOW), NOV, now=NOW)
+    assert sorted(str(by) for _keys, by in calls) == ["None", "category", "channel", "item", "team"]
+
+
+def test_an_english_document(data):
+    doc = drafting.build_document(ensure_default_template(now=NOW), NOV, now=NOW, language="en")
+    assert doc["title"] == "Operations service report, November 2026"
+    assert doc["scope_label"] == "All services"
+    rate = doc["figures"]["sla.response.met_rate"]
+    assert rate["display"]["change"].endswith(" pp")
