@@ -657,7 +657,8 @@ def _check(source: str, figures: Figures) -> list[str]:
         sentence = _spans(text, _SENTENCE_END, m.start())
         clause = _spans(text, _CLAUSE_END, m.start())
         if kind in ("missed", "met"):
-            warning = _check_target(word, kind, refs, m, sentence, clause, figures)
+            warning = _check_all_met(word, kind, text[sentence[0] : sentence[1]], figures)
+            warning = warning or _check_target(word, kind, refs, m, sentence, clause, figures)
         else:
             warning = _check_direction(word, kind, refs, m, sentence, clause, figures, text)
         if warning:
@@ -718,6 +719,20 @@ def _check_direction(word, kind, refs, m, sentence, clause, figures, text) -> st
     else:
         message = _("“%(word)s” does not match %(name)s, which did not change (%(change)s).")
     return message % {"word": word, "name": name, "change": shown}
+
+
+_ALL = re.compile(r"全部|均|所有|各项|一律|\ball\b|\bevery\b", re.IGNORECASE)
+
+
+def _check_all_met(word: str, kind: str, sentence: str, figures: Figures) -> str | None:
+    """ "全部达到目标" / "all targets met" while the report counts missed targets."""
+    missed = figures.get(TARGETS_MISSED) or {}
+    if kind != "met" or not _ALL.search(sentence) or not (missed.get("value") or 0) > 0:
+        return None
+    return _("“%(word)s” does not match this report: %(count)s targets were missed.") % {
+        "word": word,
+        "count": _display(figures, TARGETS_MISSED, "value"),
+    }
 
 
 def _check_target(word, kind, refs, m, sentence, clause, figures) -> str | None:

@@ -290,16 +290,14 @@ def test_up_only_when_the_number_went_up(figs, language):
         len(DOWN.findall(source)),
         len(FLAT.findall(source)),
     )
-    betters = len(re.findall("改善|improvement", words))
-    assert betters == sum(
-        1
-        for f in figs.values()
-        if f["value"] is not None
-        and f["display"]["change"] != "—"
-        and f["higher_is_better"] is not None
-        and narrative.sign_of(f)
-        and (narrative.sign_of(f) > 0) == f["higher_is_better"]
-    )
+
+    def better(f) -> bool:
+        moved = narrative.sign_of(f) if f["display"]["change"] != "—" else None
+        if f["value"] is None or f["higher_is_better"] is None or not moved:
+            return False
+        return (moved > 0) == f["higher_is_better"]
+
+    assert len(re.findall("改善|improvement", words)) == sum(1 for f in figs.values() if better(f))
     went = [r for r, f in figs.items() if f["value"] is not None and not r.startswith("report.")]
     said = len(UP.findall(source)) + len(DOWN.findall(source)) + len(FLAT.findall(source))
     assert said == sum(
@@ -500,6 +498,17 @@ def test_met_and_missed_follow_the_status():
     assert _edited("满意度 4.62 missed its target of 4.50.") == [
         "“missed its target” does not match 满意度, which met its target (4.50)."
     ]
+
+
+def test_all_targets_met_while_some_were_missed_is_warned():
+    figs = figures(targets_met=3, targets_missed=1)
+    assert check("本月各项指标均达到目标。", figs, language="en") == [
+        "“达到目标” does not match this report: 1 targets were missed."
+    ]
+    assert check("All targets met this month.", figs, language="en") == [
+        "“targets met” does not match this report: 1 targets were missed."
+    ]
+    assert check("本月各项指标均达到目标。", figures(targets_met=3, targets_missed=0)) == []
 
 
 def test_an_unknown_token_is_warned():
