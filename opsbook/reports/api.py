@@ -113,6 +113,11 @@ class ReportCorrectionIn(Schema):
     version: int | None = None
 
 
+class ReportCommentIn(Schema):
+    body: str = Field(max_length=5000)
+    section_key: str = Field("", max_length=50, description="About one section; empty: all.")
+
+
 class ReportVersionOut(Schema):
     report_id: int
     number: int
@@ -403,6 +408,34 @@ def correct_report(request: HttpRequest, report_id: Id, payload: ReportCorrectio
             source="api",
         )
     return _detail(report)
+
+
+@router.post("/{report_id}/comments", response={201: ReportCommentOut, **WRITE_ERRORS})
+def comment_report(request: HttpRequest, report_id: Id, payload: ReportCommentIn):
+    """A comment on the report or one of its sections (managers, the editor, section
+    owners)."""
+    _staff(request)
+    report = access.get_report_for_user(request.user, report_id)
+    with as_field_errors():
+        comment = services.do_comment(
+            report,
+            actor=request.user,
+            now=clock.now(),
+            body=payload.body,
+            section_key=payload.section_key,
+            source="api",
+        )
+    return HttpStatus(
+        201,
+        {
+            "id": comment.pk,
+            "kind": comment.kind,
+            "section_key": comment.section_key,
+            "body": comment.body,
+            "author_id": comment.author_id,
+            "created_at": comment.created_at,
+        },
+    )
 
 
 @router.get("/{report_id}/versions", response={200: list[ReportVersionOut], **READ_ERRORS})

@@ -8,7 +8,7 @@ import pytest
 from opsbook.jobs.schedule import registry
 from opsbook.notify.choices import Event
 from opsbook.notify.models import Notification
-from opsbook.reports import jobs, services
+from opsbook.reports import drafting, jobs, services
 from opsbook.reports.defaults import ensure_default_template
 from opsbook.reports.models import Report
 
@@ -94,3 +94,16 @@ def test_the_jobs_are_scheduled():
     names = {s.name for s in registry}
     assert "opsbook.reports.jobs.auto_draft_task" in names
     assert "opsbook.reports.jobs.report_reminders_task" in names
+
+
+def test_a_rival_scheduler_that_drafted_first_is_not_an_error(personas, monkeypatch):
+    template = ensure_default_template(now=NOW)
+    real = drafting.do_create_report
+
+    def rival_first(template, period, **kwargs):
+        real(template, period, **kwargs)  # the other scheduler, between our check and insert
+        return real(template, period, **kwargs)
+
+    monkeypatch.setattr(jobs.drafting, "do_create_report", rival_first)
+    assert jobs.auto_draft(at("2026-12-01", 9)) == []
+    assert Report.objects.filter(template=template, period="2026-11").count() == 1

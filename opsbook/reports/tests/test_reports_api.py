@@ -161,3 +161,13 @@ def test_a_published_report_is_not_rebuilt(personas, report):
     services.do_publish(report, actor=None, now=NOW)
     response = Api(personas.mia).post(f"/{report.pk}/rebuild", {})
     assert response.status_code == 422
+
+
+def test_people_working_on_the_report_comment_on_it(personas, report):
+    response = Api(personas.alice).post(
+        f"/{report.pk}/comments", {"body": "概述已更新", "section_key": "overview"}
+    )
+    assert response.status_code == 201 and response.json()["section_key"] == "overview"
+    assert Api(personas.vera).post(f"/{report.pk}/comments", {"body": "路过"}).status_code == 403
+    response = Api(personas.mia).post(f"/{report.pk}/comments", {"body": "x", "section_key": "no"})
+    assert response.status_code == 422
