@@ -89,9 +89,8 @@ def prepare(step: str, scratch: Path):
 
         return overview
     if step == "draft":
-        from opsbook.reports.defaults import ensure_default_template
-
         from opsbook.reports import drafting
+        from opsbook.reports.defaults import ensure_default_template
 
         template = ensure_default_template(now=NOW)
 
@@ -164,12 +163,14 @@ def populate(db: str) -> float:
     return round(time.perf_counter() - t0, 1)
 
 
-def measure_steps(db: str, scratch: Path) -> None:
+def measure_steps(db: str, scratch: Path) -> int:
+    """Runs each step in its own process; returns how many failed."""
     from django.db import connections
 
     connections.close_all()
     base = {"db": db, "month_tickets": MONTH_TICKETS, "history_tickets": HISTORY_TICKETS}
     seconds: dict[str, float] = {}
+    failed = 0
     for step in STEPS:
         result = subprocess.run(  # noqa: S603 (our own module, our own interpreter)
             [sys.executable, "-m", "bench.bench_reports", step, str(scratch)],
@@ -181,14 +182,16 @@ def measure_steps(db: str, scratch: Path) -> None:
         if result.returncode != 0 or not lines:
             sys.stderr.write(result.stderr[-4000:])
             emit(bench=f"report_{step}", **base, error=f"exit status {result.returncode}")
+            failed += 1
             if step == "draft":
-                return
+                return failed
             continue
         figures = json.loads(lines[-1])
         seconds[step] = figures["seconds"]
         if step == "draft" and seconds.get("overview"):
             figures["ratio_to_overview"] = round(figures["seconds"] / seconds["overview"], 2)
         emit(bench=f"report_{step}", **base, **figures)
+    return failed
 
 
 def use_postgres(url: str) -> str:
@@ -217,10 +220,10 @@ def drop_postgres(url: str) -> None:
         )
 
 
-def main() -> None:
+def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] in STEPS:
         run_step(sys.argv[1], Path(sys.argv[2]))
-        return
+        return 0
     scratch = Path(tempfile.mkdtemp(prefix="opsbook-bench-"))
     os.environ["OPSBOOK_VAR_DIR"] = str(scratch)
     os.environ["DJANGO_SETTINGS_MODULE"] = "opsbook.settings"
@@ -244,7 +247,7 @@ def main() -> None:
             history_tickets=HISTORY_TICKETS,
             setup_s=setup_s,
         )
-        measure_steps(db, scratch)
+        return 1 if measure_steps(db, scratch) else 0
     finally:
         if server and not KEEP:
             from django.db import connections

@@ -57,6 +57,7 @@ class _Writer:
         self.words = labels(document)
         self.doc = docx.Document()
         self.figure_count = 0
+        self.style_ids: dict[str, str] = {}
 
     # --- the whole ---------------------------------------------------------------------
 
@@ -178,13 +179,25 @@ class _Writer:
         return run
 
     def _paragraph(self, text: Any, spec: FontSpec, style: str = "Normal", **kw) -> Paragraph:
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self._add_paragraph(style)
         if text:
             self._run(paragraph, text, spec, **kw)
         return paragraph
 
+    def _style(self, paragraph: Paragraph, name: str) -> None:
+        """Set a paragraph's style by its id (python-docx's by-name lookup scans every style
+        each time: most of the export's time on a long table)."""
+        if name not in self.style_ids:
+            self.style_ids[name] = self.doc.styles[name].style_id
+        paragraph._p.style = None if name == "Normal" else self.style_ids[name]
+
+    def _add_paragraph(self, style: str = "Normal") -> Paragraph:
+        paragraph = self.doc.add_paragraph()
+        self._style(paragraph, style)
+        return paragraph
+
     def _page_break(self) -> None:
-        paragraph = self.doc.add_paragraph(style=COVER)
+        paragraph = self._add_paragraph(COVER)
         self._run(paragraph, "", self.layout.body).add_break(WD_BREAK.PAGE)
 
     def _remove_leading_empty_paragraph(self) -> None:
@@ -233,7 +246,7 @@ class _Writer:
                 entries.append((1, heading_number(2, sub) + clean(block.get("title"))))
         if not entries:
             entries = [(0, "")]
-        paragraphs = [self.doc.add_paragraph(style=TOC_LEVELS[depth]) for depth, _t in entries]
+        paragraphs = [self._add_paragraph(TOC_LEVELS[depth]) for depth, _t in entries]
         first, last = paragraphs[0], paragraphs[-1]
         _field_begin(first, ' TOC \\o "1-2" \\h \\z \\u ', self._run, lay.body, dirty=True)
         for paragraph, (_depth, text) in zip(paragraphs, entries, strict=True):
@@ -317,7 +330,7 @@ class _Writer:
             return
         lay = self.layout
         png = charts.render_png(chart, width_cm=lay.text_width_mm / 10)
-        paragraph = self.doc.add_paragraph(style=FIGURE)
+        paragraph = self._add_paragraph(FIGURE)
         run = paragraph.add_run()
         _run_font(run, lay.body, lay)
         run.add_picture(io.BytesIO(png), width=Mm(lay.text_width_mm))
@@ -341,7 +354,7 @@ class _Writer:
         for cell, column in zip(header.cells, columns, strict=True):
             _shade(cell, "EDEDED")
             paragraph = cell.paragraphs[0]
-            paragraph.style = self.doc.styles[TABLE_TEXT]
+            self._style(paragraph, TABLE_TEXT)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self._run(paragraph, _header_label(column), lay.table, bold=lay.table_header_bold)
         right = [column.get("align") == "right" for column in columns]
@@ -350,11 +363,11 @@ class _Writer:
             for i, cell in enumerate(row.cells):
                 value = values[i] if i < len(values) else {"text": ""}
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.doc.styles[TABLE_TEXT]
+                self._style(paragraph, TABLE_TEXT)
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right[i] else None
                 self._run(paragraph, (value or {}).get("text", ""), lay.table)
         # A little air after the table (a table cannot carry space after itself).
-        spacer = self.doc.add_paragraph(style=TABLE_TEXT)
+        spacer = self._add_paragraph(TABLE_TEXT)
         self._run(spacer, "", lay.table)
 
 

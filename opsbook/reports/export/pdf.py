@@ -11,17 +11,25 @@ or call a URL. User text reaches the page only through Django's autoescaping.
 from __future__ import annotations
 
 import base64
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
-from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..document import Block, Document, heading_number
+from ..document import Block, Document, Table, heading_number
 from . import charts
-from .layout import Layout, css_font_family, layout_for
+from .layout import (
+    Layout,
+    clean,
+    css_font_family,
+    issued_on,
+    labels,
+    layout_for,
+    version_label,
+)
 
 
 class ForbiddenURL(ValueError):
@@ -51,6 +59,26 @@ def _png_uri(block: Block) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_widths(table: Table) -> list[str]:
+    """Column widths in % of the text block, from the longest text of each column (capped, so
+    that one long cell wraps instead of squeezing the numbers). The table is laid out with
+    fixed widths: far quicker than the automatic layout on long tables."""
+    n = len(table["columns"])
+    if not n:
+        return []
+    need = [max(_text_width(c["label"]), 4) for c in table["columns"]]
+    for row in table["rows"]:
+        for i, cell in enumerate(row[:n]):
+            need[i] = max(need[i], _text_width(cell.get("text") or ""))
+    capped = [min(w, 40) + 2 for w in need]
+    total = sum(capped)
+    return [f"{100 * w / total:.2f}%" for w in capped]
+
+
 def _block_context(block: Block, number: int) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": block["kind"],
@@ -62,6 +90,7 @@ def _block_context(block: Block, number: int) -> dict[str, Any]:
         table = block["table"]
         columns = table["columns"]
         out["columns"] = columns
+        out["widths"] = column_widths(table)
         out["rows"] = [
             [
                 {
@@ -143,24 +172,28 @@ def context(document: Document) -> dict[str, Any]:
                 "blocks": blocks,
             }
         )
-    generated = str(document.get("generated_at") or "")
     return {
         "doc": document,
         "sections": sections,
-        "generated_date": _date_label(generated),
+        "words": labels(document),
+        "version": version_label(document),
+        "issued": issued_on(document),
         "layout": layout,
         "css": _css(layout),
         "draft": (document.get("status") or "draft") != "published" and not document.get("version"),
     }
 
 
-def _date_label(iso: str) -> str:
-    """ "2026-12-01T09:00:00+08:00" → "2026年12月1日" (Arabic digits, as the house style)."""
-    try:
-        y, m, d = (int(x) for x in iso[:10].split("-"))
-    except ValueError:
-        return ""
-    return f"{y}年{m}月{d}日"
+def clean_document(value: Any) -> Any:
+    """The document with every string stripped of what XML cannot carry (control characters
+    from pasted text), as the DOCX does."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {k: clean_document(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_document(v) for v in value]
+    return value
 
 
 def render_html(document: Document) -> str:
@@ -168,8 +201,7 @@ def render_html(document: Document) -> str:
 
 
 def render(document: Document) -> bytes:
-    with translation.override(document.get("language") or "zh-hans"):
-        source = render_html(document)
+    source = render_html(clean_document(document))
     html = HTML(string=source, url_fetcher=GuardedFetcher())
     out = html.write_pdf()
     assert out is not None

@@ -14,12 +14,39 @@ import re
 import unicodedata
 from typing import Any
 
-from django.utils import translation
-from django.utils.translation import gettext as _
-
 from opsbook.core.tabular.xlsx import neutralise, new_workbook
 
 from ..document import Block, Cell, Column, Document, heading_number
+from .layout import clean, issued_on, labels, version_label
+
+# The words this export adds beside layout.labels' (which the DOCX and PDF share), in the
+# document's language like them, not the downloader's.
+WORDS = {
+    "zh-hans": {
+        "cover": "封面",
+        "organisation": "编制单位",
+        "generated_at": "生成时间",
+        "key": "指标代码",
+        "unit": "单位",
+        "category": "项目",
+        "target": "目标",
+    },
+    "en": {
+        "cover": "Cover",
+        "organisation": "Prepared by",
+        "generated_at": "Generated at",
+        "key": "Key",
+        "unit": "Unit",
+        "category": "Category",
+        "target": "Target",
+    },
+}
+
+
+def words(document: Document) -> dict[str, str]:
+    language = str(document.get("language") or "zh-hans").lower()
+    return labels(document) | WORDS["en" if language.startswith("en") else "zh-hans"]
+
 
 # Number formats by unit (registry.Unit values); changes get an explicit sign.
 FORMATS = {
@@ -49,7 +76,7 @@ FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 def sheet_name(text: str, taken: set[str]) -> str:
     """A valid, unique worksheet name: no []:*?/\\, not quoted at either end, at most 31
     characters, unique regardless of case."""
-    base = FORBIDDEN_IN_SHEET_NAME.sub("_", text).strip().strip("'").strip() or "Sheet"
+    base = FORBIDDEN_IN_SHEET_NAME.sub("_", clean(text)).strip().strip("'").strip() or "Sheet"
     base = base[:SHEET_NAME_MAX]
     name, n = base, 1
     while name.casefold() in taken:
@@ -81,6 +108,7 @@ class _Sheet:
 
     def text(self, col: int, text: str, style: str | None = None, *, fit: bool = True) -> None:
         fmt = self.styles[style] if style else None
+        text = clean(text)
         if text:
             self.ws.write_string(self.row, col, neutralise(text), fmt)
         elif fmt is not None:
@@ -99,6 +127,7 @@ class _Sheet:
     def paragraph(self, text: str, span: int) -> None:
         """A wrapped paragraph merged across ``span`` columns, tall enough for its lines."""
         span = max(span, 6)
+        text = clean(text)
         fmt = self.styles["wrap"]
         if span > 1:
             self.ws.merge_range(self.row, 0, self.row, span - 1, neutralise(text), fmt)
@@ -158,14 +187,14 @@ def _write_table(
     return header_row
 
 
-def _chart_table(block: Block) -> tuple[list[Column], list[list[Cell]]]:
+def _chart_table(block: Block, w: dict[str, str]) -> tuple[list[Column], list[list[Cell]]]:
     chart = block["chart"]
     unit = chart.get("unit", "")
-    columns: list[Column] = [{"label": _("Category"), "align": "left"}]
+    columns: list[Column] = [{"label": w["category"], "align": "left"}]
     columns += [{"label": s["name"], "align": "right", "unit": unit} for s in chart["series"]]
     target = chart.get("target")
     if target is not None:
-        columns.append({"label": _("Target"), "align": "right", "unit": unit})
+        columns.append({"label": w["target"], "align": "right", "unit": unit})
     rows: list[list[Cell]] = []
     for i, category in enumerate(chart["categories"]):
         row: list[Cell] = [{"text": category, "value": None}]
@@ -195,17 +224,18 @@ def _styles(book: Any) -> dict[str, Any]:
 
 
 def _cover(book: Any, document: Document, styles: dict[str, Any], taken: set[str]) -> None:
-    sheet = _Sheet(book, sheet_name(_("Cover"), taken), styles)
+    w = words(document)
+    sheet = _Sheet(book, sheet_name(w["cover"], taken), styles)
     sheet.text(0, str(document.get("title") or ""), "title", fit=False)
     sheet.row += 2
-    version = document.get("version") or 0
     period = document.get("period") or {}
     for label, value in (
-        (_("Organisation"), document.get("organisation") or ""),
-        (_("Period"), period.get("label") or period.get("code") or ""),
-        (_("Scope"), document.get("scope_label") or ""),
-        (_("Version"), f"v{version}" if version else _("Draft")),
-        (_("Generated at"), document.get("generated_at") or ""),
+        (w["organisation"], document.get("organisation") or ""),
+        (w["period"], period.get("label") or period.get("code") or ""),
+        (w["scope"], document.get("scope_label") or ""),
+        (w["version"], version_label(document)),
+        (w["issued"], issued_on(document)),
+        (w["generated_at"], document.get("generated_at") or ""),
     ):
         sheet.text(0, label, "label")
         sheet.text(1, str(value))
@@ -213,14 +243,14 @@ def _cover(book: Any, document: Document, styles: dict[str, Any], taken: set[str
     definitions = document.get("definitions") or []
     if definitions:
         sheet.row += 1
-        sheet.text(0, _("Definitions"), "heading", fit=False)
+        sheet.text(0, w["definitions"], "heading", fit=False)
         sheet.row += 1
         columns: list[Column] = [
-            {"label": _("Metric"), "align": "left"},
-            {"label": _("Key"), "align": "left"},
-            {"label": _("Unit"), "align": "left"},
-            {"label": _("Definition"), "align": "left"},
-            {"label": _("Scope"), "align": "left"},
+            {"label": w["metric"], "align": "left"},
+            {"label": w["key"], "align": "left"},
+            {"label": w["unit"], "align": "left"},
+            {"label": w["definition"], "align": "left"},
+            {"label": w["scope_column"], "align": "left"},
         ]
         rows: list[list[Cell]] = [
             [
@@ -240,6 +270,7 @@ def _section(
     figures: dict[str, Any],
     styles: dict[str, Any],
     taken: set[str],
+    words_: dict[str, str],
 ) -> None:
     heading = heading_number(1, number) + str(section.get("title") or "")
     sheet = _Sheet(book, sheet_name(heading, taken), styles)
@@ -268,7 +299,7 @@ def _section(
             table = block["table"]
             headers.append(_write_table(sheet, table["columns"], table["rows"], figures))
         elif block["kind"] == "chart":
-            columns, rows = _chart_table(block)
+            columns, rows = _chart_table(block, words_)
             headers.append(_write_table(sheet, columns, rows, figures))
         else:
             for paragraph in block.get("paragraphs") or []:
@@ -284,13 +315,12 @@ def _section(
 def render(document: Document) -> bytes:
     output = io.BytesIO()
     book = new_workbook(output)
-    book.set_properties({"title": str(document.get("title") or ""), "comments": "Opsbook"})
+    book.set_properties({"title": clean(document.get("title")), "comments": "Opsbook"})
     styles = _styles(book)
     taken: set[str] = set()
     figures = document.get("figures") or {}
-    with translation.override(document.get("language") or "zh-hans"):
-        _cover(book, document, styles, taken)
-        for n, section in enumerate(document.get("sections") or [], start=1):
-            _section(book, n, section, figures, styles, taken)
+    _cover(book, document, styles, taken)
+    for n, section in enumerate(document.get("sections") or [], start=1):
+        _section(book, n, section, figures, styles, taken, words(document))
     book.close()
     return output.getvalue()

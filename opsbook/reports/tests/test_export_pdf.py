@@ -186,7 +186,7 @@ def short_document(**layout):
 
 def test_a_template_may_change_the_page_numbers_and_drop_the_cover():
     pages = pages_text(pdf.render(short_document(page_number_format="第{n}页", cover=False)))
-    assert pages[0].startswith("Contents") or "一、概述 ." in pages[0]
+    assert pages[0].startswith("目录")
     assert "第2页" in pages[1] and "一、概述" in pages[1]
 
 
@@ -194,3 +194,18 @@ def test_a_page_number_format_cannot_break_out_of_the_style_sheet():
     evil = '"}</style>X{n}'
     pages = pages_text(pdf.render(short_document(page_number_format=evil)))
     assert '"}</style>X3' in pages[2]
+
+
+def test_the_cover_words_follow_the_document_language():
+    document = short_document() | {"version": 3, "published_at": "2026-12-05T10:00:00+08:00"}
+    cover = pages_text(pdf.render(document))[0]
+    assert "报告期" in cover and "第3版" in cover and "2026年12月5日" in cover
+    assert "草稿" not in cover
+    english = pages_text(pdf.render(short_document() | {"language": "en"}))
+    assert "Period" in english[0] and "Draft" in english[0] and "Contents" in english[1]
+
+
+def test_control_characters_from_pasted_text_are_dropped():
+    document = short_document()
+    document["sections"][0]["narrative"]["text"] = "本月\x00共受理\x1b工单"
+    assert "本月共受理工单" in pages_text(pdf.render(document))[2]

@@ -161,3 +161,24 @@ def test_the_dispatcher_names_the_file():
     exported = export(sample_document(), "xlsx")
     assert exported.filename == "2026年11月运营服务月报-draft.xlsx"
     assert exported.content.startswith(b"PK")
+
+
+def test_the_cover_words_follow_the_document_language(book):
+    cover = book.worksheets[0]
+    assert book.sheetnames[0] == "封面"
+    labels = [row[0].value for row in cover.iter_rows() if row[0].value]
+    assert {"编制单位", "报告期", "范围", "版本", "印发日期", "指标定义"} <= set(labels)
+    assert find_row(cover, "版本")[1].value == "草稿"
+    english = workbook(sample_document() | {"language": "en", "version": 2})
+    assert english.sheetnames[0] == "Cover"
+    assert find_row(english.worksheets[0], "Version")[1].value == "Version 2"
+
+
+def test_control_characters_from_pasted_text_do_not_break_the_file():
+    document = sample_document()
+    document["title"] = "月报\x00\x07"
+    document["sections"][0]["title"] = "概述\x0b"
+    document["sections"][0]["narrative"]["text"] = "本月\x1b共受理"
+    book = workbook(document)
+    assert book.sheetnames[1] == "一、概述"
+    assert book["一、概述"]["A2"].value == "本月共受理"

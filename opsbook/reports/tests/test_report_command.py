@@ -2,16 +2,22 @@
 
 import io
 import os
+from datetime import UTC, datetime
 
 import docx
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
+from opsbook.metrics.tests.helpers import at, ticket
 from opsbook.reports.choices import TemplateKind
+from opsbook.reports.defaults import ensure_default_template
+from opsbook.reports.models import Report
 
 from .export_helpers import document_for, make_report, make_template, publish
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 2, 2, tzinfo=UTC)
 
 
 def build(*args: str) -> str:
@@ -136,3 +142,30 @@ def test_a_failed_write_leaves_neither_half_a_file_nor_a_temporary_one(
         build("--month", "2026-11", "--format", "docx", "-o", str(target))
     assert [p.name for p in tmp_path.iterdir()] == ["r.docx"]
     assert target.read_bytes() == b"old"
+
+
+def test_with_no_report_yet_it_builds_a_draft_from_the_data_and_saves_nothing(tmp_path):
+    now = NOW
+    ensure_default_template(now=now)
+    for day in (3, 4, 5):
+        ticket(at(2026, 11, day))
+    target = tmp_path / "fly.docx"
+    with time_machine.travel(now, tick=False):
+        said = build("--month", "2026-11", "--format", "docx", "-o", str(target))
+    assert "draft built now" in said
+    assert not Report.objects.exists()
+    word = docx.Document(str(target))
+    headings = [p.text for p in word.paragraphs if p.style and p.style.name == "Heading 1"]
+    assert [h[:2] for h in headings[:3]] == ["一、", "二、", "三、"]
+    figures = next(t for t in word.tables if len(t.columns) >= 5)
+    created = next(r for r in figures.rows if r.cells[1].text == "3")
+    assert created.cells[0].text
+
+
+def test_a_month_that_has_not_started_cannot_be_drafted(db, tmp_path):
+
+    now = NOW
+    ensure_default_template(now=now)
+    with time_machine.travel(now, tick=False), pytest.raises(CommandError, match="2027-03"):
+        build("--month", "2027-03", "--format", "docx", "-o", str(tmp_path / "r.docx"))
+    assert list(tmp_path.iterdir()) == []

@@ -16,14 +16,18 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opsbook.accounts.models import Customer
+from opsbook.core import clock
 from opsbook.metrics import periods
 from opsbook.metrics.periods import Period
 
+from ... import drafting
 from ...choices import Format, TemplateKind
 from ...document import Document
 from ...export import export
@@ -78,7 +82,7 @@ def pick_template(template_code: str | None, customer_code: str | None) -> Repor
 
 
 def pick_document(
-    template: ReportTemplate, period: Period, *, version: int | None, draft: bool
+    template: ReportTemplate, period: Period, *, version: int | None, draft: bool, now: datetime
 ) -> tuple[Document, str]:
     """The document to export and a few words saying which it is."""
     report = Report.objects.filter(template=template, period=period.code).first()
@@ -95,10 +99,18 @@ def pick_document(
             return latest.document, f"published version {latest.number}"
     if report is not None and report.document:
         return report.document, "current draft"
-    raise CommandError(
-        f"{template.code} {period.code}: there is no report for that month yet; "
-        "draft it first (the report list's New report, or the scheduler)."
-    )
+    return draft_on_the_fly(template, period, now=now), "draft built now, not saved"
+
+
+def draft_on_the_fly(template: ReportTemplate, period: Period, *, now: datetime) -> Document:
+    """The draft the month's report would have if it were created now (nothing is saved)."""
+    try:
+        document = drafting.build_document(template, period, now=now)
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from None
+    narrated = {section.key for section in template.sections.all() if section.narrative}
+    drafting.apply_narratives(document, [], narrated)
+    return document
 
 
 def write_atomically(path: str, content: bytes) -> None:
@@ -157,7 +169,11 @@ class Command(BaseCommand):
             raise CommandError("--version: a published version is numbered from 1.")
         template = pick_template(options.get("template"), options.get("customer"))
         document, which = pick_document(
-            template, period, version=options.get("version"), draft=options.get("draft", False)
+            template,
+            period,
+            version=options.get("version"),
+            draft=options.get("draft", False),
+            now=clock.now(),
         )
         exported = export(document, options["fmt"])
         write_atomically(options["output"], exported.content)
