@@ -17,4 +17,5 @@ urlpatterns = [
     path("feedback/thanks/", views.feedback_done, name="feedback_done"),
     path("dashboard/", include("opsbook.portal.dashboard_urls")),
     path("", include("opsbook.portal.urls_surveys")),
+    path("", include("opsbook.portal.urls_reports")),
 ]

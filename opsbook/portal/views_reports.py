@@ -1,0 +1,112 @@
+"""Service reports in the portal: the published versions of the customer's own organisation's
+customer reports (``reports.access.versions_for_user``), read on the page or downloaded as Word,
+PDF or Excel. Never a draft, never another customer's, never the organisation's report: those
+answer 404 like any page outside the contact's scope. Staff are sent to the staff pages."""
+
+from urllib.parse import urlsplit
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from opsbook.dashboards import builders
+from opsbook.reports import access, web
+from opsbook.reports.choices import Format
+from opsbook.reports.export import export
+
+from .views import customer_required
+
+
+def _staff_version(pk: int, number: int, **_kwargs) -> str:
+    return reverse("reports:version", args=[pk, number])
+
+
+def _staff_list(**_kwargs) -> str:
+    return reverse("reports:list")
+
+
+def portal_links() -> web.Relink:
+    """A figure of the customer's report leads to the customer's own drill-down (their tickets
+    only); figures cut further (by channel, by service) or that the portal does not show have
+    no link."""
+    shown = set(builders.known(builders.CUSTOMER_KEYS))
+    drill = reverse("portal:dashboard:drill")
+
+    def relink(link: str, ref: str | None) -> str | None:
+        if not ref or ref not in shown:
+            return None
+        query = urlsplit(link).query
+        return drill + (f"?{query}" if query else "")
+
+    return relink
+
+
+@customer_required(staff_url=_staff_list)
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    versions = (
+        access.versions_for_user(request.user)
+        .select_related("report")
+        .order_by("-report__period", "report_id", "-number")
+    )
+    latest: dict[int, dict] = {}
+    for version in versions:
+        row = latest.get(version.report_id)
+        if row is None:
+            latest[version.report_id] = {"version": version, "older": []}
+        else:
+            row["older"].append(version)
+    return render(request, "reports/portal/list.html", {"rows": list(latest.values())})
+
+
+@customer_required(staff_url=_staff_version)
+@require_GET
+def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = access.get_version_for_user(request.user, pk, number)
+    presented = web.present(version.document or {}, relink=portal_links())
+    try:
+        feedback_url = reverse("reports:feedback", args=[pk, number])
+    except NoReverseMatch:
+        feedback_url = ""
+    newer = (
+        access.versions_for_user(request.user)
+        .filter(report_id=pk, number__gt=number)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return render(
+        request,
+        "reports/portal/version.html",
+        {
+            "version": version,
+            "doc": presented,
+            "downloads": [
+                {
+                    "fmt": value,
+                    "label": label,
+                    "url": reverse("portal:reports:download", args=[pk, number, value]),
+                }
+                for value, label in Format.choices
+            ],
+            "feedback_url": feedback_url,
+            "newer": newer,
+        },
+    )
+
+
+@customer_required(staff_url=_staff_version)
+@require_GET
+def report_download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
+    """The published version as a file: its frozen document, exported."""
+    if fmt not in Format.values:
+        raise Http404("No such format.")
+    version = access.get_version_for_user(request.user, pk, number)
+    exported = export(version.document, fmt)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, exported.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
