@@ -1,6 +1,6 @@
 """The demo loader, at the top of the layers: it calls each app's own ``demo.py`` in order
 (people, checklist, calendar, procedures, tickets and their history, notifications, routine
-work, surveys, goals, the past months' metric snapshots) in one
+work, surveys, goals, problems, the past months' metric snapshots, monthly reports) in one
 transaction, all at one moment of the clock.
 
 ``load_demo()`` is idempotent: each app's loader creates only what is missing.
@@ -22,6 +22,8 @@ from opsbook.metrics import periods
 from opsbook.metrics import snapshots as metric_snapshots
 from opsbook.metrics.models import Snapshot
 from opsbook.notify import demo as notify_demo
+from opsbook.problems import demo as problems_demo
+from opsbook.reports import demo as reports_demo
 from opsbook.routines import demo as routines_demo
 from opsbook.sops.demo import load_procedures
 from opsbook.surveys import demo as surveys_demo
@@ -65,8 +67,12 @@ def load_demo(today: date | None = None, *, snapshots: bool = True) -> Summary:
     occurrences = routines_demo.load(now)
     surveys_demo.load(now, manager)
     goals_demo.load(now)
+    problems_demo.load_demo(now=now)
     if snapshots:
         close_past_months(now)
+    # Last, on everything above: last month's published report, this month's draft and a
+    # customer's service report.
+    reports_demo.load_demo(now=now)
     return Summary(
         users=people.created_users,
         teams=people.created_teams,
