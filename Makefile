@@ -9,6 +9,11 @@ PY := $(BIN)/python
 OPSBOOK := $(BIN)/opsbook
 PG_URL ?= postgres://postgres@127.0.0.1:5432/opsbook
 DURATIONS := --durations=15
+# The suite runs in parallel (pytest-xdist): PYTEST_WORKERS processes (auto: one per core), each
+# test module kept whole on one worker (--dist loadfile) so its module-scoped scene is built
+# once. PYTEST_WORKERS=0 runs it in this one process (serially).
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 # Python 3.12 as .python-version says: pyenv's if present, else one on PATH.
 PYTHON312 := $(shell (pyenv which python3.12 2>/dev/null || command -v python3.12) | head -n 1)
 APT_PACKAGES := chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -88,7 +93,7 @@ demo: setup ## Load the demo data into the SQLite database (once)
 	$(OPSBOOK) demo --if-empty
 
 # --- quality --------------------------------------------------------------------------------
-test: setup lint check prodcheck test-sqlite test-postgres fuzz ## Everything CI runs: lint (ruff, mypy, layers), checks, the production install, suite on SQLite and PostgreSQL, the API fuzz run
+test: setup lint check prodcheck test-sqlite test-postgres fuzz ## Everything CI runs: lint (ruff, mypy, layers), checks, the production install, suite on SQLite and PostgreSQL (each in parallel), the API fuzz run
 
 lint: setup ## ruff lint and format check, mypy, and the layer contract (import-linter)
 	$(BIN)/ruff check .
@@ -109,19 +114,19 @@ prodcheck: setup ## The production install end to end on a new PostgreSQL databa
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 	$(PY) bin/prodcheck --pg $(PG_URL)
 
-test-sqlite: setup ## The suite on SQLite (lists the slowest tests)
-	$(BIN)/pytest $(DURATIONS)
+test-sqlite: setup ## The suite on SQLite, in parallel (PYTEST_WORKERS=auto; lists the slowest tests)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(DURATIONS)
 
-test-postgres: setup ## The suite on PostgreSQL (127.0.0.1:5432; started if down; lists the slowest tests)
+test-postgres: setup ## The suite on PostgreSQL, in parallel (127.0.0.1:5432, started if down; lists the slowest tests)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(DURATIONS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(DURATIONS)
 
 fuzz: setup ## schemathesis against a live server, as a manager and as a customer (bounded, fixed seed)
 	$(PY) -m fuzz
 
-test-browser: setup ## Only the browser tests (Playwright + Debian Chromium)
-	$(BIN)/pytest -m browser
+test-browser: setup ## Only the browser tests (Playwright + Debian Chromium), in parallel
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m browser
 
 bench: setup ## Benchmarks; prints JSON
 	@$(PY) -m bench
