@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from opsbook.accounts.models import User
 from opsbook.jobs.schedule import registry
 from opsbook.notify.choices import Event
 from opsbook.notify.models import Notification
@@ -52,6 +53,16 @@ def test_a_report_someone_already_made_is_left_alone(personas):
     assert list(Report.objects.all()) == [existing]
 
 
+@pytest.fixture
+def english_readers(personas):
+    """Notifications are written in each reader's language (Chinese by default): these read
+    English, so the assertions below can say what the words are."""
+    User.objects.filter(pk__in=[personas.alice.pk, personas.bob.pk, personas.charlie.pk]).update(
+        language="en"
+    )
+    return personas
+
+
 def titles(user):
     return list(
         Notification.objects.filter(user=user, event=Event.REPORT_DUE)
@@ -60,7 +71,9 @@ def titles(user):
     )
 
 
-def test_owners_of_unfinished_sections_are_reminded_two_working_days_ahead_once(personas):
+def test_owners_of_unfinished_sections_are_reminded_two_working_days_ahead_once(
+    personas, english_readers
+):
     report = make_report(make_template(personas))  # deadline Monday 7 December 2026
     report.sections.filter(key="problems").update(done=True)
     thursday = at("2026-12-03", 9)  # Friday and Monday left
@@ -72,7 +85,9 @@ def test_owners_of_unfinished_sections_are_reminded_two_working_days_ahead_once(
     assert jobs.remind(at("2026-12-05", 9)) == 0  # Saturday
 
 
-def test_owners_are_reminded_on_the_deadline_day_and_the_editor_when_overdue(personas):
+def test_owners_are_reminded_on_the_deadline_day_and_the_editor_when_overdue(
+    personas, english_readers
+):
     report = make_report(make_template(personas))
     jobs.remind(at("2026-12-07", 9))
     assert titles(personas.alice) == ["Due today: 2026年11月运营服务月报"]
@@ -83,7 +98,7 @@ def test_owners_are_reminded_on_the_deadline_day_and_the_editor_when_overdue(per
     assert report.template.editor == personas.bob
 
 
-def test_a_submitted_report_needs_no_reminder(personas):
+def test_a_submitted_report_needs_no_reminder(personas, english_readers):
     report = make_report(make_template(personas))
     services.do_submit(report, actor=None, now=NOW)
     assert jobs.remind(at("2026-12-07", 9)) == 0
