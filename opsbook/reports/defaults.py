@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -188,8 +188,6 @@ def create_customer_template(
     if actor is not None and not can_manage_templates(actor):
         raise PermissionDenied(_("Only administrators and managers manage report templates."))
     code = f"customer-{customer.code}"[:50]
-    from django.core.exceptions import ValidationError
-
     if ReportTemplate.objects.filter(code=code).exists():
         raise ValidationError(_("A template with the code %(code)s exists.") % {"code": code})
     with transaction.atomic():
