@@ -11,6 +11,11 @@ urlpatterns = [
     path("reports/", views_reports.report_list, name="list"),
     path("reports/<int:pk>/versions/<int:number>/", views_reports.report_version, name="version"),
     path(
+        "reports/<int:pk>/versions/<int:number>/feedback/",
+        views_reports.report_feedback,
+        name="feedback",
+    ),
+    path(
         "reports/<int:pk>/versions/<int:number>/<str:fmt>/",
         views_reports.report_download,
         name="download",

@@ -5,16 +5,21 @@ answer 404 like any page outside the contact's scope. Staff are sent to the staf
 
 from urllib.parse import urlsplit
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from opsbook.core import clock
 from opsbook.dashboards import builders
-from opsbook.reports import access, web
+from opsbook.reports import access, services, web
 from opsbook.reports.choices import Format
 from opsbook.reports.export import export
+from opsbook.reports.models import Feedback
 
 from .views import customer_required
 
@@ -66,10 +71,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = access.get_version_for_user(request.user, pk, number)
     presented = web.present(version.document or {}, relink=portal_links())
-    try:
-        feedback_url = reverse("reports:feedback", args=[pk, number])
-    except NoReverseMatch:
-        feedback_url = ""
+    feedback_url = reverse("portal:reports:feedback", args=[pk, number])
     newer = (
         access.versions_for_user(request.user)
         .filter(report_id=pk, number__gt=number)
@@ -110,3 +112,45 @@ def report_download(request: HttpRequest, pk: int, number: int, fmt: str) -> Htt
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _staff_feedback(pk: int, number: int, **_kwargs) -> str:
+    return reverse("reports:feedback", args=[pk, number])
+
+
+@customer_required(staff_url=_staff_feedback)
+@require_http_methods(["GET", "POST"])
+def report_feedback(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """A contact rates their organisation's published report (1–5) and comments; rating again
+    replaces their earlier rating. Other readers' ratings are never shown here."""
+    version = access.get_version_for_user(request.user, pk, number)
+    mine = Feedback.objects.filter(version=version, reader_id=request.user.pk).first()
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.do_rate(
+                version,
+                reader=request.user,  # type: ignore[arg-type]
+                rating=request.POST.get("rating", ""),
+                comment=request.POST.get("comment", ""),
+                now=clock.now(),
+                source="portal",
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            errors = list(getattr(exc, "messages", [str(exc)]))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("portal:reports:version", pk, number)
+    return render(
+        request,
+        "reports/feedback.html",
+        {
+            "version": version,
+            "report": version.report,
+            "mine": mine,
+            "errors": errors,
+            "ratings": [5, 4, 3, 2, 1],
+            "posted": request.POST if request.method == "POST" else None,
+            "rows": [],
+        },
+    )

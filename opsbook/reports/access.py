@@ -41,7 +41,10 @@ def can_manage_templates(user) -> bool:
 
 
 def is_editor(user, report: Report) -> bool:
-    return is_staff_member(user) and report.template.editor_id == user.pk
+    """The template's editor; a viewer named editor still only reads."""
+    return (
+        is_staff_member(user) and user.role != Role.VIEWER and report.template.editor_id == user.pk
+    )
 
 
 def can_edit_report(user, report: Report) -> bool:

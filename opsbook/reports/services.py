@@ -368,6 +368,8 @@ def frozen_document(report: Report, number: int) -> dict[str, Any]:
         narrative["source"] = source
         narrative["text"] = narrative_text.render(source, figures)
         narrative["edited"] = bool(section.is_edited)
+        # The editor's warnings are for the draft, not for readers of what was published.
+        narrative["warnings"] = []
     return document
 
 
@@ -737,7 +739,15 @@ def distribute(version: ReportVersion, *, now: datetime) -> list[Distribution]:
     for recipient in template.recipients.select_related("user", "channel"):
         if recipient.kind == RecipientKind.USER and recipient.user is not None:
             if recipient.user.role == Role.CUSTOMER:
-                contacts.append(recipient.user)
+                # Only this customer's own contacts, and only for a customer report: a contact
+                # who moved to another organisation (or a template whose scope changed) never
+                # receives another organisation's figures.
+                if (
+                    template.kind == TemplateKind.CUSTOMER
+                    and template.customer_id is not None
+                    and recipient.user.customer_id == template.customer_id
+                ):
+                    contacts.append(recipient.user)
             else:
                 people.append(recipient.user)
         elif recipient.kind == RecipientKind.EMAIL and recipient.email:

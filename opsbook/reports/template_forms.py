@@ -104,6 +104,8 @@ def parse_options(text: str) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(text)
+    except RecursionError:
+        raise ValueError(_('The options are a JSON object, e.g. {"months": 12}.')) from None
     except json.JSONDecodeError as exc:
         raise ValueError(
             _("The options are not valid JSON (line %(line)d, column %(col)d: %(msg)s).")
@@ -127,5 +129,5 @@ class ImportForm(StyledFormMixin, forms.Form):
         raw = upload.read(IMPORT_MAX_BYTES + 1)
         try:
             return json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise forms.ValidationError(_("The file is not JSON in UTF-8.")) from None

@@ -104,6 +104,8 @@ def _validate_template(template: ReportTemplate) -> None:
     errors: dict[str, str] = {}
     if not template.name.strip():
         errors["name"] = _("A template needs a name.")
+    elif len(template.name) > 200:
+        errors["name"] = _("A name is at most 200 characters.")
     if not KEY_RE.match(template.code or ""):
         errors["code"] = _(
             "A code is 1–50 lower-case letters, digits, hyphens or underscores (e.g. monthly)."
@@ -123,9 +125,9 @@ def _validate_template(template: ReportTemplate) -> None:
     if not 1 <= (template.deadline_working_days or 0) <= 20:
         errors["deadline_working_days"] = _("The deadline is the 1st to the 20th working day.")
     if template.editor is not None and (
-        not template.editor.is_active or template.editor.role in (Role.CUSTOMER,)
+        not template.editor.is_active or template.editor.role in (Role.CUSTOMER, Role.VIEWER)
     ):
-        errors["editor"] = _("The editor is an active member of staff.")
+        errors["editor"] = _("The editor is an active member of staff who may write.")
     if not isinstance(template.layout, dict):
         errors["layout"] = _("The layout is an object.")
     if (
@@ -149,6 +151,8 @@ def _validate_section(section: TemplateSection) -> None:
         errors["key"] = _("This template already has a section %(key)s.") % {"key": section.key}
     if not section.title.strip():
         errors["title"] = _("A section needs a title.")
+    elif len(section.title) > 200:
+        errors["title"] = _("A title is at most 200 characters.")
     if section.owner is not None and (
         not section.owner.is_active or section.owner.role == Role.CUSTOMER
     ):
@@ -207,8 +211,27 @@ def do_save_template(
     else:
         template = ReportTemplate.objects.select_for_update().get(pk=template.pk)
         before = snapshot(template, TEMPLATE_FIELDS)
+    before_scope = {name: getattr(template, name) for name in ("kind", "customer_id", "team_id")}
     for name, value in fields.items():
         setattr(template, name, value)
+    if not creating and template.reports.exists():
+        # Reports already made with this template belong to its scope: a customer's published
+        # versions must never become readable by another customer (access goes through the
+        # template), nor a team's or the organisation's drafts be rebuilt for someone else.
+        moved = [
+            name
+            for name in ("kind", "customer_id", "team_id")
+            if getattr(template, name) != before_scope[name]
+        ]
+        if moved:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "This template has reports: its kind, team and customer can no longer "
+                        "change. Make a new template for another scope."
+                    )
+                }
+            )
     if isinstance(template.code, str):
         template.code = template.code.strip()
     if isinstance(template.name, str):

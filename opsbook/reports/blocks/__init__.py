@@ -35,6 +35,9 @@ class BlockType(abc.ABC):
                 f"Block {self.type!r} has no option {', '.join(sorted(unknown))}; "
                 f"it accepts {', '.join(sorted(self.defaults)) or 'none'}."
             )
+        title = options.get("title")
+        if title is not None and (not isinstance(title, str) or len(title) > 200):
+            raise BlockError(f"Block {self.type!r}: the title is text of at most 200 characters.")
         return {**self.defaults, **options}
 
     @abc.abstractmethod

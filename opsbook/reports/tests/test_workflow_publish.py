@@ -107,6 +107,7 @@ def test_publishing_sends_to_everyone_on_the_list(personas):
         name="运营群", kind=ChannelKind.WECOM, url="https://qyapi.weixin.qq.com/x"
     )
     personas.mia.email = "mia@example.com"
+    personas.mia.language = "en"  # notifications are written in each reader's language
     personas.mia.save()
     services.do_save_recipients(
         report.template,
