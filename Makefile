@@ -11,7 +11,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/opsbook
 DURATIONS := --durations=15
 # The suite runs in parallel (pytest-xdist): PYTEST_WORKERS processes (auto: one per core), each
 # test module kept whole on one worker (--dist loadfile) so its module-scoped scene is built
-# once. PYTEST_WORKERS=0 runs it in this one process (serially).
+# once. PYTEST_WORKERS=0 runs it in this one process (serially). Two passes: the ordinary tests,
+# then those that flush the database (transactional, browser), so no worker runs an ordinary
+# test on a flushed database (opsbook/conftest.py, --db-tests).
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 # Python 3.12 as .python-version says: pyenv's if present, else one on PATH.
@@ -115,12 +117,14 @@ prodcheck: setup ## The production install end to end on a new PostgreSQL databa
 	$(PY) bin/prodcheck --pg $(PG_URL)
 
 test-sqlite: setup ## The suite on SQLite, in parallel (PYTEST_WORKERS=auto; lists the slowest tests)
-	$(BIN)/pytest $(PYTEST_PARALLEL) $(DURATIONS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(DURATIONS) --db-tests=plain
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(DURATIONS) --db-tests=transactional
 
 test-postgres: setup ## The suite on PostgreSQL, in parallel (127.0.0.1:5432, started if down; lists the slowest tests)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(DURATIONS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(DURATIONS) --db-tests=plain
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(DURATIONS) --db-tests=transactional
 
 fuzz: setup ## schemathesis against a live server, as a manager and as a customer (bounded, fixed seed)
 	$(PY) -m fuzz

@@ -112,3 +112,46 @@ def browser_page(live_server, monkeypatch):
         finally:
             context.close()
             browser.close()
+
+
+# --- the suite in two passes when it runs in parallel ---------------------------------------
+# A transactional test (``transaction=True``, ``live_server``: the browser tests) ends by
+# flushing its database, data migrations' rows included (default notification rules, default
+# SLA targets, calendars). Run serially, pytest-django orders those tests last; run by
+# pytest-xdist, a worker may take a file of them and then an ordinary test that needs the seeded
+# rows. ``make test-sqlite`` and ``make test-postgres`` therefore run the ordinary tests first,
+# in parallel, then the transactional ones, in parallel: ``--db-tests=plain|transactional``.
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db-tests",
+        choices=("all", "plain", "transactional"),
+        default="all",
+        help="Run only the ordinary tests (plain), only those that flush the database "
+        "(transactional), or all (default).",
+    )
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    which = config.getoption("--db-tests")
+    if which == "all":
+        return
+    wanted = which == "transactional"
+    keep = [item for item in items if _is_transactional(item) == wanted]
+    dropped = [item for item in items if _is_transactional(item) != wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep

@@ -150,7 +150,7 @@ def _add_sections(template: ReportTemplate, sections, *, owner=None) -> None:
         )
 
 
-def ensure_default_template(*, now: datetime) -> ReportTemplate:
+def ensure_default_template(*, now: datetime, source: str = "system") -> ReportTemplate:
     """The organisation's default template: created (code "monthly", the default sections)
     when there is none; the existing one otherwise. Safe to call again and again."""
     found = ReportTemplate.objects.filter(is_default=True).first()
@@ -169,7 +169,7 @@ def ensure_default_template(*, now: datetime) -> ReportTemplate:
                 updated_at=now,
             )
             _add_sections(template, organisation_sections())
-            record(actor=None, action=Action.CREATE, obj=template, source="system")
+            record(actor=None, action=Action.CREATE, obj=template, source=source)
     except IntegrityError:
         # Another process made it first (or "monthly" is taken by a template that is not the
         # default: then that one stays as it is and becomes nothing more).

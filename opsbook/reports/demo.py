@@ -17,7 +17,7 @@ from opsbook.accounts.models import Customer, User
 from opsbook.metrics import periods
 from opsbook.metrics.periods import org_tz
 
-from . import deadlines, defaults, drafting, services
+from . import access, deadlines, defaults, drafting, services
 from .choices import RecipientKind, ReportStatus, TemplateKind
 from .models import Report, ReportSection, ReportTemplate
 
@@ -52,7 +52,10 @@ def _staff(user: User | None) -> User | None:
 def load_demo(*, now: datetime) -> DemoReports:
     summary = DemoReports()
     people = _users("manager", "alice", "bob", "carol", "viewer")
-    manager = _staff(people.get("manager"))
+    # Services check their actor: a "manager" who exists without that role works as the system
+    # (as the demo loader does for the checklist).
+    manager = people.get("manager")
+    manager = manager if manager is not None and access.can_manage_reports(manager) else None
     organisation = _organisation_template(now, people, manager, summary)
     customer = Customer.objects.filter(code=CUSTOMER_CODE).first()
     customer_template = (
@@ -65,7 +68,7 @@ def load_demo(*, now: datetime) -> DemoReports:
     first = deadlines.first_working_day(this_month.start.year, this_month.start.month)
     base = min(now - timedelta(hours=5), datetime.combine(first, time(9), tzinfo=org_tz()))
     reader = _staff(people.get("viewer"))
-    editor_edit = _staff(people.get("manager"))
+    editor_edit = manager
     if _published(organisation, last_month, base, manager, summary, edit_by=editor_edit):
         version = organisation.reports.get(period=last_month.code).versions.get(number=1)
         if reader is not None and not version.feedback.filter(reader=reader).exists():
@@ -89,7 +92,7 @@ def _organisation_template(
     now: datetime, people: dict[str, User], manager: User | None, summary: DemoReports
 ) -> ReportTemplate:
     existed = ReportTemplate.objects.filter(is_default=True).exists()
-    template = defaults.ensure_default_template(now=now)
+    template = defaults.ensure_default_template(now=now, source="demo")
     if existed:
         return template
     summary.templates += 1
