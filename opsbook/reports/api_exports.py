@@ -72,7 +72,7 @@ def _document(user: Any, pk: int, version: int | None) -> Document:
 
 
 @router.get(
-    "/{int:report_id}/export",
+    "/{report_id}/export",
     response={401: Message, 403: Message, 404: Message, 422: ValidationErrors},
     openapi_extra={"responses": FILE_RESPONSE},
     operation_id="opsbook_reports_api_export_report",
