@@ -32,7 +32,7 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 # --- setup (idempotent: every step is skipped when already done) -----------------------------
-setup: $(VENV)/.installed var/.apt opsbook/static/vendor/.built $(VENDOR_MAPS) opsbook/locale/.compiled ## Install everything (Python, npm assets, Debian packages)
+setup: $(VENV)/.installed var/.apt opsbook/static/vendor/.built $(VENDOR_MAPS) opsbook/locale/.compiled var/fonts/.cut ## Install everything (Python, npm assets, Debian packages)
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON312)" ]; then echo "Python 3.12 is required (pyenv install 3.12, or python3.12 on PATH)."; exit 1; fi
@@ -70,6 +70,12 @@ opsbook/static/vendor/bootstrap/%.js.map: | opsbook/static/vendor/.built
 
 opsbook/locale/.compiled: $(VENV)/.installed var/.apt $(wildcard opsbook/locale/*/LC_MESSAGES/django.po)
 	$(OPSBOOK) compilemessages --verbosity 0 --ignore=.venv --ignore=node_modules --ignore=var
+	@touch $@
+
+# Cut-down CJK fonts for PDF reports (a PDF then loads ~4 MB a face instead of ~25 MB); made
+# again when the installed fonts change. See opsbook/reports/export/fonts.py.
+var/fonts/.cut: $(VENV)/.installed var/.apt $(wildcard /usr/share/fonts/opentype/noto/*.ttc)
+	$(OPSBOOK) report fonts
 	@touch $@
 
 requirements.lock:

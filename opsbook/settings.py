@@ -314,6 +314,9 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Uploaded files (ticket attachments). Never served by the web server: every download goes
 # through a view that checks permission and sends the file as an attachment.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Cut-down CJK faces for PDF reports (`opsbook report fonts` writes them; see
+# opsbook/reports/export/fonts.py). Without them the PDF embeds the installed faces whole.
+REPORT_FONT_DIR = Path(env_str("REPORT_FONT_DIR", str(VAR_DIR / "fonts")))
 
 # --- E-mail -------------------------------------------------------------------------------
 # Development prints mail to the console; production sends through SMTP (EMAIL_HOST …).

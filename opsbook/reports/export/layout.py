@@ -249,6 +249,8 @@ class PdfFont:
 _SERIF = (PdfFont("Noto Serif CJK SC", SERIF_REGULAR), PdfFont("Noto Serif CJK SC", SERIF_BOLD))
 _SANS = (PdfFont("Noto Sans CJK SC", SANS_REGULAR), PdfFont("Noto Sans CJK SC", SANS_BOLD))
 _KAI = (PdfFont("AR PL UKai CN", KAI), PdfFont("AR PL UKai CN", KAI))
+# Each family as (regular, bold); ``fonts.py`` cuts these down for the PDF.
+ALL_FACES = (_SERIF, _SANS, _KAI)
 
 # Which installed face stands in for each Windows/WPS family (sans for the 黑 faces).
 _SANS_FAMILIES = {"黑体", "微软雅黑", "等线", "SimHei", "Microsoft YaHei", "DengXian"}
@@ -289,11 +291,17 @@ def pdf_fonts(layout: Layout) -> dict[str, PdfFont]:
 
 
 def css_font_family(family: str, *, bold: bool = False) -> str:
-    """A CSS font-family list for ``family``: the installed face first (so the PDF embeds it),
-    then the Windows name, then a generic family."""
+    """A CSS font-family list for ``family``: the cut-down face when ``opsbook report fonts``
+    made it (see ``fonts.py``), the installed face (so the PDF embeds it, and every character
+    the cut lacks falls back to it), then the Windows name, then a generic family."""
+    from .fonts import cut_family
+
     face = pdf_font(family, bold=bold)
     generic = "sans-serif" if family in _SANS_FAMILIES else "serif"
-    names = [face.name] if face else []
+    names = []
+    if face is not None:
+        cut = cut_family(face)
+        names = [cut, face.name] if cut else [face.name]
     names.append(family)
     return ", ".join(f'"{n}"' for n in dict.fromkeys(names)) + f", {generic}"
 

@@ -4,8 +4,9 @@ contents with page numbers, headings 一、 （一）, narratives, tables whose 
 page, charts as PNG images, "— N —" page numbers, A4 with the house margins.
 
 WeasyPrint would fetch whatever an ``src`` or ``url()`` names; ``fetch`` allows only ``data:``
-URIs and the font files named below, so no text in a document can make the server read a file
-or call a URL. User text reaches the page only through Django's autoescaping.
+URIs and the cut-down font files of ``fonts.py`` (by exact URL), so no text in a document can
+make the server read a file or call a URL. User text reaches the page only through Django's
+autoescaping.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from __future__ import annotations
 import base64
 import unicodedata
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..document import Block, Document, Table, heading_number
-from . import charts
+from . import charts, fonts
 from .layout import (
     Layout,
     clean,
@@ -37,15 +38,22 @@ class ForbiddenURL(ValueError):
 
 
 class GuardedFetcher(URLFetcher):
-    """Fetches ``data:`` URIs (the charts) and refuses everything else: no http(s), no file, no
-    ftp, whatever a narrative, a title or a CSS ``url()`` in a document might name."""
+    """Fetches ``data:`` URIs (the charts) and the cut-down fonts' files, named exactly, and
+    refuses everything else: no http(s), no other file, no ftp, whatever a narrative, a title or
+    a CSS ``url()`` in a document might name."""
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols=("data",), allow_redirects=False)
+        self.font_urls = fonts.font_urls()
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if urlsplit(url).scheme.lower() == "data":
             return super().fetch(url, headers)
+        if url in self.font_urls:
+            path = urlsplit(url).path
+            with open(unquote(path), "rb") as font:
+                body = font.read()
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": "font/otf"})
         raise ForbiddenURL(f"The PDF export does not fetch {url[:200]!r}.")
 
 
@@ -180,6 +188,7 @@ def context(document: Document) -> dict[str, Any]:
         "issued": issued_on(document),
         "layout": layout,
         "css": _css(layout),
+        "font_faces": fonts.font_face_css(),
         "draft": (document.get("status") or "draft") != "published" and not document.get("version"),
     }
 
