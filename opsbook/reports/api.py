@@ -45,10 +45,11 @@ def _staff(request: HttpRequest) -> None:
 
 
 class ReportSectionOut(Schema):
+    id: int = Field(description="For /api/reports/{report_id}/sections/{section_id}.")
     key: str
     title: str
     owner_id: int | None
-    done: bool
+    done: bool = Field(description="The owner said the section is ready.")
     is_edited: bool
 
 
@@ -210,6 +211,7 @@ def _detail(report: Report) -> dict[str, Any]:
         "document": report.document or {},
         "sections": [
             {
+                "id": s.pk,
                 "key": s.key,
                 "title": s.title,
                 "owner_id": s.owner_id,

@@ -81,19 +81,24 @@ def _require_editable(section: ReportSection, actor) -> None:
         )
 
 
-def _lock(section: ReportSection, actor, expected_version: int | None) -> ReportSection:
+def _lock(
+    section: ReportSection, actor, expected_version: int | None, *, text: bool = True
+) -> ReportSection:
     """The section and its report locked for this transaction, after the permission check on
     the locked rows (the report may have been submitted meanwhile)."""
-    locked = lock_version(
-        section,
-        expected_version,
+    message = (
         _(
             "The section “%(title)s” was changed by someone else since you opened it "
             "(version %(theirs)s, yours %(yours)s). Reload it to see their change; "
             "your text has not been saved."
-        ),
-        title=section.title,
+        )
+        if text
+        else _(
+            "The section “%(title)s” was changed by someone else since you opened it "
+            "(version %(theirs)s, yours %(yours)s). Reload it to see their change."
+        )
     )
+    locked = lock_version(section, expected_version, message, title=section.title)
     locked.report = (
         Report.objects.select_for_update().select_related("template").get(pk=locked.report_id)
     )
@@ -199,3 +204,33 @@ def do_reset_narrative(
                 parent=report,
             )
     return locked, _warnings(locked.generated, report)
+
+
+def do_mark_ready(
+    section: ReportSection,
+    ready: bool,
+    *,
+    actor,
+    now: datetime,
+    expected_version: int | None = None,
+    source: str = "web",
+) -> ReportSection:
+    """The owner says their section is ready (or not yet): a ready section's owner gets no
+    more deadline reminders, and the editor sees how many sections are ready. Same rules as
+    ``do_edit_narrative``; nothing is written when the section already says so. (Returning the
+    report, or that section, makes it not ready again.)"""
+    with transaction.atomic():
+        locked = _lock(section, actor, expected_version, text=False)
+        if locked.done != ready:
+            locked.done = ready
+            locked.version += 1
+            locked.save(update_fields=["done", "version"])
+            record(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=locked,
+                changes={"ready": [not ready, ready]},
+                source=source,
+                parent=locked.report,
+            )
+    return locked

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/sections/<slug:key>/", pages.section_show, name="section_show"),
     path("<int:pk>/sections/<slug:key>/edit/", pages.section_edit, name="section_edit"),
     path("<int:pk>/sections/<slug:key>/reset/", pages.section_reset, name="section_reset"),
+    path("<int:pk>/sections/<slug:key>/ready/", pages.section_ready, name="section_ready"),
     path("templates/", template_editor.template_list, name="templates"),
     path("templates/import/", template_editor.template_import, name="template_import"),
     path("templates/<int:pk>/", template_editor.template_edit, name="template_edit"),

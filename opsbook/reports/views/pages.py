@@ -376,6 +376,27 @@ def section_reset(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return redirect(reverse("reports:detail", args=[report.pk]) + f"#section-{key}")
 
 
+@staff_required
+@require_POST
+def section_ready(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """The section's owner (or the editor, or a manager) says the section is ready, or not yet:
+    a ready section's owner gets no more deadline reminders."""
+    report = access.get_report_for_user(request.user, pk)
+    section = _get_section(request.user, report, key)
+    if not access.can_edit_section(request.user, section):
+        raise PermissionDenied
+    # The form says which state it asks for (not "toggle"): a double click changes nothing.
+    ready = request.POST.get("ready") == "1"
+    editing.do_mark_ready(section, ready, actor=request.user, now=clock.now())
+    messages.success(
+        request,
+        _("“%(title)s” is ready.") % {"title": section.title}
+        if ready
+        else _("“%(title)s” is marked not ready.") % {"title": section.title},
+    )
+    return redirect(reverse("reports:detail", args=[report.pk]) + f"#section-{key}")
+
+
 def _htmx(request: HttpRequest) -> bool:
     """An htmx request that swaps a fragment (not a boosted page or a history restore)."""
     htmx: Any = getattr(request, "htmx", None)
