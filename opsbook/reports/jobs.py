@@ -1,9 +1,11 @@
 """Background jobs of the monthly report, registered with the scheduler by importing them here.
 
 * ``auto_draft_task`` (daily 06:00): on the first working day of a month, each active template
-  that drafts automatically gets the previous month's report, built from the data. The unique
-  (template, month) of a report is the claim: a second run, or a second scheduler, finds it
-  there and creates nothing.
+  that drafts automatically gets the previous month's report, built from the data. A run that
+  was missed (the scheduler was down that morning) is made up by the next one, up to the
+  report's deadline; after it, a report nobody created is left to be created by hand. The
+  unique (template, month) of a report is the claim: a second run, or a second scheduler,
+  finds it there and creates nothing.
 * ``report_reminders_task`` (daily 09:00): owners of sections not marked ready hear of the
   deadline ``REMIND_BEFORE`` working days before it and on the day; the editor (or the managers
   when the template has none) hears when a report is overdue. Each message has a key naming
@@ -42,17 +44,26 @@ def _today(now: datetime) -> date:
 
 
 def auto_draft(now: datetime) -> list[Report]:
-    """Create and build last month's report of each active, automatically drafted template,
-    when today (in the organisation's zone) is the first working day of the month. Returns the
-    reports this run created."""
+    """Create and build last month's report of each active, automatically drafted template
+    that has none yet, from the first working day of the month (in the organisation's zone) up
+    to that report's deadline, so that a morning the scheduler missed is made up the next day.
+    Returns the reports this run created."""
     today = _today(now)
-    if today != deadlines.first_working_day(today.year, today.month):
+    calendar = deadlines.default_calendar()
+    if today < deadlines.first_working_day(today.year, today.month, calendar=calendar):
         return []
     previous = periods.month(today.year, today.month).previous()
     created: list[Report] = []
     templates = ReportTemplate.objects.filter(is_active=True, auto_draft=True).order_by("pk")
+    drafted = set(
+        Report.objects.filter(template__in=templates, period=previous.code).values_list(
+            "template_id", flat=True
+        )
+    )
     for template in templates:
-        if Report.objects.filter(template=template, period=previous.code).exists():
+        if template.pk in drafted:
+            continue
+        if today > deadlines.deadline_for(template, previous, calendar=calendar):
             continue
         try:
             report = drafting.do_create_report(

@@ -1,7 +1,7 @@
 """The report's jobs: the automatic draft on the first working day of a month (once, however
 many schedulers run it) and the reminders before, on and after the deadline (once per key)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -24,11 +24,30 @@ def at(day: str, hour: int) -> datetime:
     return datetime(y, m, d, hour - 8, 0, tzinfo=UTC)
 
 
-def test_nothing_is_drafted_on_a_day_that_is_not_the_first_working_day(personas):
+def test_nothing_is_drafted_before_the_first_working_day(personas):
     ensure_default_template(now=NOW)
-    # 1 October 2026 is the National Day holiday; the 9th is the second working day.
+    # 1–7 October 2026 is the National Day holiday: the 8th is the first working day.
     assert jobs.auto_draft(at("2026-10-01", 9)) == []
-    assert jobs.auto_draft(at("2026-10-09", 9)) == []
+    assert jobs.auto_draft(at("2026-10-07", 9)) == []
+    assert not Report.objects.exists()
+
+
+def test_a_missed_morning_is_made_up_the_next_day_until_the_deadline(personas):
+    template = ensure_default_template(now=NOW)
+    # The scheduler was down on Thursday 8 October; Friday's run drafts September.
+    created = jobs.auto_draft(at("2026-10-09", 9))
+    assert [(r.template, r.period) for r in created] == [(template, "2026-09")]
+    assert created[0].deadline == date(2026, 10, 13)
+    assert jobs.auto_draft(at("2026-10-12", 9)) == []
+
+
+def test_after_the_deadline_a_missing_report_is_left_to_be_created_by_hand(personas):
+    ensure_default_template(now=NOW)
+    # September's deadline is the 5th working day of October: Tuesday 13 October (Saturday
+    # the 10th is a make-up working day, 调休).
+    assert jobs.auto_draft(at("2026-10-13", 9)) != []
+    Report.objects.all().delete()
+    assert jobs.auto_draft(at("2026-10-14", 9)) == []
     assert not Report.objects.exists()
 
 
