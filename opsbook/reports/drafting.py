@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -558,21 +558,26 @@ def do_create_report(
     period = check_period(period, now)
     if not template.is_active:
         raise DraftError(_("The template %(name)s is retired.") % {"name": template.name})
+    exists = DraftError(
+        _("%(template)s already has a report for %(month)s.")
+        % {"template": template.name, "month": period.code}
+    )
     with transaction.atomic():
         if Report.objects.filter(template=template, period=period.code).exists():
-            raise DraftError(
-                _("%(template)s already has a report for %(month)s.")
-                % {"template": template.name, "month": period.code}
-            )
-        report = Report.objects.create(
-            template=template,
-            period=period.code,
-            title=report_title(template, period),
-            deadline=deadline_for(template, period),
-            created_at=now,
-            created_by=actor,
-            updated_at=now,
-        )
+            raise exists
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    template=template,
+                    period=period.code,
+                    title=report_title(template, period),
+                    deadline=deadline_for(template, period),
+                    created_at=now,
+                    created_by=actor,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            raise exists from None  # someone created it between the check and the insert
         ReportSection.objects.bulk_create(
             ReportSection(
                 report=report,

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -553,18 +553,28 @@ def do_rate(
             Feedback.objects.select_for_update().filter(version=version, reader=reader).first()
         )
         if feedback is None:
-            feedback = Feedback.objects.create(
-                version=version, reader=reader, rating=stars, comment=comment, created_at=now
-            )
-            record(
-                actor=reader,
-                action=Action.CREATE,
-                obj=feedback,
-                changes={"rating": stars, "comment": comment},
-                source=source,
-                parent=version.report,
-            )
-            return feedback
+            try:
+                with transaction.atomic():
+                    feedback = Feedback.objects.create(
+                        version=version,
+                        reader=reader,
+                        rating=stars,
+                        comment=comment,
+                        created_at=now,
+                    )
+            except IntegrityError:
+                # The same reader's other request (a double click) rated first: replace it.
+                feedback = Feedback.objects.select_for_update().get(version=version, reader=reader)
+            else:
+                record(
+                    actor=reader,
+                    action=Action.CREATE,
+                    obj=feedback,
+                    changes={"rating": stars, "comment": comment},
+                    source=source,
+                    parent=version.report,
+                )
+                return feedback
         before = {"rating": feedback.rating, "comment": feedback.comment}
         feedback.rating, feedback.comment, feedback.created_at = stars, comment, now
         feedback.save(update_fields=["rating", "comment", "created_at"])
