@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -502,6 +502,10 @@ def _facts(document: Document) -> dict[str, str]:
         "title": document["title"],
     }
     facts.update(document.get("facts") or {})
+    if document.get("to_date") and document.get("generated_at"):
+        # A month still in progress: the paragraph says the figures run to the drafting day.
+        day = date.fromisoformat(str(document["generated_at"])[:10])
+        facts["to_date"] = f"{day.month}月{day.day}日"
     return facts
 
 

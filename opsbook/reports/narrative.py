@@ -274,6 +274,8 @@ def _plain_refs(refs: Iterable[str]) -> list[str]:
 
 def _overview(w: _Writer, refs: list[str], facts: Mapping[str, str]) -> str:
     lead = "本月" if w.zh else "This month, "
+    if facts.get("to_date"):  # the month is not over: say so before any comparison
+        lead = f"截至{facts['to_date']}，本月" if w.zh else "This month so far, "
     return w.paragraph((w.sentence(r) for r in _plain_refs(refs)), lead=lead)
 
 

@@ -13,7 +13,7 @@ from opsbook.accounts.testing import make_user
 from opsbook.catalog.testing import make_category, make_item
 from opsbook.goals.models import Goal, GoalCheckpoint
 from opsbook.metrics import engine
-from opsbook.metrics.periods import month
+from opsbook.metrics.periods import month, org_tz
 from opsbook.metrics.tests.helpers import at, ticket
 from opsbook.problems.models import Action, ActionEffect, Problem, ProblemTicket
 from opsbook.reports import drafting
@@ -152,6 +152,14 @@ def test_a_month_in_progress_is_drafted_to_date(data):
     template = ensure_default_template(now=NOW)
     doc = drafting.build_document(template, month(2026, 12), now=NOW)
     assert doc["to_date"] is True
+    report = drafting.do_create_report(template, month(2026, 12), actor=None, now=NOW)
+    overview = next(s for s in report.document["sections"] if s["key"] == "overview")
+    day = NOW.astimezone(org_tz())
+    assert overview["narrative"]["text"].startswith(f"截至{day.month}月{day.day}日，本月")
+    assert overview["narrative"]["warnings"] == []
+    closed = drafting.do_create_report(template, NOV, actor=None, now=NOW)
+    overview = next(s for s in closed.document["sections"] if s["key"] == "overview")
+    assert overview["narrative"]["text"].startswith("本月")
 
 
 def test_rebuild_only_while_editable(data):
