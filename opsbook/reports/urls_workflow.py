@@ -7,6 +7,7 @@ from .views import workflow
 urlpatterns = [
     path("<int:pk>/submit/", workflow.submit, name="submit"),
     path("<int:pk>/return/", workflow.return_report, name="return"),
+    path("<int:pk>/comments/", workflow.comment, name="comment"),
     path("<int:pk>/approve/", workflow.approve, name="approve"),
     path("<int:pk>/publish/", workflow.publish, name="publish"),
     path("<int:pk>/correct/", workflow.correct, name="correct"),

@@ -95,6 +95,24 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on the report or one of its sections, by someone working on it."""
+    return _step(
+        request,
+        pk,
+        lambda report, _expected: services.do_comment(
+            report,
+            actor=request.user,
+            now=clock.now(),
+            body=request.POST.get("body", ""),
+            section_key=request.POST.get("section_key", ""),
+        ),
+        _("Comment added."),
+    )
+
+
+@staff_required
+@require_POST
 def return_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
