@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,7 +17,7 @@ from opsbook.core import clock
 from opsbook.dashboards import builders
 from opsbook.reports import access, services, web
 from opsbook.reports.choices import Format
-from opsbook.reports.export import export
+from opsbook.reports.exports import attachment, published_file
 from opsbook.reports.models import Feedback
 
 from .views import customer_required
@@ -106,12 +105,7 @@ def report_download(request: HttpRequest, pk: int, number: int, fmt: str) -> Htt
     if fmt not in Format.values:
         raise Http404("No such format.")
     version = access.get_version_for_user(request.user, pk, number)
-    exported = export(version.document, fmt)
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, exported.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(published_file(version, fmt))
 
 
 def _staff_feedback(pk: int, number: int, **_kwargs) -> str:

@@ -19,8 +19,8 @@ from opsbook.core.permissions import api_guard
 from . import access
 from .choices import Format
 from .document import Document
-from .export import CONTENT_TYPES, export
-from .exports import attachment
+from .export import CONTENT_TYPES, Exported, export
+from .exports import attachment, published_file
 
 
 def _can_export(user: Any) -> bool:
@@ -56,19 +56,19 @@ class ExportQuery(Schema):
     )
 
 
-def _document(user: Any, pk: int, version: int | None) -> Document:
+def _file(user: Any, pk: int, version: int | None, fmt: str) -> Exported:
     if version is not None:
-        return access.get_version_for_user(user, pk, version).document
+        return published_file(access.get_version_for_user(user, pk, version), fmt)
     if access.can_view_reports(user):
         report = access.get_report_for_user(user, pk)
         if not report.document:
             raise Http404(_("The report has no draft yet."))
-        return report.document
+        document: Document = report.document
+        return export(document, fmt)
     latest = access.versions_for_user(user).filter(report_id=pk).order_by("-number").first()
     if latest is None:
         raise Http404(_("No such report."))
-    document: Document = latest.document
-    return document
+    return published_file(latest, fmt)
 
 
 @router.get(
@@ -80,5 +80,4 @@ def _document(user: Any, pk: int, version: int | None) -> Document:
 )
 def export_report(request: HttpRequest, report_id: int, query: Query[ExportQuery]) -> HttpResponse:
     """The report's current draft or a published version as a file (docx, pdf or xlsx)."""
-    document = _document(request.user, report_id, query.version)
-    return attachment(export(document, Format(query.format).value))
+    return attachment(_file(request.user, report_id, query.version, Format(query.format).value))

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from opsbook.accounts.services import do_create_api_token
+from opsbook.reports import exports
 from opsbook.reports.choices import TemplateKind
 
 from .export_helpers import make_report, make_template, publish
@@ -147,3 +148,26 @@ def test_the_openapi_document_describes_the_file_response(personas):
     assert XLSX in content and "application/pdf" in content
     names = {p["name"] for p in operation["parameters"]}
     assert {"report_id", "format", "version"} <= names
+
+
+def test_a_published_versions_file_is_rendered_once_and_kept(
+    personas, report, settings, monkeypatch
+):
+    version = publish(report)
+    client = client_for(personas.mia)
+    url = reverse("reports:version_download", args=[report.pk, version.number, "xlsx"])
+    first = client.get(url)
+    kept = list((settings.MEDIA_ROOT / "report-files").iterdir())
+    assert [p.suffix for p in kept] == [".xlsx"]
+    assert kept[0].read_bytes() == first.content
+    calls = []
+    real = exports.export
+    monkeypatch.setattr(exports, "export", lambda *args: calls.append(args) or real(*args))
+    second = client.get(url)
+    api = _api(personas.mia)(report.pk, format="xlsx", version=version.number)
+    assert calls == []  # served from the kept file
+    assert second.content == first.content == api.content
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    # A file that cannot be kept (a read-only disk) is still served.
+    settings.MEDIA_ROOT = "/proc/opsbook-nowhere"
+    assert client.get(url.replace("xlsx", "docx")).status_code == 200

@@ -16,7 +16,7 @@ from opsbook.core.permissions import requires
 from .. import access
 from ..choices import Format
 from ..export import export
-from ..exports import attachment
+from ..exports import attachment, published_file
 
 
 def _hidden(user: Any) -> bool:
@@ -49,4 +49,4 @@ def version_download(request: HttpRequest, pk: int, number: int, fmt: str) -> Ht
     """A published version, as frozen when published."""
     fmt = _format(fmt)
     version = access.get_version_for_user(request.user, pk, number)
-    return attachment(export(version.document, fmt))
+    return attachment(published_file(version, fmt))
