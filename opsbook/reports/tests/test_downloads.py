@@ -160,9 +160,14 @@ def test_a_published_versions_file_is_rendered_once_and_kept(
     kept = list((settings.MEDIA_ROOT / "report-files").iterdir())
     assert [p.suffix for p in kept] == [".xlsx"]
     assert kept[0].read_bytes() == first.content
-    calls = []
+    calls: list[tuple] = []
     real = exports.export
-    monkeypatch.setattr(exports, "export", lambda *args: calls.append(args) or real(*args))
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(exports, "export", counted)
     second = client.get(url)
     api = _api(personas.mia)(report.pk, format="xlsx", version=version.number)
     assert calls == []  # served from the kept file
