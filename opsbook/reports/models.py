@@ -6,6 +6,8 @@ rendered by the web view and the exporters."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -203,9 +205,20 @@ class ReportSection(models.Model):
         return self.title
 
 
+class FrozenQuerySet(models.QuerySet):
+    """Published versions are never changed or deleted, not even in bulk."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError(_("A published version cannot be changed."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("A published version cannot be deleted."))
+
+
 class ReportVersion(models.Model):
-    """A published version: its document frozen as published. Never changed; a correction is
-    a new version with a change note."""
+    """A published version: its document frozen as published. Never changed or deleted (its
+    ``save``, its ``delete`` and its queryset's ``update``/``delete`` refuse); a correction is a
+    new version with a change note."""
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -218,6 +231,8 @@ class ReportVersion(models.Model):
     )
     # Submitted on time: by the deadline of the report (for the governance view).
     on_time = models.BooleanField(_("on time"), null=True)
+
+    objects = FrozenQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "-number"]
@@ -232,6 +247,9 @@ class ReportVersion(models.Model):
         if self.pk is not None and ReportVersion.objects.filter(pk=self.pk).exists():
             raise ValidationError(_("A published version cannot be changed."))
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("A published version cannot be deleted."))
 
 
 class ReportComment(models.Model):

@@ -45,7 +45,14 @@ def test_a_published_version_never_changes(personas):
     version.document["title"] = "改过的"
     with pytest.raises(ValidationError):
         version.save()
-    assert ReportVersion.objects.get(pk=version.pk).document["title"] == "2026年11月运营服务月报"
+    with pytest.raises(ValidationError):
+        ReportVersion.objects.filter(pk=version.pk).update(title="改过的")
+    with pytest.raises(ValidationError):
+        ReportVersion.objects.filter(pk=version.pk).delete()
+    with pytest.raises(ValidationError):
+        version.delete()
+    stored = ReportVersion.objects.get(pk=version.pk)
+    assert stored.document["title"] == stored.title == "2026年11月运营服务月报"
 
 
 def test_a_draft_edit_after_publishing_leaves_the_version_alone(personas):
