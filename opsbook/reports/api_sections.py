@@ -16,10 +16,10 @@ same services (``editing.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -27,7 +27,7 @@ from opsbook.core import clock
 from opsbook.core.api import Id, Message, ValidationErrors, as_field_errors
 from opsbook.core.permissions import api_guard
 
-from . import access, editing, narrative
+from . import access, editing
 from .models import Report, ReportSection
 
 router = Router(tags=["reports"])
@@ -96,12 +96,10 @@ def _out(request: HttpRequest, section: ReportSection) -> dict[str, Any]:
     can_edit = access.can_edit_section(request.user, section)
     out_narrative = None
     if shown:
-        language = translation.get_language() or document.get("language") or "zh-hans"
-        source = editing.current_source(section)
         out_narrative = {
             "text": shown.get("text", ""),
             "edited": bool(shown.get("edited")),
-            "warnings": narrative.check(source, document.get("figures") or {}, language=language)
+            "warnings": editing.editor_warnings(editing.current_source(section), report)
             if can_edit
             else [],
         }
@@ -124,22 +122,29 @@ def get_section(request: HttpRequest, report_id: Id, section_id: Id):
     return _out(request, _section(request, report_id, section_id))
 
 
+def _change(
+    request: HttpRequest, report_id: int, section_id: int, change: Callable[..., Any]
+) -> dict[str, Any]:
+    """Run one of ``editing``'s services on the section as the caller; the section as now."""
+    section = _section(request, report_id, section_id)
+    with as_field_errors():
+        change(section, actor=request.user, now=clock.now(), source="api")
+    return _out(request, section)
+
+
 @router.put(
     "/{report_id}/sections/{section_id}/narrative", response={200: SectionOut, **WRITE_ERRORS}
 )
 def edit_narrative(request: HttpRequest, report_id: Id, section_id: Id, payload: NarrativeIn):
     """Save the section's paragraph as its owner wrote it; the answer lists the warnings."""
-    section = _section(request, report_id, section_id)
-    with as_field_errors():
-        editing.do_edit_narrative(
-            section,
-            payload.text,
-            actor=request.user,
-            now=clock.now(),
-            expected_version=payload.version,
-            source="api",
-        )
-    return _out(request, section)
+    return _change(
+        request,
+        report_id,
+        section_id,
+        lambda section, **kw: editing.do_edit_narrative(
+            section, payload.text, expected_version=payload.version, **kw
+        ),
+    )
 
 
 @router.delete(
@@ -149,29 +154,24 @@ def reset_narrative(
     request: HttpRequest, report_id: Id, section_id: Id, query: Query[VersionQuery]
 ):
     """Drop the owner's edit: the section shows the generated paragraph again."""
-    section = _section(request, report_id, section_id)
-    with as_field_errors():
-        editing.do_reset_narrative(
-            section,
-            actor=request.user,
-            now=clock.now(),
-            expected_version=query.version,
-            source="api",
-        )
-    return _out(request, section)
+    return _change(
+        request,
+        report_id,
+        section_id,
+        lambda section, **kw: editing.do_reset_narrative(
+            section, expected_version=query.version, **kw
+        ),
+    )
 
 
 @router.post("/{report_id}/sections/{section_id}/ready", response={200: SectionOut, **WRITE_ERRORS})
 def mark_ready(request: HttpRequest, report_id: Id, section_id: Id, payload: ReadyIn):
     """The section is ready (its owner gets no more deadline reminders) or not yet."""
-    section = _section(request, report_id, section_id)
-    with as_field_errors():
-        editing.do_mark_ready(
-            section,
-            payload.ready,
-            actor=request.user,
-            now=clock.now(),
-            expected_version=payload.version,
-            source="api",
-        )
-    return _out(request, section)
+    return _change(
+        request,
+        report_id,
+        section_id,
+        lambda section, **kw: editing.do_mark_ready(
+            section, payload.ready, expected_version=payload.version, **kw
+        ),
+    )

@@ -123,8 +123,9 @@ def _store(locked: ReportSection, source: str, *, edited: bool, now: datetime) -
         report.save(update_fields=["document", "updated_at"])
 
 
-def _warnings(source: str, report: Report) -> list[str]:
-    """The warnings for the editor, in the language of their request."""
+def editor_warnings(source: str, report: Report) -> list[str]:
+    """The warnings for the editor about a paragraph in linked form, in the language of their
+    request (the page and the sections' API show these)."""
     document = report.document or {}
     language = translation.get_language() or document.get("language") or "zh-hans"
     return narrative.check(source, document.get("figures") or {}, language=language)
@@ -169,7 +170,7 @@ def do_edit_narrative(
                 source=source,
                 parent=report,
             )
-    return locked, _warnings(linked, report)
+    return locked, editor_warnings(linked, report)
 
 
 def do_reset_narrative(
@@ -203,7 +204,7 @@ def do_reset_narrative(
                 source=source,
                 parent=report,
             )
-    return locked, _warnings(locked.generated, report)
+    return locked, editor_warnings(locked.generated, report)
 
 
 def do_mark_ready(

@@ -42,22 +42,28 @@ def _kept_path(version: ReportVersion, fmt: str) -> Path:
 def published_file(version: ReportVersion, fmt: str) -> Exported:
     """The published version as a file in ``fmt``: read from the kept copy, or rendered and
     kept (written through a temporary file, so a reader never gets half a file)."""
-    fmt = Format(fmt).value
     path = _kept_path(version, fmt)
     try:
         content = path.read_bytes()
     except OSError:
         exported = export(version.document, fmt)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-            with os.fdopen(handle, "wb") as out:
-                out.write(exported.content)
-            os.replace(temporary, path)
-        except OSError:
-            pass  # a read-only or full disk: the file is served, just not kept
+        _keep(path, exported.content)
         return exported
     return Exported(content, CONTENT_TYPES[Format(fmt)], filename_for(version.document, fmt))
+
+
+def _keep(path: Path, content: bytes) -> None:
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except OSError:
+        # A read-only or full disk: the file is served, just not kept.
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def attachment(exported: Exported) -> HttpResponse:
